@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "Ärenden"
+
+    def ready(self):
+        # Klagomål och synpunkter add their part to the shared case page (issue #3).
+        from cases.registry import CaseTypeUI, register_case_type
+        from cases.retention import register_scrubber
+        from cases.services.complaints import complaint_assign, complaint_receive, complaint_scrub
+        from cases.views.complaints import complaint_detail_context
+
+        register_case_type(
+            CaseTypeUI(
+                kind="complaint",
+                detail_template="cases/complaints/detail_part.html",
+                detail_context=complaint_detail_context,
+                receive=complaint_receive,
+                assign=complaint_assign,
+            )
+        )
+        register_scrubber("complaint", complaint_scrub)

@@ -1,0 +1,68 @@
+"""Deadline arithmetic: calendar or Swedish working days (DESIGN §4)."""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from django.utils import timezone
+
+from cases.models import DeadlineRule
+
+DEFAULT_RULES = [
+    # kind, step, label, days, working days
+    ("complaint", "acknowledge", "Klagomål: mottagningsbekräftelse", 2, True),
+    ("complaint", "answer", "Klagomål: svar till avsändaren", 14, False),
+    ("deviation", "receive", "Avvikelse: mottagen", 5, False),
+    ("deviation", "close", "Avvikelse: avslutad", 90, False),
+    ("lexsarah", "immediate_measures", "Lex Sarah: omedelbara åtgärder", 0, False),
+    ("lexsarah", "investigation_start", "Lex Sarah: utredning påbörjad", 2, True),
+    ("lexsarah", "ivo_notification", "Lex Sarah: anmälan till IVO efter beslut", 7, False),
+    ("lexsarah", "imy_breach", "Personuppgiftsincident: anmälan till IMY (timmar)", 3, False),
+]
+
+DUE_SOON_DAYS = 2
+
+
+@lru_cache(maxsize=32)
+def _swedish_holidays(year: int) -> set[date]:
+    return set(holidays.country_holidays("SE", years=year, language="sv").keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _swedish_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    day = start
+    added = 0
+    while added < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            added += 1
+    return day
+
+
+def due_for(kind: str, step: str, start: datetime) -> datetime | None:
+    """End of the day on which the step is due, in local time."""
+    rule = DeadlineRule.objects.filter(kind=kind, step=step).first()
+    if rule is None:
+        return None
+    start_day = timezone.localtime(start).date()
+    day = (
+        add_working_days(start_day, rule.days)
+        if rule.working_days
+        else start_day + timedelta(days=rule.days)
+    )
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def deadline_state(due_at: datetime | None, now: datetime | None = None) -> str:
+    """ok / soon / overdue, as shown in the inbox."""
+    if due_at is None:
+        return "none"
+    now = now or timezone.now()
+    if due_at < now:
+        return "overdue"
+    if due_at < now + timedelta(days=DUE_SOON_DAYS):
+        return "soon"
+    return "ok"

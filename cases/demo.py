@@ -1,0 +1,124 @@
+"""Demo organisation and users modelled on Malmö's Arbetsmarknads- och socialförvaltning
+(seeds 000, 001). Idempotent: units and users are looked up by code/username."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cases.models import Membership, Role, Unit, UnitKind
+from cases.services.org import membership_create, unit_create
+
+DEMO_PASSWORD = "Avvika-demo-2025"  # noqa: S105 - documented demo password, DEBUG only
+
+# (code, name, public name, kind, children)
+TREE = (
+    "ASN", "Arbetsmarknads- och socialnämnden", "", "namnd", [
+        ("ASF", "Arbetsmarknads- och socialförvaltningen", "Socialtjänsten", "forvaltning", [
+            ("UTR", "Avdelning för utredning IFO", "Utredning för barn, unga och familjer", "avdelning", [
+                ("UTR-BU", "Barn och unga utredning", "Utredning av barn och unga", "verksamhetsomrade", [
+                    ("UTR-BU-1", "Utredning barn och unga sektion 1", "", "sektion", []),
+                    ("UTR-BU-2", "Utredning barn och unga sektion 2", "", "sektion", []),
+                ]),
+                ("UTR-FR", "Familjerätt", "Familjerätt (vårdnad, boende, umgänge)", "verksamhetsomrade", [
+                    ("UTR-FR-1", "Familjerätt sektion", "", "sektion", []),
+                ]),
+                ("UTR-MOT", "Mottag", "Första kontakt med socialtjänsten", "verksamhetsomrade", [
+                    ("UTR-MOT-5", "Mottag 5 VINR/heder", "Våld i nära relation", "sektion", []),
+                ]),
+            ]),
+            ("INS", "Avdelning för insatser IFO", "Stöd och insatser för barn och familjer", "avdelning", [
+                ("INS-OV", "Öppenvård barn och familj", "Öppenvård för barn och familjer", "verksamhetsomrade", [
+                    ("INS-OV-1", "Tidigt och förebyggande stöd", "", "sektion", []),
+                    ("INS-OV-2", "Familjebehandling", "", "sektion", []),
+                ]),
+                ("INS-PL", "Placering och familjehem", "Familjehem och HVB", "verksamhetsomrade", [
+                    ("INS-PL-1", "Familjehemssektionen", "", "sektion", []),
+                ]),
+            ]),
+            ("EKB", "Avdelning för ekonomiskt bistånd och boende", "Ekonomiskt bistånd", "avdelning", [
+                ("EKB-EB", "Ekonomiskt bistånd", "Ekonomiskt bistånd (försörjningsstöd)", "verksamhetsomrade", [
+                    ("EKB-EB-1", "Ekonomiskt bistånd sektion 1", "", "sektion", []),
+                    ("EKB-EB-2", "Ekonomiskt bistånd sektion 2", "", "sektion", []),
+                ]),
+                ("EKB-MB", "Myndighetsutövning boende", "Hjälp med boende", "verksamhetsomrade", [
+                    ("EKB-MB-1", "Boendesektionen", "", "sektion", []),
+                ]),
+            ]),
+            ("BTS", "Avdelning för boende, tillsyn och service", "Boende, tillstånd och tillsyn", "avdelning", [
+                ("BTS-OB", "Öppenvård boende", "Boendestöd och tillfälligt boende", "verksamhetsomrade", [
+                    ("BTS-OB-1", "Öppenvård boende sektion 1", "", "sektion", []),
+                ]),
+                ("BTS-TT", "Tillstånd och tillsyn", "Tillstånd för alkohol och tobak", "verksamhetsomrade", [
+                    ("BTS-TT-1", "Tillståndssektionen", "", "sektion", []),
+                ]),
+            ]),
+            ("ARB", "Arbetsmarknadsavdelningen", "Stöd till arbete och studier", "avdelning", [
+                ("ARB-JC", "Jobbcentrum", "Jobbcentrum", "verksamhetsomrade", [
+                    ("ARB-JC-1", "Jobbcentrum sektion 1", "", "sektion", []),
+                ]),
+            ]),
+        ]),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first: str
+    last: str
+    role: str
+    unit: str
+    description: str
+
+
+DEMO_USERS = [
+    DemoUser("chef.utredning", "Sara", "Lindqvist", Role.SEKTIONSCHEF, "UTR-BU-1",
+             "sektionschef, Utredning barn och unga sektion 1"),
+    DemoUser("chef.insats", "Omar", "Haddad", Role.SEKTIONSCHEF, "INS-OV-2",
+             "sektionschef, Familjebehandling"),
+    DemoUser("chef.bistand", "Karin", "Nilsson", Role.SEKTIONSCHEF, "EKB-EB-1",
+             "sektionschef, Ekonomiskt bistånd sektion 1"),
+    DemoUser("medarbetare", "Jonas", "Berg", Role.MEDARBETARE, "UTR-BU-1",
+             "socialsekreterare, Utredning barn och unga sektion 1"),
+    DemoUser("utredare", "Eva", "Holm", Role.UTREDARE, "ASF", "lex Sarah-utredare"),
+    DemoUser("au.ordforande", "Lars", "Persson", Role.ARBETSUTSKOTT, "ASN",
+             "ordförande i arbetsutskottet"),
+    DemoUser("kvalitet", "Maria", "Ek", Role.KVALITETSSTRATEG, "ASF", "kvalitetsstrateg"),
+    DemoUser("admin", "Ali", "Yilmaz", Role.ADMINISTRATOR, "ASF", "administratör"),
+]
+
+
+def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
+    code, name, public, kind, children = node
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        unit = unit_create(code=code, name=name, public_name=public, kind=kinds[kind],
+                           parent=parent, reason="Demodata")
+    for child in children:
+        _build(child, Unit.objects.get(pk=unit.pk), kinds)
+
+
+@transaction.atomic
+def seed_organisation() -> dict[str, object]:
+    kinds = {k.code: k for k in UnitKind.objects.all()}
+    _build(TREE, None, kinds)
+    User = get_user_model()
+    users = {}
+    for du in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=du.username,
+            defaults={"first_name": du.first, "last_name": du.last,
+                      "email": f"{du.username}@example.se"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if du.role == Role.ADMINISTRATOR:
+                user.is_staff = user.is_superuser = True
+            user.save()
+        unit = Unit.objects.get(code=du.unit)
+        if not Membership.objects.filter(user=user, unit=unit, role=du.role).exists():
+            membership_create(user=user, unit=unit, role=du.role, reason="Demodata")
+        users[du.username] = user
+    return users

@@ -1,0 +1,130 @@
+"""A readable history: who changed which field from what to what, with Swedish labels."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from cases.models import Attachment, Case, CaseLink, Code, Measure, Note, Unit
+
+HIDDEN_FIELDS = {"version", "search", "due_at", "due_step", "updated_at", "created_at", "id"}
+TYPE_LABEL_DEFAULTS = {
+    "case": _("Ärende"),
+    "measure": _("Åtgärd"),
+    "note": _("Anteckning"),
+    "attachment": _("Bilaga"),
+    "caselink": _("Koppling"),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: datetime
+    user: str
+    reason: str
+    what: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+
+
+class _Resolver:
+    """Turns stored FK ids into names with one query per model, not per row."""
+
+    MODELS = {"unit": Unit, "event_category": Code, "measure_type": Code}
+
+    def __init__(self):
+        self.cache: dict[tuple[type[Model], int], str] = {}
+
+    def name(self, model: type[Model], pk) -> str:
+        if pk in (None, ""):
+            return "–"
+        key = (model, pk)
+        if key not in self.cache:
+            obj = model._default_manager.filter(pk=pk).first()
+            self.cache[key] = str(obj) if obj else str(pk)
+        return self.cache[key]
+
+
+def _display(model: type[Model], fname: str, value, resolver: _Resolver) -> str:
+    try:
+        f = model._meta.get_field(fname)
+    except Exception:  # noqa: BLE001
+        return str(value)
+    if value in (None, ""):
+        return "–"
+    if f.is_relation and f.related_model is not None:
+        related = f.related_model
+        if related is get_user_model():
+            return resolver.name(related, value)
+        return resolver.name(related, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if hasattr(model, "status_label") and fname == "status":
+        return str(value)
+    return str(value)
+
+
+def _entries_for(model: type[Model], records, what: str, resolver: _Resolver) -> list[Entry]:
+    out = []
+    previous: dict = {}
+    for rec in records:
+        action = {"+": _("skapade"), "~": _("ändrade"), "-": _("tog bort")}[rec.history_type]
+        entry = Entry(
+            at=rec.history_date,
+            user=str(rec.history_user) if rec.history_user else _("Systemet"),
+            reason=rec.history_change_reason or "",
+            what=what,
+            action=action,
+        )
+        prev = previous.get(rec.id)
+        if prev is not None and rec.history_type == "~":
+            delta = rec.diff_against(prev)
+            for change in delta.changes:
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                label = str(model._meta.get_field(change.field).verbose_name).capitalize()
+                old, new = change.old, change.new
+                if model is Case and change.field == "status":
+                    from cases.workflow import workflow_for
+
+                    wf = workflow_for(rec.kind)
+                    old, new = wf.label(old), wf.label(new)
+                else:
+                    old = _display(model, change.field, old, resolver)
+                    new = _display(model, change.field, new, resolver)
+                entry.changes.append(Change(label, old, new))
+        previous[rec.id] = rec
+        out.append(entry)
+    return out
+
+
+def case_history_entries(case: Case) -> list[Entry]:
+    resolver = _Resolver()
+    sources = [
+        (Case, case.history.select_related("history_user").order_by("history_date", "history_id"),
+         _("Ärende")),
+        (Measure, Measure.history.filter(case_id=case.pk).select_related("history_user")
+         .order_by("history_date", "history_id"), _("Åtgärd")),
+        (Note, Note.history.filter(case_id=case.pk).select_related("history_user")
+         .order_by("history_date", "history_id"), _("Anteckning")),
+        (Attachment, Attachment.history.filter(case_id=case.pk).select_related("history_user")
+         .order_by("history_date", "history_id"), _("Bilaga")),
+        (CaseLink, CaseLink.history.filter(source_id=case.pk).select_related("history_user")
+         .order_by("history_date", "history_id"), _("Koppling")),
+    ]
+    entries: list[Entry] = []
+    for model, records, what in sources:
+        entries.extend(_entries_for(model, records, what, resolver))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

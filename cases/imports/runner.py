@@ -1,0 +1,354 @@
+"""Validate everything, then write everything in one transaction."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cases.models import (
+    REFERENCE_PREFIX,
+    Case,
+    Code,
+    CodeList,
+    Measure,
+    ReferenceCounter,
+    Unit,
+    UnitKind,
+)
+from cases.services.org import unit_create
+from cases.workflow import workflow_for
+
+from . import extensions
+from .errors import ImportError_, RowError
+from .reader import read_rows
+
+CASE_TYPES = {
+    "klagomal_utomstaende": ("complaint", "utomstaende"),
+    "klagomal_personal": ("complaint", "personal"),
+    "avvikelse": ("deviation", ""),
+    "lex_sarah": ("lexsarah", ""),
+}
+CODE_COLUMNS = {
+    "kategori": (CodeList.EVENT_CATEGORY, False),
+    "brister": (CodeList.DEFICIENCY, True),
+    "orsaker": (CodeList.ROOT_CAUSE, True),
+    "amnen": (CodeList.COMPLAINT_TOPIC, True),
+    "atgarder": (CodeList.MEASURE_TYPE, True),
+}
+DATE_COLUMNS = ["inkom", "handelse", "avslutad", "au_datum", "ivo_anmald", "ivo_beslut_datum"]
+ASSESSMENTS = {"inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"}
+CASE_COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
+                "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
+                "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald",
+                "ivo_beslut_datum", "ivo_beslut"]
+UNIT_COLUMNS = ["kod", "namn", "typ", "foralder"]
+UNIT_KIND_CODES = {"forvaltning", "avdelning", "verksamhetsomrade", "sektion", "enhet", "namnd"}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    units_created: int = 0
+    codes_created: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class CaseRow:
+    line: int
+    kind: str
+    source: str
+    external_reference: str
+    unit_code: str
+    received: date
+    occurred: date | None
+    closed: date | None
+    title: str
+    description: str
+    codes: dict[str, list[str]]
+    raw: dict[str, str]
+    dates: dict[str, date | None]
+
+
+def _parse_date(value: str) -> date:
+    return date.fromisoformat(value.strip()[:10])
+
+
+def _check_header(header: list[str], expected: list[str], required: list[str]) -> None:
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c and c not in expected]
+    errors = [RowError(1, c, "kolumnen saknas") for c in missing]
+    errors += [RowError(1, c, "okänd kolumn") for c in unknown]
+    if errors:
+        raise ImportError_(errors)
+
+
+# --- Units --------------------------------------------------------------------------------
+
+
+def _validate_units(rows) -> list[RowError]:
+    errors: list[RowError] = []
+    codes_in_file = {r["kod"] for _, r in rows if r.get("kod")}
+    existing = set(Unit.objects.values_list("code", flat=True))
+    seen: set[str] = set()
+    for line, r in rows:
+        if not r.get("kod"):
+            errors.append(RowError(line, "kod", "saknas"))
+        elif r["kod"] in seen:
+            errors.append(RowError(line, "kod", f"”{r['kod']}” förekommer flera gånger"))
+        seen.add(r.get("kod", ""))
+        if not r.get("namn"):
+            errors.append(RowError(line, "namn", "saknas"))
+        if r.get("typ") not in UNIT_KIND_CODES:
+            errors.append(RowError(line, "typ", f"”{r.get('typ', '')}” är ingen giltig enhetstyp "
+                                                f"({', '.join(sorted(UNIT_KIND_CODES))})"))
+        parent = r.get("foralder", "")
+        if parent and parent not in codes_in_file and parent not in existing:
+            errors.append(RowError(line, "foralder", f"enheten ”{parent}” finns inte"))
+    return errors
+
+
+def _apply_units(rows, user, filename: str) -> int:
+    kinds = {k.code: k for k in UnitKind.objects.all()}
+    pending = [r for _, r in rows if not Unit.objects.filter(code=r["kod"]).exists()]
+    created = 0
+    # Parents first: repeat passes until every row whose parent exists is created.
+    while pending:
+        progressed = False
+        for r in list(pending):
+            parent = Unit.objects.filter(code=r["foralder"]).first() if r["foralder"] else None
+            if r["foralder"] and parent is None:
+                continue
+            unit_create(code=r["kod"], name=r["namn"], kind=kinds[r["typ"]], parent=parent,
+                        actor=user, reason=f"Import från {filename}")
+            pending.remove(r)
+            created += 1
+            progressed = True
+        if not progressed:
+            raise ImportError_([RowError(1, "foralder", "cirkulära föräldrarelationer")])
+    return created
+
+
+# --- Cases --------------------------------------------------------------------------------
+
+
+def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[list[CaseRow], list[RowError], dict]:
+    errors: list[RowError] = []
+    known = defaultdict(set)
+    for cl, c in Code.objects.values_list("codelist", "code"):
+        known[cl].add(c)
+    unknown_codes: dict[tuple[str, str], int] = {}
+    parsed: list[CaseRow] = []
+    seen_refs: dict[tuple[str, str], int] = {}
+    for line, r in rows:
+        row_errors: list[RowError] = []
+        typ = r.get("typ", "")
+        if typ not in CASE_TYPES:
+            row_errors.append(RowError(line, "typ", f"”{typ}” är ingen giltig typ "
+                                                    f"({', '.join(CASE_TYPES)})"))
+            errors.extend(row_errors)
+            continue
+        kind, source = CASE_TYPES[typ]
+        ref = r.get("extern_referens", "")
+        if not ref:
+            row_errors.append(RowError(line, "extern_referens", "saknas"))
+        elif (kind, ref) in seen_refs:
+            row_errors.append(RowError(line, "extern_referens",
+                                       f"”{ref}” finns redan på rad {seen_refs[(kind, ref)]}"))
+        else:
+            seen_refs[(kind, ref)] = line
+        if len(ref) > 100:
+            row_errors.append(RowError(line, "extern_referens", "längre än 100 tecken"))
+        if not r.get("enhet"):
+            row_errors.append(RowError(line, "enhet", "saknas"))
+        elif r["enhet"] not in unit_codes:
+            row_errors.append(RowError(line, "enhet", f"enheten ”{r['enhet']}” finns inte"))
+        dates: dict[str, date | None] = {}
+        for col in DATE_COLUMNS:
+            value = r.get(col, "")
+            if not value:
+                dates[col] = None
+                if col == "inkom":
+                    row_errors.append(RowError(line, col, "saknas"))
+                continue
+            try:
+                dates[col] = _parse_date(value)
+            except ValueError:
+                row_errors.append(RowError(line, col, f"”{value}” är inget giltigt datum "
+                                                      "(använd ÅÅÅÅ-MM-DD)"))
+        if dates.get("inkom") and dates.get("avslutad") and dates["avslutad"] < dates["inkom"]:
+            row_errors.append(RowError(line, "avslutad", "ligger före inkom"))
+        if len(r.get("rubrik", "")) > 200:
+            row_errors.append(RowError(line, "rubrik", "längre än 200 tecken"))
+        for col, value in r.items():
+            if "\x00" in value:
+                row_errors.append(RowError(line, col, "innehåller otillåtna tecken (NUL)"))
+        codes: dict[str, list[str]] = {}
+        for col, (codelist, multi) in CODE_COLUMNS.items():
+            values = [v.strip() for v in r.get(col, "").split("|") if v.strip()]
+            if len(values) > 1 and not multi:
+                row_errors.append(RowError(line, col, "bara ett värde är tillåtet"))
+            for v in values:
+                if v not in known[codelist]:
+                    if create_codes:
+                        unknown_codes.setdefault((codelist, v), line)
+                    else:
+                        row_errors.append(RowError(line, col, f"okänd kod ”{v}”"))
+            codes[col] = values
+        found = r.get("avvikelse_konstaterad", "").lower()
+        if found and found not in {"ja", "nej"}:
+            row_errors.append(RowError(line, "avvikelse_konstaterad", "ange ja eller nej"))
+        if found and kind != "complaint":
+            row_errors.append(RowError(line, "avvikelse_konstaterad", "gäller bara klagomål"))
+        assessment = r.get("bedomning", "")
+        if assessment and assessment not in ASSESSMENTS:
+            row_errors.append(RowError(line, "bedomning", f"”{assessment}” är ingen giltig "
+                                                          f"bedömning ({', '.join(sorted(ASSESSMENTS))})"))
+        if kind != "lexsarah":
+            for col in ("bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum", "ivo_beslut"):
+                if r.get(col):
+                    row_errors.append(RowError(line, col, "gäller bara lex Sarah"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        parsed.append(CaseRow(
+            line=line, kind=kind, source=source, external_reference=ref, unit_code=r["enhet"],
+            received=dates["inkom"], occurred=dates["handelse"], closed=dates["avslutad"],
+            title=r.get("rubrik", "") or f"Importerat ärende {ref}",
+            description=r.get("beskrivning", ""), codes=codes, raw=r, dates=dates,
+        ))
+    return parsed, errors, unknown_codes
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+def _allocate_numbers(prefix: str, year: int, count: int) -> range:
+    table = ReferenceCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s)
+                ON CONFLICT (prefix, year)
+                DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number
+                RETURNING last_number""",  # noqa: S608 - our table name, values are parameters
+            [prefix, year, count],
+        )
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
+
+
+def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict) -> ImportResult:
+    result = ImportResult()
+    for (codelist, code), _line in sorted(unknown_codes.items()):
+        Code.objects.create(codelist=codelist, code=code[:60], label=code, active=False, order=999)
+        result.codes_created.append(f"{codelist}:{code}")
+    existing = set(Case.objects.filter(external_reference__in={p.external_reference for p in parsed})
+                   .values_list("kind", "external_reference"))
+    todo = [p for p in parsed if (p.kind, p.external_reference) not in existing]
+    result.skipped = len(parsed) - len(todo)
+    units = {u.code: u.pk for u in Unit.objects.only("id", "code")}
+    codes = {(c.codelist, c.code): c for c in Code.objects.all()}
+    groups: dict[tuple[str, int], list[CaseRow]] = defaultdict(list)
+    for p in sorted(todo, key=lambda p: (p.received, p.line)):
+        groups[(p.kind, p.received.year)].append(p)
+    reason = f"Import från {filename}"
+    objs: list[Case] = []
+    rows_for: list[CaseRow] = []
+    for (kind, year), items in groups.items():
+        wf = workflow_for(kind)
+        closed_status = sorted(wf.closed)[0]
+        numbers = _allocate_numbers(REFERENCE_PREFIX[kind], year, len(items))
+        for number, p in zip(numbers, items, strict=True):
+            category = codes.get((CodeList.EVENT_CATEGORY, p.codes["kategori"][0])) if p.codes["kategori"] else None
+            objs.append(Case(
+                kind=kind, reference=f"{REFERENCE_PREFIX[kind]}-{year}-{number:04d}",
+                unit_id=units[p.unit_code], title=p.title[:200], description=p.description,
+                occurred_on=p.occurred, received_at=_aware(p.received),
+                closed_at=_aware(p.closed) if p.closed else None,
+                status=closed_status if p.closed else wf.initial,
+                event_category=category, imported_from=filename[:200],
+                external_reference=p.external_reference,
+            ))
+            rows_for.append(p)
+    created = bulk_create_with_history(objs, Case, batch_size=2000, default_user=user,
+                                       default_change_reason=reason)
+    pairs = list(zip(created, rows_for, strict=True))
+    measures = []
+    for case, p in pairs:
+        for code in p.codes["atgarder"]:
+            mt = codes[(CodeList.MEASURE_TYPE, code)]
+            measures.append(Measure(case=case, measure_type=mt, description=f"{mt.label} (importerad)",
+                                    status=Measure.Status.DONE if p.closed else Measure.Status.PLANNED,
+                                    completed_on=p.closed, created_by=user))
+    bulk_create_with_history(measures, Measure, batch_size=2000, default_user=user,
+                             default_change_reason=reason)
+    by_kind: dict[str, list] = defaultdict(list)
+    for case, p in pairs:
+        by_kind[case.kind].append((case, p))
+    for kind, items in by_kind.items():
+        extensions.apply(kind, items, codes=codes, user=user, reason=reason)
+    result.created = len(created)
+    for _case, p in pairs:
+        key = next(k for k, v in CASE_TYPES.items() if v == (p.kind, p.source))
+        result.by_type[key] = result.by_type.get(key, 0) + 1
+    return result
+
+
+def import_units_file(data: bytes, filename: str, *, user, dry_run: bool = False) -> ImportResult:
+    header, rows = read_rows(data, filename)
+    _check_header(header, UNIT_COLUMNS, ["kod", "namn", "typ"])
+    for _, r in rows:
+        r.setdefault("foralder", "")
+    errors = _validate_units(rows)
+    if errors:
+        raise ImportError_(errors)
+    result = ImportResult(dry_run=dry_run)
+    if not dry_run:
+        with transaction.atomic():
+            result.units_created = _apply_units(rows, user, filename)
+    else:
+        result.units_created = sum(1 for _, r in rows if not Unit.objects.filter(code=r["kod"]).exists())
+    return result
+
+
+def import_cases_file(
+    data: bytes, filename: str, *, user, dry_run: bool = False, create_codes: bool = False,
+    units_data: bytes | None = None, units_filename: str = "",
+) -> ImportResult:
+    """All-or-nothing: any error in either file raises ImportError_ and writes nothing."""
+    unit_rows = []
+    if units_data is not None:
+        uheader, unit_rows = read_rows(units_data, units_filename)
+        _check_header(uheader, UNIT_COLUMNS, ["kod", "namn", "typ"])
+        for _, r in unit_rows:
+            r.setdefault("foralder", "")
+        unit_errors = _validate_units(unit_rows)
+        if unit_errors:
+            raise ImportError_(unit_errors)
+    header, rows = read_rows(data, filename)
+    _check_header(header, CASE_COLUMNS, ["typ", "extern_referens", "enhet", "inkom"])
+    unit_codes = set(Unit.objects.values_list("code", flat=True)) | {r["kod"] for _, r in unit_rows}
+    parsed, errors, unknown_codes = _validate_cases(rows, unit_codes, create_codes)
+    if errors:
+        raise ImportError_(errors)
+    if dry_run:
+        existing = set(Case.objects.filter(external_reference__in={p.external_reference for p in parsed})
+                       .values_list("kind", "external_reference"))
+        new = [p for p in parsed if (p.kind, p.external_reference) not in existing]
+        result = ImportResult(dry_run=True, created=len(new), skipped=len(parsed) - len(new),
+                              codes_created=[f"{cl}:{c}" for cl, c in unknown_codes])
+        for p in new:
+            key = next(k for k, v in CASE_TYPES.items() if v == (p.kind, p.source))
+            result.by_type[key] = result.by_type.get(key, 0) + 1
+        return result
+    with transaction.atomic():
+        units_created = _apply_units(unit_rows, user, units_filename) if unit_rows else 0
+        result = _apply_cases(parsed, user, filename, unknown_codes)
+        result.units_created = units_created
+    return result

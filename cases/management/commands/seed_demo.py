@@ -1,0 +1,46 @@
+"""Build the demo förvaltning, its users and (per app) five years of cases. Idempotent."""
+
+import importlib
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.demo import DEMO_PASSWORD, DEMO_USERS, seed_organisation
+
+# Each app adds a module with `seed(users, rng, stdout)`; missing modules are skipped.
+APP_SEEDERS = [
+    "cases.demo_complaints",
+    "deviations.demo",
+    "lexsarah.demo",
+    "riskanalysis.demo",
+    "selfcontrol.demo",
+    "cases.demo_supervision",
+    "reports.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Skapar demodata (förvaltning, användare och ärenden). Kräver DEBUG=1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--only-org", action="store_true", help="Bara organisation och användare")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo vägrar köra med DEBUG=0 (skyddar produktionsdata).")
+        users = seed_organisation()
+        rng = random.Random(options["seed"])
+        if not options["only_org"]:
+            for module_name in APP_SEEDERS:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError as exc:
+                    if exc.name == module_name:
+                        continue
+                    raise
+                module.seed(users=users, rng=rng, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demodata klar. Inloggningar (lösenord för alla: {DEMO_PASSWORD}):"))
+        for du in DEMO_USERS:
+            self.stdout.write(f"  {du.username:<16} {du.description}")

@@ -1,0 +1,29 @@
+"""Idle timeout: a session left alone for IDLE_TIMEOUT_SECONDS is logged out (issue 10)."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "last_activity"
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(SESSION_KEY, now)
+            if now - last > settings.IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                messages.info(request, _("Du har loggats ut efter en tids inaktivitet."))
+                return redirect(f"{settings.LOGIN_URL and '/logga-in/'}?next={request.path}")
+            # Polling fragments must not keep an abandoned session alive.
+            if request.headers.get("X-Avvika-Background") != "1":
+                request.session[SESSION_KEY] = now
+        return self.get_response(request)

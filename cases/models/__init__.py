@@ -1,0 +1,52 @@
+from .audit import AccessAction, AccessLog
+from .codes import Code, CodeList
+from .complaints import Complaint, ComplaintAddition, ComplaintSource
+from .core import (
+    REFERENCE_PREFIX,
+    Attachment,
+    Case,
+    CaseGroupObjectPermission,
+    CaseKind,
+    CaseLink,
+    CaseUserObjectPermission,
+    LinkKind,
+    Measure,
+    MeasureLevel,
+    Note,
+    ReferenceCounter,
+)
+from .deadlines import DeadlineRule
+from .jobs import Job
+from .org import Membership, Role, Unit, UnitKind
+from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
+
+__all__ = [
+    "REFERENCE_PREFIX",
+    "AccessAction",
+    "AccessLog",
+    "Attachment",
+    "Case",
+    "CaseGroupObjectPermission",
+    "CaseKind",
+    "CaseLink",
+    "CaseUserObjectPermission",
+    "Code",
+    "CodeList",
+    "Complaint",
+    "ComplaintAddition",
+    "ComplaintSource",
+    "DeadlineRule",
+    "Job",
+    "LinkKind",
+    "Measure",
+    "MeasureLevel",
+    "Membership",
+    "Note",
+    "ReferenceCounter",
+    "RetentionPolicy",
+    "RetentionRun",
+    "TwoFactorPolicy",
+    "Role",
+    "Unit",
+    "UnitKind",
+]

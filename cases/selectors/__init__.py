@@ -1,0 +1,17 @@
+from .visibility import (
+    case_get_visible,
+    cases_handleable_by,
+    cases_reported_by,
+    cases_visible_to,
+    units_in_scope,
+    user_roles,
+)
+
+__all__ = [
+    "case_get_visible",
+    "cases_handleable_by",
+    "cases_reported_by",
+    "cases_visible_to",
+    "units_in_scope",
+    "user_roles",
+]

@@ -1,0 +1,95 @@
+"""The one place that decides which cases a user may see (DESIGN §5, §10).
+
+Visibility is a single SQL query: the case's unit lies in the subtree of one of the user's
+active memberships (materialised path prefix) OR an EXISTS on the direct-FK guardian table.
+Lists, search, exports, statistics and detail pages all start from `cases_visible_to`.
+
+Rules
+- sektionschef and kvalitetsstrateg: every case type in their subtree;
+- arbetsutskott: lex Sarah cases in their subtree;
+- lex Sarah-utredare, assignees, restricted access: only explicit object grants;
+- medarbetare: nothing beyond their own reports (a status-only view, `cases_reported_by`);
+- administratör: organisation and code lists, no case content (least privilege);
+- `skyddad` cases: explicit grants only, whatever the role.
+"""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
+from django.http import Http404
+
+from cases.models import Case, CaseKind, CaseUserObjectPermission, Membership, Role, Unit
+
+FULL_SCOPE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
+LEXSARAH_SCOPE_ROLES = (Role.ARBETSUTSKOTT,)
+HANDLER_ROLES = (Role.SEKTIONSCHEF,)
+
+
+def _in_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
+    """EXISTS an active membership with one of `roles` on an ancestor-or-self of the unit."""
+    return Exists(
+        Membership.objects.active()
+        .filter(user=user, role__in=roles)
+        .filter(StartsWith(OuterRef(unit_path_ref), F("unit__path")))
+    )
+
+
+def _granted(user, codename: str) -> Exists:
+    return Exists(
+        CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename=codename
+        )
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    by_role = _in_scope(user, FULL_SCOPE_ROLES) | (
+        Q(kind=CaseKind.LEXSARAH) & _in_scope(user, LEXSARAH_SCOPE_ROLES)
+    )
+    return Case.objects.filter(_granted(user, "view_case") | (Q(skyddad=False) & by_role))
+
+
+def cases_handleable_by(user) -> QuerySet[Case]:
+    """Cases the user may change: chefs in scope (not skyddad) and explicit handle grants."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(
+        _granted(user, "handle_case") | (Q(skyddad=False) & _in_scope(user, HANDLER_ROLES))
+    )
+
+
+def cases_reported_by(user) -> QuerySet[Case]:
+    """A reporter's own reports: shown as status only, never the handling."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(reporter=user)
+
+
+def case_get_visible(user, reference: str) -> Case:
+    """Detail pages: invisible and missing are the same answer, 404."""
+    case = (
+        cases_visible_to(user)
+        .select_related("unit", "assignee", "reporter", "event_category")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+
+
+def units_in_scope(user, roles=None) -> QuerySet[Unit]:
+    """Units in the subtree of the user's memberships (optionally only some roles)."""
+    memberships = Membership.objects.active().filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Unit.objects.filter(
+        Exists(memberships.filter(StartsWith(OuterRef("path"), F("unit__path"))))
+    )

@@ -1,0 +1,41 @@
+"""Access log writes: every read, export and print (DESIGN §5)."""
+
+from collections.abc import Iterable
+
+from cases.models import AccessLog, Case
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def access_log_record(*, user, case: Case, action: str, request=None, detail: str = "") -> AccessLog:
+    return AccessLog.objects.create(
+        user=user,
+        case=case,
+        case_reference=case.reference,
+        unit_id=case.unit_id,
+        action=action,
+        detail=detail[:300],
+        ip=_ip(request),
+    )
+
+
+def access_log_record_many(
+    *, user, cases: Iterable[Case], action: str, request=None, detail: str = ""
+) -> int:
+    """One row per exported case, written in one INSERT (exports can hold thousands)."""
+    rows = [
+        AccessLog(
+            user=user,
+            case=c,
+            case_reference=c.reference,
+            unit_id=c.unit_id,
+            action=action,
+            detail=detail[:300],
+            ip=_ip(request),
+        )
+        for c in cases
+    ]
+    AccessLog.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,0 +1,127 @@
+"""Creating, editing and moving cases through their workflow."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from cases.deadlines import due_for
+from cases.models import REFERENCE_PREFIX, Case, Unit
+from cases.workflow import workflow_for
+
+from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from .history import audited_save
+from .references import reference_next
+
+# Fields a handler may edit through case_update; status, version and dates have their services.
+EDITABLE_FIELDS = {"title", "description", "occurred_on", "unit", "event_category", "skyddad"}
+
+
+def _refresh_deadline(case: Case) -> None:
+    wf = workflow_for(case.kind)
+    step = wf.deadline_steps.get(case.status, "") if case.closed_at is None else ""
+    case.due_step = step
+    case.due_at = due_for(case.kind, step, case.received_at) if step else None
+
+
+@transaction.atomic
+def case_create(
+    *,
+    kind: str,
+    unit: Unit,
+    title: str,
+    actor,
+    description: str = "",
+    occurred_on: date | None = None,
+    received_at: datetime | None = None,
+    reporter=None,
+    reason: str = "",
+    **fields,
+) -> Case:
+    received_at = received_at or timezone.now()
+    year = timezone.localtime(received_at).year
+    case = Case(
+        kind=kind,
+        reference=reference_next(prefix=REFERENCE_PREFIX[kind], year=year),
+        unit=unit,
+        title=title,
+        description=description,
+        occurred_on=occurred_on,
+        received_at=received_at,
+        reporter=reporter,
+        status=workflow_for(kind).initial,
+        **fields,
+    )
+    _refresh_deadline(case)
+    return audited_save(case, actor=actor, reason=reason or _("Ärendet registrerades"))
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: str = "") -> Case:
+    """The only place that assigns Case.status: lock, check the table, stamp, record."""
+    locked = _lock(case)
+    wf = workflow_for(locked.kind)
+    if not wf.can(locked.status, to_status):
+        raise TransitionNotAllowed(wf.label(locked.status), wf.label(to_status))
+    locked.status = to_status
+    if to_status in wf.closed:
+        locked.closed_at = timezone.now()
+        locked.outcome = outcome or locked.outcome
+    else:
+        locked.closed_at = None
+    locked.version += 1
+    _refresh_deadline(locked)
+    audited_save(locked, actor=actor, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, expected_version: int, data: dict, actor, reason: str = ""
+) -> Case:
+    """Edit case fields with optimistic locking: a stale version raises ConcurrentEditError."""
+    locked = _lock(case)
+    if locked.version != expected_version:
+        raise ConcurrentEditError(current=locked)
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ServiceError(_("Fälten kan inte ändras här: %s") % ", ".join(sorted(unknown)))
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    return audited_save(locked, actor=actor, reason=reason or _("Uppgifter ändrades"))
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
+    locked = _lock(case)
+    locked.assignee = assignee
+    locked.version += 1
+    if assignee is not None:
+        # The assignee must be able to open the case even outside their own unit scope.
+        assign_perm("cases.view_case", assignee, locked)
+        assign_perm("cases.handle_case", assignee, locked)
+    return audited_save(
+        locked,
+        actor=actor,
+        reason=reason or (_("Tilldelad %s") % assignee if assignee else _("Tilldelning borttagen")),
+    )
+
+
+@transaction.atomic
+def case_move_open_to_new_chef(*, unit: Unit, old_chef, new_chef, actor) -> int:
+    """A chef change hands every open case assigned to the old chef in the unit to the new one."""
+    moved = 0
+    qs = Case.objects.filter(
+        unit__path__startswith=unit.path, assignee=old_chef, closed_at__isnull=True
+    )
+    for case in qs.select_for_update():
+        case_assign(case=case, assignee=new_chef, actor=actor, reason=_("Chefsbyte"))
+        moved += 1
+    return moved

@@ -1,0 +1,21 @@
+"""Saving audited rows: every save carries its user and reason into simple-history."""
+
+from typing import TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
+    # simple-history reads these two attributes when it writes the historical row.
+    obj._history_user = actor  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save(**save_kwargs)
+    return obj
+
+
+def audited_delete(obj: models.Model, *, actor, reason: str) -> None:
+    obj._history_user = actor  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.delete()

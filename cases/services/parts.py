@@ -1,0 +1,129 @@
+"""Measures, notes, links and attachments: the shared parts of every case."""
+
+import hashlib
+from datetime import date
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
+
+from .errors import ServiceError, TransitionNotAllowed
+from .history import audited_save
+
+# Allowed attachment types, decided by the file's content, never by its name.
+ALLOWED_MIME = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "text/plain": "text",
+}
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    actor,
+    description: str,
+    case: Case | None = None,
+    measure_type: Code | None = None,
+    level: str = "verksamhet",
+    responsible=None,
+    due_date: date | None = None,
+    reason: str = "",
+) -> Measure:
+    measure = Measure(
+        case=case,
+        description=description,
+        measure_type=measure_type,
+        level=level,
+        responsible=responsible,
+        due_date=due_date,
+        created_by=actor,
+    )
+    return audited_save(measure, actor=actor, reason=reason or _("Åtgärd tillagd"))
+
+
+@transaction.atomic
+def measure_set_status(
+    *, measure: Measure, status: str, actor, reason: str = "", effect_followup: str = ""
+) -> Measure:
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    if status not in Measure.ALLOWED_TRANSITIONS.get(locked.status, set()):
+        raise TransitionNotAllowed(
+            locked.get_status_display(), str(Measure.Status(status).label)
+        )
+    locked.status = status
+    if status == Measure.Status.DONE:
+        locked.completed_on = timezone.localdate()
+    if effect_followup:
+        locked.effect_followup = effect_followup
+    return audited_save(locked, actor=actor, reason=reason or _("Åtgärdens status ändrades"))
+
+
+@transaction.atomic
+def note_add(*, case: Case, text: str, actor) -> Note:
+    if not text.strip():
+        raise ServiceError(_("Anteckningen är tom."))
+    return audited_save(Note(case=case, text=text, author=actor), actor=actor, reason=_("Anteckning"))
+
+
+@transaction.atomic
+def case_link(*, source: Case, target: Case, kind: str, actor, reason: str = "") -> CaseLink:
+    if source.pk == target.pk:
+        raise ServiceError(_("Ett ärende kan inte kopplas till sig självt."))
+    existing = CaseLink.objects.filter(source=source, target=target, kind=kind).first()
+    if existing:
+        return existing
+    link = CaseLink(source=source, target=target, kind=kind, reason=reason, created_by=actor)
+    return audited_save(link, actor=actor, reason=reason or _("Ärenden kopplades"))
+
+
+def _sniff(upload: UploadedFile) -> str:
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None:
+        mime = kind.mime
+        # DOCX/XLSX are zip files; filetype reports the Office type when it can tell.
+        return mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
+    size = upload.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise ServiceError(
+            _("Filen är för stor. Största tillåtna storlek är %(mb)s MB.")
+            % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    mime = _sniff(upload)
+    if mime not in ALLOWED_MIME:
+        raise ServiceError(
+            _("Filtypen är inte tillåten. Tillåtna typer: %s.") % ", ".join(ALLOWED_MIME.values())
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        case=case,
+        original_name=(upload.name or "bilaga")[:255],
+        content_type=mime,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", upload, save=False)
+    return audited_save(attachment, actor=actor, reason=_("Bilaga tillagd"))

@@ -1,0 +1,291 @@
+"""Staff views for klagomål och synpunkter: intake forms and POST-only transitions.
+
+Each transition view calls exactly one service. A form error re-renders the shared case page
+with the bound form (nothing typed is lost); a ServiceError is shown as the form's error.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+
+from cases.forms_complaints import (
+    AssessForm,
+    AssignForm,
+    CloseForm,
+    ComplaintMeasureForm,
+    EscalateForm,
+    ReasonForm,
+    RegisterComplaintForm,
+    ReplyForm,
+    StaffComplaintForm,
+)
+from cases.models import AccessAction, CaseKind, Membership, Role, Unit
+from cases.selectors import cases_visible_to, units_in_scope
+from cases.selectors.complaints import assignable_users, complaint_for_case, units_valid
+from cases.services import ServiceError
+from cases.services.access import access_log_record
+from cases.services.complaints import (
+    complaint_assess,
+    complaint_assign,
+    complaint_close,
+    complaint_create_staff,
+    complaint_escalate,
+    complaint_measure_add,
+    complaint_receive,
+    complaint_register,
+    complaint_reply,
+    complaint_resume,
+)
+from cases.workflow import ComplaintStatus
+
+from .detail import CaseDetailView, CaseMixin
+from .mixins import PermissionMixin
+
+# --- The complaint part of the shared case page ----------------------------------------------
+
+FORM_CLASSES = {
+    "receive": ReasonForm,
+    "assign": AssignForm,
+    "assess": AssessForm,
+    "measure": ComplaintMeasureForm,
+    "reply": ReplyForm,
+    "resume": ReasonForm,
+    "close": CloseForm,
+    "escalate": EscalateForm,
+}
+
+
+def _unbound(name: str, case, complaint):
+    cls = FORM_CLASSES[name]
+    kwargs: dict = {"prefix": name}
+    if name == "assign":
+        kwargs["users"] = assignable_users(case)
+        kwargs["initial"] = {"assignee": case.assignee_id}
+    elif name == "assess":
+        kwargs["initial"] = {
+            "topics": [t.pk for t in complaint.topics.all()],
+            "deviation_found": {True: "ja", False: "nej"}.get(complaint.deviation_found, ""),
+        }
+    elif name == "reply" and complaint.reply_text:
+        kwargs["initial"] = {"reply_text": complaint.reply_text}
+    return cls(**kwargs)
+
+
+def complaint_detail_context(request, case) -> dict:
+    """Registered with CaseTypeUI: the complaint facts and the handling forms."""
+    complaint = complaint_for_case(case)
+    if complaint is None:
+        return {}
+    bound = getattr(request, "complaint_bound_forms", {})
+    forms = {name: bound.get(name) or _unbound(name, case, complaint) for name in FORM_CLASSES}
+    return {
+        "complaint": complaint,
+        "complaint_forms": forms,
+        # The one form just posted with errors: its summary goes first in the section.
+        "complaint_bound_form": next(iter(bound.values()), None),
+        "complaint_status": {
+            "received": case.status == ComplaintStatus.RECEIVED,
+            "investigating": case.status == ComplaintStatus.INVESTIGATING,
+            "answered": case.status == ComplaintStatus.ANSWERED,
+            "closed": case.status == ComplaintStatus.CLOSED,
+        },
+    }
+
+
+# --- Intake --------------------------------------------------------------------------------
+
+
+def _default_unit(user) -> Unit | None:
+    membership = (
+        Membership.objects.active().filter(user=user).select_related("unit").order_by("-unit__depth")
+        .first()
+    )
+    return membership.unit if membership else None
+
+
+class _IntakeView(PermissionMixin, FormView):
+    template_name = "cases/complaints/form.html"
+    heading = ""
+    intro = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, intro=self.intro, **kwargs)
+
+    def get_initial(self):
+        unit = _default_unit(self.request.user)
+        return {"unit": unit.pk if unit else None}
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        try:
+            submission = self.create(form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        case = submission.complaint.case
+        messages.success(self.request, _("Ärendet %s har registrerats.") % case.reference)
+        return redirect(case.get_absolute_url())
+
+
+class StaffComplaintCreateView(_IntakeView):
+    """Klagomål och synpunkter från personal: any logged-in staff member."""
+
+    required_roles = tuple(Role.values)  # anyone with a role in the organisation
+    heading = _("Klagomål eller synpunkt från personal")
+    intro = _("Beskriv vad du vill framföra om verksamheten. Din chef tar emot ärendet.")
+
+    def get_form(self, form_class=None):
+        return StaffComplaintForm(units=units_valid().order_by("path"), **self.get_form_kwargs())
+
+    def create(self, data):
+        return complaint_create_staff(
+            unit=data["unit"], complaint_type=data["complaint_type"], title=data["title"],
+            description=data["description"], occurred_on=data.get("occurred_on"),
+            actor=self.request.user,
+        )
+
+
+class RegisterComplaintView(_IntakeView):
+    """A chef or quality strategist registers a complaint received by letter, phone or visit."""
+
+    required_roles = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
+    heading = _("Registrera klagomål eller synpunkt")
+    intro = _("För klagomål och synpunkter som kommit in med brev, telefon, e-post eller besök.")
+
+    def get_form(self, form_class=None):
+        units = units_valid(units_in_scope(self.request.user, roles=self.required_roles))
+        return RegisterComplaintForm(units=units.order_by("path"), **self.get_form_kwargs())
+
+    def create(self, data):
+        return complaint_register(
+            unit=data["unit"], complaint_type=data["complaint_type"], title=data["title"],
+            description=data["description"], channel=data["channel"],
+            sender_category=data["sender_category"], received_on=data["received_on"],
+            anonymous=data["anonymous"] == "ja", sender_name=data.get("sender_name", ""),
+            sender_email=data.get("sender_email", ""), sender_phone=data.get("sender_phone", ""),
+            occurred_on=data.get("occurred_on"), actor=self.request.user,
+        )
+
+
+# --- Transitions (POST only, one service each) ---------------------------------------------
+
+
+class _ComplaintPost(CaseMixin, View):
+    http_method_names = ["post"]
+    name = ""
+    success_message = ""
+
+    def get_form(self, case):
+        cls = FORM_CLASSES[self.name]
+        kwargs: dict = {"data": self.request.POST, "prefix": self.name}
+        if self.name == "assign":
+            kwargs["users"] = assignable_users(case)
+        return cls(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        case = self.get_case()
+        if case.kind != CaseKind.COMPLAINT:
+            raise Http404
+        self.require_handle(case)
+        form = self.get_form(case)
+        if form.is_valid():
+            try:
+                result = self.perform(case, form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, self.success_message)
+                return self.success_redirect(case, result)
+        return self.rerender(case, form)
+
+    def success_redirect(self, case, result):
+        return redirect(case.get_absolute_url())
+
+    def rerender(self, case, form):
+        """The case page again, with this form bound and its errors (status 400)."""
+        self.request.complaint_bound_forms = {self.name: form}
+        page = CaseDetailView()
+        page.setup(self.request, reference=case.reference)
+        page.roles = self.roles
+        page._case = case
+        access_log_record(user=self.request.user, case=case, action=AccessAction.READ,
+                          request=self.request, detail="overview")
+        return render(self.request, page.template_name, page.get_context_data(), status=400)
+
+
+class ReceiveView(_ComplaintPost):
+    name = "receive"
+    success_message = _("Ärendet är mottaget och utredningen påbörjad.")
+
+    def perform(self, case, data):
+        return complaint_receive(case=case, actor=self.request.user, reason=data["reason"])
+
+
+class AssignView(_ComplaintPost):
+    name = "assign"
+    success_message = _("Handläggare tilldelad.")
+
+    def perform(self, case, data):
+        return complaint_assign(case=case, assignee=data["assignee"], actor=self.request.user)
+
+
+class AssessView(_ComplaintPost):
+    name = "assess"
+    success_message = _("Bedömningen sparades.")
+
+    def perform(self, case, data):
+        return complaint_assess(case=case, topics=list(data["topics"]),
+                                deviation_found=data["deviation_found"],
+                                actor=self.request.user, reason=data["reason"])
+
+
+class MeasureView(_ComplaintPost):
+    name = "measure"
+    success_message = _("Åtgärden sparades.")
+
+    def perform(self, case, data):
+        return complaint_measure_add(case=case, actor=self.request.user, **data)
+
+
+class ReplyView(_ComplaintPost):
+    name = "reply"
+    success_message = _("Återkopplingen sparades. Ärendet är besvarat.")
+
+    def perform(self, case, data):
+        return complaint_reply(case=case, reply_text=data["reply_text"],
+                               replied_on=data["replied_on"], actor=self.request.user)
+
+
+class ResumeView(_ComplaintPost):
+    name = "resume"
+    success_message = _("Utredningen återupptogs.")
+
+    def perform(self, case, data):
+        return complaint_resume(case=case, actor=self.request.user, reason=data["reason"])
+
+
+class CloseView(_ComplaintPost):
+    name = "close"
+    success_message = _("Ärendet är avslutat.")
+
+    def perform(self, case, data):
+        return complaint_close(case=case, actor=self.request.user, reason=data["reason"])
+
+
+class EscalateView(_ComplaintPost):
+    name = "escalate"
+    success_message = _("Ett nytt ärende skapades och kopplades till klagomålet.")
+
+    def perform(self, case, data):
+        return complaint_escalate(case=case, kind=data["kind"], title=data["title"],
+                                  reason=data["reason"], actor=self.request.user)
+
+    def success_redirect(self, case, result):
+        if cases_visible_to(self.request.user).filter(pk=result.pk).exists():
+            return redirect(result.get_absolute_url())
+        return redirect(case.get_absolute_url())

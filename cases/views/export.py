@@ -1,0 +1,82 @@
+"""A single case as PDF for public-records requests (utlämnande), optionally masked."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views import View
+
+from cases.history_view import case_history_entries
+from cases.masking import MASK, mask_text
+from cases.models import AccessAction, Role
+from cases.pdf import render_pdf
+from cases.services.access import access_log_record
+
+from .detail import CaseMixin
+
+
+def _person(user, masked: bool) -> str:
+    if user is None:
+        return "–"
+    return MASK if masked else (user.get_full_name() or user.username)
+
+
+class CasePdfView(CaseMixin, View):
+    """GET ?maskerad=1 removes names and personnummer. Only handlers and quality staff print."""
+
+    required_roles = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT, Role.UTREDARE)
+
+    def get(self, request, *args, **kwargs):
+        case = self.get_case()
+        masked = request.GET.get("maskerad") == "1"
+        names = self._known_names(case) if masked else []
+        measures = list(case.measures.select_related("measure_type", "responsible"))
+        notes = list(case.notes.select_related("author"))
+        history = case_history_entries(case)
+
+        def clean(text: str) -> str:
+            return mask_text(text, names) if masked else text
+
+        context = {
+            "case": case,
+            "masked": masked,
+            "title": clean(case.title),
+            "description": clean(case.description),
+            "reporter": _person(case.reporter, masked),
+            "assignee": _person(case.assignee, masked),
+            "measures": [
+                {"m": m, "description": clean(m.description),
+                 "responsible": _person(m.responsible, masked)} for m in measures
+            ],
+            "notes": [
+                {"n": n, "text": clean(n.text), "author": _person(n.author, masked)} for n in notes
+            ],
+            "history": [
+                {"e": e, "user": MASK if masked else e.user, "reason": clean(e.reason),
+                 "changes": [(c.label, clean(c.old), clean(c.new)) for c in e.changes]}
+                for e in history
+            ],
+            "printed_at": timezone.now(),
+            "printed_by": request.user,
+        }
+        pdf = render_pdf("cases/print.html", context)
+        access_log_record(user=request.user, case=case, action=AccessAction.PRINT, request=request,
+                          detail="utlämnande, maskerad" if masked else "utlämnande")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        suffix = "-maskerad" if masked else ""
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}{suffix}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _known_names(case) -> list[str]:
+        users = [case.reporter, case.assignee]
+        users += [n.author for n in case.notes.select_related("author")]
+        users += [m.responsible for m in case.measures.select_related("responsible")]
+        users += [h.history_user for h in case.history.select_related("history_user")]
+        names: list[str] = []
+        for u in users:
+            if u is not None:
+                names += [u.get_full_name(), u.first_name, u.last_name, u.username]
+        complaint = getattr(case, "complaint", None)
+        if complaint is not None:
+            names.append(getattr(complaint, "sender_name", ""))
+        return names

@@ -1,0 +1,32 @@
+"""Top-level URLs. Each app owns its prefix; every view sits behind the permission mixin or is
+explicitly public (the e-service, login, health)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cases.twofactor import TwoFactorView
+from cases.views import auth as auth_views
+from cases.views import imports, start
+
+urlpatterns = [
+    path("", start.StartView.as_view(), name="start"),
+    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", start.health, name="health"),
+    path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
+    path("import/", imports.ImportView.as_view(), name="imports"),
+    path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),
+    path("admin/", admin.site.urls),
+    path("arenden/", include("cases.urls")),
+    path("e-tjanst/", include("cases.urls_public")),
+    path("klagomal/", include("cases.urls_complaints")),
+    path("avvikelser/", include("deviations.urls")),
+    path("lex-sarah/", include("lexsarah.urls")),
+    path("riskanalyser/", include("riskanalysis.urls")),
+    path("egenkontroll/", include("selfcontrol.urls")),
+    path("rapporter/", include("reports.urls")),
+]
+
+handler403 = "cases.views.errors.permission_denied"
+handler404 = "cases.views.errors.page_not_found"
+handler500 = "cases.views.errors.server_error"

@@ -1,0 +1,86 @@
+"""User-dependent reads for risk analyses. `analyses_visible_to` is the one visibility rule.
+
+Analyses are not personal case data but may hold sensitive text: sektionschef, kvalitetsstrateg
+and arbetsutskott see an analysis when their membership subtree covers at least one of its units;
+writes need sektionschef or kvalitetsstrateg in the same scope. Everything else sees nothing.
+"""
+
+from datetime import date
+from typing import NamedTuple
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.lookups import StartsWith
+from django.utils import timezone
+
+from cases.models import Case, Membership, Role, Unit
+
+from .models import RiskAnalysis
+
+VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
+WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
+
+
+class OverdueItem(NamedTuple):
+    title: str
+    url: str
+    due_date: date
+    unit: Unit | None
+
+
+def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
+    """One SQL query: EXISTS a covered unit inside the subtree of one of the user's roles."""
+    if not user.is_authenticated:
+        return RiskAnalysis.objects.none()
+    in_scope = Exists(
+        Membership.objects.active()
+        .filter(user=user, role__in=WRITE_ROLES if write else VIEW_ROLES)
+        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
+    )
+    covered = RiskAnalysis.units.through.objects.filter(riskanalysis_id=OuterRef("pk")).filter(
+        in_scope
+    )
+    return RiskAnalysis.objects.filter(Exists(covered))
+
+
+def analysis_list(user, *, status: str = "", year: int | None = None, case: Case | None = None):
+    qs = analyses_visible_to(user).select_related("trigger", "scale").prefetch_related(
+        Prefetch("units", queryset=Unit.objects.order_by("path"))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(analysed_on__year=year)
+    if case is not None:
+        qs = qs.filter(source_cases=case)
+    return qs
+
+
+def _overdue_filter(today: date) -> Q:
+    return (
+        Q(follow_up_on__lt=today, follow_up_result="")
+        & ~Q(status=RiskAnalysis.Status.FOLLOWED_UP)
+    )
+
+
+def overdue_analyses(user) -> QuerySet[RiskAnalysis]:
+    today = timezone.localdate()
+    return (
+        analyses_visible_to(user)
+        .filter(_overdue_filter(today))
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("path")))
+        .order_by("follow_up_on", "id")
+    )
+
+
+def overdue_items_for(user) -> list[OverdueItem]:
+    """Risk analyses whose follow-up date has passed (Europe/Stockholm date) without a result."""
+    return [
+        OverdueItem(a.title, a.get_absolute_url(), a.follow_up_on, next(iter(a.units.all()), None))
+        for a in overdue_analyses(user)
+    ]
+
+
+def riskanalyses_for_case(case: Case, user=None) -> QuerySet[RiskAnalysis]:
+    """Analyses started from this case (lineage). With a user: only those the user may see."""
+    qs = analyses_visible_to(user) if user is not None else RiskAnalysis.objects.all()
+    return qs.filter(source_cases=case).order_by("-analysed_on")

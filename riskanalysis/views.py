@@ -1,0 +1,423 @@
+"""Risk analysis pages. Reads start from `analyses_visible_to` (invisible → 404); writes need a
+write role in scope (visible but not writable → 403); transitions are POST-only, one service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from cases.models import Case, CaseKind, Measure, Unit
+from cases.selectors import cases_visible_to
+from cases.services import ServiceError
+from cases.views.mixins import PermissionMixin
+
+from . import services
+from .forms import (
+    AnalysisCreateForm,
+    AnalysisEditForm,
+    DeviationForm,
+    FollowUpForm,
+    FromCasesForm,
+    ReasonForm,
+    RiskForm,
+    RiskMeasureForm,
+)
+from .matrix import build_matrix
+from .models import Risk, RiskAnalysis, RiskTemplate
+from .selectors import VIEW_ROLES, WRITE_ROLES, analyses_visible_to, analysis_list, overdue_analyses
+
+
+def form_errors_to_messages(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+class AnalysisMixin(PermissionMixin):
+    required_roles = VIEW_ROLES
+    write = False
+
+    def get_analysis(self) -> RiskAnalysis:
+        if not hasattr(self, "_analysis"):
+            qs = analyses_visible_to(self.request.user).select_related(
+                "scale", "trigger", "template", "copied_from", "created_by")
+            self._analysis = get_object_or_404(qs, pk=self.kwargs["pk"])
+            if self.write and not self.can_write(self._analysis):
+                raise PermissionDenied
+        return self._analysis
+
+    def can_write(self, analysis) -> bool:
+        return analyses_visible_to(self.request.user, write=True).filter(pk=analysis.pk).exists()
+
+
+class ServicePostView(View):
+    """POST-only: validate an optional form, call exactly one service, redirect back."""
+
+    http_method_names = ["post"]
+    form_class = None
+    success_message = ""
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_form(self, obj):
+        return self.form_class(self.request.POST) if self.form_class else None
+
+    def perform(self, obj, form):
+        raise NotImplementedError
+
+    def get_success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.get_form(obj)
+        if form is not None and not form.is_valid():
+            form_errors_to_messages(request, form)
+            return redirect(self.get_success_url(obj))
+        try:
+            result = self.perform(obj, form)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            if self.success_message:
+                messages.success(request, self.success_message)
+            if hasattr(self, "redirect_to_result") and result is not None:
+                return redirect(self.redirect_to_result(obj, result))
+        return redirect(self.get_success_url(obj))
+
+
+# --- list, create ------------------------------------------------------------------------------
+
+
+class AnalysisListView(PermissionMixin, ListView):
+    required_roles = VIEW_ROLES
+    template_name = "riskanalysis/list.html"
+    paginate_by = 50
+    context_object_name = "analyses"
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        if status not in RiskAnalysis.Status.values:
+            status = ""
+        year = self.request.GET.get("year", "")
+        case = None
+        reference = self.request.GET.get("arende", "").strip()
+        if reference:
+            case = get_object_or_404(cases_visible_to(self.request.user), reference=reference)
+        self.case = case
+        return analysis_list(self.request.user, status=status,
+                             year=int(year) if year.isdigit() else None, case=case)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            overdue=overdue_analyses(self.request.user)[:50],
+            statuses=RiskAnalysis.Status.choices,
+            can_create=bool(self.roles & set(WRITE_ROLES)),
+            case=self.case,
+            today=timezone.localdate(),
+        )
+        return ctx
+
+
+class AnalysisCreateView(PermissionMixin, FormView):
+    required_roles = WRITE_ROLES
+    template_name = "riskanalysis/form.html"
+    form_class = AnalysisCreateForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        initial = {"analysed_on": timezone.localdate()}
+        template_id = self.request.GET.get("mall", "")
+        if template_id.isdigit():
+            initial["template"] = RiskTemplate.objects.filter(pk=template_id, active=True).first()
+        copy_id = self.request.GET.get("kopiera", "")
+        if copy_id.isdigit():
+            source = analyses_visible_to(self.request.user).filter(pk=copy_id).first()
+            if source is not None:
+                initial.update(copy_from=source, title=_("Kopia av %s") % source.title,
+                               trigger=source.trigger, units=list(source.units.all()))
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            analysis = services.analysis_create(
+                actor=self.request.user, title=data["title"], units=data["units"],
+                analysed_on=data["analysed_on"], trigger=data["trigger"],
+                participants=data["participants"], template=data["template"],
+                copy_from=data["copy_from"], follow_up_on=data["follow_up_on"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Riskanalysen skapades."))
+        return redirect(analysis.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = _("Ny riskanalys")
+        return ctx
+
+
+class FromCasesView(PermissionMixin, FormView):
+    """Starta riskanalys från avvikelser: the selected cases become the analysis's lineage."""
+
+    required_roles = WRITE_ROLES
+    template_name = "riskanalysis/from_cases.html"
+    form_class = FromCasesForm
+
+    def cases_qs(self):
+        return (cases_visible_to(self.request.user).filter(kind=CaseKind.DEVIATION)
+                .select_related("unit").order_by("-received_at"))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, cases_qs=self.cases_qs())
+        return kwargs
+
+    def get_initial(self):
+        refs = self.request.GET.getlist("ref")
+        selected = list(self.cases_qs().filter(reference__in=refs)) if refs else []
+        units = Unit.objects.filter(pk__in={c.unit_id for c in selected})
+        return {
+            "cases": selected,
+            "units": list(units),
+            "analysed_on": timezone.localdate(),
+            "title": _("Riskanalys utifrån mönster i avvikelser"),
+        }
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The form validates against every visible deviation, but the page lists only the
+        # preselected ones and the 100 latest: a pick list of thousands helps nobody.
+        refs = self.request.GET.getlist("ref") or self.request.POST.getlist("ref")
+        selected = list(self.cases_qs().filter(reference__in=refs)) if refs else []
+        chosen = {str(pk) for pk in self.request.POST.getlist("cases")} | {str(c.pk) for c in selected}
+        latest = [c for c in self.cases_qs()[:100] if c.pk not in {s.pk for s in selected}]
+        ctx["case_rows"] = [(c, str(c.pk) in chosen) for c in selected + latest]
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            analysis = services.analysis_create_from_cases(
+                actor=self.request.user, cases=data["cases"], title=data["title"],
+                units=data["units"], analysed_on=data["analysed_on"],
+                participants=data["participants"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Riskanalysen skapades från de valda avvikelserna."))
+        return redirect(analysis.get_absolute_url())
+
+
+# --- detail, edit ------------------------------------------------------------------------------
+
+
+class AnalysisDetailView(AnalysisMixin, DetailView):
+    template_name = "riskanalysis/detail.html"
+    context_object_name = "analysis"
+
+    def get_object(self, queryset=None):
+        return self.get_analysis()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        analysis = self.object
+        risks = list(
+            analysis.risks.prefetch_related(
+                Prefetch("measures", queryset=Measure.objects.select_related(
+                    "measure_type", "responsible")),
+                Prefetch("linked_cases", queryset=Case.objects.order_by("reference")),
+            )
+        )
+        can_write = self.can_write(analysis)
+        units = list(analysis.units.order_by("path"))
+        for risk in risks:
+            risk.analysis = analysis  # the scale is already loaded
+            if can_write:
+                # Per-risk ids keep every label pointing at its own field.
+                risk.measure_form = RiskMeasureForm(auto_id=f"m{risk.pk}-%s")
+                risk.deviation_form = DeviationForm(units=analysis.units.order_by("path"), auto_id=f"d{risk.pk}-%s")
+        ctx.update(
+            risks=risks,
+            matrix=build_matrix(analysis.scale, risks),
+            units=units,
+            source_cases=list(cases_visible_to(self.request.user).filter(
+                pk__in=analysis.source_cases.values("pk")).select_related("unit")),
+            hidden_source_count=analysis.source_cases.count(),
+            can_write=can_write,
+            risk_form=RiskForm(scale=analysis.scale, prefix="new"),
+            follow_up_form=FollowUpForm(),
+            history=analysis.history.select_related("history_user").order_by("-history_date")[:30],
+            is_overdue=bool(analysis.follow_up_on and analysis.follow_up_on < timezone.localdate()
+                            and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
+                            and not analysis.follow_up_result),
+        )
+        ctx["hidden_source_count"] -= len(ctx["source_cases"])
+        return ctx
+
+
+class AnalysisEditView(AnalysisMixin, FormView):
+    required_roles = WRITE_ROLES
+    write = True
+    template_name = "riskanalysis/form.html"
+    form_class = AnalysisEditForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(instance=self.get_analysis(), user=self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        analysis = self.get_analysis()
+        data = {name: form.cleaned_data[name] for name in AnalysisEditForm.Meta.fields}
+        data["sections"] = form.section_data()
+        try:
+            services.analysis_update(analysis=analysis, data=data, units=form.cleaned_data["units"],
+                                     actor=self.request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Riskanalysen sparades."))
+        return redirect(analysis.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(heading=_("Ändra riskanalys"), analysis=self.get_analysis())
+        return ctx
+
+
+# --- risks -------------------------------------------------------------------------------------
+
+
+class RiskMixin(AnalysisMixin):
+    required_roles = WRITE_ROLES
+    write = True
+
+    def get_risk(self) -> Risk:
+        analysis = self.get_analysis()
+        risk = get_object_or_404(Risk, analysis=analysis, pk=self.kwargs["risk_pk"])
+        risk.analysis = analysis
+        return risk
+
+
+class RiskAddView(AnalysisMixin, ServicePostView):
+    required_roles = WRITE_ROLES
+    write = True
+    success_message = _("Risken lades till.")
+
+    def get_object(self):
+        return self.get_analysis()
+
+    def get_form(self, obj):
+        return RiskForm(self.request.POST, scale=obj.scale, prefix="new")
+
+    def perform(self, obj, form):
+        return services.risk_add(analysis=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class RiskEditView(RiskMixin, FormView):
+    template_name = "riskanalysis/risk_form.html"
+
+    def get_form(self, form_class=None):
+        risk = self.get_risk()
+        if self.request.method == "POST":
+            return RiskForm(self.request.POST, scale=risk.analysis.scale)
+        return RiskForm(scale=risk.analysis.scale, initial={
+            "description": risk.description, "probability": risk.probability,
+            "consequence": risk.consequence})
+
+    def form_valid(self, form):
+        risk = self.get_risk()
+        try:
+            services.risk_update(risk=risk, actor=self.request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Risken sparades."))
+        return redirect(risk.analysis.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(risk=self.get_risk(), analysis=self.get_analysis())
+        return ctx
+
+
+class RiskMeasureAddView(RiskMixin, ServicePostView):
+    form_class = RiskMeasureForm
+    success_message = _("Åtgärden sparades.")
+
+    def get_object(self):
+        return self.get_risk()
+
+    def get_success_url(self, obj):
+        return obj.analysis.get_absolute_url() + f"#risk-{obj.pk}"
+
+    def perform(self, obj, form):
+        return services.risk_measure_add(risk=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class RiskDeviationView(RiskMixin, ServicePostView):
+    success_message = _("En kvalitetsavvikelse registrerades och kopplades till risken.")
+
+    def get_object(self):
+        return self.get_risk()
+
+    def get_form(self, obj):
+        return DeviationForm(self.request.POST, units=obj.analysis.units.all())
+
+    def get_success_url(self, obj):
+        return obj.analysis.get_absolute_url() + f"#risk-{obj.pk}"
+
+    def perform(self, obj, form):
+        return services.risk_deviation_create(risk=obj, actor=self.request.user, **form.cleaned_data)
+
+
+# --- transitions (POST-only, one service each) -------------------------------------------------
+
+
+class _TransitionView(AnalysisMixin, ServicePostView):
+    required_roles = WRITE_ROLES
+    write = True
+    form_class = ReasonForm
+
+    def get_object(self):
+        return self.get_analysis()
+
+
+class AnalysisCompleteView(_TransitionView):
+    success_message = _("Riskanalysen är markerad som genomförd.")
+
+    def perform(self, obj, form):
+        return services.analysis_complete(analysis=obj, actor=self.request.user,
+                                          reason=form.cleaned_data["reason"])
+
+
+class AnalysisFollowUpView(_TransitionView):
+    form_class = FollowUpForm
+    success_message = _("Uppföljningen sparades.")
+
+    def perform(self, obj, form):
+        return services.analysis_follow_up(analysis=obj, actor=self.request.user,
+                                           result=form.cleaned_data["result"])
+
+
+class AnalysisReopenView(_TransitionView):
+    success_message = _("Riskanalysen är ett utkast igen.")
+
+    def perform(self, obj, form):
+        return services.analysis_reopen(analysis=obj, actor=self.request.user,
+                                        reason=form.cleaned_data["reason"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfControlConfig(AppConfig):
+    name = "selfcontrol"
+    verbose_name = "Egenkontroller"

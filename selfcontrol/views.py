@@ -1,0 +1,345 @@
+"""Self-inspection pages: plans, the yearly plan per unit, runs, loggkontroll review."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from cases.models import Membership
+from cases.services import ServiceError
+from cases.views.mixins import PermissionMixin
+from riskanalysis.forms import RiskMeasureForm
+from riskanalysis.views import ServicePostView
+
+from . import services
+from .forms import (
+    DrawSampleForm,
+    LogReviewForm,
+    PlanForm,
+    RunDeviationForm,
+    RunForm,
+    ScheduleForm,
+    YearForm,
+)
+from .models import SelfControlPlan, SelfControlRun
+from .selectors import (
+    VIEW_ROLES,
+    WRITE_ROLES,
+    overdue_runs,
+    plan_list,
+    plans_visible_to,
+    runs_visible_to,
+    year_overview,
+)
+
+
+class PlanMixin(PermissionMixin):
+    required_roles = VIEW_ROLES
+    write = False
+
+    def get_plan(self) -> SelfControlPlan:
+        if not hasattr(self, "_plan"):
+            qs = plans_visible_to(self.request.user).select_related(
+                "method", "responsible_unit", "responsible_person")
+            self._plan = get_object_or_404(qs, pk=self.kwargs["pk"])
+            if self.write and not self.can_write_plan(self._plan):
+                raise PermissionDenied
+        return self._plan
+
+    def can_write_plan(self, plan) -> bool:
+        return plans_visible_to(self.request.user, write=True).filter(pk=plan.pk).exists()
+
+
+class RunMixin(PermissionMixin):
+    required_roles = VIEW_ROLES
+    write = False
+
+    def get_run(self) -> SelfControlRun:
+        if not hasattr(self, "_run"):
+            qs = runs_visible_to(self.request.user).select_related(
+                "plan", "plan__method", "plan__responsible_unit", "plan__responsible_person")
+            self._run = get_object_or_404(qs, pk=self.kwargs["pk"])
+            if self.write and not self.can_write_run(self._run):
+                raise PermissionDenied
+        return self._run
+
+    def can_write_run(self, run) -> bool:
+        return runs_visible_to(self.request.user, write=True).filter(pk=run.pk).exists()
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+class PlanListView(PermissionMixin, ListView):
+    required_roles = VIEW_ROLES
+    template_name = "selfcontrol/list.html"
+    context_object_name = "plans"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = plan_list(self.request.user).order_by("responsible_unit__path", "area", "id")
+        if self.request.GET.get("alla") != "1":
+            qs = qs.filter(active=True)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(overdue=overdue_runs(self.request.user)[:50],
+                   can_create=bool(self.roles & set(WRITE_ROLES)),
+                   year=timezone.localdate().year)
+        return ctx
+
+
+class PlanCreateView(PermissionMixin, FormView):
+    required_roles = WRITE_ROLES
+    template_name = "selfcontrol/form.html"
+    form_class = PlanForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            plan = services.plan_create(actor=self.request.user, **data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Planen för egenkontroll skapades."))
+        return redirect(plan.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = _("Ny plan för egenkontroll")
+        return ctx
+
+
+class PlanEditView(PlanMixin, FormView):
+    required_roles = WRITE_ROLES
+    write = True
+    template_name = "selfcontrol/form.html"
+    form_class = PlanForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, instance=self.get_plan())
+        return kwargs
+
+    def form_valid(self, form):
+        plan = self.get_plan()
+        data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
+        try:
+            services.plan_update(plan=plan, data=data, actor=self.request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Planen sparades."))
+        return redirect(plan.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(heading=_("Ändra plan för egenkontroll"), back=self.get_plan())
+        return ctx
+
+
+class PlanDetailView(PlanMixin, DetailView):
+    template_name = "selfcontrol/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_object(self, queryset=None):
+        return self.get_plan()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        runs = list(self.object.runs.order_by("-period_start"))
+        for run in runs:
+            run.is_overdue = not run.is_done and run.due_date < today
+        ctx.update(runs=runs, can_write=self.can_write_plan(self.object),
+                   schedule_form=ScheduleForm(initial={"year": today.year}),
+                   history=self.object.history.select_related("history_user")
+                   .order_by("-history_date")[:20])
+        return ctx
+
+
+class PlanScheduleView(PlanMixin, ServicePostView):
+    required_roles = WRITE_ROLES
+    write = True
+    form_class = ScheduleForm
+
+    def get_object(self):
+        return self.get_plan()
+
+    def perform(self, obj, form):
+        created = services.plan_schedule_year(plan=obj, year=form.cleaned_data["year"],
+                                              actor=self.request.user)
+        messages.success(self.request, _("%d körningar planerades.") % len(created))
+        return created
+
+
+class YearPlanView(PermissionMixin, TemplateView):
+    """/egenkontroll/plan/?unit=…&year=…: planned, done and overdue runs of a unit's subtree."""
+
+    required_roles = VIEW_ROLES
+    template_name = "selfcontrol/year.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        data = self.request.GET.copy()
+        if not data.get("year"):
+            data["year"] = str(timezone.localdate().year)
+        if not data.get("unit"):
+            top = (Membership.objects.active().filter(user=user, role__in=VIEW_ROLES)
+                   .select_related("unit").order_by("unit__depth", "unit__path").first())
+            data["unit"] = top.unit.code if top else ""
+        form = YearForm(data, user=user)
+        if not form.is_valid():
+            if "unit" in form.errors:
+                raise Http404  # a unit outside the user's scope is invisible
+            messages.error(self.request, _("Ange ett giltigt år."))
+            form = YearForm({"unit": data["unit"], "year": timezone.localdate().year}, user=user)
+            form.is_valid()
+        unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
+        ctx.update(form=form, unit=unit, year=year,
+                   **year_overview(user, unit=unit, year=year))
+        return ctx
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+class RunDetailView(RunMixin, DetailView):
+    template_name = "selfcontrol/run_detail.html"
+    context_object_name = "run"
+
+    def get_object(self, queryset=None):
+        return self.get_run()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        run = self.object
+        can_write = self.can_write_run(run)
+        samples = list(run.log_samples.select_related("entry", "entry__user", "entry__unit",
+                                                      "reviewed_by"))
+        if can_write:
+            for sample in samples:
+                sample.form = LogReviewForm(initial={"review": sample.review, "comment": sample.comment},
+                                            auto_id=f"s{sample.pk}-%s")
+        ctx.update(
+            can_write=can_write,
+            is_overdue=not run.is_done and run.due_date < timezone.localdate(),
+            measures=run.measures.select_related("measure_type", "responsible"),
+            linked_cases=run.linked_cases.order_by("reference"),
+            samples=samples,
+            run_form=RunForm(instance=run),
+            measure_form=RiskMeasureForm(),
+            deviation_form=RunDeviationForm(initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,
+                                                     "description": run.findings}),
+            draw_form=DrawSampleForm(initial={"size": run.sample_size or run.plan.sample_size}),
+            history=run.history.select_related("history_user").order_by("-history_date")[:20],
+        )
+        return ctx
+
+
+class RunEditView(RunMixin, FormView):
+    required_roles = WRITE_ROLES
+    write = True
+    template_name = "selfcontrol/form.html"
+    form_class = RunForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_run()
+        return kwargs
+
+    def form_valid(self, form):
+        run = self.get_run()
+        data = {name: form.cleaned_data[name] for name in RunForm.Meta.fields}
+        try:
+            services.run_update(run=run, data=data, actor=self.request.user)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Egenkontrollen sparades."))
+        return redirect(run.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(heading=_("Resultat av egenkontroll: %s") % self.get_run(), back=self.get_run())
+        return ctx
+
+
+class _RunPost(RunMixin, ServicePostView):
+    required_roles = WRITE_ROLES
+    write = True
+
+    def get_object(self):
+        return self.get_run()
+
+
+class RunStartView(_RunPost):
+    success_message = _("Egenkontrollen är påbörjad.")
+
+    def perform(self, obj, form):
+        return services.run_start(run=obj, actor=self.request.user)
+
+
+class RunCompleteView(_RunPost):
+    success_message = _("Egenkontrollen är klar.")
+
+    def perform(self, obj, form):
+        return services.run_complete(run=obj, actor=self.request.user)
+
+
+class RunReopenView(_RunPost):
+    success_message = _("Egenkontrollen är öppnad igen.")
+
+    def perform(self, obj, form):
+        return services.run_reopen(run=obj, actor=self.request.user)
+
+
+class RunMeasureAddView(_RunPost):
+    form_class = RiskMeasureForm
+    success_message = _("Åtgärden sparades.")
+
+    def perform(self, obj, form):
+        return services.run_measure_add(run=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class RunDeviationView(_RunPost):
+    form_class = RunDeviationForm
+    success_message = _("Iakttagelsen registrerades som en kvalitetsavvikelse.")
+
+    def perform(self, obj, form):
+        return services.run_deviation_create(run=obj, actor=self.request.user, **form.cleaned_data)
+
+
+class RunDrawSampleView(_RunPost):
+    form_class = DrawSampleForm
+    success_message = _("Urvalet ur åtkomstloggen drogs.")
+
+    def perform(self, obj, form):
+        return services.run_draw_log_sample(run=obj, actor=self.request.user,
+                                            size=form.cleaned_data["size"])
+
+
+class LogSampleReviewView(_RunPost):
+    form_class = LogReviewForm
+    success_message = _("Granskningen sparades.")
+
+    def get_success_url(self, obj):
+        return obj.get_absolute_url() + f"#sample-{self.kwargs['sample_pk']}"
+
+    def perform(self, obj, form):
+        sample = get_object_or_404(obj.log_samples, pk=self.kwargs["sample_pk"])
+        return services.log_sample_review(sample=sample, actor=self.request.user,
+                                          **form.cleaned_data)
+
+
+

@@ -1,0 +1,48 @@
+"""The demo seeder: realistic, through the services (history), in the past, idempotent."""
+
+import io
+import random
+
+import pytest
+from django.utils import timezone
+
+from cases.demo import seed_organisation
+from cases.demo_complaints import seed
+from cases.models import Case, Complaint, Measure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_complaints_are_realistic_and_idempotent():
+    users = seed_organisation()
+    now = timezone.now()
+    out = io.StringIO()
+    created = seed(users=users, rng=random.Random(1), stdout=out, years={2024, now.year},
+                   scale=0.25)
+    assert created == Complaint.objects.count() > 40
+    cases = Case.objects.filter(kind="complaint")
+    assert set(cases.values_list("status", flat=True)) == {
+        "inkommen", "under_utredning", "besvarad", "avslutad"}
+    assert {c.source for c in Complaint.objects.all()} == {"utomstaende", "personal"}
+    assert cases.values("unit").distinct().count() >= 5
+    for case in cases.select_related("complaint"):
+        assert case.received_at <= now
+        assert case.history.filter(history_type="+").exists()
+        assert all(h.history_date <= now for h in case.history.all())
+        if case.status == "avslutad":
+            assert case.received_at <= case.closed_at <= now
+            assert case.complaint.reply_text and case.complaint.replied_on
+            # Closed in the year it was handled, not on the day the demo was built.
+            if case.received_at.year == 2024 and case.received_at.month < 11:
+                assert case.closed_at.year == 2024
+        if case.complaint.deviation_found:
+            assert Measure.objects.filter(case=case).exists()
+        if case.complaint.anonymous:
+            assert not case.complaint.sender_email
+    # Reference numbers follow the received dates within a year.
+    refs = list(cases.filter(received_at__year=2024).order_by("received_at")
+                .values_list("reference", flat=True))
+    assert refs == sorted(refs)
+    assert "ärenden" in out.getvalue()
+    assert seed(users=users, rng=random.Random(1), stdout=out) == 0
+    assert Complaint.objects.count() == created

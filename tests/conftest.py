@@ -1,0 +1,115 @@
+"""Shared fixtures. Tests run against the real PostgreSQL and Redis (never SQLite, no mocks)."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("AVVIKA_TESTING", "1")
+
+from cases.models import Role  # noqa: E402
+from tests.factories import UserFactory, make_unit, member  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Each test gets its own cache namespace on the real Redis.
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_PREFIX": f"test-{os.getpid()}-{tmp_path.name}",
+        }
+    }
+
+
+@pytest.fixture
+def org(db):
+    """A small tree: förvaltning → two avdelningar → sections, with people in every role.
+
+    ASF
+    ├── A (avdelning)
+    │   ├── A1 (sektion)
+    │   └── A2 (sektion)
+    └── B (avdelning)
+        └── B1 (sektion)
+    """
+    asf = make_unit("ASF", "Förvaltningen", kind_code="forvaltning")
+    a = make_unit("A", "Avdelning A", asf, "avdelning")
+    a1 = make_unit("A1", "Sektion A1", a)
+    a2 = make_unit("A2", "Sektion A2", a)
+    b = make_unit("B", "Avdelning B", asf, "avdelning")
+    b1 = make_unit("B1", "Sektion B1", b)
+    people = {
+        "chef_a1": (Role.SEKTIONSCHEF, a1),
+        "chef_a": (Role.SEKTIONSCHEF, a),
+        "chef_b1": (Role.SEKTIONSCHEF, b1),
+        "staff_a1": (Role.MEDARBETARE, a1),
+        "investigator": (Role.UTREDARE, asf),
+        "au": (Role.ARBETSUTSKOTT, asf),
+        "quality": (Role.KVALITETSSTRATEG, asf),
+        "admin": (Role.ADMINISTRATOR, asf),
+    }
+    users = {}
+    for username, (role, unit) in people.items():
+        user = UserFactory(username=username)
+        member(user, unit, role)
+        users[username] = user
+    units = {"ASF": asf, "A": a, "A1": a1, "A2": a2, "B": b, "B1": b1}
+    for key, unit in units.items():
+        units[key] = type(unit).objects.get(pk=unit.pk)
+    return type("Org", (), {"units": units, "users": users})
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    node = request.node
+    marker = node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "live_server" in getattr(node, "fixturenames", ())
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from cases.models import UnitKind
+
+        if not UnitKind.objects.exists():
+            _reseed()
+    yield
+
+
+def _reseed() -> None:
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    local_apps = ["cases", "deviations", "lexsarah", "riskanalysis", "selfcontrol", "reports"]
+    loader = MigrationLoader(connection)
+    plan: list = []
+    for leaf in loader.graph.leaf_nodes():
+        for node in loader.graph.forwards_plan(leaf):
+            if node[0] in local_apps and node not in plan:
+                plan.append(node)
+    with connection.schema_editor() as editor:
+        for node in plan:
+            for op in loader.graph.nodes[node].operations:
+                if isinstance(op, RunPython):
+                    op.code(apps, editor)

@@ -1,4 +1,8 @@
-"""Lex Sarah report statuses and their transition table (DESIGN §3.3)."""
+"""Lex Sarah report statuses and their transition table (DESIGN §3.3).
+
+Rules beyond the table live in the services: closing needs an assessment, a finding needs AU
+treatment, and the two "allvarligt" outcomes need a sent IVO notification.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +21,25 @@ class LexSarahStatus(models.TextChoices):
 
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    # → IVO before the investigation is finished is the chair's urgent path.
     LexSarahStatus.REPORTED: {LexSarahStatus.RECEIVED, LexSarahStatus.IVO},
     LexSarahStatus.RECEIVED: {LexSarahStatus.INVESTIGATING, LexSarahStatus.IVO},
     LexSarahStatus.INVESTIGATING: {LexSarahStatus.ASSESSED, LexSarahStatus.IVO},
-    LexSarahStatus.ASSESSED: {LexSarahStatus.AU, LexSarahStatus.CLOSED, LexSarahStatus.IVO},
-    LexSarahStatus.AU: {LexSarahStatus.IVO, LexSarahStatus.CLOSED},
-    LexSarahStatus.IVO: {LexSarahStatus.INVESTIGATING, LexSarahStatus.ASSESSED, LexSarahStatus.AU, LexSarahStatus.CLOSED},
+    # After the assessment, only the AU decides on IVO; "inget missförhållande" may close.
+    LexSarahStatus.ASSESSED: {LexSarahStatus.AU, LexSarahStatus.CLOSED},
+    # The AU may send the investigation back when the measures are not enough.
+    LexSarahStatus.AU: {LexSarahStatus.IVO, LexSarahStatus.CLOSED, LexSarahStatus.INVESTIGATING},
+    LexSarahStatus.IVO: {
+        LexSarahStatus.INVESTIGATING, LexSarahStatus.ASSESSED, LexSarahStatus.AU,
+        LexSarahStatus.CLOSED,
+    },
     LexSarahStatus.CLOSED: set(),
 }
+
+# Before the investigation is finished: the statuses the urgent IVO path starts from.
+URGENT_IVO_FROM = frozenset(
+    {LexSarahStatus.REPORTED, LexSarahStatus.RECEIVED, LexSarahStatus.INVESTIGATING}
+)
 
 WORKFLOW = register(
     Workflow(
@@ -33,6 +48,7 @@ WORKFLOW = register(
         allowed=ALLOWED_TRANSITIONS,
         initial=LexSarahStatus.REPORTED,
         closed=frozenset({LexSarahStatus.CLOSED}),
+        # The IVO step (7 days) counts from the decision, not from receipt: services/ivo.py.
         deadline_steps={
             LexSarahStatus.REPORTED: "immediate_measures",
             LexSarahStatus.RECEIVED: "investigation_start",

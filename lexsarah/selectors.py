@@ -1,0 +1,132 @@
+"""User-dependent reads for lex Sarah. Everything starts from cases.selectors (DESIGN §5): the
+report cases a user sees decide which investigations and AU items they see."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, QuerySet
+
+from cases.models import Case, CaseKind, Membership, Role
+from cases.selectors import cases_handleable_by, cases_reported_by, cases_visible_to, user_roles
+
+from .models import AgendaItem, AUMeeting, Investigation, LexSarahReport
+
+AU_PAGE_ROLES = (Role.ARBETSUTSKOTT, Role.KVALITETSSTRATEG)
+IVO_ROLES = (Role.ARBETSUTSKOTT, Role.KVALITETSSTRATEG)
+CHEF_ROLES = (Role.SEKTIONSCHEF,)
+
+
+def reports_visible_to(user) -> QuerySet[Case]:
+    return cases_visible_to(user).filter(kind=CaseKind.LEXSARAH)
+
+
+def reports_of_reporter(user) -> QuerySet[Case]:
+    """The reporter's own reports, for a status-only list (never the handling)."""
+    return cases_reported_by(user).filter(kind=CaseKind.LEXSARAH).order_by("-received_at")
+
+
+def _every_report_in(cases: QuerySet[Case]) -> Exists:
+    """No covered report outside `cases`: an investigation shows text about each of them."""
+    through = Investigation.reports.through
+    return ~Exists(
+        through.objects.filter(investigation_id=OuterRef("pk")).exclude(
+            lexsarahreport_id__in=cases.values("pk")
+        )
+    )
+
+
+def investigations_visible_to(user) -> QuerySet[Investigation]:
+    if not user.is_authenticated:
+        return Investigation.objects.none()
+    return Investigation.objects.filter(_every_report_in(reports_visible_to(user)))
+
+
+def investigations_handleable_by(user) -> QuerySet[Investigation]:
+    if not user.is_authenticated:
+        return Investigation.objects.none()
+    handle = cases_handleable_by(user).filter(kind=CaseKind.LEXSARAH)
+    return Investigation.objects.filter(_every_report_in(handle))
+
+
+def can_handle(user, case: Case) -> bool:
+    return cases_handleable_by(user).filter(pk=case.pk).exists()
+
+
+def is_chef_for(user, case: Case) -> bool:
+    """A sektionschef in scope of the case's unit (receives, immediate measures, assigns)."""
+    from cases.selectors.visibility import _in_scope
+
+    return Case.objects.filter(pk=case.pk, skyddad=False).filter(
+        _in_scope(user, CHEF_ROLES)
+    ).exists()
+
+
+def has_role(user, roles) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def au_meetings_visible_to(user) -> QuerySet[AUMeeting]:
+    if not has_role(user, AU_PAGE_ROLES):
+        return AUMeeting.objects.none()
+    return AUMeeting.objects.select_related("chair").prefetch_related("members")
+
+
+def agenda_items_visible(user, meeting: AUMeeting) -> QuerySet[AgendaItem]:
+    """The items of a meeting whose investigations the user may read."""
+    return (
+        meeting.items.filter(investigation__in=investigations_visible_to(user))
+        .select_related("investigation", "investigation__investigator")
+        .prefetch_related("investigation__reports__case__unit")
+        .order_by("id")
+    )
+
+
+def investigations_ready_for_au(user) -> QuerySet[Investigation]:
+    """Assessed investigations with a finding whose reports wait for the AU."""
+    from .services.au import AGENDA_FROM
+
+    waiting = LexSarahReport.objects.filter(
+        investigations=OuterRef("pk"), case__status__in=AGENDA_FROM
+    ).exclude(assessment="inget")
+    return investigations_visible_to(user).filter(
+        Exists(waiting), completed_at__isnull=False
+    ).prefetch_related("reports__case")
+
+
+def report_for_case(case: Case) -> LexSarahReport | None:
+    return (
+        LexSarahReport.objects.select_related("reporter_type", "assessed_by")
+        .prefetch_related("immediate_measures__author", "investigations")
+        .filter(pk=case.pk).first()
+    )
+
+
+def investigators():
+    """People who hold the lex Sarah-utredare role today."""
+    User = get_user_model()
+    roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.UTREDARE)
+    return User.objects.filter(Exists(roles), is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def au_members():
+    User = get_user_model()
+    roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.ARBETSUTSKOTT)
+    return User.objects.filter(Exists(roles), is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def joinable_reports(user, exclude_pk=None) -> QuerySet[Case]:
+    """Other reports the user may add to an investigation (received or urgently notified,
+    not in an open investigation)."""
+    from .services.investigation import INVESTIGATION_START_FROM
+
+    busy = Investigation.reports.through.objects.filter(
+        lexsarahreport_id=OuterRef("pk"), investigation__completed_at__isnull=True
+    )
+    qs = cases_handleable_by(user).filter(
+        kind=CaseKind.LEXSARAH, status__in=INVESTIGATION_START_FROM
+    ).exclude(Exists(busy))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("-received_at")

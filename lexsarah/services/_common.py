@@ -1,0 +1,53 @@
+"""Helpers shared by the lex Sarah services: row locks, text checks, reasons."""
+
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseKind
+from cases.services import ServiceError
+from cases.services.errors import TransitionNotAllowed
+
+from ..models import LexSarahReport
+from ..workflow import WORKFLOW
+
+HISTORY_REASON_MAX = 100
+TEXT_MAX = 20_000
+
+
+def reason_text(text: str) -> str:
+    # simple-history keeps the reason in a 100-character column.
+    return (text or "").strip()[:HISTORY_REASON_MAX]
+
+
+def clean_text(text: str, *, maximum: int = TEXT_MAX, empty_message: str = "") -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text and empty_message:
+        raise ServiceError(empty_message)
+    if len(text) > maximum:
+        raise ServiceError(
+            _("Texten är för lång. Skriv högst %(max)s tecken (du skrev %(n)s).")
+            % {"max": maximum, "n": len(text)}
+        )
+    return text
+
+
+def lock_report(case: Case) -> LexSarahReport:
+    """Lock the report row. Every lex Sarah service on a case starts here, so they run one at
+    a time per case and the status read under the lock is current."""
+    if case.kind != CaseKind.LEXSARAH:
+        raise ServiceError(_("Ärendet är inte en lex Sarah-rapport."))
+    return (
+        LexSarahReport.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=case.pk)
+    )
+
+
+def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> None:
+    current = report.case.status
+    if current not in allowed:
+        raise TransitionNotAllowed(WORKFLOW.label(current), WORKFLOW.label(to_status))
+
+
+def require_open(report: LexSarahReport) -> None:
+    if not report.case.is_open:
+        raise ServiceError(_("Ärendet är avslutat."))

@@ -1,0 +1,116 @@
+"""AU-behandling (§3.3.5): meetings, agenda items per investigation, the AU's decision."""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import IntegerField, Max, Q
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services import ServiceError, audited_save
+from cases.services.cases import case_transition
+
+from ..models import (
+    FINDING_ASSESSMENTS,
+    SERIOUS_ASSESSMENTS,
+    AgendaItem,
+    Assessment,
+    AUMeeting,
+    Investigation,
+)
+from ..workflow import LexSarahStatus
+from ._common import clean_text
+from .investigation import _lock_reports, _set_assessment, investigation_reopen
+from .ivo import ivo_decide_by_au
+
+# A report goes on the agenda once assessed (also after an urgent IVO notification).
+AGENDA_FROM = (LexSarahStatus.ASSESSED,)
+
+
+@transaction.atomic
+def au_meeting_create(
+    *, held_on: date, actor, chair=None, members=(), title: str = ""
+) -> AUMeeting:
+    meeting = AUMeeting(held_on=held_on, chair=chair, title=(title or "").strip()[:200])
+    audited_save(meeting, actor=actor, reason=_("AU-sammanträde skapat"))
+    if members:
+        meeting.members.set(members)
+    return meeting
+
+
+def _next_paragraph(meeting: AUMeeting) -> str:
+    """AU paragraphs run per year across meetings (§ 1, § 2 …)."""
+    numeric = AgendaItem.objects.filter(
+        Q(paragraph__regex=r"^\d+$"), meeting__held_on__year=meeting.held_on.year
+    ).aggregate(n=Max(Cast("paragraph", IntegerField())))["n"]
+    return str((numeric or 0) + 1)
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, meeting: AUMeeting, investigation: Investigation, actor, paragraph: str = ""
+) -> AgendaItem:
+    """Put an assessed investigation with a finding on the agenda; its reports → AU."""
+    meeting = AUMeeting.objects.select_for_update().get(pk=meeting.pk)
+    investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
+    if investigation.completed_at is None:
+        raise ServiceError(_("Utredningen är inte färdig och bedömd."))
+    if AgendaItem.objects.filter(meeting=meeting, investigation=investigation).exists():
+        raise ServiceError(_("Utredningen finns redan på dagordningen."))
+    reports = _lock_reports([r.case for r in investigation.reports.select_related("case")])
+    for report in reports:
+        if report.assessment not in FINDING_ASSESSMENTS:
+            raise ServiceError(_("%s har inget missförhållande att behandla.")
+                               % report.case.reference)
+        if report.case.status not in AGENDA_FROM:
+            raise ServiceError(_("%s är inte redo för arbetsutskottet.") % report.case.reference)
+    item = AgendaItem(meeting=meeting, investigation=investigation,
+                      paragraph=(paragraph or "").strip()[:20] or _next_paragraph(meeting))
+    audited_save(item, actor=actor, reason=_("Lagd på dagordningen"))
+    for report in reports:
+        if report.case.status == LexSarahStatus.ASSESSED:
+            case_transition(case=report.case, to_status=LexSarahStatus.AU, actor=actor,
+                            reason=_("Till arbetsutskottet § %s") % item.paragraph)
+    return item
+
+
+@transaction.atomic
+def agenda_item_decide(
+    *, item: AgendaItem, actor, measures_approved: bool, severity: str, ivo: bool,
+    minutes: str = "",
+) -> AgendaItem:
+    """The AU decides severity, whether the measures suffice and whether IVO is notified.
+    A serious severity always means an IVO notification."""
+    if severity not in Assessment.values:
+        raise ServiceError(_("Välj arbetsutskottets bedömning av allvarlighetsgraden."))
+    if severity in SERIOUS_ASSESSMENTS and not ivo:
+        raise ServiceError(_("Ett allvarligt missförhållande eller en påtaglig risk för ett "
+                             "sådant ska anmälas till IVO."))
+    item = AgendaItem.objects.select_for_update().select_related("meeting", "investigation").get(
+        pk=item.pk)
+    if item.decided_at is not None:
+        raise ServiceError(_("Arbetsutskottet har redan beslutat i ärendet."))
+    item.measures_approved = bool(measures_approved)
+    item.severity = severity
+    item.ivo_decided = bool(ivo)
+    item.minutes = clean_text(minutes, maximum=10_000)
+    item.decided_at = timezone.now()
+    audited_save(item, actor=actor, reason=_("Arbetsutskottets beslut § %s") % item.paragraph)
+    reports = _lock_reports([r.case for r in item.investigation.reports.select_related("case")])
+    for report in reports:
+        report.au_date = item.meeting.held_on
+        if report.assessment != severity:
+            # The AU's severity decision is the report's assessment from now on (history keeps
+            # the investigator's).
+            _set_assessment(report, severity, report.assessment_motivation, actor,
+                            _("Arbetsutskottet ändrade bedömningen"))
+        else:
+            audited_save(report, actor=actor, reason=_("Behandlad av arbetsutskottet"))
+        if ivo:
+            ivo_decide_by_au(report=report, agenda_item=item, actor=actor)
+    if not measures_approved:
+        investigation_reopen(investigation=item.investigation, actor=actor,
+                             reason=_("Arbetsutskottet godkände inte åtgärderna (§ %s)")
+                             % item.paragraph)
+    return item

@@ -1,0 +1,202 @@
+"""Utredning (§3.3.3): one investigation may cover several reports; drafts are saved often,
+versioned by simple-history and protected by optimistic locking. Bedömning and closing."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Attachment, Case
+from cases.services import ConcurrentEditError, ServiceError, audited_save
+from cases.services.cases import case_assign, case_transition
+from cases.services.errors import TransitionNotAllowed
+from cases.services.parts import attachment_add
+
+from ..models import (
+    FINDING_ASSESSMENTS,
+    INVESTIGATION_SECTIONS,
+    SERIOUS_ASSESSMENTS,
+    AgendaItem,
+    Assessment,
+    Investigation,
+    LexSarahReport,
+)
+from ..workflow import WORKFLOW, LexSarahStatus
+from ._common import clean_text, lock_report, reason_text, require_open
+from .report import is_investigator
+
+# A report joins an investigation from these statuses (IVO: after the chair's urgent path).
+INVESTIGATION_START_FROM = (LexSarahStatus.RECEIVED, LexSarahStatus.IVO)
+SECTION_MAX = 50_000
+
+
+def _lock_reports(cases: list[Case]) -> list[LexSarahReport]:
+    # Lock in primary-key order: two services locking the same reports never deadlock.
+    return [lock_report(c) for c in sorted(cases, key=lambda c: c.pk)]
+
+
+def _lock(investigation: Investigation) -> Investigation:
+    return Investigation.objects.select_for_update().get(pk=investigation.pk)
+
+
+def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
+    if report.case.status not in INVESTIGATION_START_FROM:
+        raise TransitionNotAllowed(
+            WORKFLOW.label(report.case.status), WORKFLOW.label(LexSarahStatus.INVESTIGATING)
+        )
+    if report.investigations.filter(completed_at__isnull=True).exclude(pk=investigation.pk).exists():
+        raise ServiceError(_("%s ingår redan i en pågående utredning.") % report.case.reference)
+    if investigation.investigator and report.case.assignee_id != investigation.investigator.pk:
+        # The investigator must be able to open every report the investigation covers.
+        case_assign(case=report.case, assignee=investigation.investigator, actor=actor,
+                    reason=_("Utredare: %s") % investigation.investigator)
+    case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING, actor=actor,
+                    reason=_("Utredning påbörjad"))
+
+
+@transaction.atomic
+def investigation_create(*, cases: list[Case], actor, investigator=None) -> Investigation:
+    """Start one investigation covering the given reports (received, or notified urgently)."""
+    if not cases:
+        raise ServiceError(_("Välj minst en rapport som ska utredas."))
+    reports = _lock_reports(cases)
+    investigator = investigator or reports[0].case.assignee
+    if investigator is not None and not is_investigator(investigator):
+        raise ServiceError(_("%s är inte lex Sarah-utredare.") % investigator)
+    investigation = Investigation(investigator=investigator)
+    audited_save(investigation, actor=actor, reason=_("Utredning påbörjad"))
+    for report in reports:
+        _join(report, investigation, actor)
+    investigation.reports.set(reports)
+    return investigation
+
+
+@transaction.atomic
+def investigation_add_report(*, investigation: Investigation, case: Case, actor) -> Investigation:
+    locked = _lock(investigation)
+    if locked.completed_at is not None:
+        raise ServiceError(_("Utredningen är färdig. Öppna den igen innan du lägger till rapporter."))
+    report = lock_report(case)
+    if locked.reports.filter(pk=report.pk).exists():
+        return locked
+    _join(report, locked, actor)
+    locked.reports.add(report)
+    return locked
+
+
+@transaction.atomic
+def investigation_save_draft(
+    *, investigation: Investigation, expected_version: int, data: dict, actor, reason: str = ""
+) -> Investigation:
+    """Save the sections. A stale version raises ConcurrentEditError with the stored row: the
+    view shows both texts and nothing is overwritten."""
+    locked = _lock(investigation)
+    if locked.version != expected_version:
+        raise ConcurrentEditError(current=locked)
+    if locked.completed_at is not None:
+        raise ServiceError(_("Utredningen är färdig och kan inte längre ändras."))
+    unknown = set(data) - set(INVESTIGATION_SECTIONS)
+    if unknown:
+        raise ServiceError(_("Fälten kan inte ändras här: %s") % ", ".join(sorted(unknown)))
+    for name, value in data.items():
+        setattr(locked, name, clean_text(value, maximum=SECTION_MAX))
+    locked.version += 1
+    return audited_save(locked, actor=actor, reason=reason_text(reason) or _("Utkast sparat"))
+
+
+@transaction.atomic
+def investigation_attachment_add(
+    *, investigation: Investigation, case: Case, upload, actor
+) -> Attachment:
+    """Attachments belong to the report cases (the shared part), never to the investigation."""
+    if not investigation.reports.filter(pk=case.pk).exists():
+        raise ServiceError(_("Rapporten ingår inte i utredningen."))
+    require_open(lock_report(case))
+    return attachment_add(case=case, upload=upload, actor=actor)
+
+
+def _set_assessment(report: LexSarahReport, assessment: str, motivation: str, actor,
+                    reason: str) -> None:
+    report.assessment = assessment
+    report.assessment_motivation = motivation
+    report.assessed_at = timezone.now()
+    report.assessed_by = actor
+    audited_save(report, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def investigation_assess(
+    *, investigation: Investigation, assessment: str, motivation: str, actor
+) -> Investigation:
+    """Bedömning with motivation: finishes the investigation, every covered report → bedömd."""
+    if assessment not in Assessment.values:
+        raise ServiceError(_("Välj en bedömning."))
+    motivation = clean_text(motivation, maximum=10_000,
+                            empty_message=_("Motivera bedömningen."))
+    locked = _lock(investigation)
+    if locked.completed_at is not None:
+        raise ServiceError(_("Utredningen är redan bedömd."))
+    if not locked.events.strip():
+        raise ServiceError(_("Beskriv händelseförloppet innan utredningen bedöms."))
+    reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
+    for report in reports:
+        case_transition(case=report.case, to_status=LexSarahStatus.ASSESSED, actor=actor,
+                        reason=_("Bedömd: %s") % Assessment(assessment).label)
+        _set_assessment(report, assessment, motivation, actor, _("Bedömning"))
+    locked.completed_at = timezone.now()
+    if not locked.assessment_text.strip():
+        locked.assessment_text = motivation
+    locked.version += 1
+    return audited_save(locked, actor=actor, reason=_("Utredningen bedömdes"))
+
+
+@transaction.atomic
+def investigation_reopen(*, investigation: Investigation, actor, reason: str) -> Investigation:
+    """Back to drafting (the AU found the measures insufficient, or new facts came in)."""
+    reason = clean_text(reason, maximum=500, empty_message=_("Skriv varför utredningen öppnas igen."))
+    locked = _lock(investigation)
+    reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
+    for report in reports:
+        if report.case.status != LexSarahStatus.INVESTIGATING:
+            case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING,
+                            actor=actor, reason=reason_text(reason))
+    locked.completed_at = None
+    locked.version += 1
+    return audited_save(locked, actor=actor, reason=reason_text(reason))
+
+
+# --- Closing -----------------------------------------------------------------------------------
+
+
+def _treated_by_au(report: LexSarahReport) -> bool:
+    return report.au_date is not None or AgendaItem.objects.filter(
+        investigation__reports=report, decided_at__isnull=False
+    ).exists()
+
+
+def close_blockers(report: LexSarahReport) -> list[str]:
+    """Why the report cannot close yet (empty: it can). Shown on the page and enforced below."""
+    problems = []
+    if not report.assessment:
+        problems.append(_("Rapporten saknar bedömning."))
+        return problems
+    if report.assessment in FINDING_ASSESSMENTS and not _treated_by_au(report):
+        problems.append(_("Ett missförhållande eller en risk ska behandlas av arbetsutskottet."))
+    ivo = report.ivo if hasattr(report, "ivo") else None  # reverse one-to-one may be absent
+    if report.assessment in SERIOUS_ASSESSMENTS and (ivo is None or ivo.sent_on is None):
+        problems.append(_("Ett allvarligt missförhållande eller en påtaglig risk för ett sådant "
+                          "ska vara anmält till IVO."))
+    elif ivo is not None and ivo.sent_on is None:
+        problems.append(_("Anmälan till IVO är beslutad men inte skickad."))
+    return problems
+
+
+@transaction.atomic
+def lexsarah_close(*, case: Case, actor, reason: str) -> Case:
+    report = lock_report(case)
+    reason = clean_text(reason, maximum=500,
+                        empty_message=_("Skriv en motivering till att ärendet avslutas."))
+    problems = close_blockers(report)
+    if problems:
+        raise ServiceError(" ".join(problems))
+    return case_transition(case=case, to_status=LexSarahStatus.CLOSED, actor=actor,
+                           reason=reason_text(reason), outcome=report.assessment)

@@ -1,0 +1,191 @@
+"""The investigation page: sections saved as drafts (optimistic locking, conflict page with both
+versions), draft history, attachments on the report cases, assessment and reopening."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from cases.models import AccessAction
+from cases.services import ConcurrentEditError, ServiceError
+from cases.services.access import access_log_record
+from cases.views.mixins import PermissionMixin
+
+from .. import selectors as sel
+from .. import services as svc
+from ..forms import (
+    AddReportForm,
+    AssessForm,
+    InvestigationAttachmentForm,
+    InvestigationForm,
+    ReopenForm,
+)
+from ..models import INVESTIGATION_SECTIONS, Investigation
+
+HISTORY_ROWS = 30
+
+
+class _InvestigationMixin(PermissionMixin):
+    def get_investigation(self) -> Investigation:
+        if not hasattr(self, "_investigation"):
+            self._investigation = get_object_or_404(
+                sel.investigations_visible_to(self.request.user).select_related("investigator"),
+                pk=self.kwargs["pk"],
+            )
+        return self._investigation
+
+    def can_edit(self, investigation) -> bool:
+        return sel.investigations_handleable_by(self.request.user).filter(
+            pk=investigation.pk).exists()
+
+    def require_edit(self, investigation) -> None:
+        if not self.can_edit(investigation):
+            raise PermissionDenied
+
+    def report_cases(self, investigation):
+        return sel.reports_visible_to(self.request.user).filter(
+            lexsarah__investigations=investigation).select_related("unit")
+
+    def log_read(self, investigation) -> None:
+        for case in self.report_cases(investigation):
+            access_log_record(user=self.request.user, case=case, action=AccessAction.READ,
+                              request=self.request, detail=f"utredning {investigation.pk}")
+
+
+class InvestigationView(_InvestigationMixin, TemplateView):
+    """GET shows the draft; POST saves it. A stale version answers 409 with both texts."""
+
+    template_name = "lexsarah/investigation.html"
+
+    def get(self, request, *args, **kwargs):
+        self.log_read(self.get_investigation())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, conflict=None, **kwargs):
+        inv = self.get_investigation()
+        cases = self.report_cases(inv)
+        ctx = super().get_context_data()
+        ctx.update(
+            investigation=inv,
+            report_cases=cases,
+            can_edit=self.can_edit(inv),
+            form=form or InvestigationForm(instance=inv, initial={"version": inv.version}),
+            conflict=conflict,
+            assess_form=AssessForm(prefix="assess"),
+            reopen_form=ReopenForm(prefix="reopen"),
+            attachment_form=InvestigationAttachmentForm(prefix="attach", cases=cases),
+            add_form=AddReportForm(prefix="add", others=sel.joinable_reports(self.request.user)),
+            drafts=inv.history.select_related("history_user").order_by("-history_date")[
+                :HISTORY_ROWS],
+        )
+        ctx.update(kwargs)  # a bound form with errors replaces its empty twin
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        inv = self.get_investigation()
+        self.require_edit(inv)
+        form = InvestigationForm(request.POST, instance=Investigation(pk=inv.pk))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = {name: form.cleaned_data[name] for name in INVESTIGATION_SECTIONS}
+        try:
+            svc.investigation_save_draft(investigation=inv, expected_version=form.cleaned_data[
+                "version"], data=data, actor=request.user)
+        except ConcurrentEditError as exc:
+            return self._conflict(form, exc.current)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("Utkastet sparades."))
+        return redirect("lexsarah:investigation", pk=inv.pk)
+
+    def _conflict(self, form, current: Investigation):
+        """Both versions side by side. The form keeps the loser's text but now carries the
+        stored version, so saving again is a conscious choice, never a silent overwrite."""
+        data = form.data.copy()
+        data["version"] = str(current.version)
+        rebound = InvestigationForm(data, instance=Investigation(pk=current.pk))
+        rebound.is_valid()
+        rebound.add_error(None, ConcurrentEditError(current=current).args[0])
+        theirs = [(current._meta.get_field(n).verbose_name, getattr(current, n),
+                   form.cleaned_data[n]) for n in INVESTIGATION_SECTIONS]
+        self._investigation = current
+        ctx = self.get_context_data(form=rebound, conflict={
+            "stored": current, "sections": theirs,
+            "by": current.history.select_related("history_user").first(),
+        })
+        return render(self.request, self.template_name, ctx, status=409)
+
+
+class _InvestigationPost(_InvestigationMixin, View):
+    http_method_names = ["post"]
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        inv = self.get_investigation()
+        self.require_edit(inv)
+        form = self.get_form(inv)
+        if form.is_valid():
+            try:
+                self.perform(inv, form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, self.success_message)
+                return redirect("lexsarah:investigation", pk=inv.pk)
+        page = InvestigationView()
+        page.setup(request, pk=inv.pk)
+        page.roles = self.roles
+        page._investigation = inv
+        ctx = page.get_context_data(**{self.context_name: form})
+        return render(request, page.template_name, ctx, status=400)
+
+
+class AssessView(_InvestigationPost):
+    context_name = "assess_form"
+    success_message = _("Bedömningen sparades. Utredningen är färdig.")
+
+    def get_form(self, inv):
+        return AssessForm(self.request.POST, prefix="assess")
+
+    def perform(self, inv, data):
+        svc.investigation_assess(investigation=inv, assessment=data["assessment"],
+                                 motivation=data["motivation"], actor=self.request.user)
+
+
+class ReopenView(_InvestigationPost):
+    context_name = "reopen_form"
+    success_message = _("Utredningen är öppnad igen.")
+
+    def get_form(self, inv):
+        return ReopenForm(self.request.POST, prefix="reopen")
+
+    def perform(self, inv, data):
+        svc.investigation_reopen(investigation=inv, reason=data["reason"], actor=self.request.user)
+
+
+class AddReportView(_InvestigationPost):
+    context_name = "add_form"
+    success_message = _("Rapporten ingår nu i utredningen.")
+
+    def get_form(self, inv):
+        return AddReportForm(self.request.POST, prefix="add",
+                             others=sel.joinable_reports(self.request.user))
+
+    def perform(self, inv, data):
+        svc.investigation_add_report(investigation=inv, case=data["case"], actor=self.request.user)
+
+
+class AttachmentView(_InvestigationPost):
+    context_name = "attachment_form"
+    success_message = _("Bilagan sparades.")
+
+    def get_form(self, inv):
+        return InvestigationAttachmentForm(self.request.POST, self.request.FILES, prefix="attach",
+                                           cases=self.report_cases(inv))
+
+    def perform(self, inv, data):
+        svc.investigation_attachment_add(investigation=inv, case=data["case"],
+                                         upload=data["file"], actor=self.request.user)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("lex-sarah/", include("lexsarah.urls")),
     path("riskanalyser/", include("riskanalysis.urls")),
     path("egenkontroll/", include("selfcontrol.urls")),
+    path("tillsyn/", include("cases.urls_supervision")),
     path("rapporter/", include("reports.urls")),
 ]
 

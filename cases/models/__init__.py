@@ -19,11 +19,13 @@ from .deadlines import DeadlineRule
 from .jobs import Job
 from .org import Membership, Role, Unit, UnitKind
 from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
+from .supervision import Authority, Supervision, SupervisionDecision, SupervisionMeasure
 
 __all__ = [
     "REFERENCE_PREFIX",
     "AccessAction",
     "AccessLog",
+    "Authority",
     "Attachment",
     "Case",
     "CaseGroupObjectPermission",
@@ -45,6 +47,9 @@ __all__ = [
     "ReferenceCounter",
     "RetentionPolicy",
     "RetentionRun",
+    "Supervision",
+    "SupervisionDecision",
+    "SupervisionMeasure",
     "TwoFactorPolicy",
     "Role",
     "Unit",

@@ -1,15 +1,72 @@
-"""Benchmark runner for `make bench` (placeholder until the benchmarks are written).
+"""Benchmark runner for `make bench` (DESIGN §10).
 
-Each benchmark will print one row: name, rows in the database, runs, median and p95 in ms.
+Each benchmark prints one row: name, rows in the database, runs, median and p95 in ms, and the
+SQL queries per request. Runs against its own database, `BENCH_DATABASE_URL` (default
+postgres://postgres@127.0.0.1:5432/avvika_bench), created if missing, so demo and test data stay
+untouched.
+
+    .venv/bin/python bench/run.py [--cases 150000] [--runs 30]
 """
 
-HEADER = ("benchmark", "rows", "runs", "median_ms", "p95_ms")
+import argparse
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+HEADER = ("benchmark", "rows", "runs", "median_ms", "p95_ms", "queries", "shown", "sql_ms")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/avvika_bench"
+TARGET_P95_MS = 100.0
 
 
-def main() -> int:
-    print("  ".join(f"{col:<12}" for col in HEADER).rstrip())
-    print("no benchmarks yet")
-    return 0
+def _setup_django(url: str) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("AVVIKA_TESTING", "1")  # no HTTPS redirect for the in-process client
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    _create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _print(rows) -> None:
+    print("  ".join(f"{col:<22}" if i == 0 else f"{col:>10}" for i, col in enumerate(HEADER)))
+    for name, total, runs, median, p95, queries, shown, sql_ms in rows:
+        flag = "" if p95 < TARGET_P95_MS else "  > target"
+        print(
+            f"{name:<22}  {total:>10}  {runs:>10}  {median:>10.1f}  {p95:>10.1f}  "
+            f"{queries:>10}  {shown:>10}  {sql_ms:>10.1f}{flag}"
+        )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=150_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args(argv)
+    _setup_django(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    from bench import inbox
+
+    rows = inbox.run(cases=args.cases, runs=args.runs)
+    _print(rows)
+    return 0 if all(r[4] < TARGET_P95_MS for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -28,3 +28,31 @@ def send_complaint_email(case_id: int, kind: str) -> bool:
     from cases.services.complaints import complaint_email_send
 
     return complaint_email_send(case_id=case_id, kind=kind)
+
+
+# --- Inkorg: daily digest (issue #4 point 5) ---------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def send_daily_digests() -> int:
+    """Beat, 06:30 Europe/Stockholm: one task per recipient, so one failing mailbox or a
+    retry never holds up (or re-sends) the others."""
+    from django.utils import timezone
+
+    from cases.services.digest import digest_recipients
+
+    day = timezone.localdate()
+    recipients = digest_recipients(day=day)
+    for user_id in recipients:
+        send_digest.delay(user_id, day.isoformat())
+    return len(recipients)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_digest(user_id: int, day: str) -> bool:
+    """Idempotent: a second run for the same person and day sends nothing."""
+    from datetime import date
+
+    from cases.services.digest import digest_send
+
+    return digest_send(user_id=user_id, day=date.fromisoformat(day))

@@ -20,8 +20,22 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.run_retention",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Sammanställning och analys: the round opens on 1 June; late chefs are reminded daily.
+    "open-unit-analysis-round": {
+        "task": "reports.analysis.tasks.open_analysis_round",
+        "schedule": crontab(month_of_year=6, day_of_month=1, hour=5, minute=0),
+    },
+    "unit-analysis-reminders": {
+        "task": "reports.analysis.tasks.send_analysis_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "sweep-stale-jobs": {
         "task": "cases.tasks.sweep_stale_jobs",
         "schedule": 300.0,
+    },
+    # Compile jobs that never reached a worker (broker was down) are sent again (issue #8).
+    "requeue-pending-report-compiles": {
+        "task": "reports.tasks.requeue_pending_compiles",
+        "schedule": 120.0,
     },
 }

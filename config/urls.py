@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),
     path("admin/", admin.site.urls),
     path("arenden/", include("cases.urls")),
+    path("inkorg/", include("cases.urls_inbox")),
     path("e-tjanst/", include("cases.urls_public")),
     path("klagomal/", include("cases.urls_complaints")),
     path("avvikelser/", include("deviations.urls")),

@@ -170,7 +170,7 @@ class Investigation(models.Model):
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, label, text) in report order, for templates and PDFs."""
         return [
-            (name, str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (name, str(getattr(self._meta.get_field(name), "verbose_name", name)), getattr(self, name))
             for name in INVESTIGATION_SECTIONS
         ]
 

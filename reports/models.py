@@ -77,3 +77,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     DevelopmentArea.Status.DECIDED: set(_OUTCOMES),
     **{outcome: set(_OUTCOMES) for outcome in _OUTCOMES},
 }
+
+from reports.analysis.models import AnalysisReminderSent, AnalysisRound, UnitAnalysis  # noqa: E402,F401  sammanställning och analys (issue #7)
+from reports.editions.models import (  # noqa: E402,F401  kvalitetsberättelse (issue #8)
+    CompiledReport,
+    ReportBlock,
+    ReportEdition,
+    ReportSection,
+    ReportTemplate,
+)

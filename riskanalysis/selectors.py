@@ -23,7 +23,7 @@ WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 class OverdueItem(NamedTuple):
     title: str
     url: str
-    due_date: date
+    due_date: date | None  # never None for overdue items; the model field is nullable
     unit: Unit | None
 
 

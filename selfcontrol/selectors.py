@@ -105,12 +105,14 @@ def year_overview(user, *, unit: Unit, year: int, today: date | None = None) -> 
     by_plan: dict[int, list] = {p.pk: [] for p in plans}
     counts = {"planned": 0, "done": 0, "overdue": 0, "open": 0}
     for run in runs:
-        run.is_overdue = not run.is_done and run.due_date < today
+        overdue = not run.is_done and run.due_date < today
+        # Annotated for the template; not a model field.
+        run.is_overdue = overdue  # type: ignore[attr-defined]
         by_plan[run.plan_id].append(run)
         counts["planned"] += 1
         if run.is_done:
             counts["done"] += 1
-        elif run.is_overdue:
+        elif overdue:
             counts["overdue"] += 1
         else:
             counts["open"] += 1

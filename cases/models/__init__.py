@@ -16,6 +16,7 @@ from .core import (
     ReferenceCounter,
 )
 from .deadlines import DeadlineRule
+from .digest import DigestSent
 from .jobs import Job
 from .org import Membership, Role, Unit, UnitKind
 from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
@@ -38,6 +39,7 @@ __all__ = [
     "ComplaintAddition",
     "ComplaintSource",
     "DeadlineRule",
+    "DigestSent",
     "Job",
     "LinkKind",
     "Measure",

@@ -119,6 +119,12 @@ class Case(models.Model):
             models.Index(fields=["unit", "received_at"], name="case_unit_received"),
             models.Index(fields=["kind", "status"], name="case_kind_status"),
             models.Index(fields=["kind", "external_reference"], name="case_kind_extref"),
+            # The inbox lists open cases only; partial indexes give its two keyset orders
+            # directly (an `IS NULL` leading column gives PostgreSQL no ordering).
+            models.Index(fields=["-received_at", "-id"], name="case_inbox_newest",
+                         condition=models.Q(closed_at__isnull=True)),
+            models.Index(fields=["due_at", "id"], name="case_inbox_due",
+                         condition=models.Q(closed_at__isnull=True, due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -50,13 +50,18 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(_granted(user, "view_case") | (Q(skyddad=False) & by_role))
 
 
+def handle_rule(user) -> Q:
+    """The handle rule as a row condition, for `cases_handleable_by` and for annotating a list
+    row by row (`Exists(cases_handleable_by(...).filter(pk=OuterRef("pk")))` is planned as a
+    hashed subplan over every handleable case)."""
+    return _granted(user, "handle_case") | (Q(skyddad=False) & _in_scope(user, HANDLER_ROLES))
+
+
 def cases_handleable_by(user) -> QuerySet[Case]:
     """Cases the user may change: chefs in scope (not skyddad) and explicit handle grants."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(
-        _granted(user, "handle_case") | (Q(skyddad=False) & _in_scope(user, HANDLER_ROLES))
-    )
+    return Case.objects.filter(handle_rule(user))
 
 
 def cases_reported_by(user) -> QuerySet[Case]:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.deadlines import due_for
 from cases.models import REFERENCE_PREFIX, Case, Unit
@@ -101,8 +101,14 @@ def case_update(
 @transaction.atomic
 def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
     locked = _lock(case)
+    previous = locked.assignee
     locked.assignee = assignee
     locked.version += 1
+    if previous is not None and previous != assignee:
+        # The grant came with the assignment and goes with it: a former handläggare (e.g. the
+        # old chef after a chef change) must not keep reading the case (OSL 26 kap.).
+        remove_perm("cases.view_case", previous, locked)
+        remove_perm("cases.handle_case", previous, locked)
     if assignee is not None:
         # The assignee must be able to open the case even outside their own unit scope.
         assign_perm("cases.view_case", assignee, locked)

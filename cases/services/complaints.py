@@ -480,24 +480,20 @@ def complaint_close(*, case: Case, actor, reason: str) -> Case:
 ESCALATION_KINDS = (CaseKind.DEVIATION, CaseKind.LEXSARAH)
 
 
-def _escalate_via_app(kind: str, **kwargs) -> Case | None:
-    """The type apps' own create services (preferred: they create their one-to-one rows)."""
-    # Only a missing module/function means "not built yet"; errors inside the call propagate.
-    try:
-        if kind == CaseKind.DEVIATION:
-            from deviations.services import deviation_create as create
-        else:
-            from lexsarah.services import lexsarah_report_create as create
-    except ImportError:
-        logger.info("%s services not available; escalating through the case core", kind)
-        return None
-    if kind == CaseKind.LEXSARAH:
-        occurred_on = kwargs.pop("occurred_on", None)
-        kwargs["occurred_at"] = (
-            timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
-            if occurred_on else None
-        )
-    return create(**kwargs)
+def _escalate_via_app(kind: str, **kwargs) -> Case:
+    """The type apps' own create services, so their one-to-one rows exist from the start."""
+    # Imported here: deviations and lexsarah import the case core, not the other way round.
+    from deviations.services import deviation_create
+    from lexsarah.services import lexsarah_report_create
+
+    if kind == CaseKind.DEVIATION:
+        return deviation_create(**kwargs)
+    occurred_on = kwargs.pop("occurred_on", None)
+    kwargs["occurred_at"] = (
+        timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
+        if occurred_on else None
+    )
+    return lexsarah_report_create(**kwargs)
 
 
 @transaction.atomic
@@ -517,11 +513,6 @@ def complaint_escalate(*, case: Case, kind: str, actor, reason: str, title: str 
         kind, unit=case.unit, title=title, description=description, actor=actor,
         reporter=actor, occurred_on=case.occurred_on, source_case=case, reason=_reason(reason),
     )
-    if target is None:
-        target = case_create(
-            kind=kind, unit=case.unit, title=title, description=description, actor=actor,
-            reporter=actor, occurred_on=case.occurred_on, reason=_reason(reason),
-        )
     # The app service may already have linked it; case_link is idempotent.
     case_link(source=case, target=target, kind="escalated", actor=actor, reason=reason[:100])
     return target

@@ -41,7 +41,7 @@ def _decide(
         decided_by=actor, motivation=motivation,
         due_at=due_for("lexsarah", IVO_STEP, decided_at),
     )
-    audited_save(notification, actor=actor, reason=IvoPath(path).label)
+    audited_save(notification, actor=actor, reason=str(IvoPath(path).label))
     case_transition(case=report.case, to_status=LexSarahStatus.IVO, actor=actor,
                     reason=reason_text(str(IvoPath(path).label)))
     _set_case_deadline(report.case, notification.due_at, actor)

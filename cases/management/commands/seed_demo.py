@@ -17,6 +17,7 @@ APP_SEEDERS = [
     "selfcontrol.demo",
     "cases.demo_supervision",
     "reports.demo",
+    "reports.analysis.demo",
 ]
 
 

@@ -1,0 +1,125 @@
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import AccessAction, AccessLog, Case, CaseKind, Code, CodeList, Unit
+from cases.selectors import units_in_scope
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    case_reference = django_filters.CharFilter(label=_("Ärende"), lookup_expr="iexact")
+    user__username = django_filters.CharFilter(label=_("Användare"), lookup_expr="iexact")
+    action = django_filters.ChoiceFilter(label=_("Händelse"), choices=AccessAction.choices,
+                                         empty_label=_("Alla"))
+    from_date = django_filters.DateFilter(
+        label=_("Från"), field_name="at", lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    to_date = django_filters.DateFilter(
+        label=_("Till"), field_name="at", lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AccessLog
+        fields: list[str] = []
+
+
+# --- Inkorgen (issue #4) -----------------------------------------------------------------------
+
+
+def _status_choices():
+    """Grouped per type, value `kind:status`: the same status code means different steps in
+    different workflows (a deviation's and a lex Sarah report's "mottagen")."""
+    from cases.workflow import workflow_for
+
+    groups = []
+    for kind in CaseKind:
+        wf = workflow_for(kind.value)
+        options = [(f"{kind.value}:{s.value}", s.label) for s in wf.statuses if s not in wf.closed]
+        groups.append((kind.label, options))
+    return groups
+
+
+class InboxFilter(django_filters.FilterSet):
+    """Filters of the inbox. Every choice list comes from the user's scope (one query each)."""
+
+    q = django_filters.CharFilter(
+        label=_("Sök"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "id": "inbox-q", "autocomplete": "off"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Ärendetyp"), choices=CaseKind.choices, empty_label=_("Alla typer")
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Enhet med underenheter"), queryset=Unit.objects.none(), method="filter_unit",
+        empty_label=_("Alla enheter"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=[], method="filter_status", empty_label=_("Alla statusar")
+    )
+    event_category = django_filters.ModelChoiceFilter(
+        label=_("Händelsekategori"), queryset=Code.objects.none(), empty_label=_("Alla kategorier")
+    )
+    assignee = django_filters.ChoiceFilter(
+        label=_("Handläggare"), choices=[], method="filter_assignee", empty_label=_("Alla")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Endast försenade"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sortering"), method="filter_nothing", empty_label=None,
+        choices=[("newest", _("Nyast först")), ("overdue", _("Mest försenade först"))],
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, *args, user, candidates, **kwargs):
+        from cases.forms_inbox import FastSelect
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in ("kind", "unit", "status", "event_category", "assignee", "sort"):
+            self.filters[name].extra["widget"] = FastSelect
+        self.filters["unit"].queryset = units_in_scope(user).order_by("path")
+        self.filters["event_category"].queryset = Code.objects.filter(
+            codelist=CodeList.EVENT_CATEGORY, active=True
+        )
+        self.filters["status"].extra["choices"] = _status_choices()
+        people = [(str(u.pk), u.get_full_name() or u.username) for u in candidates]
+        self.filters["assignee"].extra["choices"] = [
+            ("me", _("Mina ärenden")), ("none", _("Ej tilldelad")), *people,
+        ]
+
+    def filter_search(self, qs, name, value):
+        # Full-text on the generated `search` column (GIN index), Swedish stemming; websearch
+        # syntax accepts "citat", OR and -uteslut and never raises on odd input.
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(search=SearchQuery(value, config="swedish", search_type="websearch"))
+
+    def filter_unit(self, qs, name, unit):
+        return qs.filter(unit__path__startswith=unit.path)
+
+    def filter_status(self, qs, name, value):
+        kind, _sep, status = value.partition(":")
+        return qs.filter(kind=kind, status=status)
+
+    def filter_assignee(self, qs, name, value):
+        if value == "me":
+            return qs.filter(assignee=self.user)
+        if value == "none":
+            return qs.filter(assignee__isnull=True)
+        return qs.filter(assignee_id=int(value))
+
+    def filter_overdue(self, qs, name, value):
+        return qs.filter(due_at__lt=timezone.now()) if value else qs
+
+    def filter_nothing(self, qs, name, value):
+        # The sort order is applied by the keyset pager, not as a filter.
+        return qs

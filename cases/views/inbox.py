@@ -1,0 +1,214 @@
+"""The unit inbox at /inkorg/ (issue #4 points 4–5, issue #6 point 5).
+
+Who gets in: sektionschef, kvalitetsstrateg, arbetsutskott and lex Sarah-utredare — the roles
+whose navigation shows "Inkorg". Everyone else (medarbetare, administratör) gets 403: a
+medarbetare follows their own reports on the start page, as status only. Inside, the rows are
+exactly `cases_visible_to(user)` ∩ open; bulk actions act only on `cases_handleable_by(user)`.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from cases.filters import InboxFilter
+from cases.forms_inbox import BulkActionForm
+from cases.models import AccessAction, Role
+from cases.selectors.inbox import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_SORT,
+    PAGE_SIZES,
+    assignee_candidates,
+    inbox_cases,
+    inbox_export_rows,
+    inbox_page,
+)
+from cases.services.access import access_log_record_many
+from cases.services.bulk import cases_bulk_assign, cases_bulk_receive
+from cases.services.errors import ServiceError
+from cases.xlsx import xlsx_response
+
+from .mixins import PermissionMixin
+
+INBOX_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT, Role.UTREDARE)
+EXPORT_LIMIT = 10_000
+PAGING_PARAMS = ("efter", "fore")
+
+
+class InboxMixin(PermissionMixin):
+    required_roles = INBOX_ROLES
+
+    def get_filterset(self) -> InboxFilter:
+        user = self.request.user
+        self.candidates = list(assignee_candidates())
+        return InboxFilter(
+            self.request.GET, queryset=inbox_cases(user), user=user, candidates=self.candidates
+        )
+
+    def sort_of(self, filterset: InboxFilter) -> str:
+        filterset.is_valid()
+        return filterset.form.cleaned_data.get("sort") or DEFAULT_SORT
+
+
+class InboxView(InboxMixin, TemplateView):
+    template_name = "cases/inbox.html"
+    partial_template = "cases/_inbox_results.html"
+
+    def is_partial(self) -> bool:
+        # htmx swaps only the results; a history restore needs the whole page.
+        headers = self.request.headers
+        return headers.get("HX-Request") == "true" and not headers.get("HX-History-Restore-Request")
+
+    def get_template_names(self):
+        return [self.partial_template if self.is_partial() else self.template_name]
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("antal", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return DEFAULT_PAGE_SIZE
+        return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        filterset = self.get_filterset()
+        get = self.request.GET
+        page = inbox_page(
+            filterset.qs,
+            sort=self.sort_of(filterset),
+            after=get.get("efter", ""),
+            before=get.get("fore", ""),
+            size=self.page_size(),
+        )
+        base = _query_without(get, PAGING_PARAMS)
+        ctx.update(
+            filter=filterset,
+            page=page,
+            query=base,
+            next_query=_with(base, efter=page.next_cursor) if page.next_cursor else "",
+            prev_query=_with(base, fore=page.prev_cursor) if page.prev_cursor else "",
+            current_query=get.urlencode(),
+            page_sizes=PAGE_SIZES,
+            bulk_form=BulkActionForm(candidates=self.candidates),
+            any_handleable=any(getattr(c, "can_handle", False) for c in page.rows),
+            now=timezone.now(),
+        )
+        if not self.is_partial():
+            ctx["followups"] = _followups(self.request.user)
+        return ctx
+
+
+def _followups(user) -> dict:
+    """The user's overdue risk follow-ups and self-inspection runs (three queries in all)."""
+    from riskanalysis.selectors import overdue_items_for as overdue_analyses
+    from selfcontrol.selectors import overdue_items_for as overdue_runs
+
+    return {"analyses": overdue_analyses(user), "runs": overdue_runs(user)}
+
+
+def _query_without(get, names) -> str:
+    params = get.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _with(base: str, **extra) -> str:
+    tail = urlencode(extra)
+    return f"{base}&{tail}" if base else tail
+
+
+class InboxExportView(InboxMixin, View):
+    """XLSX of the current filtered inbox: same rows, same order, every case logged."""
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        rows = inbox_export_rows(filterset.qs, sort=self.sort_of(filterset), limit=EXPORT_LIMIT)
+        access_log_record_many(
+            user=request.user,
+            cases=rows,
+            action=AccessAction.EXPORT,
+            request=request,
+            detail=_("Export av inkorgen"),
+        )
+        headers = [
+            _("Typ"),
+            _("Diarienummer"),
+            _("Rubrik"),
+            _("Enhet"),
+            _("Inkom"),
+            _("Ålder (dagar)"),
+            _("Tidsfrist"),
+            _("Tidsfriststatus"),
+            _("Handläggare"),
+            _("Status"),
+        ]
+        return xlsx_response(
+            f"inkorg-{timezone.localdate():%Y-%m-%d}.xlsx",
+            _("Inkorg"),
+            headers,
+            (_export_row(c) for c in rows),
+        )
+
+
+def _export_row(case) -> list:
+    due = timezone.localtime(case.due_at).strftime("%Y-%m-%d") if case.due_at else ""
+    return [
+        case.kind_label,
+        case.reference,
+        case.title,
+        case.unit.name,
+        timezone.localtime(case.received_at).strftime("%Y-%m-%d"),
+        case.age_days,
+        due,
+        case.deadline_label,
+        case.assignee_name,
+        case.status_label,
+    ]
+
+
+class InboxBulkView(InboxMixin, View):
+    """POST only: receive or assign the checked cases, then back to the same inbox page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = BulkActionForm(request.POST, candidates=list(assignee_candidates()))
+        target = reverse("inbox:list")
+        if not form.is_valid():
+            messages.error(request, _("Massåtgärden kunde inte utföras: %s") % _form_errors(form))
+            return redirect(target + _back(request.POST.get("back", "")))
+        data = form.cleaned_data
+        try:
+            if data["action"] == "receive":
+                result = cases_bulk_receive(case_ids=data["cases"], actor=request.user)
+                done = ngettext(
+                    "%(n)d ärende togs emot.", "%(n)d ärenden togs emot.", len(result.done)
+                )
+            else:
+                result = cases_bulk_assign(
+                    case_ids=data["cases"], assignee=data["assignee"], actor=request.user
+                )
+                done = ngettext(
+                    "%(n)d ärende tilldelades.", "%(n)d ärenden tilldelades.", len(result.done)
+                )
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            level = messages.SUCCESS if not (result.skipped or result.hidden) else messages.WARNING
+            messages.add_message(request, level, result.summary(done))
+        return redirect(target + _back(data.get("back", "")))
+
+
+def _back(query: str) -> str:
+    return f"?{query}" if query else ""
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -1,0 +1,57 @@
+"""Reads for kvalitetsavvikelser. Case-level visibility always comes from cases.selectors."""
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseKind, Membership, Unit
+from cases.selectors import cases_reported_by
+
+from .models import Deviation
+
+
+def deviation_for_case(case: Case) -> Deviation:
+    """The deviation part of a case; an unsaved empty one when the case has none yet
+    (cases created by the core alone), so the page never fails."""
+    found = (
+        Deviation.objects.select_related("consequence")
+        .prefetch_related("deficiencies", "root_causes")
+        .filter(pk=case.pk)
+        .first()
+    )
+    return found or Deviation(case=case)
+
+
+def reported_deviation(user, reference: str) -> Case | None:
+    """The reporter's own report, for the receipt (status only, never the handling)."""
+    return (
+        cases_reported_by(user).filter(kind=CaseKind.DEVIATION, reference=reference)
+        .select_related("unit").first()
+    )
+
+
+def default_report_unit(user) -> Unit | None:
+    """The unit a report starts in: the reporter's own, deepest active membership."""
+    membership = (
+        Membership.objects.active().filter(user=user).select_related("unit")
+        .order_by("-unit__depth", "pk").first()
+    )
+    return membership.unit if membership else None
+
+
+def deviation_label_counts(cases: QuerySet[Case], relation: str) -> list[tuple[str, int]]:
+    """Deviations per label of a multi-label dimension ("deficiencies" or "root_causes").
+    A deviation with three labels counts once under each; those with none count under
+    "Ej angivet" (DESIGN §3.8). `cases` is a visibility-scoped queryset."""
+    through = getattr(Deviation, relation).through
+    rows = (
+        through.objects.filter(deviation__case__in=cases)
+        .values("code__label", "code__order")
+        .annotate(n=Count("deviation_id", distinct=True))
+        .order_by("code__order", "code__label")
+    )
+    counts = [(r["code__label"], r["n"]) for r in rows]
+    blank = Deviation.objects.filter(case__in=cases).exclude(
+        pk__in=through.objects.values("deviation_id")).count()
+    if blank:
+        counts.append((_("Ej angivet"), blank))
+    return counts

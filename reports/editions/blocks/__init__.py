@@ -1,0 +1,42 @@
+"""Data block registry: a block type key → (Swedish label, compute function, default params).
+`compute_block` never raises for a reader: an unknown type or bad parameters give a result
+with a note, so one broken block cannot stop a compile."""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import BlockScope
+from .cases import block_case_count, block_case_distribution, block_case_trend
+from .lexsarah import block_lexsarah
+from .quality import (
+    block_development_areas,
+    block_riskanalyses,
+    block_selfcontrols,
+    block_supervision,
+)
+
+logger = logging.getLogger(__name__)
+
+BLOCK_TYPES = {
+    "case_count": (_("Antal med föregående år inom parentes"), block_case_count),
+    "case_trend": (_("Femårstrend per verksamhetsområde (diagram och tabell)"), block_case_trend),
+    "case_distribution": (_("Fördelning per kategori, orsak eller åtgärdstyp"), block_case_distribution),
+    "lexsarah": (_("Lex Sarah i siffror"), block_lexsarah),
+    "supervision": (_("Beslut från tillsynsmyndigheter"), block_supervision),
+    "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
+    "selfcontrols": (_("Egenkontroller markerade för kvalitetsberättelsen"), block_selfcontrols),
+    "development_areas": (_("Utvecklingsområden"), block_development_areas),
+}
+
+
+def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
+    entry = BLOCK_TYPES.get(block_type)
+    if entry is None:
+        return {"block_type": block_type, "title": str(_("Okänt datablock")), "error": True,
+                "sentences": [], "figures": [], "tables": [], "charts": [], "items": [],
+                "notes": [str(_("Datablocket finns inte längre."))], "rule_text": ""}
+    return entry[1](scope, params or {})
+
+
+__all__ = ["BLOCK_TYPES", "BlockScope", "compute_block"]

@@ -1,0 +1,117 @@
+"""Reads for kvalitetsberättelser. Editions are visible to kvalitetsstrateger whose active
+membership covers the edition's unit (subtree); everyone else gets 403 (no role) or 404 (out of
+scope). Figures start from cases_visible_to(user): the statistics rule of DESIGN §5."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.lookups import StartsWith
+
+from cases.models import Case, Membership, Role
+from cases.selectors import cases_visible_to
+
+from .blocks import BlockScope, compute_block
+from .models import ReportBlock, ReportEdition, ReportSection
+
+EDIT_ROLES = (Role.KVALITETSSTRATEG,)
+
+
+def editions_visible_to(user) -> QuerySet[ReportEdition]:
+    if not user.is_authenticated:
+        return ReportEdition.objects.none()
+    in_scope = Exists(
+        Membership.objects.active().filter(user=user, role__in=EDIT_ROLES)
+        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
+    )
+    return ReportEdition.objects.filter(in_scope).select_related("unit", "template")
+
+
+@dataclass
+class OutlineNode:
+    section: ReportSection
+    number: str
+    depth: int
+    blocks: list[ReportBlock] = field(default_factory=list)
+    children: list["OutlineNode"] = field(default_factory=list)
+    results: dict[int, dict] = field(default_factory=dict)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.section.title}" if self.number else self.section.title
+
+
+def edition_outline(edition: ReportEdition) -> list[OutlineNode]:
+    """The section tree with heading numbers (1, 1.2, 1.2.3); appendices are unnumbered.
+    Two queries, whatever the size."""
+    sections = list(edition.sections.order_by("order", "id"))
+    blocks: dict[int, list[ReportBlock]] = {}
+    for block in ReportBlock.objects.filter(section__edition=edition).order_by("order", "id"):
+        blocks.setdefault(block.section_id, []).append(block)
+    by_parent: dict[int | None, list[ReportSection]] = {}
+    for s in sections:
+        by_parent.setdefault(s.parent_id, []).append(s)
+
+    def build(parent_id, prefix: str, depth: int) -> list[OutlineNode]:
+        nodes, counter = [], 0
+        for s in by_parent.get(parent_id, []):
+            if s.is_appendix or prefix is None:
+                number = ""
+            else:
+                counter += 1
+                number = f"{prefix}{counter}"
+            child_prefix = f"{number}." if number else None
+            nodes.append(OutlineNode(s, number, depth, blocks.get(s.pk, []),
+                                     build(s.pk, child_prefix, depth + 1)))
+        return nodes
+
+    return build(None, "", 1)
+
+
+def walk(nodes: list[OutlineNode]):
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def edition_scope(edition: ReportEdition, user=None) -> BlockScope:
+    """user=None only for operators (the management command): all cases of the subtree."""
+    cases = cases_visible_to(user) if user is not None else Case.objects.all()
+    return BlockScope(
+        unit=edition.unit, year=edition.year, cases=cases,
+        period_start=(edition.period_start_month, edition.period_start_day),
+        analysis_start=(edition.analysis_start_month, edition.analysis_start_day),
+    )
+
+
+def edition_compute(edition: ReportEdition, user=None,
+                    progress: Callable[[int, int], None] | None = None) -> list[OutlineNode]:
+    """The outline with every data block computed (results keyed by block id)."""
+    outline = edition_outline(edition)
+    scope = edition_scope(edition, user)
+    data_blocks = [(n, b) for n in walk(outline) for b in n.blocks if b.kind == ReportBlock.Kind.DATA]
+    for done, (node, block) in enumerate(data_blocks, start=1):
+        node.results[block.pk] = compute_block(block.block_type, block.params, scope)
+        if progress:
+            progress(done, len(data_blocks))
+    return outline
+
+
+def edition_figures(edition: ReportEdition, outline: list[OutlineNode]) -> dict:
+    """Every computed figure with its label, for --json and the CompiledReport row. Charts
+    are left out (they are drawings of the tables)."""
+    sections = []
+    for node in walk(outline):
+        blocks = []
+        for block in node.blocks:
+            result = node.results.get(block.pk)
+            if result:
+                blocks.append({k: v for k, v in result.items() if k != "charts"})
+        sections.append({"number": node.number, "title": node.section.title, "blocks": blocks})
+    return {
+        "edition": {"title": edition.title, "organisation": edition.unit.name,
+                    "year": edition.year, "period": edition.period.label,
+                    "analysis_period": edition.analysis_period.label,
+                    "diarienummer": edition.diarienummer, "responsible": edition.responsible},
+        "sections": sections,
+    }

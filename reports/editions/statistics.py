@@ -1,0 +1,89 @@
+"""/rapporter/statistik/: the report's block computations in the browser, filterable by unit
+and period, starting from cases_visible_to(user); every table exports to XLSX."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from cases.models import Role
+from cases.selectors import cases_visible_to
+from cases.views.mixins import PermissionMixin
+from cases.xlsx import xlsx_response
+
+from .blocks import BlockScope, compute_block
+from .blocks.charts import svg_data_uri
+from .forms import StatisticsForm
+
+STAT_BLOCKS = [
+    ("case_count", {"kind": "complaint", "source": "utomstaende"}),
+    ("case_trend", {"kind": "complaint", "source": "utomstaende"}),
+    ("case_count", {"kind": "complaint", "source": "personal"}),
+    ("case_count", {"kind": "deviation"}),
+    ("case_trend", {"kind": "deviation"}),
+    ("case_distribution", {"kind": "deviation", "dimension": "event_category", "rule": "closed"}),
+    ("case_distribution", {"kind": "deviation", "dimension": "deficiency", "rule": "closed"}),
+    ("case_distribution", {"kind": "deviation", "dimension": "root_cause", "rule": "closed"}),
+    ("case_distribution", {"kind": "deviation", "dimension": "measure_type", "rule": "closed"}),
+    ("case_distribution", {"kind": "complaint", "source": "utomstaende",
+                           "dimension": "complaint_topic", "rule": "received", "period": "report"}),
+    ("case_count", {"kind": "lexsarah"}),
+    ("lexsarah", {}),
+]
+
+
+class StatisticsView(PermissionMixin, View):
+    required_roles = (Role.KVALITETSSTRATEG, Role.SEKTIONSCHEF)
+
+    def _scope(self, request):
+        data = request.GET if "unit" in request.GET else None
+        form = StatisticsForm(data, user=request.user,
+                              initial={"year": timezone.localdate().year, "period_start_month": 1})
+        if data is None:
+            first = form.fields["unit"].queryset.first()
+            if first is None:
+                return form, None
+            form = StatisticsForm({"unit": first.pk, "year": timezone.localdate().year,
+                                   "period_start_month": 1}, user=request.user)
+        if not form.is_valid():
+            return form, None
+        scope = BlockScope(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
+                           cases=cases_visible_to(request.user),
+                           period_start=(form.cleaned_data["period_start_month"], 1))
+        return form, scope
+
+    def get(self, request):
+        form, scope = self._scope(request)
+        results = []
+        if scope is not None:
+            for block_type, params in STAT_BLOCKS:
+                result = compute_block(block_type, params, scope)
+                for chart in result.get("charts", []):
+                    chart["uri"] = svg_data_uri(chart["svg"])
+                results.append(result)
+        query = request.GET.urlencode() if "unit" in request.GET else (
+            f"unit={form.data.get('unit', '')}&year={form.data.get('year', '')}"
+            f"&period_start_month={form.data.get('period_start_month', 1)}")
+        return render(request, "reports/statistics.html",
+                      {"form": form, "results": results, "query": query},
+                      status=200 if scope is not None or not form.is_bound else 400)
+
+
+class StatisticsExportView(StatisticsView):
+    def get(self, request):
+        form, scope = self._scope(request)
+        try:
+            block_type, params = STAT_BLOCKS[int(request.GET.get("block", ""))]
+            result = compute_block(block_type, params, scope) if scope else None
+            table = result["tables"][int(request.GET.get("table", ""))] if result else None
+        except (ValueError, IndexError):
+            raise Http404 from None
+        if table is None:
+            raise Http404
+        rows = list(table["rows"]) + ([table["total"]] if table["total"] else [])
+        if table["note"]:
+            rows.append([table["note"]])
+        rows.append([result["rule_text"]])
+        return xlsx_response(f"statistik-{scope.year}-{table['key']}.xlsx", table["caption"] or _("Statistik"),
+                             table["headers"], rows)

@@ -1,0 +1,107 @@
+// Inkorgen: keyboard shortcuts and the help dialog. No inline scripts (strict CSP).
+// j/k or arrows move a visible focus between rows, Enter/o opens, x toggles the checkbox,
+// / focuses the search, ? opens the help, Esc closes it (native <dialog> behaviour).
+(function () {
+  "use strict";
+  var current = -1;
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("#inbox-table tr[data-case-row]"));
+  }
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || el.isContentEditable;
+  }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) return;
+    var active = all.indexOf(document.activeElement);
+    current = active >= 0 ? active : current;
+    current = Math.max(0, Math.min(all.length - 1, current + step));
+    all[current].focus();
+  }
+
+  function currentRow() {
+    var all = rows();
+    var active = all.indexOf(document.activeElement);
+    if (active >= 0) return all[active];
+    return current >= 0 && current < all.length ? all[current] : null;
+  }
+
+  function openHelp() {
+    var dialog = document.getElementById("inbox-help");
+    if (!dialog || dialog.open) return;
+    if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+    var close = document.getElementById("inbox-help-close");
+    if (close) close.focus();
+  }
+
+  function closeHelp() {
+    var dialog = document.getElementById("inbox-help");
+    if (!dialog) return;
+    if (typeof dialog.close === "function") { dialog.close(); } else { dialog.removeAttribute("open"); }
+    var opener = document.getElementById("inbox-help-open");
+    if (opener) opener.focus();
+  }
+
+  function onKey(ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var dialog = document.getElementById("inbox-help");
+    if (dialog && dialog.open) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeHelp(); }
+      return;
+    }
+    if (typing(ev.target)) {
+      if (ev.key === "Escape" && ev.target.id === "inbox-q") ev.target.blur();
+      return;
+    }
+    var row = currentRow();
+    var onRow = row && document.activeElement === row;
+    switch (ev.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      // Arrow keys only once a row has focus, so they still scroll the page otherwise.
+      case "ArrowDown": if (!onRow) return; move(1); break;
+      case "ArrowUp": if (!onRow) return; move(-1); break;
+      case "Enter":
+      case "o":
+        if (!row || (ev.key === "Enter" && !onRow)) return;
+        var link = row.querySelector("a[data-open]");
+        if (link) window.location.href = link.href;
+        break;
+      case "x":
+        if (!row) return;
+        var box = row.querySelector("input[type=checkbox]");
+        if (box) { box.checked = !box.checked; box.dispatchEvent(new Event("change", { bubbles: true })); }
+        break;
+      case "/":
+        var search = document.getElementById("inbox-q");
+        if (search) { search.focus(); search.select(); }
+        break;
+      case "?": openHelp(); break;
+      default: return;
+    }
+    ev.preventDefault();
+  }
+
+  function markSelected(ev) {
+    var box = ev.target;
+    if (box.type !== "checkbox" || box.name !== "cases") return;
+    var row = box.closest("tr");
+    if (row) row.classList.toggle("selected", box.checked);
+  }
+
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("change", markSelected);
+  document.addEventListener("click", function (ev) {
+    if (ev.target.closest("#inbox-help-open")) openHelp();
+    if (ev.target.closest("#inbox-help-close")) closeHelp();
+  });
+  // New results from htmx: start again from the top.
+  document.body.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.detail && ev.detail.target && ev.detail.target.id === "inbox-results") current = -1;
+  });
+})();

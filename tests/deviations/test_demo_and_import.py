@@ -1,0 +1,78 @@
+"""Demo seeding and the import applier: bulk, with history, idempotent."""
+
+import io
+import random
+import time
+
+import pytest
+from django.utils import timezone
+
+from cases.demo import seed_organisation
+from cases.imports import import_cases_file
+from cases.models import Case, Measure
+from deviations.demo import seed
+from deviations.models import Deviation
+from deviations.selectors import deviation_label_counts
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("typ;extern_referens;enhet;inkom;handelse;avslutad;rubrik;beskrivning;kategori;brister;"
+          "orsaker;amnen;atgarder;avvikelse_konstaterad;bedomning;au_datum;ivo_anmald;"
+          "ivo_beslut_datum;ivo_beslut\n")
+
+
+def test_demo_deviations_are_realistic_with_history_and_idempotent():
+    users = seed_organisation()
+    now = timezone.now()
+    out = io.StringIO()
+    started = time.monotonic()
+    created = seed(users=users, rng=random.Random(1), stdout=out, years={2024, now.year},
+                   scale=0.25)
+    assert time.monotonic() - started < 20
+    cases = Case.objects.filter(kind="deviation")
+    assert created == cases.count() == Deviation.objects.count() > 400
+    assert set(cases.values_list("status", flat=True)) == {
+        "rapporterad", "mottagen", "utredning", "avslutad"}
+    closed = cases.filter(status="avslutad")
+    assert closed.count() > cases.count() / 2
+    assert set(closed.values_list("outcome", flat=True)) >= {"med_atgard", "utan_atgard",
+                                                            "ej_forelegat"}
+    assert cases.values("unit").distinct().count() >= 8
+    for case in cases.filter(status="avslutad")[:50]:
+        rows = list(case.history.order_by("history_date"))
+        assert [r.status for r in rows] == ["rapporterad", "mottagen", "utredning", "avslutad"]
+        assert all(r.history_user is not None and r.history_change_reason for r in rows)
+        assert case.received_at <= case.closed_at <= now
+        assert rows[-1].history_date == case.closed_at
+        if case.outcome == "med_atgard":
+            assert Measure.objects.filter(case=case).exists()
+            assert all(m.history.exists() for m in Measure.objects.filter(case=case))
+    dev = Deviation.objects.filter(case__status="avslutad").first()
+    assert dev.history.latest().deficiencies.count() == dev.deficiencies.count() > 0
+    counts = dict(deviation_label_counts(cases, "deficiencies"))
+    assert "Ej angivet" in counts and len(counts) >= 10
+    again = seed(users=users, rng=random.Random(1), stdout=out)
+    assert again == 0 and Deviation.objects.count() == created
+
+
+def test_import_writes_deviation_categories_in_bulk():
+    make_unit("IFO-BU-1", "Sektion")
+    lines = [HEADER]
+    for i in range(2000):
+        closed = "2024-03-01" if i % 2 else ""
+        lines.append(f"avvikelse;IMP-{i};IFO-BU-1;2024-02-01;;{closed};Rubrik {i};Text;"
+                     f"handlaggning;dokumentation|kompetens|bemotande;rutin-ej-foljd;;;;;;;;\n")
+    started = time.monotonic()
+    result = import_cases_file("".join(lines).encode(), "lifecare.csv", user=None)
+    assert time.monotonic() - started < 30
+    assert result.created == 2000
+    deviation = Deviation.objects.get(case__external_reference="IMP-7")
+    assert sorted(c.code for c in deviation.deficiencies.all()) == [
+        "bemotande", "dokumentation", "kompetens"]
+    assert [c.code for c in deviation.root_causes.all()] == ["rutin-ej-foljd"]
+    row = deviation.history.get()
+    assert row.history_change_reason == "Import från lifecare.csv"
+    assert row.deficiencies.count() == 3 and row.root_causes.count() == 1
+    counts = dict(deviation_label_counts(Case.objects.filter(kind="deviation"), "deficiencies"))
+    assert counts == {"Dokumentation": 2000, "Bemötande": 2000, "Kompetens": 2000}

@@ -1,0 +1,120 @@
+"""Edition services: creation from the templates, structure edits, autosave with optimistic
+locking, transitions and the frozen approved edition."""
+
+import pytest
+
+from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from reports.editions import services
+from reports.editions.compile import compile_run, edition_compile_request
+from reports.editions.models import ReportBlock, ReportEdition, ReportSection
+from reports.editions.selectors import edition_outline, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def headings(e):
+    return [n.heading for n in walk(edition_outline(e))]
+
+
+def test_default_template_structure(edition):
+    h = headings(edition)
+    assert h[0] == "1 Inledning"
+    assert "2 Uppföljning av utvecklingsområde 2025" in h
+    assert "4.1.1 Klagomål och synpunkter till förvaltningen från utomstående" in h
+    assert "4.1.3 Lex Sarah" in h
+    assert "5.1 Beslut från IVO" in h and "5.3 Beslut från Justitiekanslern" in h
+    assert "6 Prioriterade utvecklingsområden 2026" in h
+    assert h[-1] == "Bilagor"  # appendices are unnumbered
+    assert edition.period.label == "1 januari–31 december 2025"
+    assert edition.analysis_period.label == "1 juni 2024–31 maj 2025"
+    assert edition.history.count() == 1
+
+
+def test_custom_period(edition, org):
+    services.edition_update(edition=edition, expected_version=edition.version, actor=org.users["quality"],
+                            data={"period_start_month": 9, "period_start_day": 1})
+    edition.refresh_from_db()
+    assert edition.period.label == "1 september 2024–31 augusti 2025"
+
+
+def test_add_rename_move_delete_sections(edition, org):
+    actor = org.users["quality"]
+    new = services.section_add(edition=edition, title="Barnkonventionen", actor=actor)
+    assert "7 Barnkonventionen" in headings(edition)
+    services.section_move(section=new, direction="up", actor=actor)  # above Bilagor: still 7
+    services.section_move(section=new, direction="up", actor=actor)
+    assert "6 Barnkonventionen" in headings(edition)
+    services.section_rename(section=new, title="Barnrättsperspektivet", actor=actor)
+    assert "6 Barnrättsperspektivet" in headings(edition)
+    intro = ReportSection.objects.get(edition=edition, title="Inledning")
+    intro_pk = intro.pk
+    services.section_delete(section=intro, actor=actor)
+    assert headings(edition)[0] == "1 Uppföljning av utvecklingsområde 2025"
+    assert ReportSection.history.filter(id=intro_pk, history_type="-").exists()
+
+
+def test_autosave_with_optimistic_locking(edition, org):
+    block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
+    saved = services.block_text_save(block_id=block.pk, expected_version=block.version,
+                                     text="Första", actor=org.users["quality"])
+    assert saved.version == block.version + 1
+    with pytest.raises(ConcurrentEditError) as exc:
+        services.block_text_save(block_id=block.pk, expected_version=block.version, text="Stale",
+                                 actor=org.users["quality"])
+    assert exc.value.current.text == "Första"
+    assert saved.history.first().history_change_reason == "Text sparad"
+
+
+def test_data_blocks_cannot_be_written(edition, org):
+    block = ReportBlock.objects.filter(section__edition=edition, kind="data").first()
+    with pytest.raises(ServiceError):
+        services.block_text_save(block_id=block.pk, expected_version=block.version, text="x",
+                                 actor=org.users["quality"])
+
+
+def test_transitions_and_frozen_approved(edition, org, django_capture_on_commit_callbacks):
+    actor = org.users["quality"]
+    with pytest.raises(TransitionNotAllowed):
+        services.edition_approve(edition=edition, actor=actor)
+    services.edition_submit_for_review(edition=edition, actor=actor)
+    with pytest.raises(ServiceError):  # no PDF yet
+        services.edition_approve(edition=edition, actor=actor)
+    with pytest.raises(ServiceError):
+        services.edition_return_to_draft(edition=edition, actor=actor, reason="")
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=actor)
+    compiled = compile_run(job_id=job.pk)
+    approved = services.edition_approve(edition=edition, actor=actor, reason="Nämnden beslutade")
+    assert approved.status == ReportEdition.Status.APPROVED
+    assert approved.approved_pdf == compiled and approved.approved_by == actor
+    block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
+    for attempt in (
+        lambda: services.block_text_save(block_id=block.pk, expected_version=block.version,
+                                         text="Ändrad", actor=actor),
+        lambda: services.section_add(edition=edition, title="Ny", actor=actor),
+        lambda: services.edition_update(edition=edition, expected_version=approved.version,
+                                        data={"title": "Ny"}, actor=actor),
+        lambda: edition_compile_request(edition=edition, actor=actor),
+        lambda: services.edition_return_to_draft(edition=edition, actor=actor, reason="Ångra"),
+    ):
+        with pytest.raises(ServiceError):
+            attempt()
+
+
+def test_approval_requires_pdf_of_current_text(edition, org, django_capture_on_commit_callbacks):
+    actor = org.users["quality"]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=actor)
+    compile_run(job_id=job.pk)
+    block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
+    services.block_text_save(block_id=block.pk, expected_version=block.version, text="Senare",
+                             actor=actor)
+    services.edition_submit_for_review(edition=edition, actor=actor)
+    with pytest.raises(ServiceError, match="Kompilera om"):
+        services.edition_approve(edition=edition, actor=actor)
+
+
+def test_duplicate_edition_refused(edition, org):
+    with pytest.raises(ServiceError):
+        services.edition_create(unit=edition.unit, year=2025, template=edition.template,
+                                actor=org.users["quality"])

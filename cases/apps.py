@@ -7,6 +7,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Klagomål och synpunkter add their part to the shared case page (issue #3).
+        from cases.history_view import history_of
+        from cases.imports import extensions
+        from cases.imports.complaints import complaints_import_apply
+        from cases.models import Complaint
         from cases.registry import CaseTypeUI, register_case_type
         from cases.retention import register_scrubber
         from cases.services.complaints import complaint_assign, complaint_receive, complaint_scrub
@@ -19,6 +23,8 @@ class CasesConfig(AppConfig):
                 detail_context=complaint_detail_context,
                 receive=complaint_receive,
                 assign=complaint_assign,
+                history_sources=lambda case: [history_of(Complaint)(case)],
             )
         )
         register_scrubber("complaint", complaint_scrub)
+        extensions.register("complaint", complaints_import_apply)

@@ -8,8 +8,22 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note, Unit
+from cases.registry import case_type_ui
 
-HIDDEN_FIELDS = {"version", "search", "due_at", "due_step", "updated_at", "created_at", "id"}
+# Bookkeeping and secrets (the receipt-code hash) never appear on the history tab.
+HIDDEN_FIELDS = {"version", "search", "due_at", "due_step", "updated_at", "created_at", "id",
+                 "receipt_selector", "receipt_code_hash"}
+
+
+def history_of(model, case_field: str = "case_id"):
+    """A history_sources helper: the model's history rows for one case, oldest first."""
+
+    def _source(case):
+        records = (model.history.filter(**{case_field: case.pk}).select_related("history_user")
+                   .order_by("history_date", "history_id"))
+        return (model, records, str(model._meta.verbose_name).capitalize())
+
+    return _source
 TYPE_LABEL_DEFAULTS = {
     "case": _("Ärende"),
     "measure": _("Åtgärd"),
@@ -59,8 +73,10 @@ def _display(model: type[Model], fname: str, value, resolver: _Resolver) -> str:
         f = model._meta.get_field(fname)
     except Exception:  # noqa: BLE001
         return str(value)
-    if value in (None, ""):
+    if value in (None, "", []):
         return "–"
+    if f.many_to_many and isinstance(value, list):
+        return _m2m_display(f, value, resolver)
     if f.is_relation and f.related_model is not None:
         related = f.related_model
         if related is get_user_model():
@@ -75,6 +91,14 @@ def _display(model: type[Model], fname: str, value, resolver: _Resolver) -> str:
     return str(value)
 
 
+def _m2m_display(f, rows: list, resolver: _Resolver) -> str:
+    """simple-history gives M2M snapshots as through-table rows; show the target names."""
+    key = f.m2m_reverse_field_name()
+    ids = [row.get(key, row.get(f"{key}_id")) for row in rows if isinstance(row, dict)]
+    names = sorted(resolver.name(f.related_model, pk) for pk in ids if pk is not None)
+    return ", ".join(names) or "–"
+
+
 def _entries_for(model: type[Model], records, what: str, resolver: _Resolver) -> list[Entry]:
     out = []
     previous: dict = {}
@@ -87,7 +111,9 @@ def _entries_for(model: type[Model], records, what: str, resolver: _Resolver) ->
             what=what,
             action=action,
         )
-        prev = previous.get(rec.id)
+        # The tracked row's own key (a one-to-one part is keyed by its case_id, not id).
+        key = getattr(rec, model._meta.pk.attname)
+        prev = previous.get(key)
         if prev is not None and rec.history_type == "~":
             delta = rec.diff_against(prev)
             for change in delta.changes:
@@ -104,7 +130,7 @@ def _entries_for(model: type[Model], records, what: str, resolver: _Resolver) ->
                     old = _display(model, change.field, old, resolver)
                     new = _display(model, change.field, new, resolver)
                 entry.changes.append(Change(label, old, new))
-        previous[rec.id] = rec
+        previous[key] = rec
         out.append(entry)
     return out
 
@@ -123,6 +149,9 @@ def case_history_entries(case: Case) -> list[Entry]:
         (CaseLink, CaseLink.history.filter(source_id=case.pk).select_related("history_user")
          .order_by("history_date", "history_id"), _("Koppling")),
     ]
+    ui = case_type_ui(case.kind)
+    if ui is not None and ui.history_sources is not None:
+        sources.extend(ui.history_sources(case))
     entries: list[Entry] = []
     for model, records, what in sources:
         entries.extend(_entries_for(model, records, what, resolver))

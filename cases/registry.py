@@ -16,6 +16,8 @@ class CaseTypeUI:
     # has no such step, and the inbox skips its cases with a message.
     receive: Callable | None = None
     assign: Callable | None = None
+    # The type's own audited rows on the history tab: fn(case) -> [(model, history qs, label)].
+    history_sources: Callable | None = None
 
 
 _UI: dict[str, CaseTypeUI] = {}

@@ -32,6 +32,11 @@ SOURCES = ["cases", "config", "deviations", "lexsarah", "reports", "riskanalysis
 IGNORE = [".venv", "node_modules", "tests", "var", "bench", "scripts", "static", "locale",
           "migrations"]
 HEADER = {
+    "Project-Id-Version": "Avvika",
+    "Report-Msgid-Bugs-To": "",
+    "Last-Translator": "Avvika",
+    "Language-Team": "Svenska",
+    "PO-Revision-Date": "",
     "Language": "sv",
     "Content-Type": "text/plain; charset=UTF-8",
     "Content-Transfer-Encoding": "8bit",
@@ -72,6 +77,8 @@ def update() -> int:
     _makemessages(ROOT)
     po = polib.pofile(str(CATALOGUE))
     po.metadata.update(HEADER)
+    po.metadata_is_fuzzy = False
+    po.header = "Avvika – svensk katalog. Källtexterna är svenska; se scripts/catalogue.py."
     changed = _accept_source_text(po)
     po.save()
     print(f"{CATALOGUE.relative_to(ROOT)}: {len(po)} entries, {changed} new or changed")

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from cases.models import AccessLog, Case
+from cases.models import AccessLog, Case, Unit
 
 
 def _ip(request) -> str | None:
@@ -39,3 +39,12 @@ def access_log_record_many(
     ]
     AccessLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def access_log_record_unit(*, user, unit: Unit, action: str, request=None, detail: str = "") -> AccessLog:
+    """An export that holds figures, not cases (statistics): one row for the unit it covers,
+    so the unit's chefs see it in loggkontroll."""
+    return AccessLog.objects.create(
+        user=user, case=None, case_reference="", unit_id=unit.pk, action=action,
+        detail=detail[:300], ip=_ip(request),
+    )

@@ -1,6 +1,7 @@
 """Measures, notes, links and attachments: the shared parts of every case."""
 
 import hashlib
+import os
 from datetime import date
 
 import filetype
@@ -24,6 +25,18 @@ ALLOWED_MIME = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
     "text/plain": "text",
 }
+# The name must not promise another type than the content (a "intyg.pdf" holding HTML or a
+# program is refused): the downloader's computer opens the file by its name.
+EXTENSION_MIME = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+REFUSED_EXTENSIONS = {".html", ".htm", ".xhtml", ".svg", ".js", ".exe", ".bat", ".cmd", ".ps1",
+                      ".vbs", ".scr", ".msi", ".hta"}
 
 
 @transaction.atomic
@@ -109,7 +122,9 @@ def attachment_add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
             % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
         )
     mime = _sniff(upload)
-    if mime not in ALLOWED_MIME:
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if (mime not in ALLOWED_MIME or extension in REFUSED_EXTENSIONS
+            or EXTENSION_MIME.get(extension, mime) != mime):
         raise ServiceError(
             _("Filtypen är inte tillåten. Tillåtna typer: %s.") % ", ".join(ALLOWED_MIME.values())
         )

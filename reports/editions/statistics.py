@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from cases.models import Role
+from cases.models import AccessAction, Role
 from cases.selectors import cases_visible_to
+from cases.services.access import access_log_record_unit
 from cases.views.mixins import PermissionMixin
 from cases.xlsx import xlsx_response
 
@@ -81,6 +82,11 @@ class StatisticsExportView(StatisticsView):
             raise Http404 from None
         if table is None:
             raise Http404
+        # Figures only, counted from cases_visible_to(user); logged once for the unit covered.
+        access_log_record_unit(
+            user=request.user, unit=scope.unit, action=AccessAction.EXPORT, request=request,
+            detail=_("Statistikexport %(year)s: %(table)s") % {
+                "year": scope.year, "table": table["caption"] or table["key"]})
         rows = list(table["rows"]) + ([table["total"]] if table["total"] else [])
         if table["note"]:
             rows.append([table["note"]])

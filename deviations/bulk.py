@@ -53,14 +53,25 @@ def deviations_bulk_create(specs: list[DeviationSpec], *, user, reason: str) -> 
 
 
 def import_apply(items, *, codes, user, reason: str) -> None:
-    """cases.imports.extensions applier: items are (Case, CaseRow); codes maps
+    """cases.imports.extensions applier: items are (ImportedCase, CaseRow); codes maps
     (codelist, code) → Code. Imported rows carry deficiencies ("brister") and root causes
-    ("orsaker") as lists of codes."""
-    specs = []
+    ("orsaker") as lists of codes. Written by COPY with history made by PostgreSQL
+    (cases.imports.bulk): 100 000 rows must import in < 60 s."""
+    from cases.imports import bulk
+
+    if not items:
+        return
+    rows, deficiencies, causes = [], [], []
     for case, row in items:
-        specs.append(DeviationSpec(
-            deviation=m.Deviation(case_id=case.pk),
-            deficiency_ids=[codes[("deficiency", c)].pk for c in row.codes.get("brister", [])],
-            root_cause_ids=[codes[("root_cause", c)].pk for c in row.codes.get("orsaker", [])],
-        ))
-    deviations_bulk_create(specs, user=user, reason=reason)
+        rows.append({"case_id": case.pk})
+        deficiencies += [{"deviation_id": case.pk, "code_id": codes[("deficiency", c)].pk}
+                         for c in row.codes.get("brister", [])]
+        causes += [{"deviation_id": case.pk, "code_id": codes[("root_cause", c)].pk}
+                   for c in row.codes.get("orsaker", [])]
+    bulk.copy_rows(m.Deviation, rows)
+    history = bulk.history_from_rows(m.Deviation, "case_id", [case.pk for case, _row in items],
+                                     user=user, reason=reason)
+    bulk.copy_rows(m.Deviation.deficiencies.through, deficiencies, skip=("id",))
+    bulk.copy_rows(m.Deviation.root_causes.through, causes, skip=("id",))
+    bulk.m2m_history_from_rows(m.Deviation, "deficiencies", history)
+    bulk.m2m_history_from_rows(m.Deviation, "root_causes", history)

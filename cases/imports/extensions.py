@@ -12,7 +12,8 @@ def register(kind: str, applier: Callable) -> None:
 
 
 def apply(kind: str, items, *, codes, user, reason: str) -> None:
-    """items: list of (Case, CaseRow). Appliers must write in bulk (100 000 rows < 60 s)."""
+    """items: list of (ImportedCase, CaseRow) — the new case's pk, kind and reference with its
+    parsed row. Appliers must write in bulk (cases.imports.bulk; 100 000 rows < 60 s)."""
     applier = _APPLIERS.get(kind)
     if applier is not None:
         applier(items, codes=codes, user=user, reason=reason)

@@ -38,8 +38,9 @@ def _read_csv(data: bytes):
         if len(values) > len(header):
             raise ImportError_([RowError(index, "-", f"Raden har {len(values)} fält men rubrikraden "
                                                      f"har {len(header)}.")])
-        rows.append((index, {h: (values[i].strip() if i < len(values) else "")
-                             for i, h in enumerate(header)}))
+        if len(values) < len(header):
+            values += [""] * (len(header) - len(values))
+        rows.append((index, dict(zip(header, map(str.strip, values), strict=True))))
     return header, rows
 
 

@@ -85,8 +85,7 @@ class StatisticsExportView(StatisticsView):
         # Figures only, counted from cases_visible_to(user); logged once for the unit covered.
         access_log_record_unit(
             user=request.user, unit=scope.unit, action=AccessAction.EXPORT, request=request,
-            detail=_("Statistikexport %(year)s: %(table)s") % {
-                "year": scope.year, "table": table["caption"] or table["key"]})
+            detail=f"Statistikexport {scope.year}: {table['caption'] or table['key']}")
         rows = list(table["rows"]) + ([table["total"]] if table["total"] else [])
         if table["note"]:
             rows.append([table["note"]])

@@ -1,0 +1,42 @@
+"""Import applier for klagomål och synpunkter (cases.imports.extensions, kind "complaint").
+
+Each imported complaint row gets its Complaint row: source (utomstående/personal from `typ`),
+complaint type (`klagomalstyp`, else the inactive code "okand"), topics (`amnen`) and
+`avvikelse_konstaterad`. Channel and sender category are not in the import format and stay
+blank ("Ej angivet" in statistics); no contact data and no receipt code are imported.
+
+Written with cases.imports.bulk (100 000 rows < 60 s): COPY for the rows and the topic links,
+one INSERT … SELECT each for the history rows and their topic snapshots.
+"""
+
+from cases.models import CodeList, Complaint
+
+from . import bulk
+
+# The model requires a type; a row without `klagomalstyp` gets this inactive code (created by
+# the runner when needed) so the data say "unknown" rather than a guessed type.
+UNKNOWN_TYPE = "okand"
+UNKNOWN_TYPE_LABEL = "Okänd typ (importerad)"
+FOUND = {"ja": True, "nej": False, "": None}
+
+
+def complaints_import_apply(items, *, codes, user, reason: str) -> None:
+    """items: list of (ImportedCase, CaseRow); codes maps (codelist, code) → Code."""
+    if not items:
+        return
+    rows, links = [], []
+    for case, row in items:
+        type_code = (row.codes.get("klagomalstyp") or [UNKNOWN_TYPE])[0]
+        rows.append({
+            "case_id": case.pk, "source": row.source,
+            "complaint_type_id": codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
+            "deviation_found": FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
+        })
+        links += [{"complaint_id": case.pk, "code_id": codes[(CodeList.COMPLAINT_TOPIC, c)].pk}
+                  for c in row.codes.get("amnen", [])]
+    ids = [case.pk for case, _row in items]
+    bulk.copy_rows(Complaint, rows)
+    history = bulk.history_from_rows(Complaint, "case_id", ids, user=user, reason=reason)
+    bulk.copy_rows(Complaint.topics.through, links, skip=("id",))
+    # The history row's snapshot of the topics, as simple-history writes it on an ordinary save.
+    bulk.m2m_history_from_rows(Complaint, "topics", history)

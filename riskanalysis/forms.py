@@ -68,6 +68,9 @@ class FromCasesForm(forms.Form):
 
 
 class AnalysisEditForm(forms.ModelForm):
+    # The version the page was loaded with; the service refuses a save from a stale page.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = RiskAnalysis
         fields = ["title", "trigger", "analysed_on", "participants", "follow_up_on", "documented",
@@ -84,6 +87,7 @@ class AnalysisEditForm(forms.ModelForm):
         self.fields["trigger"].queryset = Code.choices_for(CodeList.RISK_TRIGGER)
         self.fields["units"] = _units_field(user)
         self.fields["units"].initial = list(self.instance.units.values_list("pk", flat=True))
+        self.fields["expected_version"].initial = self.instance.version
         for i, section in enumerate(self.instance.sections):
             self.fields[f"section_{i}"] = forms.CharField(
                 label=section.get("title") or _("Avsnitt %d") % (i + 1),
@@ -110,6 +114,7 @@ class RiskForm(forms.Form):
                                          empty_value=None)
     consequence = forms.TypedChoiceField(label=_("Konsekvens"), coerce=int, required=False,
                                          empty_value=None)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, scale, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)

@@ -131,6 +131,8 @@ class RiskAnalysis(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking for the edit form: a save from a stale page is refused, not applied.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[units, source_cases])
 
     class Meta:
@@ -171,6 +173,7 @@ class Risk(models.Model):
     linked_cases = models.ManyToManyField(
         Case, blank=True, related_name="+", verbose_name=_("avvikelser skapade från risken")
     )
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[measures, linked_cases])
 
     class Meta:

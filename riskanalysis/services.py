@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, Measure, Unit
 from cases.selectors import units_in_scope
-from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
 from cases.services.parts import measure_create
 
 from .models import ALLOWED_TRANSITIONS, Risk, RiskAnalysis, RiskScale, RiskTemplate
@@ -165,16 +165,19 @@ def _lock(analysis: RiskAnalysis) -> RiskAnalysis:
 @transaction.atomic
 def analysis_update(
     *, analysis: RiskAnalysis, data: dict, actor, units: Iterable[Unit] | None = None,
-    reason: str = "",
+    reason: str = "", expected_version: int | None = None,
 ) -> RiskAnalysis:
+    """expected_version: the version the editor's form was loaded with (None: no check)."""
     locked = _lock(analysis)
     if locked.status == RiskAnalysis.Status.FOLLOWED_UP:
         raise ServiceError(_("En uppföljd riskanalys kan inte ändras."))
+    _check_version(locked, expected_version)
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError(_("Fälten kan inte ändras här: %s") % ", ".join(sorted(unknown)))
     for name, value in data.items():
         setattr(locked, name, value)
+    locked.version += 1
     reason = reason or _("Uppgifter ändrades")
     audited_save(locked, actor=actor, reason=reason)
     if units is not None:
@@ -182,6 +185,11 @@ def analysis_update(
         _audit_context(locked, actor, reason)
         locked.units.set(units)
     return locked
+
+
+def _check_version(locked, expected_version: int | None) -> None:
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(current=locked)
 
 
 def _transition(analysis: RiskAnalysis, to_status: str) -> RiskAnalysis:
@@ -257,11 +265,14 @@ def risk_add(
 @transaction.atomic
 def risk_update(
     *, risk: Risk, description: str, probability: int | None, consequence: int | None, actor,
+    expected_version: int | None = None,
 ) -> Risk:
     analysis = _lock(risk.analysis)
     _require_draft(analysis)
     _check_scores(analysis.scale, probability, consequence)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
+    _check_version(locked, expected_version)
+    locked.version += 1
     locked.description = description.strip() or locked.description
     locked.probability = probability
     locked.consequence = consequence

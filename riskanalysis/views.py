@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cases.models import Case, CaseKind, Measure, Unit
 from cases.selectors import cases_visible_to
-from cases.services import ServiceError
+from cases.services import ConcurrentEditError, ServiceError
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -287,7 +287,10 @@ class AnalysisEditView(AnalysisMixin, FormView):
         data["sections"] = form.section_data()
         try:
             services.analysis_update(analysis=analysis, data=data, units=form.cleaned_data["units"],
-                                     actor=self.request.user)
+                                     actor=self.request.user,
+                                     expected_version=form.cleaned_data.get("expected_version"))
+        except ConcurrentEditError as exc:
+            return _conflict(self, form, exc, AnalysisEditForm.Meta.fields)
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -298,6 +301,23 @@ class AnalysisEditView(AnalysisMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(heading=_("Ändra riskanalys"), analysis=self.get_analysis())
         return ctx
+
+
+def _conflict(view, form, exc: ConcurrentEditError, fields: list[str]):
+    """Someone saved in between: keep what this user typed, show what is stored, and let a
+    second save overwrite deliberately (the hidden version moves to the stored one)."""
+    current = exc.current
+    stored = []
+    for name in fields:
+        value = getattr(current, name)
+        if value != form.cleaned_data.get(name):
+            stored.append((form.fields[name].label, "–" if value in (None, "") else value))
+    data = form.data.copy()
+    data[form.add_prefix("expected_version")] = str(current.version)
+    form.data = data
+    form.add_error(None, str(exc))
+    context = view.get_context_data(form=form, conflict_stored=stored)
+    return view.render_to_response(context, status=409)
 
 
 # --- risks -------------------------------------------------------------------------------------
@@ -326,7 +346,8 @@ class RiskAddView(AnalysisMixin, ServicePostView):
         return RiskForm(self.request.POST, scale=obj.scale, prefix="new")
 
     def perform(self, obj, form):
-        return services.risk_add(analysis=obj, actor=self.request.user, **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        return services.risk_add(analysis=obj, actor=self.request.user, **data)
 
 
 class RiskEditView(RiskMixin, FormView):
@@ -338,12 +359,14 @@ class RiskEditView(RiskMixin, FormView):
             return RiskForm(self.request.POST, scale=risk.analysis.scale)
         return RiskForm(scale=risk.analysis.scale, initial={
             "description": risk.description, "probability": risk.probability,
-            "consequence": risk.consequence})
+            "consequence": risk.consequence, "expected_version": risk.version})
 
     def form_valid(self, form):
         risk = self.get_risk()
         try:
             services.risk_update(risk=risk, actor=self.request.user, **form.cleaned_data)
+        except ConcurrentEditError as exc:
+            return _conflict(self, form, exc, ["description", "probability", "consequence"])
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)

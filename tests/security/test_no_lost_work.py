@@ -5,7 +5,7 @@ Concurrent edits are already tested through the views for the deviation classifi
 test_concurrency.py, real threads), the supervision (tests/supervision/test_views.py), the
 report block autosave (tests/reports/test_editions_views.py) and the unit analysis
 (tests/reports/test_unit_analysis_views.py). Complaints have no free edit form (only
-transitions). Here: the riskanalys edit form (no version check: documented as a strict xfail),
+transitions). Here: the riskanalys edit form (version check, stored version shown),
 and a record deleted or moved out of scope while the edit tab is open — the POST must answer
 the Swedish 404 page, never a 500 and never a write.
 """
@@ -45,8 +45,6 @@ def _session(user):
     return client
 
 
-@pytest.mark.xfail(strict=True, reason="riskanalys edit has no optimistic locking (issue #10 "
-                                       "finding): the second save overwrites the first")
 def test_riskanalys_concurrent_edit_is_detected(world):
     url = reverse("riskanalysis:edit", args=[world.analysis.pk])
     first = _session(world.users["chef_a1"])
@@ -58,6 +56,12 @@ def test_riskanalys_concurrent_edit_is_detected(world):
     body = response.content.decode()
     assert response.status_code in (400, 409) and "Min text, sparad sist" in body
     assert "Först sparad" in type(world.analysis).objects.get(pk=world.analysis.pk).participants
+    # The stored version is shown beside the form; a deliberate second save goes through.
+    assert "Sparad version" in body and "Först sparad" in body
+    again = _form_data(response.context["form"])
+    assert second.post(url, {**again, "participants": "Min text, sparad sist"}).status_code == 302
+    assert type(world.analysis).objects.get(pk=world.analysis.pk).participants == \
+        "Min text, sparad sist"
 
 
 def _move_case_to_b1(world, case):

@@ -7,20 +7,18 @@ shared case page with the bound form (nothing typed is lost) and status 400.
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from cases.models import AccessAction, CaseKind, Role
+from cases.models import CaseKind, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.complaints import assignable_users, units_valid
 from cases.services import ConcurrentEditError, ServiceError
-from cases.services.access import access_log_record
-from cases.views.detail import CaseDetailView, CaseMixin
 from cases.views.mixins import PermissionMixin
+from cases.views.transitions import CaseTransitionView, bound_forms
 
 from . import services
 from .forms import (
@@ -83,7 +81,7 @@ def _outcome_label(outcome: str) -> str:
 def deviation_detail_context(request, case) -> dict:
     """Registered with CaseTypeUI: the deviation facts and the handling forms."""
     deviation = deviation_for_case(case)
-    bound = getattr(request, "deviation_bound_forms", {})
+    bound = bound_forms(request)
     forms = {name: bound.get(name) or _form(name, case, initial=_initial(name, case, deviation))
              for name in FORM_CLASSES}
     status = case.status
@@ -155,33 +153,14 @@ class ReceiptView(PermissionMixin, TemplateView):
 # --- Transitions (POST only, one service each) -----------------------------------------------
 
 
-class _DeviationPost(CaseMixin, View):
-    http_method_names = ["post"]
-    name = ""
+class _DeviationPost(CaseTransitionView):
+    kind = CaseKind.DEVIATION
     success_message = gettext_lazy("Ändringen sparades.")
 
-    def post(self, request, *args, **kwargs):
-        case = self.get_case()
-        if case.kind != CaseKind.DEVIATION:
-            raise Http404
-        self.require_handle(case)
-        form = _form(self.name, case, data=request.POST)
-        if form.is_valid():
-            try:
-                result = self.perform(case, form.cleaned_data)
-            except ConcurrentEditError as exc:
-                form = self.conflict(form, exc)
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, self.success_message)
-                return self.success_redirect(case, result)
-        return self.rerender(case, form)
+    def get_form(self, case):
+        return _form(self.name, case, data=self.request.POST)
 
-    def perform(self, case, data):
-        raise NotImplementedError
-
-    def conflict(self, form, exc: ConcurrentEditError):
+    def on_conflict(self, form, exc: ConcurrentEditError):
         """Keep what was typed, show what is saved now, and take the current version so a
         second submit is a deliberate overwrite."""
         data = self.request.POST.copy()
@@ -192,19 +171,6 @@ class _DeviationPost(CaseMixin, View):
         self.request.deviation_conflict = {
             "case": exc.current, "deviation": deviation_for_case(exc.current)}
         return rebound
-
-    def success_redirect(self, case, result):
-        return redirect(case.get_absolute_url())
-
-    def rerender(self, case, form):
-        self.request.deviation_bound_forms = {self.name: form}
-        page = CaseDetailView()
-        page.setup(self.request, reference=case.reference)
-        page.roles = self.roles
-        page._case = case_fresh = cases_visible_to(self.request.user).get(pk=case.pk)
-        access_log_record(user=self.request.user, case=case_fresh, action=AccessAction.READ,
-                          request=self.request, detail="overview")
-        return render(self.request, page.template_name, page.get_context_data(), status=400)
 
 
 class ReceiveView(_DeviationPost):

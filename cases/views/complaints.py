@@ -5,10 +5,8 @@ with the bound form (nothing typed is lost); a ServiceError is shown as the form
 """
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import FormView
 
 from cases.forms_complaints import (
@@ -22,11 +20,10 @@ from cases.forms_complaints import (
     ReplyForm,
     StaffComplaintForm,
 )
-from cases.models import AccessAction, CaseKind, Membership, Role, Unit
+from cases.models import CaseKind, Membership, Role, Unit
 from cases.selectors import cases_visible_to, units_in_scope
 from cases.selectors.complaints import assignable_users, complaint_for_case, units_valid
 from cases.services import ServiceError
-from cases.services.access import access_log_record
 from cases.services.complaints import (
     complaint_assess,
     complaint_assign,
@@ -41,8 +38,8 @@ from cases.services.complaints import (
 )
 from cases.workflow import ComplaintStatus
 
-from .detail import CaseDetailView, CaseMixin
 from .mixins import PermissionMixin
+from .transitions import CaseTransitionView, bound_forms
 
 # --- The complaint part of the shared case page ----------------------------------------------
 
@@ -79,7 +76,7 @@ def complaint_detail_context(request, case) -> dict:
     complaint = complaint_for_case(case)
     if complaint is None:
         return {}
-    bound = getattr(request, "complaint_bound_forms", {})
+    bound = bound_forms(request)
     forms = {name: bound.get(name) or _unbound(name, case, complaint) for name in FORM_CLASSES}
     return {
         "complaint": complaint,
@@ -175,10 +172,8 @@ class RegisterComplaintView(_IntakeView):
 # --- Transitions (POST only, one service each) ---------------------------------------------
 
 
-class _ComplaintPost(CaseMixin, View):
-    http_method_names = ["post"]
-    name = ""
-    success_message = ""
+class _ComplaintPost(CaseTransitionView):
+    kind = CaseKind.COMPLAINT
 
     def get_form(self, case):
         cls = FORM_CLASSES[self.name]
@@ -186,36 +181,6 @@ class _ComplaintPost(CaseMixin, View):
         if self.name == "assign":
             kwargs["users"] = assignable_users(case)
         return cls(**kwargs)
-
-    def post(self, request, *args, **kwargs):
-        case = self.get_case()
-        if case.kind != CaseKind.COMPLAINT:
-            raise Http404
-        self.require_handle(case)
-        form = self.get_form(case)
-        if form.is_valid():
-            try:
-                result = self.perform(case, form.cleaned_data)
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, self.success_message)
-                return self.success_redirect(case, result)
-        return self.rerender(case, form)
-
-    def success_redirect(self, case, result):
-        return redirect(case.get_absolute_url())
-
-    def rerender(self, case, form):
-        """The case page again, with this form bound and its errors (status 400)."""
-        self.request.complaint_bound_forms = {self.name: form}
-        page = CaseDetailView()
-        page.setup(self.request, reference=case.reference)
-        page.roles = self.roles
-        page._case = case
-        access_log_record(user=self.request.user, case=case, action=AccessAction.READ,
-                          request=self.request, detail="overview")
-        return render(self.request, page.template_name, page.get_context_data(), status=400)
 
 
 class ReceiveView(_ComplaintPost):

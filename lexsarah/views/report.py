@@ -16,6 +16,7 @@ from cases.services import ServiceError
 from cases.services.access import access_log_record
 from cases.views.detail import CaseMixin
 from cases.views.mixins import PermissionMixin
+from cases.views.transitions import bound_forms
 
 from .. import selectors as sel
 from .. import services as svc
@@ -78,7 +79,7 @@ def lexsarah_detail_context(request, case) -> dict:
     if report is None:
         return {}
     user = request.user
-    bound = getattr(request, "lexsarah_bound_forms", {})
+    bound = bound_forms(request)
     forms = {
         name: bound.get(name) or cls(prefix=name, initial=_initial(name, case),
                                      **_form_kwargs(name, user, case))

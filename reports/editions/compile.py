@@ -70,6 +70,12 @@ def compile_run(*, job_id: int) -> CompiledReport | None:
     job = job_start(job_id=job_id)
     if job is None:
         return None
+    stored = CompiledReport.objects.filter(job=job).first()
+    if stored is not None:
+        # A previous attempt saved the PDF but died before marking the job done: finish it
+        # with that PDF instead of rendering (and failing on) a second one.
+        job_finish(job_id=job_id, result={"compiled_id": stored.pk, "sha256": stored.sha256})
+        return stored
     try:
         edition = ReportEdition.objects.select_related("unit").get(pk=job.payload["edition_id"])
         user = get_user_model().objects.filter(pk=job.created_by_id).first()

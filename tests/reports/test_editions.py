@@ -1,6 +1,8 @@
 """Edition services: creation from the templates, structure edits, autosave with optimistic
 locking, transitions and the frozen approved edition."""
 
+from datetime import timedelta
+
 import pytest
 
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
@@ -118,3 +120,27 @@ def test_duplicate_edition_refused(edition, org):
     with pytest.raises(ServiceError):
         services.edition_create(unit=edition.unit, year=2025, template=edition.template,
                                 actor=org.users["quality"])
+
+
+def test_retry_after_death_between_store_and_finish_keeps_one_pdf(
+        edition, org, django_capture_on_commit_callbacks):
+    """A worker that saved the PDF but died before marking the job done: the retry finishes the
+    job with that PDF (no second render, no failed job)."""
+    from cases.models import Job
+    from cases.services.jobs import jobs_requeue_stale
+    from reports.editions.models import CompiledReport
+
+    actor = org.users["quality"]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=actor)
+    compiled = compile_run(job_id=job.pk)
+    # Simulate the crash window: the job row still says running.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, result={}, finished_at=None)
+    assert jobs_requeue_stale(older_than=timedelta(0)) == [job.pk]
+
+    again = compile_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert again == compiled and job.status == Job.Status.DONE
+    assert job.result["compiled_id"] == compiled.pk
+    assert CompiledReport.objects.filter(edition=edition).count() == 1

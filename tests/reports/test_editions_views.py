@@ -104,9 +104,20 @@ def test_compile_with_broker_down_stays_pending(edition, org, login, settings,
     assert 'hx-trigger="every 1s"' in page
 
 
-def test_compile_eager_then_download(edition, org, login, settings,
+@pytest.fixture
+def celery_eager():
+    """Run the real task in-process. The Celery app reads its settings once, so overriding
+    Django's CELERY_TASK_ALWAYS_EAGER after the first task would not reach it."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+def test_compile_eager_then_download(edition, org, login, celery_eager,
                                      django_capture_on_commit_callbacks):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     client = login(org.users["quality"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/rapporter/{edition.pk}/kompilera/")

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Measure
 
 
+class DateInput(forms.DateInput):
+    """A native date picker with ISO values (what <input type="date"> sends and expects)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(
@@ -29,5 +38,5 @@ class MeasureForm(forms.ModelForm):
         fields = ["description", "measure_type", "level", "responsible", "due_date"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": DateInput(),
         }

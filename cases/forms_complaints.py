@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
 from cases.models import Code, CodeList, MeasureLevel, Unit
 from cases.selectors.complaints import public_fallback_unit, public_unit_groups, units_valid
 from cases.services.complaints import (
@@ -28,7 +29,7 @@ def _too_long(maximum: int):
     return _("Texten är för lång. Skriv högst %(limit_value)s tecken (du skrev %(show_value)s).")
 
 
-def _text(label, maximum, *, required=True, help_text="", rows=6, required_msg=None):
+def text_field(label, maximum, *, required=True, help_text="", rows=6, required_msg=None):
     return forms.CharField(
         label=label,
         required=required,
@@ -49,17 +50,10 @@ def _code_choices(codelist: str, only: tuple[str, ...] | None = None) -> list[tu
     return [(c.code, c.label) for c in qs]
 
 
-def _past_date(value):
+def past_date(value):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("Datumet kan inte vara i framtiden."))
     return value
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class _ContactMixin:
@@ -117,7 +111,7 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
         error_messages={"required": _("Välj vilken verksamhet det gäller."),
                         "invalid_choice": _("Välj en verksamhet i listan.")},
     )
-    description = _text(
+    description = text_field(
         _("Berätta vad som hänt"),
         DESCRIPTION_MAX,
         help_text=_("Skriv vad som hände, när och var. Skriv gärna vad du tycker att vi ska "
@@ -129,7 +123,7 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
         label=_("När hände det?"), required=False, widget=DateInput(),
         help_text=_("Frivilligt. Skriv datumet som åååå-mm-dd."),
         error_messages={"invalid": _("Skriv datumet som åååå-mm-dd, till exempel 2025-03-14.")},
-        validators=[_past_date],
+        validators=[past_date],
     )
     sender_category = forms.ChoiceField(
         label=_("Vem är du?"), required=False, widget=forms.RadioSelect,
@@ -209,7 +203,7 @@ class ReceiptCodeForm(forms.Form):
 
 
 class AdditionForm(forms.Form):
-    text = _text(_("Lägg till uppgifter"), ADDITION_MAX,
+    text = text_field(_("Lägg till uppgifter"), ADDITION_MAX,
                  help_text=_("Det du skriver här läggs till ditt ärende."), rows=5,
                  required_msg=_("Skriv det du vill lägga till."))
 
@@ -228,11 +222,11 @@ class StaffComplaintForm(forms.Form):
                             help_text=_("Några ord som sammanfattar ärendet."),
                             error_messages={"required": _("Skriv en rubrik."),
                                             "max_length": _too_long(200)})
-    description = _text(_("Beskrivning"), DESCRIPTION_MAX,
+    description = text_field(_("Beskrivning"), DESCRIPTION_MAX,
                         help_text=_("Vad hände, när och var? Skriv inte personnummer."),
                         required_msg=_("Beskriv vad det gäller."))
     occurred_on = forms.DateField(label=_("Händelsedatum"), required=False, widget=DateInput(),
-                                  validators=[_past_date],
+                                  validators=[past_date],
                                   error_messages={"invalid": _("Skriv datumet som åååå-mm-dd.")})
 
     def __init__(self, *args, units=None, **kwargs):
@@ -249,7 +243,7 @@ class RegisterComplaintForm(_ContactMixin, StaffComplaintForm):
                                 error_messages={"required": _("Välj hur ärendet kom in.")})
     sender_category = forms.ChoiceField(label=_("Avsändare"), widget=forms.RadioSelect,
                                         error_messages={"required": _("Välj avsändare.")})
-    received_on = forms.DateField(label=_("Inkom"), widget=DateInput(), validators=[_past_date],
+    received_on = forms.DateField(label=_("Inkom"), widget=DateInput(), validators=[past_date],
                                   error_messages={"required": _("Ange när ärendet kom in."),
                                                   "invalid": _("Skriv datumet som åååå-mm-dd.")})
     anonymous = forms.ChoiceField(
@@ -334,7 +328,7 @@ class AssessForm(forms.Form):
 
 
 class ComplaintMeasureForm(forms.Form):
-    description = _text(_("Åtgärd"), 5000, rows=2, required_msg=_("Beskriv åtgärden."))
+    description = text_field(_("Åtgärd"), 5000, rows=2, required_msg=_("Beskriv åtgärden."))
     measure_type = forms.ModelChoiceField(label=_("Typ av åtgärd"), required=False,
                                           queryset=Code.objects.none())
     level = forms.ChoiceField(
@@ -352,12 +346,12 @@ class ComplaintMeasureForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply_text = _text(_("Återkoppling till avsändaren"), REPLY_MAX, rows=8,
+    reply_text = text_field(_("Återkoppling till avsändaren"), REPLY_MAX, rows=8,
                        help_text=_("Avsändaren läser texten med sin kvittokod och får den med "
                                    "e-post om adress finns. Skriv inte namn på medarbetare."),
                        required_msg=_("Skriv återkopplingen."))
     replied_on = forms.DateField(label=_("Datum för återkoppling"), widget=DateInput(),
-                                 validators=[_past_date],
+                                 validators=[past_date],
                                  error_messages={"required": _("Ange datum."),
                                                  "invalid": _("Skriv datumet som åååå-mm-dd.")})
 

@@ -4,11 +4,12 @@ the version it was opened with so a concurrent save is detected (supervision_upd
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
 from cases.models import Authority, Code, CodeList, Supervision, SupervisionMeasure
 from cases.selectors.supervision import WRITE_ROLES
 from cases.selectors.visibility import units_in_scope
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms_complaints import DateInput, _past_date, _text
+from cases.forms import DateInput
+from cases.forms_complaints import past_date, text_field
 from cases.masking import PERSONNUMMER_RE
 from cases.models import Code, CodeList
 
@@ -57,9 +58,9 @@ class ReportForm(forms.Form):
                                            empty_label=_("Välj"), error_messages=REQUIRED)
     title = forms.CharField(label=_("Rubrik"), max_length=200, required=False,
                             help_text=_("Kort, utan namn eller personnummer."))
-    description = _text(_("Vad hände?"), 20_000, rows=8,
+    description = text_field(_("Vad hände?"), 20_000, rows=8,
                         required_msg=_("Beskriv vad som hänt."))
-    persons_affected = _text(
+    persons_affected = text_field(
         _("Berörda personer"), 2000, required=False, rows=3,
         help_text=_("Beskriv vem eller vilka som berörs, t.ex. ”boende på avdelning 2”. "
                     "Skriv inte personnummer."),
@@ -98,13 +99,13 @@ class ReasonForm(forms.Form):
 
 
 class ReceiveForm(forms.Form):
-    immediate_measure = _text(_("Omedelbar åtgärd"), 5000, required=False, rows=3,
+    immediate_measure = text_field(_("Omedelbar åtgärd"), 5000, required=False, rows=3,
                               help_text=_("Vad har du gjort för att skydda den enskilde?"))
 
 
 class ImmediateMeasureForm(forms.Form):
     taken_at = _datetime(_("Tidpunkt"))
-    text = _text(_("Omedelbar åtgärd"), 5000, rows=3,
+    text = text_field(_("Omedelbar åtgärd"), 5000, rows=3,
                  required_msg=_("Beskriv den omedelbara åtgärden."))
 
     def clean_taken_at(self):
@@ -153,7 +154,7 @@ class InvestigationForm(forms.ModelForm):
 class AssessForm(forms.Form):
     assessment = forms.ChoiceField(label=_("Bedömning"), choices=Assessment.choices,
                                    widget=forms.RadioSelect, error_messages=REQUIRED)
-    motivation = _text(_("Motivering"), 10_000, rows=4, required_msg=_("Motivera bedömningen."))
+    motivation = text_field(_("Motivering"), 10_000, rows=4, required_msg=_("Motivera bedömningen."))
 
 
 class ReopenForm(forms.Form):
@@ -178,22 +179,22 @@ class CloseForm(forms.Form):
 
 
 class UrgentIvoForm(forms.Form):
-    motivation = _text(_("Varför kan anmälan inte vänta på utredningen?"), 5000, rows=3,
+    motivation = text_field(_("Varför kan anmälan inte vänta på utredningen?"), 5000, rows=3,
                        required_msg=_("Motivera varför anmälan inte kan vänta."))
 
 
 class IvoSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Skickad till IVO"), widget=DateInput(),
-                              validators=[_past_date], error_messages=REQUIRED)
+                              validators=[past_date], error_messages=REQUIRED)
     ivo_reference = forms.CharField(label=_("IVO:s diarienummer"), max_length=60, required=False)
 
 
 class IvoDecisionForm(forms.Form):
     decision_date = forms.DateField(label=_("IVO:s beslutsdatum"), widget=DateInput(),
-                                    validators=[_past_date], error_messages=REQUIRED)
+                                    validators=[past_date], error_messages=REQUIRED)
     outcome = forms.ChoiceField(label=_("IVO:s beslut"), choices=IvoOutcome.choices,
                                 widget=forms.RadioSelect, error_messages=REQUIRED)
-    note = _text(_("Kommentar"), 5000, required=False, rows=3)
+    note = text_field(_("Kommentar"), 5000, required=False, rows=3)
 
 
 class ImyForm(forms.Form):
@@ -242,4 +243,4 @@ class AgendaDecideForm(forms.Form):
                                           choices=YES_NO, widget=forms.RadioSelect,
                                           error_messages=REQUIRED)
     ivo = forms.BooleanField(label=_("Anmäl till IVO"), required=False)
-    minutes = _text(_("Protokollsanteckning"), 10_000, required=False, rows=3)
+    minutes = text_field(_("Protokollsanteckning"), 10_000, required=False, rows=3)

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from cases.models import Case, CaseKind, Membership, Role
 from cases.selectors import cases_handleable_by, cases_reported_by, cases_visible_to, user_roles
+from cases.selectors.visibility import membership_scope
 
 from .models import AgendaItem, AUMeeting, Investigation, LexSarahReport
 
@@ -52,10 +53,8 @@ def can_handle(user, case: Case) -> bool:
 
 def is_chef_for(user, case: Case) -> bool:
     """A sektionschef in scope of the case's unit (receives, immediate measures, assigns)."""
-    from cases.selectors.visibility import _in_scope
-
     return Case.objects.filter(pk=case.pk, skyddad=False).filter(
-        _in_scope(user, CHEF_ROLES)
+        membership_scope(user, CHEF_ROLES)
     ).exists()
 
 

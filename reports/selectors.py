@@ -3,10 +3,10 @@ for utvecklingsområden: kvalitetsstrateg and sektionschef whose active membersh
 area's unit (subtree). The yearly-report helpers below are not user-dependent: the report is
 compiled for an organisation, and its data never includes personal data."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import Q, QuerySet
 
-from cases.models import Membership, Role, Unit
+from cases.models import Role, Unit
+from cases.selectors.visibility import membership_scope
 
 from .models import DevelopmentArea
 
@@ -18,11 +18,7 @@ def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
     """One SQL query: EXISTS an active membership with a view role on an ancestor-or-self."""
     if not user.is_authenticated:
         return DevelopmentArea.objects.none()
-    in_scope = Exists(
-        Membership.objects.active()
-        .filter(user=user, role__in=VIEW_ROLES)
-        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
-    )
+    in_scope = membership_scope(user, VIEW_ROLES, "unit__path")
     return DevelopmentArea.objects.filter(in_scope)
 
 

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import MeasureForm
+from cases.forms import DateInput, MeasureForm
 from cases.models import Code, CodeList
 from cases.selectors import units_in_scope
 
 from .models import RiskAnalysis, RiskTemplate
 from .selectors import WRITE_ROLES, analyses_visible_to
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):

@@ -8,11 +8,11 @@ writes need sektionschef or kvalitetsstrateg in the same scope. Everything else 
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, Membership, Role, Unit
+from cases.models import Case, Role, Unit
+from cases.selectors.visibility import membership_scope
 
 from .models import RiskAnalysis
 
@@ -31,11 +31,7 @@ def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     """One SQL query: EXISTS a covered unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return RiskAnalysis.objects.none()
-    in_scope = Exists(
-        Membership.objects.active()
-        .filter(user=user, role__in=WRITE_ROLES if write else VIEW_ROLES)
-        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
-    )
+    in_scope = membership_scope(user, WRITE_ROLES if write else VIEW_ROLES, "unit__path")
     covered = RiskAnalysis.units.through.objects.filter(riskanalysis_id=OuterRef("pk")).filter(
         in_scope
     )

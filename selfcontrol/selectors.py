@@ -7,11 +7,11 @@ subtree covers the plan's responsible unit; writes need sektionschef or kvalitet
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Membership, Role, Unit
+from cases.models import Role, Unit
+from cases.selectors.visibility import membership_scope
 
 from .models import LogSample, SelfControlPlan, SelfControlRun
 
@@ -27,11 +27,7 @@ class OverdueItem(NamedTuple):
 
 
 def _in_scope(user, write: bool, unit_path_ref: str) -> Exists:
-    return Exists(
-        Membership.objects.active()
-        .filter(user=user, role__in=WRITE_ROLES if write else VIEW_ROLES)
-        .filter(StartsWith(OuterRef(unit_path_ref), F("unit__path")))
-    )
+    return membership_scope(user, WRITE_ROLES if write else VIEW_ROLES, unit_path_ref)
 
 
 def plans_visible_to(user, *, write: bool = False) -> QuerySet[SelfControlPlan]:

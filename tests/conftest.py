@@ -20,6 +20,8 @@ def _test_settings(settings, tmp_path):
         },
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Fixtures create many users; PBKDF2 at full strength would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Each test gets its own cache namespace on the real Redis.

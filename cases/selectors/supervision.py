@@ -9,11 +9,11 @@ kvalitetsstrateg in the same scope. Administratör and everyone else see nothing
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Authority, Membership, Role, Supervision, SupervisionDecision, Unit
+from cases.models import Authority, Role, Supervision, SupervisionDecision, Unit
+from cases.selectors.visibility import membership_scope
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -25,11 +25,7 @@ def supervisions_visible_to(user, *, write: bool = False) -> QuerySet[Supervisio
     """One SQL query: EXISTS a concerned unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return Supervision.objects.none()
-    in_scope = Exists(
-        Membership.objects.active()
-        .filter(user=user, role__in=WRITE_ROLES if write else VIEW_ROLES)
-        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
-    )
+    in_scope = membership_scope(user, WRITE_ROLES if write else VIEW_ROLES, "unit__path")
     concerned = _Through.objects.filter(supervision_id=OuterRef("pk")).filter(in_scope)
     return Supervision.objects.filter(Exists(concerned))
 

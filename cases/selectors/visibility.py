@@ -24,7 +24,7 @@ LEXSARAH_SCOPE_ROLES = (Role.ARBETSUTSKOTT,)
 HANDLER_ROLES = (Role.SEKTIONSCHEF,)
 
 
-def _in_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
+def membership_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
     """EXISTS an active membership with one of `roles` on an ancestor-or-self of the unit."""
     return Exists(
         Membership.objects.active()
@@ -44,8 +44,8 @@ def _granted(user, codename: str) -> Exists:
 def cases_visible_to(user) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
-    by_role = _in_scope(user, FULL_SCOPE_ROLES) | (
-        Q(kind=CaseKind.LEXSARAH) & _in_scope(user, LEXSARAH_SCOPE_ROLES)
+    by_role = membership_scope(user, FULL_SCOPE_ROLES) | (
+        Q(kind=CaseKind.LEXSARAH) & membership_scope(user, LEXSARAH_SCOPE_ROLES)
     )
     return Case.objects.filter(_granted(user, "view_case") | (Q(skyddad=False) & by_role))
 
@@ -54,7 +54,7 @@ def handle_rule(user) -> Q:
     """The handle rule as a row condition, for `cases_handleable_by` and for annotating a list
     row by row (`Exists(cases_handleable_by(...).filter(pk=OuterRef("pk")))` is planned as a
     hashed subplan over every handleable case)."""
-    return _granted(user, "handle_case") | (Q(skyddad=False) & _in_scope(user, HANDLER_ROLES))
+    return _granted(user, "handle_case") | (Q(skyddad=False) & membership_scope(user, HANDLER_ROLES))
 
 
 def cases_handleable_by(user) -> QuerySet[Case]:

@@ -121,6 +121,16 @@ def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
 
 
 @transaction.atomic
+def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> Case:
+    """A deadline that does not run from receipt (e.g. the IVO week from the AU decision):
+    set after the transition, in the same transaction, with its own history row."""
+    locked = _lock(case)
+    locked.due_at = due_at
+    locked.due_step = step if due_at else ""
+    return audited_save(locked, actor=actor, reason=reason)
+
+
+@transaction.atomic
 def case_move_open_to_new_chef(*, unit: Unit, old_chef, new_chef, actor) -> int:
     """A chef change hands every open case assigned to the old chef in the unit to the new one."""
     moved = 0

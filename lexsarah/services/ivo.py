@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cases.deadlines import due_for
 from cases.models import Case
 from cases.services import ServiceError, audited_save
-from cases.services.cases import case_transition
+from cases.services.cases import case_set_deadline, case_transition
 
 from ..models import AgendaItem, IvoNotification, IvoOutcome, IvoPath, LexSarahReport
 from ..workflow import URGENT_IVO_FROM, LexSarahStatus
@@ -20,12 +20,9 @@ IVO_STEP = "ivo_notification"
 
 
 def _set_case_deadline(case: Case, due_at: datetime | None, actor) -> None:
-    """The core computes deadlines from receipt; the IVO week runs from the decision, so the
-    deadline is set here right after the transition (the same transaction)."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    locked.due_at = due_at
-    locked.due_step = IVO_STEP if due_at else ""
-    audited_save(locked, actor=actor, reason=_("Tidsfrist för anmälan till IVO"))
+    # The core computes deadlines from receipt; the IVO week runs from the decision.
+    case_set_deadline(case=case, step=IVO_STEP, due_at=due_at, actor=actor,
+                      reason=_("Tidsfrist för anmälan till IVO"))
 
 
 def _decide(

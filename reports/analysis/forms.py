@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
+
 from .models import AnalysisRound, UnitAnalysis
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class AnalysisForm(forms.ModelForm):

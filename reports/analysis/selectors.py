@@ -4,11 +4,11 @@ a sektionschef or kvalitetsstrateg whose active membership covers the analysis's
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import QuerySet
 
-from cases.models import Membership, Role
+from cases.models import Role
 from cases.selectors import cases_visible_to
+from cases.selectors.visibility import membership_scope
 
 from .figures import Period, cases_count, closed_cases, figures_compute, figures_sum
 from .models import AnalysisRound, UnitAnalysis
@@ -22,11 +22,7 @@ def analyses_visible_to(user, *, roles=VIEW_ROLES) -> QuerySet[UnitAnalysis]:
     """One SQL query: EXISTS an active membership with one of `roles` on an ancestor-or-self."""
     if not user.is_authenticated:
         return UnitAnalysis.objects.none()
-    in_scope = Exists(
-        Membership.objects.active()
-        .filter(user=user, role__in=roles)
-        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
-    )
+    in_scope = membership_scope(user, roles, "unit__path")
     return UnitAnalysis.objects.filter(in_scope)
 
 

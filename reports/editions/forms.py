@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
 from cases.models import Authority, Role, Unit
 from cases.selectors import units_in_scope
 
@@ -11,7 +12,7 @@ from .blocks import BLOCK_TYPES
 from .blocks.cases import DIMENSIONS
 from .models import ReportEdition, ReportTemplate
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 MONTHS = [(i, m) for i, m in enumerate(
     ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
      "oktober", "november", "december"], start=1)]

@@ -5,11 +5,11 @@ scope). Figures start from cases_visible_to(user): the statistics rule of DESIGN
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db.models import QuerySet
 
-from cases.models import Case, Membership, Role
+from cases.models import Case, Role
 from cases.selectors import cases_visible_to
+from cases.selectors.visibility import membership_scope
 
 from .blocks import BlockScope, compute_block
 from .models import ReportBlock, ReportEdition, ReportSection
@@ -20,10 +20,7 @@ EDIT_ROLES = (Role.KVALITETSSTRATEG,)
 def editions_visible_to(user) -> QuerySet[ReportEdition]:
     if not user.is_authenticated:
         return ReportEdition.objects.none()
-    in_scope = Exists(
-        Membership.objects.active().filter(user=user, role__in=EDIT_ROLES)
-        .filter(StartsWith(OuterRef("unit__path"), F("unit__path")))
-    )
+    in_scope = membership_scope(user, EDIT_ROLES, "unit__path")
     return ReportEdition.objects.filter(in_scope).select_related("unit", "template")
 
 

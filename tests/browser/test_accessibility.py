@@ -29,10 +29,6 @@ from tests.supervision.factories import make_supervision
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def _lexsarah_report(org, title):
     staff = org.users["staff_a1"]

@@ -8,10 +8,6 @@ from cases.models import Case, Complaint
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser_login,
                                                               screenshot):

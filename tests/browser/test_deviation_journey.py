@@ -25,10 +25,6 @@ MEASURE = "Rutinen för expediering av beslut gås igenom på nästa APT."
 SUMMARY = "Rutinen för expediering följdes inte under semesterperioden."
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def _action(page, heading):
     """One handling form on the case page, found by its visible heading."""

@@ -33,10 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MONTH = "(?:" + "|".join(MONTHS) + ")"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def _swedish_long(day) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

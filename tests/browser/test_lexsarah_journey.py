@@ -24,10 +24,6 @@ MOTIVATION = ("Den boende utsattes för en allvarlig risk för sin hälsa och be
               "verksamhetens rutiner för tillsyn.")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def _action(page, heading):
     """One of the POST forms on a page, found by its visible heading."""

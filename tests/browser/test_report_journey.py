@@ -20,10 +20,6 @@ DEAD_REDIS = "redis://127.0.0.1:6399/0"
 INTRO = "Under året har förvaltningen arbetat systematiskt med avvikelser och egenkontroller."
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def test_quality_staff_write_compile_download_approve(org, page, browser_login, screenshot, settings):
     settings.CELERY_BROKER_URL = DEAD_REDIS

@@ -16,10 +16,6 @@ WIDTH, HEIGHT = 360, 740
 ACTIVE = "document.activeElement"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def mobile(chromium, live_server, settings):

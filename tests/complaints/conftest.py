@@ -6,12 +6,6 @@ from cases.services.complaints import complaint_create, complaint_submit_public
 from tests.factories import code
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The org fixture hashes eight passwords; PBKDF2 at full strength dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def celery_eager():
     """Run Celery tasks in-process (real task code, no broker) so e-mails land in the outbox."""

@@ -5,12 +5,6 @@ import pytest
 from deviations.services import deviation_create
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The org fixture hashes eight passwords; PBKDF2 at full strength dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def report(org):
     """A deviation reported by staff_a1 in Sektion A1 (or another unit)."""

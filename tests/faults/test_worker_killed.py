@@ -96,10 +96,6 @@ class OwnRedis:
         assert not self._ping()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def own_redis(tmp_path, settings):

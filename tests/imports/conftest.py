@@ -3,18 +3,11 @@
 import csv
 import io
 
-import pytest
-
 COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
            "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
            "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum",
            "ivo_beslut", "klagomalstyp"]
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The org fixture hashes eight passwords; PBKDF2 at full strength dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def case_file(rows: list[dict]) -> bytes:

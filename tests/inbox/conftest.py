@@ -9,12 +9,6 @@ from cases.services.complaints import complaint_create
 from tests.factories import code, make_case
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The org fixture hashes eight passwords; PBKDF2 at full strength dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def complaint(org):
     """A staff complaint (a real Complaint row, so the registered services work)."""

@@ -5,12 +5,6 @@ import pytest
 from lexsarah.services import lexsarah_report_create
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The org fixture hashes eight passwords; PBKDF2 at full strength dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def celery_eager():
     """Run Celery tasks in-process (real task code, no broker) so e-mails land in the outbox."""

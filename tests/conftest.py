@@ -1,13 +1,34 @@
 """Shared fixtures. Tests run against the real PostgreSQL and Redis (never SQLite, no mocks)."""
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 os.environ.setdefault("AVVIKA_TESTING", "1")
 
 from cases.models import Role  # noqa: E402
 from tests.factories import UserFactory, make_unit, member  # noqa: E402
+
+
+# Every test runs on a pinned clock so that nothing depends on the day the suite runs (deadlines
+# count Swedish working days; digests and "overdue" depend on the weekday and the hour). An
+# ordinary Monday morning in term time; the clock ticks on from there. Tests about awkward
+# moments (a Sunday night, New Year's Eve, midsommar, the DST night) move it themselves with
+# the `clock` fixture. Tests that drive other processes (the fault tests) keep the real clock.
+PINNED_NOW = datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The pinned clock (a time_machine traveller); `clock.move_to(moment)` moves it."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

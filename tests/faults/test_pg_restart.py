@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PORT = 55439
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_clock]
 
 
 def _as_postgres(*cmd: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "cases",
+    "cases.complaints",
+    "cases.supervision",
     "deviations",
     "lexsarah",
     "riskanalysis",

@@ -19,13 +19,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("arenden/", include("cases.urls")),
     path("inkorg/", include("cases.urls_inbox")),
-    path("e-tjanst/", include("cases.urls_public")),
-    path("klagomal/", include("cases.urls_complaints")),
+    path("e-tjanst/", include("cases.complaints.urls_public")),
+    path("klagomal/", include("cases.complaints.urls")),
     path("avvikelser/", include("deviations.urls")),
     path("lex-sarah/", include("lexsarah.urls")),
     path("riskanalyser/", include("riskanalysis.urls")),
     path("egenkontroll/", include("selfcontrol.urls")),
-    path("tillsyn/", include("cases.urls_supervision")),
+    path("tillsyn/", include("cases.supervision.urls")),
     path("rapporter/", include("reports.urls")),
 ]
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.complaints.forms import AssignForm, ReasonForm
 from cases.forms import DateInput
-from cases.forms_complaints import AssignForm, ReasonForm
 from cases.models import Code, CodeList, MeasureLevel, Unit
 
 from .models import ReclassifiedTo

@@ -12,7 +12,6 @@ os.environ.setdefault("AVVIKA_TESTING", "1")
 from cases.models import Role  # noqa: E402
 from tests.factories import UserFactory, make_unit, member  # noqa: E402
 
-
 # Every test runs on a pinned clock so that nothing depends on the day the suite runs (deadlines
 # count Swedish working days; digests and "overdue" depend on the weekday and the hour). An
 # ordinary Monday morning in term time; the clock ticks on from there. Tests about awkward

@@ -8,6 +8,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.complaints.imports import UNKNOWN_TYPE, UNKNOWN_TYPE_LABEL
 from cases.models import (
     REFERENCE_PREFIX,
     Case,
@@ -22,7 +23,6 @@ from cases.services.org import unit_create
 from cases.workflow import workflow_for
 
 from . import bulk, extensions
-from .complaints import UNKNOWN_TYPE, UNKNOWN_TYPE_LABEL
 from .errors import ImportError_, RowError
 from .reader import read_rows
 

@@ -6,10 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases.models import Case, CaseLink, Complaint, ComplaintAddition, Measure
+from cases.complaints import services as svc
+from cases.complaints.models import Complaint, ComplaintAddition
+from cases.complaints.workflow import COMPLAINT_TRANSITIONS, ComplaintStatus
+from cases.models import Case, CaseLink, Measure
 from cases.services import ServiceError, TransitionNotAllowed
-from cases.services import complaints as svc
-from cases.workflow import COMPLAINT_TRANSITIONS, ComplaintStatus
 from tests.factories import code
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +247,7 @@ def test_reply_email_is_sent_inline_when_broker_is_unreachable(
 ):
     from kombu.exceptions import OperationalError
 
-    from cases import tasks
+    from cases.complaints import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")

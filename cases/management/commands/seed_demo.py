@@ -10,12 +10,12 @@ from cases.demo import DEMO_PASSWORD, DEMO_USERS, seed_organisation
 
 # Each app adds a module with `seed(users, rng, stdout)`; missing modules are skipped.
 APP_SEEDERS = [
-    "cases.demo_complaints",
+    "cases.complaints.demo",
     "deviations.demo",
     "lexsarah.demo",
     "riskanalysis.demo",
     "selfcontrol.demo",
-    "cases.demo_supervision",
+    "cases.supervision.demo",
     "reports.demo",
     "reports.analysis.demo",
 ]

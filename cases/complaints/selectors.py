@@ -7,7 +7,8 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
-from cases.models import Case, Complaint, Membership, Role, Unit
+from cases.complaints.models import Complaint
+from cases.models import Case, Membership, Role, Unit
 
 
 def units_valid(qs: QuerySet[Unit] | None = None, day=None) -> QuerySet[Unit]:

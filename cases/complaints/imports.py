@@ -9,9 +9,9 @@ Written with cases.imports.bulk (100 000 rows < 60 s): COPY for the rows and the
 one INSERT … SELECT each for the history rows and their topic snapshots.
 """
 
-from cases.models import CodeList, Complaint
-
-from . import bulk
+from cases.complaints.models import Complaint
+from cases.imports import bulk
+from cases.models import CodeList
 
 # The model requires a type; a row without `klagomalstyp` gets this inactive code (created by
 # the runner when needed) so the data say "unknown" rather than a guessed type.

@@ -17,24 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import (
-    Case,
-    CaseKind,
-    Code,
-    CodeList,
-    Complaint,
-    ComplaintAddition,
-    ComplaintSource,
-    Measure,
-    MeasureLevel,
-    Unit,
-)
-from cases.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
-
-from .cases import case_assign, case_create, case_transition
-from .errors import ServiceError, TransitionNotAllowed
-from .history import audited_save
-from .parts import attachment_add, case_link, measure_create
+from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSource
+from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
+from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
+from cases.services.cases import case_assign, case_create, case_transition
+from cases.services.errors import ServiceError, TransitionNotAllowed
+from cases.services.history import audited_save
+from cases.services.parts import attachment_add, case_link, measure_create
 
 logger = logging.getLogger(__name__)
 
@@ -527,7 +516,7 @@ def complaint_email_enqueue(*, case_id: int, kind: str) -> None:
     """After commit: hand to Celery; if the broker is unreachable, send here and log it."""
 
     def _dispatch() -> None:
-        from cases.tasks import send_complaint_email
+        from cases.complaints.tasks import send_complaint_email
 
         try:
             send_complaint_email.delay(case_id, kind)

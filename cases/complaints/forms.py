@@ -9,15 +9,10 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.complaints.selectors import public_fallback_unit, public_unit_groups, units_valid
+from cases.complaints.services import ADDITION_MAX, DESCRIPTION_MAX, HISTORY_REASON_MAX, REPLY_MAX
 from cases.forms import DateInput
 from cases.models import Code, CodeList, MeasureLevel, Unit
-from cases.selectors.complaints import public_fallback_unit, public_unit_groups, units_valid
-from cases.services.complaints import (
-    ADDITION_MAX,
-    DESCRIPTION_MAX,
-    HISTORY_REASON_MAX,
-    REPLY_MAX,
-)
 
 UNKNOWN_UNIT = "vet-inte"
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from cases.complaints.selectors import assignable_users, units_valid
 from cases.models import CaseKind, Role
 from cases.selectors import cases_visible_to
+from cases.selectors.people import assignable_users, units_valid
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.mixins import PermissionMixin
 from cases.views.transitions import CaseTransitionView, bound_forms

@@ -7,27 +7,31 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Klagomål och synpunkter"
 
     def ready(self) -> None:
-        # Klagomål och synpunkter add their part to the shared case page (issue #3).
-        from cases.history_view import history_of
-        from cases.imports import extensions
-        from cases.registry import CaseTypeUI, register_case_type
-        from cases.retention import register_scrubber
+        from django.utils.translation import gettext_lazy as _
 
-        from . import workflow  # noqa: F401  (registers the transition table)
+        from cases.history_view import history_of
+        from cases.registry import CaseType, register_case_type, register_demo_seeder
+
+        from . import demo
         from .imports import complaints_import_apply
         from .models import Complaint
         from .services import complaint_assign, complaint_receive, complaint_scrub
         from .views import complaint_detail_context
+        from .workflow import COMPLAINT_WORKFLOW
 
         register_case_type(
-            CaseTypeUI(
+            CaseType(
                 kind="complaint",
+                label=_("Klagomål och synpunkter"),
+                reference_prefix="KS",
+                workflow=COMPLAINT_WORKFLOW,
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
-                receive=complaint_receive,
-                assign=complaint_assign,
                 history_sources=lambda case: [history_of(Complaint)(case)],
+                import_applier=complaints_import_apply,
+                scrubber=complaint_scrub,
+                bulk_receive=complaint_receive,
+                bulk_assign=complaint_assign,
             )
         )
-        register_scrubber("complaint", complaint_scrub)
-        extensions.register("complaint", complaints_import_apply)
+        register_demo_seeder(10, demo.seed, "complaints")

@@ -11,11 +11,9 @@ from django.views.generic import FormView
 
 from cases.complaints.forms import (
     AssessForm,
-    AssignForm,
     CloseForm,
     ComplaintMeasureForm,
     EscalateForm,
-    ReasonForm,
     RegisterComplaintForm,
     ReplyForm,
     StaffComplaintForm,
@@ -34,6 +32,7 @@ from cases.complaints.services import (
     complaint_resume,
 )
 from cases.complaints.workflow import ComplaintStatus
+from cases.forms import AssignForm, ReasonForm
 from cases.models import CaseKind, Membership, Role, Unit
 from cases.selectors import cases_visible_to, units_in_scope
 from cases.services import ServiceError

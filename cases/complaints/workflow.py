@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.workflow import Workflow, register
+from cases.workflow import Workflow
 
 
 class ComplaintStatus(models.TextChoices):
@@ -20,16 +20,14 @@ COMPLAINT_TRANSITIONS: dict[str, set[str]] = {
     ComplaintStatus.CLOSED: set(),
 }
 
-COMPLAINT_WORKFLOW = register(
-    Workflow(
-        kind="complaint",
-        statuses=ComplaintStatus,
-        allowed=COMPLAINT_TRANSITIONS,
-        initial=ComplaintStatus.RECEIVED,
-        closed=frozenset({ComplaintStatus.CLOSED}),
-        deadline_steps={
-            ComplaintStatus.RECEIVED: "acknowledge",
-            ComplaintStatus.INVESTIGATING: "answer",
-        },
-    )
+COMPLAINT_WORKFLOW = Workflow(  # registered with the CaseType in apps.py
+    kind="complaint",
+    statuses=ComplaintStatus,
+    allowed=COMPLAINT_TRANSITIONS,
+    initial=ComplaintStatus.RECEIVED,
+    closed=frozenset({ComplaintStatus.CLOSED}),
+    deadline_steps={
+        ComplaintStatus.RECEIVED: "acknowledge",
+        ComplaintStatus.INVESTIGATING: "answer",
+    },
 )

@@ -1,7 +1,6 @@
 from .audit import AccessAction, AccessLog
 from .codes import Code, CodeList
 from .core import (
-    REFERENCE_PREFIX,
     Attachment,
     Case,
     CaseGroupObjectPermission,
@@ -21,7 +20,6 @@ from .org import Membership, Role, Unit, UnitKind
 from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
 
 __all__ = [
-    "REFERENCE_PREFIX",
     "AccessAction",
     "AccessLog",
     "Attachment",

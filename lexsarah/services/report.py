@@ -234,3 +234,17 @@ def imy_report_record(*, case: Case, actor, reported_at: datetime | None = None)
         raise ServiceError(_("Tidpunkten kan inte ligga i framtiden."))
     report.imy_reported_at = reported_at
     return audited_save(report, actor=actor, reason=_("Anmäld till IMY"))
+
+
+def lexsarah_spawn(*, unit: Unit, title: str, description: str, actor, reporter=None,
+                   occurred_on=None, source_case: Case | None = None, reason: str = "",
+                   **extra) -> Case:
+    """The registry's cross-type create (`CaseType.spawn`): a report from another case (an
+    escalated complaint, a reclassified deviation), whose event date is a day, not a time."""
+    occurred_at = (
+        timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
+        if occurred_on else None
+    )
+    return lexsarah_report_create(unit=unit, title=title, description=description, actor=actor,
+                                  reporter=reporter, occurred_at=occurred_at,
+                                  source_case=source_case, reason=reason, **extra)

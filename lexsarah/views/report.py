@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from cases.complaints.selectors import units_valid
 from cases.models import AccessAction, CaseKind, Membership, Role
+from cases.selectors.people import units_valid
 from cases.services import ServiceError
 from cases.services.access import access_log_record
 from cases.views.detail import CaseMixin

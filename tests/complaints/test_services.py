@@ -235,11 +235,14 @@ def test_close_with_deviation_requires_a_measure(org, public_complaint):
     assert Case.objects.get(pk=case.pk).status == ComplaintStatus.INVESTIGATING
 
 
-def test_long_reason_is_cut_to_history_column(org, public_complaint):
+def test_a_reason_is_kept_whole_up_to_the_one_limit(org, public_complaint):
     complaint, _r = public_complaint()
     case = svc.complaint_receive(case=complaint.case, actor=org.users["chef_a1"],
                                  reason="å" * 300)
-    assert len(case.history.latest().history_change_reason) == 100
+    assert case.history.latest().history_change_reason == "å" * 300
+    case = svc.complaint_assign(case=case, assignee=org.users["chef_a1"],
+                                actor=org.users["chef_a1"], reason="ä" * 700)
+    assert case.history.latest().history_change_reason == "ä" * 500
 
 
 def test_reply_email_is_sent_inline_when_broker_is_unreachable(

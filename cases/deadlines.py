@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+from holidays.constants import DE_FACTO, PUBLIC
 
 from cases.models import DeadlineRule
 
@@ -25,7 +26,15 @@ DUE_SOON_DAYS = 2
 
 @lru_cache(maxsize=32)
 def _swedish_holidays(year: int) -> set[date]:
-    return set(holidays.country_holidays("SE", years=year, language="sv").keys())
+    """The days a working-day deadline skips besides Saturdays and Sundays.
+
+    The allmänna helgdagar (PUBLIC) and also midsommarafton, julafton and nyårsafton (DE_FACTO):
+    not helgdagar in law, but de facto holidays that Swedish employers give off (semesterlagen
+    7 § counts them as Sundays). So "two working days" from the Thursday before midsommar ends
+    on Tuesday, not on Monday. The half days (trettondagsafton, the day before midsommarafton,
+    …) stay working days."""
+    found = holidays.country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO))
+    return set(found.keys())
 
 
 def is_working_day(day: date) -> bool:

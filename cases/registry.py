@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cases.actions import Action
     from cases.workflow import Workflow
 
 
@@ -25,8 +24,9 @@ class CaseType:
     label: str
     reference_prefix: str
     workflow: Workflow
-    # What a user may do on a case of this type, from which status, and who (cases.actions).
-    actions: tuple[Action, ...] = ()
+    # What a user may do on a case of this type, from which status, and who: a tuple of
+    # cases.actions.Action (not imported here: cases.actions asks this registry for the table).
+    actions: tuple[Any, ...] = ()
     # Cross-type creation with one signature: fn(*, unit, title, description, actor,
     # reporter=None, occurred_on=None, source_case=None, reason="") -> Case. The type's own
     # create service behind it makes the one-to-one rows; the lineage link is its job too.
@@ -46,7 +46,7 @@ class CaseType:
     bulk_receive: Callable[..., Any] | None = None
     bulk_assign: Callable[..., Any] | None = None
 
-    def action(self, name: str) -> Action:
+    def action(self, name: str) -> Any:
         for action in self.actions:
             if action.name == name:
                 return action

@@ -12,9 +12,10 @@ from cases.models import Case, Unit
 from cases.registry import case_type
 from cases.workflow import workflow_for
 
-from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from .errors import ConcurrentEditError, ServiceError
 from .history import audited_save
 from .references import reference_next
+from .transitions import transition
 
 # Fields a handler may edit through case_update; status, version and dates have their services.
 EDITABLE_FIELDS = {"title", "description", "occurred_on", "unit", "event_category", "skyddad"}
@@ -63,23 +64,21 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-@transaction.atomic
-def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: str = "") -> Case:
-    """The only place that assigns Case.status: lock, check the table, stamp, record."""
-    locked = _lock(case)
-    wf = workflow_for(locked.kind)
-    if not wf.can(locked.status, to_status):
-        raise TransitionNotAllowed(wf.label(locked.status), wf.label(to_status))
-    locked.status = to_status
+def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: str = "",
+                    check=None) -> Case:
+    """A case moves through its type's workflow; `check(locked)` may refuse first (the
+    caller's action_require). Closing stamps closed_at and keeps the outcome; any other status
+    clears closed_at. The deadline follows the new status."""
+    wf = workflow_for(case.kind)
     if to_status in wf.closed:
-        locked.closed_at = timezone.now()
-        locked.outcome = outcome or locked.outcome
+        fields = {"outcome": outcome} if outcome else {}
     else:
-        locked.closed_at = None
-    locked.version += 1
-    _refresh_deadline(locked)
-    audited_save(locked, actor=actor, reason=reason)
-    return locked
+        fields = {"closed_at": None}
+    return transition(
+        case, to=to_status, actor=actor, reason=reason, table=wf.allowed, labels=wf.label,
+        stamp=dict.fromkeys(wf.closed, "closed_at"), check=check, derive=_refresh_deadline,
+        **fields,
+    )
 
 
 @transaction.atomic

@@ -8,13 +8,13 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
 
-from .errors import ServiceError, TransitionNotAllowed
+from .errors import ServiceError
 from .history import audited_save
+from .transitions import transition
 
 # Allowed attachment types, decided by the file's content, never by its name.
 ALLOWED_MIME = {
@@ -63,21 +63,14 @@ def measure_create(
     return audited_save(measure, actor=actor, reason=reason or _("Åtgärd tillagd"))
 
 
-@transaction.atomic
 def measure_set_status(
     *, measure: Measure, status: str, actor, reason: str = "", effect_followup: str = ""
 ) -> Measure:
-    locked = Measure.objects.select_for_update().get(pk=measure.pk)
-    if status not in Measure.ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            locked.get_status_display(), str(Measure.Status(status).label)
-        )
-    locked.status = status
-    if status == Measure.Status.DONE:
-        locked.completed_on = timezone.localdate()
-    if effect_followup:
-        locked.effect_followup = effect_followup
-    return audited_save(locked, actor=actor, reason=reason or _("Åtgärdens status ändrades"))
+    fields = {"effect_followup": effect_followup} if effect_followup else {}
+    return transition(
+        measure, to=status, actor=actor, reason=reason or _("Åtgärdens status ändrades"),
+        stamp={Measure.Status.DONE: "completed_on"}, **fields,
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Unit
 from cases.selectors import units_in_scope
-from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ServiceError, audited_save
+from cases.services.transitions import transition
 
 from .models import ALLOWED_TRANSITIONS, DevelopmentArea
 from .selectors import WRITE_ROLES
@@ -62,6 +63,10 @@ def development_area_update(*, area: DevelopmentArea, data: dict, actor, reason:
     return audited_save(locked, actor=actor, reason=reason or _("Uppgifter ändrades"))
 
 
+# Every outcome records when the follow-up was registered (a correction records it again).
+FOLLOW_UP_STAMPS = dict.fromkeys(ALLOWED_TRANSITIONS[DevelopmentArea.Status.DECIDED], "followed_up_at")
+
+
 @transaction.atomic
 def development_area_follow_up(
     *, area: DevelopmentArea, actor, status: str, text: str, year: int | None = None,
@@ -69,21 +74,16 @@ def development_area_follow_up(
 ) -> DevelopmentArea:
     """Record (or correct) the follow-up in the next year's report: outcome, text and year."""
     locked = _lock(area)
-    if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(DevelopmentArea.Status(locked.status).label),
-            str(DevelopmentArea.Status(status).label) if status in DevelopmentArea.Status.values
-            else status,
-        )
-    if not text.strip():
-        raise ServiceError(_("Beskriv vad uppföljningen visar."))
     year = year or locked.year_decided + 1
-    if year <= locked.year_decided:
-        raise ServiceError(_("Uppföljningen görs tidigast året efter beslutet."))
-    correction = locked.is_followed_up
-    locked.status = status
-    locked.follow_up_text = text.strip()
-    locked.follow_up_year = year
-    locked.followed_up_at = timezone.now()
-    default_reason = _("Uppföljningen ändrades") if correction else _("Utvecklingsområdet följdes upp")
-    return audited_save(locked, actor=actor, reason=reason or default_reason)
+    default_reason = (_("Uppföljningen ändrades") if locked.is_followed_up
+                      else _("Utvecklingsområdet följdes upp"))
+
+    def valid(_locked: DevelopmentArea) -> None:
+        if not text.strip():
+            raise ServiceError(_("Beskriv vad uppföljningen visar."))
+        if year <= locked.year_decided:
+            raise ServiceError(_("Uppföljningen görs tidigast året efter beslutet."))
+
+    return transition(locked, locked=True, to=status, actor=actor, reason=reason or default_reason,
+                      table=ALLOWED_TRANSITIONS, stamp=FOLLOW_UP_STAMPS, check=valid,
+                      follow_up_text=text.strip(), follow_up_year=year)

@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, Measure, Unit
 from cases.selectors import units_in_scope
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ConcurrentEditError, ServiceError, audited_save
 from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
+from cases.services.transitions import transition
 
 from .models import ALLOWED_TRANSITIONS, Risk, RiskAnalysis, RiskScale, RiskTemplate
 from .selectors import WRITE_ROLES
@@ -193,43 +193,41 @@ def _check_version(locked, expected_version: int | None) -> None:
         raise ConcurrentEditError(current=locked)
 
 
-def _transition(analysis: RiskAnalysis, to_status: str) -> RiskAnalysis:
-    locked = _lock(analysis)
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(RiskAnalysis.Status(locked.status).label), str(RiskAnalysis.Status(to_status).label)
-        )
-    locked.status = to_status
-    return locked
+# Each move records when; reopening clears the completion (the analysis is a draft again).
+STAMPS = {RiskAnalysis.Status.DONE: "completed_at", RiskAnalysis.Status.FOLLOWED_UP: "followed_up_at"}
 
 
-@transaction.atomic
-def analysis_complete(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.DONE)
+def _transition(analysis: RiskAnalysis, to_status: str, actor, reason: str, **kwargs) -> RiskAnalysis:
+    return transition(analysis, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, stamp=STAMPS, **kwargs)
+
+
+def _ready_to_complete(locked: RiskAnalysis) -> None:
     risks = list(locked.risks.all())
     if not risks:
         raise ServiceError(_("Lägg till minst en risk innan analysen markeras som genomförd."))
     if any(not r.is_scored for r in risks):
         raise ServiceError(_("Alla risker måste bedömas (sannolikhet och konsekvens) först."))
-    locked.completed_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen genomförd"))
 
 
-@transaction.atomic
+def analysis_complete(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
+    return _transition(analysis, RiskAnalysis.Status.DONE, actor,
+                       reason or _("Riskanalysen genomförd"), check=_ready_to_complete)
+
+
 def analysis_follow_up(*, analysis: RiskAnalysis, actor, result: str, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.FOLLOWED_UP)
-    if not result.strip():
-        raise ServiceError(_("Skriv resultatet av uppföljningen."))
-    locked.follow_up_result = result.strip()
-    locked.followed_up_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen följdes upp"))
+    def has_result(_locked: RiskAnalysis) -> None:
+        if not result.strip():
+            raise ServiceError(_("Skriv resultatet av uppföljningen."))
+
+    return _transition(analysis, RiskAnalysis.Status.FOLLOWED_UP, actor,
+                       reason or _("Riskanalysen följdes upp"), check=has_result,
+                       follow_up_result=result.strip())
 
 
-@transaction.atomic
 def analysis_reopen(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.DRAFT)
-    locked.completed_at = None
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen öppnades igen"))
+    return _transition(analysis, RiskAnalysis.Status.DRAFT, actor,
+                       reason or _("Riskanalysen öppnades igen"), completed_at=None)
 
 
 # --- risks ------------------------------------------------------------------------------------

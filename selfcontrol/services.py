@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from cases.models import AccessLog, Case, CaseKind, Code, Measure, Unit
 from cases.selectors import units_in_scope
-from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ServiceError, audited_save
 from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
+from cases.services.transitions import transition
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -127,16 +128,13 @@ def _lock(run: SelfControlRun) -> SelfControlRun:
     return SelfControlRun.objects.select_for_update().select_related("plan", "plan__method").get(pk=run.pk)
 
 
-def _transition(run: SelfControlRun, to_status: str, from_status: str) -> SelfControlRun:
-    """Check the table; from_status keeps start (planerad → pågår) and reopen (klar → pågår)
-    apart although both end in pågår."""
-    locked = _lock(run)
-    if locked.status != from_status or to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(SelfControlRun.Status(locked.status).label), str(SelfControlRun.Status(to_status).label)
-        )
-    locked.status = to_status
-    return locked
+def _transition(run: SelfControlRun, to_status: str, from_status: str, actor, reason: str,
+                **kwargs) -> SelfControlRun:
+    """from_status keeps start (planerad → pågår) and reopen (klar → pågår) apart although
+    both end in pågår."""
+    return transition(run, to=to_status, sources={from_status}, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, queryset=SelfControlRun.objects.select_related(
+                          "plan", "plan__method"), **kwargs)
 
 
 @transaction.atomic
@@ -152,31 +150,33 @@ def run_update(*, run: SelfControlRun, data: dict, actor, reason: str = "") -> S
     return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen uppdaterades"))
 
 
-@transaction.atomic
-def run_start(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED)
+def _keep_first_start(locked: SelfControlRun) -> None:
     locked.started_at = locked.started_at or timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen påbörjades"))
 
 
-@transaction.atomic
-def run_complete(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING)
+def run_start(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
+    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED, actor,
+                       reason or _("Egenkontrollen påbörjades"), derive=_keep_first_start)
+
+
+def _ready_to_complete(locked: SelfControlRun) -> None:
     if locked.result not in RunResult.values:
         raise ServiceError(_("Ange resultatet: utan anmärkning eller brister."))
     if locked.result == RunResult.DEFICIENCIES and not locked.findings.strip():
         raise ServiceError(_("Beskriv de brister som hittades."))
     if locked.plan.is_log_review and locked.log_samples.filter(review=LogReview.PENDING).exists():
         raise ServiceError(_("Alla loggposter i urvalet måste granskas först."))
-    locked.completed_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen klar"))
 
 
-@transaction.atomic
+def run_complete(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
+    return _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING, actor,
+                       reason or _("Egenkontrollen klar"), check=_ready_to_complete,
+                       stamp={SelfControlRun.Status.DONE: "completed_at"})
+
+
 def run_reopen(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE)
-    locked.completed_at = None
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen öppnades igen"))
+    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE, actor,
+                       reason or _("Egenkontrollen öppnades igen"), completed_at=None)
 
 
 @transaction.atomic

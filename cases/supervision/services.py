@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Code, CodeList, Unit
 from cases.selectors.visibility import units_in_scope
-from cases.services.errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from cases.services.errors import ConcurrentEditError, ServiceError
 from cases.services.history import audited_save
+from cases.services.transitions import transition
 from cases.supervision.models import (
     ALLOWED_TRANSITIONS,
     MEASURE_TRANSITIONS,
@@ -196,29 +197,18 @@ def supervision_measure_add(
 def supervision_measure_complete(
     *, measure: SupervisionMeasure, actor, completed_on: date, reason: str = ""
 ) -> SupervisionMeasure:
-    locked = SupervisionMeasure.objects.select_for_update().get(pk=measure.pk)
-    to_status = SupervisionMeasure.Status.DONE
-    if to_status not in MEASURE_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(SupervisionMeasure.Status(locked.status).label), str(to_status.label)
-        )
-    locked.status = to_status
-    locked.completed_on = completed_on
-    return audited_save(locked, actor=actor, reason=reason or _("Åtgärden genomförd"))
+    return transition(measure, to=SupervisionMeasure.Status.DONE, actor=actor,
+                      reason=reason or _("Åtgärden genomförd"), table=MEASURE_TRANSITIONS,
+                      completed_on=completed_on)
 
 
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str) -> Supervision:
-    locked = _lock(supervision)
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(Supervision.Status(locked.status).label), str(Supervision.Status(to_status).label)
-        )
-    locked.status = to_status
-    locked.version += 1
-    return locked
+def _transition(supervision: Supervision, to_status: str, actor, reason: str,
+                **kwargs) -> Supervision:
+    return transition(supervision, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, **kwargs)
 
 
 @transaction.atomic
@@ -227,15 +217,17 @@ def supervision_register_response_sent(
     reason: str = "",
 ) -> Supervision:
     """The yttrande has been sent: pågående → yttrande inskickat."""
-    locked = _transition(supervision, Supervision.Status.RESPONSE_SENT)
-    if not locked.decisions.exists():
-        raise ServiceError(_("Registrera myndighetens beslut innan yttrandet registreras."))
-    if sent_on < locked.initiated_on:
-        raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
-    locked.response_sent_on = sent_on
-    if board_on is not None:
-        locked.board_on = board_on
-    return audited_save(locked, actor=actor, reason=reason or _("Yttrande skickat"))
+
+    def ready(locked: Supervision) -> None:
+        if not locked.decisions.exists():
+            raise ServiceError(_("Registrera myndighetens beslut innan yttrandet registreras."))
+        if sent_on < locked.initiated_on:
+            raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
+
+    board = {"board_on": board_on} if board_on is not None else {}
+    return _transition(supervision, Supervision.Status.RESPONSE_SENT, actor,
+                       reason or _("Yttrande skickat"), check=ready, response_sent_on=sent_on,
+                       **board)
 
 
 @transaction.atomic
@@ -243,8 +235,8 @@ def supervision_request_supplement(
     *, supervision: Supervision, actor, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
-    locked = _transition(supervision, Supervision.Status.ONGOING)
-    return audited_save(locked, actor=actor, reason=reason or _("Myndigheten begärde komplettering"))
+    return _transition(supervision, Supervision.Status.ONGOING, actor,
+                       reason or _("Myndigheten begärde komplettering"))
 
 
 @transaction.atomic
@@ -253,12 +245,14 @@ def supervision_close(
     reason: str = "",
 ) -> Supervision:
     """The authority has closed its case: → avslutad. Nothing changes afterwards."""
-    locked = _transition(supervision, Supervision.Status.CLOSED)
-    last = locked.decisions.aggregate(m=models.Max("decided_on"))["m"]
-    if last is None:
-        raise ServiceError(_("Registrera myndighetens beslut innan ärendet avslutas."))
-    if closed_on < last:
-        raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
-    locked.closed_on = closed_on
-    locked.closing_note = closing_note.strip()
-    return audited_save(locked, actor=actor, reason=reason or _("Avslutat av myndigheten"))
+
+    def ready(locked: Supervision) -> None:
+        last = locked.decisions.aggregate(m=models.Max("decided_on"))["m"]
+        if last is None:
+            raise ServiceError(_("Registrera myndighetens beslut innan ärendet avslutas."))
+        if closed_on < last:
+            raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
+
+    return _transition(supervision, Supervision.Status.CLOSED, actor,
+                       reason or _("Avslutat av myndigheten"), check=ready, closed_on=closed_on,
+                       closing_note=closing_note.strip())

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Role, Unit
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ConcurrentEditError, ServiceError, audited_save
+from cases.services.transitions import transition
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -133,22 +134,22 @@ def _check_complete(analysis: UnitAnalysis) -> None:
         raise ServiceError(_("Beskriv behovet av övergripande åtgärder innan analysen lämnas in."))
 
 
-@transaction.atomic
 def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor,
                     data: dict | None = None) -> UnitAnalysis:
     """utkast → inlämnad: saves what was typed, freezes the figures, and locks the analysis."""
-    locked = _lock(analysis)
-    to_status = UnitAnalysis.Status.SUBMITTED
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(str(UnitAnalysis.Status(locked.status).label),
-                                   str(UnitAnalysis.Status(to_status).label))
-    _apply_text(locked, expected_version, data or {})
-    _check_complete(locked)
-    locked.figures = analysis_live_figures(locked)
-    locked.status = to_status
-    locked.submitted_at = timezone.now()
-    locked.submitted_by = actor
-    return audited_save(locked, actor=actor, reason=_("Analysen lämnades in"))
+
+    def ready(locked: UnitAnalysis) -> None:
+        # The text typed on the submit form is saved with the move (and bumps the version).
+        _apply_text(locked, expected_version, data or {})
+        _check_complete(locked)
+        locked.figures = analysis_live_figures(locked)
+
+    return transition(
+        analysis, to=UnitAnalysis.Status.SUBMITTED, actor=actor,
+        reason=_("Analysen lämnades in"), table=ALLOWED_TRANSITIONS, check=ready,
+        queryset=UnitAnalysis.objects.select_related("round", "unit"), bump_version=False,
+        stamp={UnitAnalysis.Status.SUBMITTED: "submitted_at"}, submitted_by=actor,
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ below goes through `_editable`, which refuses."""
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Unit
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from cases.services import ConcurrentEditError, ServiceError
 from cases.services.history import audited_delete, audited_save
+from cases.services.transitions import transition
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -82,28 +82,23 @@ def edition_update(*, edition: ReportEdition, expected_version: int, data: dict,
     return audited_save(edition, actor=actor, reason=reason or _("Uppgifterna ändrades"))
 
 
-def _transition(edition_id: int, to_status: str, actor, reason: str) -> ReportEdition:
-    edition = _lock(edition_id)
-    if to_status not in ALLOWED_TRANSITIONS.get(edition.status, set()):
-        labels = dict(ReportEdition.Status.choices)
-        raise TransitionNotAllowed(str(labels[edition.status]), str(labels[to_status]))
-    # The version guards the cover fields only; a status change leaves them as they were.
-    edition.status = to_status
-    return edition
+def _transition(edition: ReportEdition, to_status: str, actor, reason: str,
+                **kwargs) -> ReportEdition:
+    # The version guards the cover fields only (and dates the compiled PDFs): a status change
+    # leaves it as it was, so the approved PDF stays current.
+    return transition(edition, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, bump_version=False, **kwargs)
 
 
-@transaction.atomic
 def edition_submit_for_review(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
-    edition = _transition(edition.pk, ReportEdition.Status.REVIEW, actor, reason)
-    return audited_save(edition, actor=actor, reason=reason or _("Skickad på granskning"))
+    return _transition(edition, ReportEdition.Status.REVIEW, actor,
+                       reason or _("Skickad på granskning"))
 
 
-@transaction.atomic
 def edition_return_to_draft(*, edition: ReportEdition, actor, reason: str) -> ReportEdition:
     if not reason.strip():
         raise ServiceError(_("Ange varför kvalitetsberättelsen skickas tillbaka."))
-    edition = _transition(edition.pk, ReportEdition.Status.DRAFT, actor, reason)
-    return audited_save(edition, actor=actor, reason=reason)
+    return _transition(edition, ReportEdition.Status.DRAFT, actor, reason)
 
 
 def pdf_is_current(edition: ReportEdition, compiled: CompiledReport) -> bool:
@@ -118,20 +113,21 @@ def pdf_is_current(edition: ReportEdition, compiled: CompiledReport) -> bool:
     return changed is None or changed <= read_at
 
 
-@transaction.atomic
-def edition_approve(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
-    """Freezes the edition on its latest compiled PDF, which must show the current text."""
-    edition = _transition(edition.pk, ReportEdition.Status.APPROVED, actor, reason)
+def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
     latest = CompiledReport.objects.filter(edition=edition).order_by("-created_at", "-id").first()
     if latest is None:
         raise ServiceError(_("Kompilera kvalitetsberättelsen innan den godkänns."))
     if not pdf_is_current(edition, latest):
         raise ServiceError(_("Texten har ändrats sedan den senaste PDF:en. Kompilera om innan "
                              "kvalitetsberättelsen godkänns."))
-    edition.approved_at = timezone.now()
-    edition.approved_by = actor
     edition.approved_pdf = latest
-    return audited_save(edition, actor=actor, reason=reason or _("Godkänd"))
+
+
+def edition_approve(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
+    """Freezes the edition on its latest compiled PDF, which must show the current text."""
+    return _transition(edition, ReportEdition.Status.APPROVED, actor, reason or _("Godkänd"),
+                       check=_freeze_on_latest_pdf,
+                       stamp={ReportEdition.Status.APPROVED: "approved_at"}, approved_by=actor)
 
 
 # --- structure ------------------------------------------------------------------------------

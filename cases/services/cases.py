@@ -1,6 +1,7 @@
 """Creating, editing and moving cases through their workflow."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,6 +71,7 @@ def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: 
     caller's action_require). Closing stamps closed_at and keeps the outcome; any other status
     clears closed_at. The deadline follows the new status."""
     wf = workflow_for(case.kind)
+    fields: dict[str, Any]
     if to_status in wf.closed:
         fields = {"outcome": outcome} if outcome else {}
     else:

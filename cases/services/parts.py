@@ -3,6 +3,7 @@
 import hashlib
 import os
 from datetime import date
+from typing import Any
 
 import filetype
 from django.conf import settings
@@ -66,7 +67,7 @@ def measure_create(
 def measure_set_status(
     *, measure: Measure, status: str, actor, reason: str = "", effect_followup: str = ""
 ) -> Measure:
-    fields = {"effect_followup": effect_followup} if effect_followup else {}
+    fields: dict[str, Any] = {"effect_followup": effect_followup} if effect_followup else {}
     return transition(
         measure, to=status, actor=actor, reason=reason or _("Åtgärdens status ändrades"),
         stamp={Measure.Status.DONE: "completed_on"}, **fields,

@@ -16,7 +16,7 @@ caller passes that check in, so there is one rule book, not a second one here.
 """
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,8 +35,8 @@ def transition(
     to: str,
     actor,
     reason: str,
-    table: Mapping[str, Collection[str]] | None = None,
-    stamp: Mapping[str, str] | None = None,
+    table: Mapping[Any, Collection[str]] | None = None,
+    stamp: Mapping[Any, str] | None = None,
     sources: Collection[str] | None = None,
     check: Hook | None = None,
     derive: Hook | None = None,
@@ -44,7 +44,7 @@ def transition(
     queryset: models.QuerySet | None = None,
     locked: bool = False,
     bump_version: bool = True,
-    **fields,
+    **fields: Any,
 ) -> M:
     """Move `obj` to status `to` and return the saved, locked row (a fresh instance).
 
@@ -96,7 +96,8 @@ def _lock(obj: M, queryset: models.QuerySet | None) -> M:
 
 
 def _choice_label(model: type[models.Model]) -> Callable[[str], str]:
-    choices = {str(k): str(v) for k, v in model._meta.get_field("status").flatchoices}
+    field = cast(models.Field, model._meta.get_field("status"))
+    choices = {str(k): str(v) for k, v in field.flatchoices}
     return lambda status: choices.get(str(status), str(status))
 
 

@@ -34,7 +34,7 @@ from reports.editions.compile import JOB_KIND, compile_run
 from reports.editions.models import ReportEdition, ReportTemplate
 from reports.models import DevelopmentArea
 from riskanalysis.models import RiskAnalysis
-from riskanalysis.services import analysis_complete
+from riskanalysis.services import analysis_complete, analysis_reopen
 from selfcontrol.models import SelfControlRun
 from selfcontrol.services import run_complete, run_start, run_update
 from tests.factories import make_case
@@ -241,6 +241,17 @@ def test_refusal_names_both_statuses_in_swedish(org):
 
 
 @pytest.mark.django_db
+def test_an_arrow_leaves_only_from_its_own_source(org):
+    """klar → pågår is in the table (reopen), but starting is an arrow from planerad only."""
+    actor = org.users["quality"]
+    done = run_complete(run=_run(org), actor=actor)
+    before = _snapshot(done)
+    with pytest.raises(TransitionNotAllowed, match="från ”Klar” till ”Pågår”"):
+        run_start(run=done, actor=actor)
+    assert _snapshot(done) == before
+
+
+@pytest.mark.django_db
 def test_a_check_refuses_before_anything_changes(org):
     """The caller's check (here: a right, as cases.actions.action_require raises it) sees the
     locked row and stops the move; status, version and history stay."""
@@ -261,20 +272,22 @@ def test_a_check_refuses_before_anything_changes(org):
 
 @pytest.mark.django_db
 def test_reopening_clears_the_stamp_and_bumps_the_version(org):
-    case = _case(org)
+    actor = org.users["quality"]
+    done = analysis_complete(analysis=_risk(org), actor=actor)
+    reopened = analysis_reopen(analysis=done, actor=actor, reason="Fler risker")
+    assert reopened.status == RiskAnalysis.Status.DRAFT and reopened.completed_at is None
+    assert reopened.version == done.version + 1
+    assert reopened.history.latest().history_change_reason == "Fler risker"
+
+
+@pytest.mark.django_db
+def test_a_case_deadline_follows_the_new_status(org):
     actor = org.users["chef_a1"]
-    closed = _case_close(case, actor, "Klar")
-    assert closed.closed_at is not None
-    # Closed complaints cannot be reopened; an answered one goes back to investigation.
-    case = make_case(org.units["A1"], kind_="complaint", actor=actor)
-    case = case_transition(case=case, to_status=ComplaintStatus.INVESTIGATING, actor=actor,
+    case = case_transition(case=_case(org), to_status=ComplaintStatus.INVESTIGATING, actor=actor,
                            reason="Utreds")
-    answered = case_transition(case=case, to_status=ComplaintStatus.ANSWERED, actor=actor,
-                               reason="Besvarad")
-    back = case_transition(case=answered, to_status=ComplaintStatus.INVESTIGATING, actor=actor,
-                           reason="Ny uppgift")
-    assert back.closed_at is None and back.version == answered.version + 1
-    assert back.due_step == "answer"
+    assert case.due_step == "answer" and case.closed_at is None
+    closed = _case_close(case, actor, "Klar")
+    assert closed.due_step == "" and closed.due_at is None and closed.closed_at is not None
 
 
 # --- races ----------------------------------------------------------------------------------
@@ -300,30 +313,26 @@ def _race(move: Callable) -> tuple[object, object]:
     results: dict[str, object] = {}
     holding, release = threading.Event(), threading.Event()
 
-    def first():
+    def run(key: str, body: Callable) -> None:
         try:
-            with transaction.atomic():
-                results["first"] = move("Först")
-                holding.set()
-                release.wait(15)
+            results[key] = body()
         except BaseException as exc:  # noqa: BLE001
-            results["first"] = exc
+            results[key] = exc
         finally:
             holding.set()
             connection.close()
 
-    def second():
-        try:
-            results["second"] = move("Sedan")
-        except BaseException as exc:  # noqa: BLE001
-            results["second"] = exc
-        finally:
-            connection.close()
+    def first_and_hold():
+        with transaction.atomic():
+            done = move("Först")
+            holding.set()
+            release.wait(15)
+        return done
 
-    one = threading.Thread(target=first)
+    one = threading.Thread(target=run, args=("first", first_and_hold))
     one.start()
     holding.wait(15)
-    two = threading.Thread(target=second)
+    two = threading.Thread(target=run, args=("second", lambda: move("Sedan")))
     two.start()
     _wait_until_someone_waits_for_a_lock()
     release.set()

@@ -10,6 +10,7 @@ import time_machine
 os.environ.setdefault("AVVIKA_TESTING", "1")
 
 from django.db.backends.postgresql.operations import DatabaseOperations  # noqa: E402
+from django.db.models.signals import post_migrate  # noqa: E402
 
 from cases.models import Role  # noqa: E402
 from tests.factories import UserFactory, make_unit, member  # noqa: E402
@@ -134,8 +135,8 @@ def _reference_data(request):
     if transactional:
         request.getfixturevalue("transactional_db")
     elif marker is not None or "db" in names:
-        # A flush (after a transactional test on the same xdist worker, or a --reuse-db run
-        # that ended with one) leaves no reference data; the check costs one query.
+        # Normally restored after every flush (_reseed_after_flush); a database left by an
+        # interrupted --reuse-db run may still lack it. The check costs one query.
         request.getfixturevalue("db")
     else:
         yield
@@ -145,6 +146,22 @@ def _reference_data(request):
     if not UnitKind.objects.exists():
         _reseed()
     yield
+
+
+def _reseed_after_flush(sender, using="default", **kwargs):
+    """The flush after a transactional test empties every table, reference data (code lists,
+    unit kinds, report templates from the data migrations) included; put it back at once, so
+    the database is as migrated again whatever test runs next on this xdist worker, in
+    whatever order. The flush sends post_migrate; so does migrate, which has the data."""
+    if sender.label != "cases":
+        return
+    from cases.models import UnitKind
+
+    if not UnitKind.objects.using(using).exists():
+        _reseed()
+
+
+post_migrate.connect(_reseed_after_flush, dispatch_uid="avvika-tests-reseed-after-flush")
 
 
 def _reseed() -> None:

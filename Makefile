@@ -144,6 +144,7 @@ smoke: install system-deps
 
 lint: install
 	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/mypy cases/services cases/selectors
 	$(BIN)/bandit -c pyproject.toml -q -r $(APPS) config -lll
 

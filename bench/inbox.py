@@ -99,7 +99,7 @@ def _copy(table: str, columns: list[str], rows) -> None:
 
 
 def _case_rows(n: int, rng: random.Random, units, handlers, codes, now):
-    from cases.models import REFERENCE_PREFIX
+    from cases.registry import case_type
     from cases.workflow import workflow_for
 
     counters: dict[tuple, int] = {}
@@ -114,7 +114,7 @@ def _case_rows(n: int, rng: random.Random, units, handlers, codes, now):
         is_open = rng.random() < (OPEN_RECENT if recent else OPEN_OLD)
         open_statuses = [s for s in wf.statuses.values if s not in wf.closed]
         status = rng.choice(open_statuses) if is_open else next(iter(wf.closed))
-        key = (REFERENCE_PREFIX[kind], received.year)
+        key = (case_type(kind).reference_prefix, received.year)
         counters[key] = counters.get(key, 0) + 1
         due = None
         if is_open and rng.random() < 0.75:

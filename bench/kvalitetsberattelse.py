@@ -86,7 +86,8 @@ def seed(n: int, out) -> None:
     from django.db import connection
 
     from bench.inbox import _copy, _db
-    from cases.models import Case, CodeList, Complaint, Measure, Unit
+    from cases.complaints.models import Complaint
+    from cases.models import Case, CodeList, Measure, Unit
     from deviations.models import Deviation
     from lexsarah.models import LexSarahReport
 

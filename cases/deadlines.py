@@ -5,27 +5,24 @@ from functools import lru_cache
 
 import holidays
 from django.utils import timezone
+from holidays.constants import DE_FACTO, PUBLIC
 
 from cases.models import DeadlineRule
-
-DEFAULT_RULES = [
-    # kind, step, label, days, working days
-    ("complaint", "acknowledge", "Klagomål: mottagningsbekräftelse", 2, True),
-    ("complaint", "answer", "Klagomål: svar till avsändaren", 14, False),
-    ("deviation", "receive", "Avvikelse: mottagen", 5, False),
-    ("deviation", "close", "Avvikelse: avslutad", 90, False),
-    ("lexsarah", "immediate_measures", "Lex Sarah: omedelbara åtgärder", 0, False),
-    ("lexsarah", "investigation_start", "Lex Sarah: utredning påbörjad", 2, True),
-    ("lexsarah", "ivo_notification", "Lex Sarah: anmälan till IVO efter beslut", 7, False),
-    ("lexsarah", "imy_breach", "Personuppgiftsincident: anmälan till IMY (timmar)", 3, False),
-]
 
 DUE_SOON_DAYS = 2
 
 
 @lru_cache(maxsize=32)
 def _swedish_holidays(year: int) -> set[date]:
-    return set(holidays.country_holidays("SE", years=year, language="sv").keys())
+    """The days a working-day deadline skips besides Saturdays and Sundays.
+
+    The allmänna helgdagar (PUBLIC) and also midsommarafton, julafton and nyårsafton (DE_FACTO):
+    not helgdagar in law, but de facto holidays that Swedish employers give off (semesterlagen
+    7 § counts them as Sundays). So "two working days" from the Thursday before midsommar ends
+    on Tuesday, not on Monday. The half days (trettondagsafton, the day before midsommarafton,
+    …) stay working days."""
+    found = holidays.country_holidays("SE", years=year, categories=(PUBLIC, DE_FACTO))
+    return set(found.keys())
 
 
 def is_working_day(day: date) -> bool:

@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Measure
+from cases.models import Code, CodeList, Measure
+from cases.services.history import REASON_MAX
+
+REASON_HELP = _("Sparas i historiken tillsammans med ditt namn.")
 
 
 class DateInput(forms.DateInput):
@@ -33,6 +37,10 @@ class AttachmentForm(forms.Form):
 
 
 class MeasureForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
+
     class Meta:
         model = Measure
         fields = ["description", "measure_type", "level", "responsible", "due_date"]
@@ -40,3 +48,59 @@ class MeasureForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "due_date": DateInput(),
         }
+
+
+def too_long(maximum: int):
+    return _("Texten är för lång. Skriv högst %(limit_value)s tecken (du skrev %(show_value)s).")
+
+
+def text_field(label, maximum, *, required=True, help_text="", rows=6, required_msg=None):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=maximum,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_msg or _("Fältet måste fyllas i."),
+            "max_length": too_long(maximum),
+        },
+    )
+
+
+def past_date(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Datumet kan inte vara i framtiden."))
+    return value
+
+
+class ReasonForm(forms.Form):
+    """The one reason form: optional, REASON_MAX characters, kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Motivering"), required=False, max_length=REASON_MAX, help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": too_long(REASON_MAX)},
+    )
+
+
+class RequiredReasonForm(ReasonForm):
+    """For steps whose reason the history must have (closing, reopening, refusing)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = _("Skriv en motivering.")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=None,
+        error_messages={"required": _("Välj handläggare."),
+                        "invalid_choice": _("Välj en handläggare i listan.")},
+    )
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -8,7 +8,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note, Unit
-from cases.registry import case_type_ui
+from cases.registry import case_type_or_none
 
 # Bookkeeping and secrets (the receipt-code hash) never appear on the history tab.
 HIDDEN_FIELDS = {"version", "search", "due_at", "due_step", "updated_at", "created_at", "id",
@@ -149,7 +149,7 @@ def case_history_entries(case: Case) -> list[Entry]:
         (CaseLink, CaseLink.history.filter(source_id=case.pk).select_related("history_user")
          .order_by("history_date", "history_id"), _("Koppling")),
     ]
-    ui = case_type_ui(case.kind)
+    ui = case_type_or_none(case.kind)
     if ui is not None and ui.history_sources is not None:
         sources.extend(ui.history_sources(case))
     entries: list[Entry] = []

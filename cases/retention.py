@@ -2,7 +2,6 @@
 closed cases and their history while type, unit, dates, codes and measure types stay, so every
 statistic and past report still adds up (DESIGN §5)."""
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -10,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, Measure, Note, RetentionPolicy, RetentionRun
+from cases.registry import case_type_or_none
 from cases.services.history import audited_delete, audited_save
 
 SCRUBBED_TITLE = "Gallrat ärende"
-# kind → fn(case) that removes the type's own personal data (sender contact, persons affected).
-_SCRUBBERS: dict[str, list[Callable[[Case], None]]] = {}
-
-
-def register_scrubber(kind: str, fn: Callable[[Case], None]) -> None:
-    _SCRUBBERS.setdefault(kind, []).append(fn)
 
 
 def expired_cases(now=None):
@@ -48,8 +42,10 @@ def case_scrub(*, case: Case, actor=None) -> None:
         audited_save(measure, actor=actor, reason=_("Gallring"))
     Measure.history.filter(case_id=case.pk).update(description="", effect_followup="",
                                                    responsible=None)
-    for scrub in _SCRUBBERS.get(case.kind, []):
-        scrub(case)
+    # The type's own personal data (sender contact, persons affected): its CaseType says how.
+    ct = case_type_or_none(case.kind)
+    if ct is not None and ct.scrubber is not None:
+        ct.scrubber(case)
     case.title = SCRUBBED_TITLE
     case.description = ""
     case.reporter = None

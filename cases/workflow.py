@@ -7,7 +7,6 @@ is the only code that assigns `Case.status`.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -39,45 +38,9 @@ def register(workflow: Workflow) -> Workflow:
 
 
 def workflow_for(kind: str) -> Workflow:
-    if kind not in _REGISTRY:
-        # Import the case-type apps lazily so their tables register themselves.
-        import deviations.workflow  # noqa: F401
-        import lexsarah.workflow  # noqa: F401
+    # Each case-type app registers its table from AppConfig.ready(), before any request.
     return _REGISTRY[kind]
 
 
 def all_workflows() -> list[Workflow]:
-    workflow_for("complaint")
     return list(_REGISTRY.values())
-
-
-# --- Klagomål och synpunkter (DESIGN §3.1) -------------------------------------------------
-
-
-class ComplaintStatus(models.TextChoices):
-    RECEIVED = "inkommen", _("Inkommen")
-    INVESTIGATING = "under_utredning", _("Under utredning")
-    ANSWERED = "besvarad", _("Besvarad")
-    CLOSED = "avslutad", _("Avslutad")
-
-
-COMPLAINT_TRANSITIONS: dict[str, set[str]] = {
-    ComplaintStatus.RECEIVED: {ComplaintStatus.INVESTIGATING, ComplaintStatus.CLOSED},
-    ComplaintStatus.INVESTIGATING: {ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
-    ComplaintStatus.ANSWERED: {ComplaintStatus.CLOSED, ComplaintStatus.INVESTIGATING},
-    ComplaintStatus.CLOSED: set(),
-}
-
-COMPLAINT_WORKFLOW = register(
-    Workflow(
-        kind="complaint",
-        statuses=ComplaintStatus,
-        allowed=COMPLAINT_TRANSITIONS,
-        initial=ComplaintStatus.RECEIVED,
-        closed=frozenset({ComplaintStatus.CLOSED}),
-        deadline_steps={
-            ComplaintStatus.RECEIVED: "acknowledge",
-            ComplaintStatus.INVESTIGATING: "answer",
-        },
-    )
-)

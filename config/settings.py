@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "cases",
+    "cases.complaints",
+    "cases.supervision",
     "deviations",
     "lexsarah",
     "riskanalysis",
@@ -140,6 +142,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A reason is the user's own words about why (up to cases.forms.REASON_MAX characters): kept
+# whole in the history, not cut at simple-history's default 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -7,25 +7,26 @@ from django.urls import include, path
 from cases.twofactor import TwoFactorView
 from cases.views import auth as auth_views
 from cases.views import imports, start
+from config.health import health
 
 urlpatterns = [
     path("", start.StartView.as_view(), name="start"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", start.health, name="health"),
+    path("health/", health, name="health"),
     path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
     path("import/", imports.ImportView.as_view(), name="imports"),
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),
     path("admin/", admin.site.urls),
     path("arenden/", include("cases.urls")),
     path("inkorg/", include("cases.urls_inbox")),
-    path("e-tjanst/", include("cases.urls_public")),
-    path("klagomal/", include("cases.urls_complaints")),
+    path("e-tjanst/", include("cases.complaints.urls_public")),
+    path("klagomal/", include("cases.complaints.urls")),
     path("avvikelser/", include("deviations.urls")),
     path("lex-sarah/", include("lexsarah.urls")),
     path("riskanalyser/", include("riskanalysis.urls")),
     path("egenkontroll/", include("selfcontrol.urls")),
-    path("tillsyn/", include("cases.urls_supervision")),
+    path("tillsyn/", include("cases.supervision.urls")),
     path("rapporter/", include("reports.urls")),
 ]
 

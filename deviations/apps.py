@@ -6,26 +6,32 @@ class DeviationsConfig(AppConfig):
     verbose_name = "Kvalitetsavvikelser"
 
     def ready(self) -> None:
-        from cases.history_view import history_of
-        from cases.imports import extensions
-        from cases.registry import CaseTypeUI, register_case_type
-        from cases.retention import register_scrubber
+        from django.utils.translation import gettext_lazy as _
 
-        from . import workflow  # noqa: F401  (registers the transition table)
+        from cases.history_view import history_of
+        from cases.registry import CaseType, register_case_type, register_demo_seeder
+
+        from . import demo
         from .bulk import import_apply
         from .models import Deviation
-        from .services import deviation_assign, deviation_receive, deviation_scrub
+        from .services import deviation_assign, deviation_create, deviation_receive, deviation_scrub
         from .views import deviation_detail_context
+        from .workflow import WORKFLOW
 
         register_case_type(
-            CaseTypeUI(
+            CaseType(
                 kind="deviation",
+                label=_("Kvalitetsavvikelse"),
+                reference_prefix="AV",
+                workflow=WORKFLOW,
+                spawn=deviation_create,
                 detail_template="deviations/detail_part.html",
                 detail_context=deviation_detail_context,
-                receive=deviation_receive,
-                assign=deviation_assign,
                 history_sources=lambda case: [history_of(Deviation)(case)],
+                import_applier=import_apply,
+                scrubber=deviation_scrub,
+                bulk_receive=deviation_receive,
+                bulk_assign=deviation_assign,
             )
         )
-        register_scrubber("deviation", deviation_scrub)
-        extensions.register("deviation", import_apply)
+        register_demo_seeder(20, demo.seed, "deviations")

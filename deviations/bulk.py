@@ -53,7 +53,7 @@ def deviations_bulk_create(specs: list[DeviationSpec], *, user, reason: str) -> 
 
 
 def import_apply(items, *, codes, user, reason: str) -> None:
-    """cases.imports.extensions applier: items are (ImportedCase, CaseRow); codes maps
+    """`CaseType.import_applier`: items are (ImportedCase, CaseRow); codes maps
     (codelist, code) → Code. Imported rows carry deficiencies ("brister") and root causes
     ("orsaker") as lists of codes. Written by COPY with history made by PostgreSQL
     (cases.imports.bulk): 100 000 rows must import in < 60 s."""

@@ -18,7 +18,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.deadlines import due_for
-from cases.models import REFERENCE_PREFIX, Case, CaseKind, Code, Measure, ReferenceCounter, Unit
+from cases.models import Case, CaseKind, Code, Measure, ReferenceCounter, Unit
+from cases.registry import case_type
 
 from .bulk import DeviationSpec, deviations_bulk_create
 from .models import Deviation, ReclassifiedTo
@@ -308,7 +309,7 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
         # Chronological within the year so reference numbers follow the received dates.
         received = sorted(_received(rng, year, now) for _i in range(count))
         with transaction.atomic():
-            numbers = _allocate(REFERENCE_PREFIX[CaseKind.DEVIATION], year, count)
+            numbers = _allocate(case_type(CaseKind.DEVIATION).reference_prefix, year, count)
             plans = [seeder.plan(r, f"AV-{year}-{n:04d}")
                      for r, n in zip(received, numbers, strict=True)]
             _write(plans)

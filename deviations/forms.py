@@ -6,12 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
-from cases.forms_complaints import AssignForm, ReasonForm
+from cases.forms import AssignForm, DateInput, ReasonForm
 from cases.models import Code, CodeList, MeasureLevel, Unit
+from cases.services.history import REASON_MAX
 
 from .models import ReclassifiedTo
-from .services import DESCRIPTION_MAX, HISTORY_REASON_MAX, SHORT_TEXT_MAX, TITLE_MAX
+from .services import DESCRIPTION_MAX, SHORT_TEXT_MAX, TITLE_MAX
 from .workflow import CLOSING_OUTCOMES, DeviationOutcome
 
 __all__ = ["AssignForm", "ClassifyForm", "CloseForm", "DeviationMeasureForm", "ReasonForm",
@@ -143,7 +143,7 @@ class CloseForm(forms.Form):
                     help_text=_("Vad visade utredningen? Används i sammanställningen."),
                     required_msg=_("Skriv en sammanfattning av utredningen."))
     reason = forms.CharField(
-        label=_("Motivering i historiken"), required=False, max_length=HISTORY_REASON_MAX,
+        label=_("Motivering i historiken"), required=False, max_length=REASON_MAX,
         help_text=_("Frivilligt, högst 100 tecken. Lämnas den tom används sammanfattningen."),
         error_messages={"max_length": TOO_LONG},
     )

@@ -6,22 +6,22 @@ the user and the reason.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, LinkKind, Measure, MeasureLevel, Unit
+from cases.registry import case_type
 from cases.services.cases import case_assign, case_create, case_transition, case_update
 from cases.services.errors import ServiceError, TransitionNotAllowed
-from cases.services.history import audited_save
+from cases.services.history import audited_save, reason_clean
 from cases.services.parts import case_link, measure_create
 
 from .models import Deviation, ReclassifiedTo
 from .workflow import CLOSING_OUTCOMES, WORKFLOW, DeviationOutcome, DeviationStatus
 
-HISTORY_REASON_MAX = 100  # simple-history's change-reason column
 DESCRIPTION_MAX = 20_000
 SHORT_TEXT_MAX = 5_000
 TITLE_MAX = 200
@@ -30,7 +30,7 @@ DERIVED_TITLE_LEN = 80
 
 
 def _reason(text: str) -> str:
-    return (text or "").strip()[:HISTORY_REASON_MAX]
+    return reason_clean(text)
 
 
 def _clean(text: str, maximum: int) -> str:
@@ -239,25 +239,20 @@ class Reclassification:
     target: Case | None  # the new lex Sarah case; None when the matter leaves Avvika
 
 
-def _occurred_at(day: date | None) -> datetime | None:
-    return timezone.make_aware(datetime.combine(day, time(12, 0))) if day else None
-
-
 def _to_lex_sarah(deviation: Deviation, *, actor, reason: str) -> Case:
-    from lexsarah.services import lexsarah_report_create
-
     case = deviation.case
-    target = lexsarah_report_create(
+    # Through the registry: the case types never import each other.
+    target = case_type(CaseKind.LEXSARAH).spawn(
         unit=case.unit, title=case.title,
         description=_("Omklassificerad från kvalitetsavvikelse %(ref)s.\n\n%(text)s")
         % {"ref": case.reference, "text": case.description},
-        actor=actor, reporter=case.reporter, occurred_at=_occurred_at(case.occurred_on),
+        actor=actor, reporter=case.reporter, occurred_on=case.occurred_on,
         source_case=case, concerns_child=deviation.concerns_child,
         reason=_reason(_("Omklassificerad från %(ref)s: %(why)s")
                        % {"ref": case.reference, "why": reason}),
     )
     case_link(source=case, target=target, kind=LinkKind.RECLASSIFIED, actor=actor,
-              reason=reason[:500])
+              reason=reason_clean(reason))
     return target
 
 

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from cases.models import CaseKind, Role
 from cases.selectors import cases_visible_to
-from cases.selectors.complaints import assignable_users, units_valid
+from cases.selectors.people import assignable_users, units_valid
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.mixins import PermissionMixin
 from cases.views.transitions import CaseTransitionView, bound_forms

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.workflow import Workflow, register
+from cases.workflow import Workflow
 
 
 class DeviationStatus(models.TextChoices):
@@ -20,19 +20,17 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     DeviationStatus.CLOSED: set(),
 }
 
-WORKFLOW = register(
-    Workflow(
-        kind="deviation",
-        statuses=DeviationStatus,
-        allowed=ALLOWED_TRANSITIONS,
-        initial=DeviationStatus.REPORTED,
-        closed=frozenset({DeviationStatus.CLOSED}),
-        deadline_steps={
-            DeviationStatus.REPORTED: "receive",
-            DeviationStatus.RECEIVED: "close",
-            DeviationStatus.INVESTIGATING: "close",
-        },
-    )
+WORKFLOW = Workflow(  # registered with the CaseType in apps.py
+    kind="deviation",
+    statuses=DeviationStatus,
+    allowed=ALLOWED_TRANSITIONS,
+    initial=DeviationStatus.REPORTED,
+    closed=frozenset({DeviationStatus.CLOSED}),
+    deadline_steps={
+        DeviationStatus.REPORTED: "receive",
+        DeviationStatus.RECEIVED: "close",
+        DeviationStatus.INVESTIGATING: "close",
+    },
 )
 
 

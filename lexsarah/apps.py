@@ -6,30 +6,36 @@ class LexSarahConfig(AppConfig):
     verbose_name = "Lex Sarah"
 
     def ready(self) -> None:
-        from cases.history_view import history_of
-        from cases.imports.extensions import register as register_import
-        from cases.registry import CaseTypeUI, register_case_type
-        from cases.retention import register_scrubber
+        from django.utils.translation import gettext_lazy as _
 
-        from . import workflow  # noqa: F401  (registers the transition table)
+        from cases.history_view import history_of
+        from cases.registry import CaseType, register_case_type, register_demo_seeder
+
+        from . import demo
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, LexSarahReport
         from .retention import lexsarah_scrub
-        from .services import lexsarah_assign_investigator, lexsarah_receive
+        from .services import lexsarah_assign_investigator, lexsarah_receive, lexsarah_spawn
         from .views.report import lexsarah_detail_context
+        from .workflow import WORKFLOW
 
         register_case_type(
-            CaseTypeUI(
+            CaseType(
                 kind="lexsarah",
+                label=_("Lex Sarah"),
+                reference_prefix="LS",
+                workflow=WORKFLOW,
+                spawn=lexsarah_spawn,
                 detail_template="lexsarah/detail_part.html",
                 detail_context=lexsarah_detail_context,
-                receive=lexsarah_receive,
-                assign=lexsarah_assign_investigator,
                 history_sources=lambda case: [
                     history_of(LexSarahReport)(case),
                     history_of(ImmediateMeasure, "report_id")(case),
                 ],
+                import_applier=apply_import_rows,
+                scrubber=lexsarah_scrub,
+                bulk_receive=lexsarah_receive,
+                bulk_assign=lexsarah_assign_investigator,
             )
         )
-        register_scrubber("lexsarah", lexsarah_scrub)
-        register_import("lexsarah", apply_import_rows)
+        register_demo_seeder(30, demo.seed, "lexsarah")

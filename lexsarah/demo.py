@@ -12,7 +12,6 @@ from simple_history.utils import bulk_create_with_history
 
 from cases.deadlines import due_for
 from cases.models import (
-    REFERENCE_PREFIX,
     Case,
     CaseUserObjectPermission,
     Code,
@@ -66,7 +65,7 @@ def _at(day, hour: int) -> datetime:
 
 def _numbers(year: int, count: int) -> range:
     counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-        prefix=REFERENCE_PREFIX["lexsarah"], year=year)
+        prefix="LS", year=year)
     start = counter.last_number + 1
     counter.last_number += count
     counter.save()

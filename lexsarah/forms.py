@@ -6,8 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
-from cases.forms_complaints import past_date, text_field
+from cases.forms import DateInput, past_date, text_field
 from cases.masking import PERSONNUMMER_RE
 from cases.models import Code, CodeList
 

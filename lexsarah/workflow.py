@@ -7,7 +7,7 @@ treatment, and the two "allvarligt" outcomes need a sent IVO notification.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.workflow import Workflow, register
+from cases.workflow import Workflow
 
 
 class LexSarahStatus(models.TextChoices):
@@ -30,7 +30,9 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     # The AU may send the investigation back when the measures are not enough.
     LexSarahStatus.AU: {LexSarahStatus.IVO, LexSarahStatus.CLOSED, LexSarahStatus.INVESTIGATING},
     LexSarahStatus.IVO: {
-        LexSarahStatus.INVESTIGATING, LexSarahStatus.ASSESSED, LexSarahStatus.AU,
+        LexSarahStatus.INVESTIGATING,
+        LexSarahStatus.ASSESSED,
+        LexSarahStatus.AU,
         LexSarahStatus.CLOSED,
     },
     LexSarahStatus.CLOSED: set(),
@@ -41,17 +43,15 @@ URGENT_IVO_FROM = frozenset(
     {LexSarahStatus.REPORTED, LexSarahStatus.RECEIVED, LexSarahStatus.INVESTIGATING}
 )
 
-WORKFLOW = register(
-    Workflow(
-        kind="lexsarah",
-        statuses=LexSarahStatus,
-        allowed=ALLOWED_TRANSITIONS,
-        initial=LexSarahStatus.REPORTED,
-        closed=frozenset({LexSarahStatus.CLOSED}),
-        # The IVO step (7 days) counts from the decision, not from receipt: services/ivo.py.
-        deadline_steps={
-            LexSarahStatus.REPORTED: "immediate_measures",
-            LexSarahStatus.RECEIVED: "investigation_start",
-        },
-    )
+WORKFLOW = Workflow(  # registered with the CaseType in apps.py
+    kind="lexsarah",
+    statuses=LexSarahStatus,
+    allowed=ALLOWED_TRANSITIONS,
+    initial=LexSarahStatus.REPORTED,
+    closed=frozenset({LexSarahStatus.CLOSED}),
+    # The IVO step (7 days) counts from the decision, not from receipt: services/ivo.py.
+    deadline_steps={
+        LexSarahStatus.REPORTED: "immediate_measures",
+        LexSarahStatus.RECEIVED: "investigation_start",
+    },
 )

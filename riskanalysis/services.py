@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseKind, Code, CodeList, Measure, Unit
 from cases.selectors import units_in_scope
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
+from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
 
 from .models import ALLOWED_TRANSITIONS, Risk, RiskAnalysis, RiskScale, RiskTemplate
@@ -294,18 +295,9 @@ def risk_measure_add(*, risk: Risk, actor, description: str, **fields) -> Measur
 def deviation_for_finding(
     *, unit: Unit, title: str, description: str, actor, reason: str
 ) -> Case:
-    """Create a kvalitetsavvikelse through the deviations app when it exists, else the core."""
-    try:
-        from deviations.services import deviation_create  # lazy: built by another team
-    except ImportError:
-        deviation_create = None
-    if deviation_create is not None:
-        return deviation_create(unit=unit, title=title, description=description, actor=actor,
-                                reporter=actor, reason=reason)
-    from cases.services.cases import case_create
-
-    return case_create(kind=CaseKind.DEVIATION, unit=unit, title=title, description=description,
-                       actor=actor, reporter=actor, reason=reason)
+    """A kvalitetsavvikelse through the deviation type's own create service (registry)."""
+    return case_spawn(kind=CaseKind.DEVIATION, unit=unit, title=title, description=description,
+                      actor=actor, reporter=actor, reason=reason)
 
 
 @transaction.atomic

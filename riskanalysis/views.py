@@ -7,12 +7,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from cases.models import Case, CaseKind, Measure, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
+from cases.views.actionkit import ServicePostView
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -31,13 +31,6 @@ from .models import Risk, RiskAnalysis, RiskTemplate
 from .selectors import VIEW_ROLES, WRITE_ROLES, analyses_visible_to, analysis_list, overdue_analyses
 
 
-def form_errors_to_messages(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 class AnalysisMixin(PermissionMixin):
     required_roles = VIEW_ROLES
     write = False
@@ -53,43 +46,6 @@ class AnalysisMixin(PermissionMixin):
 
     def can_write(self, analysis) -> bool:
         return analyses_visible_to(self.request.user, write=True).filter(pk=analysis.pk).exists()
-
-
-class ServicePostView(View):
-    """POST-only: validate an optional form, call exactly one service, redirect back."""
-
-    http_method_names = ["post"]
-    form_class = None
-    success_message = ""
-
-    def get_object(self):
-        raise NotImplementedError
-
-    def get_form(self, obj):
-        return self.form_class(self.request.POST) if self.form_class else None
-
-    def perform(self, obj, form):
-        raise NotImplementedError
-
-    def get_success_url(self, obj) -> str:
-        return obj.get_absolute_url()
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        form = self.get_form(obj)
-        if form is not None and not form.is_valid():
-            form_errors_to_messages(request, form)
-            return redirect(self.get_success_url(obj))
-        try:
-            result = self.perform(obj, form)
-        except ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            if self.success_message:
-                messages.success(request, self.success_message)
-            if hasattr(self, "redirect_to_result") and result is not None:
-                return redirect(self.redirect_to_result(obj, result))
-        return redirect(self.get_success_url(obj))
 
 
 # --- list, create ------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DateInput
+from cases.forms import MeasureForm as RiskMeasureForm
 from cases.models import Code, CodeList, Unit
 from cases.selectors import units_in_scope
-from riskanalysis.forms import DATE, RiskMeasureForm
 
 from .models import LogReview, SelfControlPlan, SelfControlRun
 from .selectors import VIEW_ROLES, WRITE_ROLES
@@ -48,7 +49,7 @@ class RunForm(forms.ModelForm):
         fields = ["due_date", "sample_size", "results", "findings", "result", "documented",
                   "include_in_report", "report_summary"]
         widgets = {
-            "due_date": DATE,
+            "due_date": DateInput(),
             "results": forms.Textarea(attrs={"rows": 4}),
             "findings": forms.Textarea(attrs={"rows": 4}),
             "report_summary": forms.Textarea(attrs={"rows": 3}),

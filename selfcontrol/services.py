@@ -9,11 +9,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import AccessLog, Case, Code, Measure, Unit
+from cases.models import AccessLog, Case, CaseKind, Code, Measure, Unit
 from cases.selectors import units_in_scope
 from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
-from riskanalysis.services import deviation_for_finding
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -196,7 +196,7 @@ def run_deviation_create(*, run: SelfControlRun, title: str, description: str, a
     if not unit.path.startswith(run.plan.responsible_unit.path):
         raise ServiceError(_("Avvikelsen ska registreras inom den ansvariga enheten."))
     reason = (_("Avvikelse från egenkontroll: %s") % run.plan.area)[:200]
-    case = deviation_for_finding(unit=unit, title=title, description=description, actor=actor,
+    case = case_spawn(kind=CaseKind.DEVIATION, reporter=actor, unit=unit, title=title, description=description, actor=actor,
                                  reason=reason)
     _audit_context(run, actor, reason)
     run.linked_cases.add(case)

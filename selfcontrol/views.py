@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from cases.forms import MeasureForm as RiskMeasureForm
 from cases.models import Membership
 from cases.services import ServiceError
+from cases.views.actionkit import ServicePostView
 from cases.views.mixins import PermissionMixin
-from riskanalysis.forms import RiskMeasureForm
-from riskanalysis.views import ServicePostView
 
 from . import services
 from .forms import (

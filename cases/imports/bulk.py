@@ -18,6 +18,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from cases.services.history import REASON_MAX
+
 HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
@@ -90,7 +92,7 @@ def history_from_rows(model: type[Model], key_column: str, keys: list[int], *, u
         f"RETURNING {_q(pk)}, history_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now or timezone.now(), reason[:100],
+        cursor.execute(sql, [now or timezone.now(), reason[:REASON_MAX],
                              getattr(user, "pk", None), keys])
         return dict(cursor.fetchall())
 

@@ -1,8 +1,6 @@
 from .audit import AccessAction, AccessLog
 from .codes import Code, CodeList
-from .complaints import Complaint, ComplaintAddition, ComplaintSource
 from .core import (
-    REFERENCE_PREFIX,
     Attachment,
     Case,
     CaseGroupObjectPermission,
@@ -20,13 +18,10 @@ from .digest import DigestSent
 from .jobs import Job
 from .org import Membership, Role, Unit, UnitKind
 from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
-from .supervision import Authority, Supervision, SupervisionDecision, SupervisionMeasure
 
 __all__ = [
-    "REFERENCE_PREFIX",
     "AccessAction",
     "AccessLog",
-    "Authority",
     "Attachment",
     "Case",
     "CaseGroupObjectPermission",
@@ -35,9 +30,6 @@ __all__ = [
     "CaseUserObjectPermission",
     "Code",
     "CodeList",
-    "Complaint",
-    "ComplaintAddition",
-    "ComplaintSource",
     "DeadlineRule",
     "DigestSent",
     "Job",
@@ -49,9 +41,6 @@ __all__ = [
     "ReferenceCounter",
     "RetentionPolicy",
     "RetentionRun",
-    "Supervision",
-    "SupervisionDecision",
-    "SupervisionMeasure",
     "TwoFactorPolicy",
     "Role",
     "Unit",

@@ -19,14 +19,6 @@ class CaseKind(models.TextChoices):
     LEXSARAH = "lexsarah", _("Lex Sarah")
 
 
-# Prefix of the reference number per kind, e.g. AV-2025-0042.
-REFERENCE_PREFIX: dict[str, str] = {
-    CaseKind.COMPLAINT: "KS",
-    CaseKind.DEVIATION: "AV",
-    CaseKind.LEXSARAH: "LS",
-}
-
-
 class ReferenceCounter(models.Model):
     """Last number used per prefix and year; locked row → gap-free numbers (rolled back with
     the case if its transaction fails)."""

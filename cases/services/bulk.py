@@ -1,6 +1,6 @@
 """Bulk actions of the inbox: receive or assign many cases at once (issue #4 point 4).
 
-Each case goes through its own type's registered service (`cases.registry.CaseTypeUI`), in its
+Each case goes through its own type's registered service (`cases.registry.CaseType`), in its
 own transaction: one refused case neither blocks nor rolls back the others, and every case
 gets the same history row and side effects as when handled one by one.
 """
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case, CaseKind
-from cases.registry import case_type_ui
+from cases.registry import case_type_or_none
 from cases.selectors import cases_handleable_by, cases_visible_to
 
 from .errors import ServiceError
@@ -77,8 +77,8 @@ def _run(
         result.skipped.append((ref, _("du får inte handlägga ärendet")))
     result.hidden = len(ids) - len(handleable) - len(result.skipped)
     for case in handleable:
-        ui = case_type_ui(case.kind)
-        service = getattr(ui, step, None) if ui is not None else None
+        ct = case_type_or_none(case.kind)
+        service = getattr(ct, f"bulk_{step}", None) if ct is not None else None
         if service is None:
             result.skipped.append(
                 (

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.deadlines import due_for
-from cases.models import REFERENCE_PREFIX, Case, Unit
+from cases.models import Case, Unit
+from cases.registry import case_type
 from cases.workflow import workflow_for
 
 from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
@@ -44,7 +45,7 @@ def case_create(
     year = timezone.localtime(received_at).year
     case = Case(
         kind=kind,
-        reference=reference_next(prefix=REFERENCE_PREFIX[kind], year=year),
+        reference=reference_next(prefix=case_type(kind).reference_prefix, year=year),
         unit=unit,
         title=title,
         description=description,
@@ -128,6 +129,19 @@ def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> C
     locked.due_at = due_at
     locked.due_step = step if due_at else ""
     return audited_save(locked, actor=actor, reason=reason)
+
+
+def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor, reason: str,
+               reporter=None, occurred_on: date | None = None, source_case: Case | None = None,
+               **extra) -> Case:
+    """A case of another type from this one (an escalated complaint, a reclassified deviation,
+    a finding in a risk analysis or an egenkontroll): the target type's own create service,
+    found through the registry, so its one-to-one rows and lineage exist from the start."""
+    spawn = case_type(kind).spawn
+    if spawn is None:
+        raise ServiceError(_("Ärendet kan inte gå vidare som den ärendetypen."))
+    return spawn(unit=unit, title=title, description=description, actor=actor, reason=reason,
+                 reporter=reporter, occurred_on=occurred_on, source_case=source_case, **extra)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, DigestSent, Membership, Role
+from cases.registry import followup_sources
 from cases.selectors import cases_handleable_by
 
 # Each section lists at most this many items and then says how many more there are.
@@ -83,27 +84,20 @@ def _case_lines(qs) -> list[str]:
 
 
 def digest_build(user, *, since: datetime, now: datetime) -> Digest:
-    from riskanalysis.selectors import overdue_items_for as overdue_analyses
-    from selfcontrol.selectors import overdue_items_for as overdue_runs
-
     open_cases = cases_handleable_by(user).filter(closed_at__isnull=True)
     new = open_cases.filter(received_at__gt=since, received_at__lte=now).order_by("received_at")
     overdue = open_cases.filter(Q(due_at__lt=now)).order_by("due_at", "id")
     site = settings.SITE_URL.rstrip("/")
-    analyses = [
-        f"{a.title} ({_('uppföljning')} {a.due_date:%Y-%m-%d}) {site}{a.url}"
-        for a in overdue_analyses(user)
-    ]
-    runs = [
-        f"{r.title} ({_('klar senast')} {r.due_date:%Y-%m-%d}) {site}{r.url}"
-        for r in overdue_runs(user)
-    ]
     sections = [
         _section(_("Nya ärenden sedan förra sammanställningen"), _case_lines(new)),
         _section(_("Försenade ärenden"), _case_lines(overdue)),
-        _section(_("Riskanalyser med passerat uppföljningsdatum"), analyses),
-        _section(_("Försenade egenkontroller"), runs),
     ]
+    # Risk analyses and egenkontroll runs plug in through the registry (the core never
+    # imports them).
+    for source in followup_sources():
+        lines = [f"{i.title} ({source.due_label} {i.due_date:%Y-%m-%d}) {site}{i.url}"
+                 for i in source.items(user)]
+        sections.append(_section(source.heading, lines))
     return Digest(since=since, until=now, sections=[s for s in sections if s.items])
 
 

@@ -6,6 +6,14 @@ from django.db import models
 
 M = TypeVar("M", bound=models.Model)
 
+# The one limit for a reason on every action (forms and services alike); the history column is
+# a text field, so the reason is kept whole.
+REASON_MAX = 500
+
+
+def reason_clean(text: str | None) -> str:
+    return (text or "").strip()[:REASON_MAX]
+
 
 def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
     # simple-history reads these two attributes when it writes the historical row.

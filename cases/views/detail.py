@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from cases.forms import AttachmentForm, MeasureForm, NoteForm
 from cases.history_view import case_history_entries
 from cases.models import AccessAction, Attachment, CaseLink, Code, CodeList
-from cases.registry import case_type_ui
+from cases.registry import case_type_or_none
 from cases.selectors import case_get_visible, cases_handleable_by, cases_reported_by
 from cases.services import ServiceError
 from cases.services.access import access_log_record
@@ -62,7 +62,7 @@ class CaseDetailView(CaseMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         case = self.get_case()
         ctx.update(case=case, tab=self.tab, can_handle=self.can_handle(case))
-        ui = case_type_ui(case.kind)
+        ui = case_type_or_none(case.kind)
         if ui:
             try:
                 get_template(ui.detail_template)

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from cases.filters import InboxFilter
 from cases.forms_inbox import BulkActionForm
 from cases.models import AccessAction, Role
+from cases.registry import followup_sources
 from cases.selectors.inbox import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_SORT,
@@ -105,11 +106,8 @@ class InboxView(InboxMixin, TemplateView):
 
 
 def _followups(user) -> dict:
-    """The user's overdue risk follow-ups and self-inspection runs (three queries in all)."""
-    from riskanalysis.selectors import overdue_items_for as overdue_analyses
-    from selfcontrol.selectors import overdue_items_for as overdue_runs
-
-    return {"analyses": overdue_analyses(user), "runs": overdue_runs(user)}
+    """The user's overdue risk follow-ups and self-inspection runs, by source key."""
+    return {source.key: source.items(user) for source in followup_sources()}
 
 
 def _query_without(get, names) -> str:

@@ -18,6 +18,7 @@ from .report import (
     lexsarah_assign_investigator,
     lexsarah_receive,
     lexsarah_report_create,
+    lexsarah_spawn,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "lexsarah_close",
     "lexsarah_receive",
     "lexsarah_report_create",
+    "lexsarah_spawn",
 ]

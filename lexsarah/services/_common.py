@@ -5,17 +5,17 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseKind
 from cases.services import ServiceError
 from cases.services.errors import TransitionNotAllowed
+from cases.services.history import reason_clean
 
 from ..models import LexSarahReport
 from ..workflow import WORKFLOW
 
-HISTORY_REASON_MAX = 100
 TEXT_MAX = 20_000
 
 
 def reason_text(text: str) -> str:
     # simple-history keeps the reason in a 100-character column.
-    return (text or "").strip()[:HISTORY_REASON_MAX]
+    return reason_clean(text)
 
 
 def clean_text(text: str, *, maximum: int = TEXT_MAX, empty_message: str = "") -> str:

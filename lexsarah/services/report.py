@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, Membership, Role, Unit
+from cases.queue import task
 from cases.services import ServiceError, audited_save
 from cases.services.cases import case_assign, case_create, case_transition
 from cases.services.parts import case_link
@@ -128,10 +129,8 @@ def chef_notification_enqueue(*, case_id: int) -> None:
     """After commit: hand to Celery; if the broker is down, send here (never lose the alert)."""
 
     def _dispatch() -> None:
-        from lexsarah.tasks import send_chef_notification
-
         try:
-            send_chef_notification.delay(case_id)
+            task("lexsarah.tasks.send_chef_notification").delay(case_id)
         except Exception:  # noqa: BLE001 - any broker failure; the chef must still be told
             logger.warning("Broker unreachable; lex Sarah chef e-mail %s inline", case_id,
                            exc_info=True)
@@ -234,3 +233,17 @@ def imy_report_record(*, case: Case, actor, reported_at: datetime | None = None)
         raise ServiceError(_("Tidpunkten kan inte ligga i framtiden."))
     report.imy_reported_at = reported_at
     return audited_save(report, actor=actor, reason=_("Anmäld till IMY"))
+
+
+def lexsarah_spawn(*, unit: Unit, title: str, description: str, actor, reporter=None,
+                   occurred_on=None, source_case: Case | None = None, reason: str = "",
+                   **extra) -> Case:
+    """The registry's cross-type create (`CaseType.spawn`): a report from another case (an
+    escalated complaint, a reclassified deviation), whose event date is a day, not a time."""
+    occurred_at = (
+        timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
+        if occurred_on else None
+    )
+    return lexsarah_report_create(unit=unit, title=title, description=description, actor=actor,
+                                  reporter=reporter, occurred_at=occurred_at,
+                                  source_case=source_case, reason=reason, **extra)

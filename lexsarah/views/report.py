@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from cases.models import AccessAction, CaseKind, Membership, Role
-from cases.selectors.complaints import units_valid
+from cases.selectors.people import units_valid
 from cases.services import ServiceError
 from cases.services.access import access_log_record
 from cases.views.detail import CaseMixin

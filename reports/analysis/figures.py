@@ -20,7 +20,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseKind, ComplaintSource, Measure
+from cases.complaints.models import ComplaintSource
+from cases.models import Case, CaseKind, Measure
 
 NOT_GIVEN = "__ej_angivet__"
 

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from cases.models import Authority, Role, Unit
+from cases.models import Role, Unit
 from cases.selectors import units_in_scope
+from cases.supervision.models import Authority
 
 from .blocks import BLOCK_TYPES
 from .blocks.cases import DIMENSIONS

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.services.complaints import complaint_submit_public
+from cases.complaints.services import complaint_submit_public
 from deviations import services as deviation_services
 from lexsarah import services as lexsarah_services
 from reports.analysis.models import UnitAnalysis

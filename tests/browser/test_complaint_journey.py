@@ -3,7 +3,8 @@ receives and answers it on the case page, the resident reads the answer with the
 
 import pytest
 
-from cases.models import Case, Complaint
+from cases.complaints.models import Complaint
+from cases.models import Case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.services.complaints import complaint_submit_public
+from cases.complaints.services import complaint_submit_public
 from deviations import services as deviation_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,8 +18,8 @@ import pytest
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
+from cases.complaints.services import complaint_submit_public
 from cases.models import Job
-from cases.services.complaints import complaint_submit_public
 from cases.services.jobs import job_create, job_progress, job_start
 from reports.editions.blocks.base import fmt
 from reports.editions.compile import JOB_KIND

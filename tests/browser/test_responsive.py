@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.services.complaints import complaint_submit_public
+from cases.complaints.services import complaint_submit_public
 from deviations import services as deviation_services
 from tests.browser.conftest import ARTIFACTS, PASSWORD
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.services.complaints import complaint_create, complaint_submit_public
+from cases.complaints.services import complaint_create, complaint_submit_public
 from tests.factories import code
 
 

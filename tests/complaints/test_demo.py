@@ -6,9 +6,10 @@ import random
 import pytest
 from django.utils import timezone
 
+from cases.complaints.demo import seed
+from cases.complaints.models import Complaint
 from cases.demo import seed_organisation
-from cases.demo_complaints import seed
-from cases.models import Case, Complaint, Measure
+from cases.models import Case, Measure
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, Complaint, ComplaintAddition, Note
-from cases.services import complaints as svc
+from cases.complaints import public_views
+from cases.complaints import services as svc
+from cases.complaints.models import Complaint, ComplaintAddition
+from cases.models import Case, Note
 from cases.services.parts import note_add
-from cases.views import public as public_views
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db

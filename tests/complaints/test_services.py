@@ -6,10 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases.models import Case, CaseLink, Complaint, ComplaintAddition, Measure
+from cases.complaints import services as svc
+from cases.complaints.models import Complaint, ComplaintAddition
+from cases.complaints.workflow import COMPLAINT_TRANSITIONS, ComplaintStatus
+from cases.models import Case, CaseLink, Measure
 from cases.services import ServiceError, TransitionNotAllowed
-from cases.services import complaints as svc
-from cases.workflow import COMPLAINT_TRANSITIONS, ComplaintStatus
 from tests.factories import code
 
 pytestmark = pytest.mark.django_db
@@ -234,11 +235,14 @@ def test_close_with_deviation_requires_a_measure(org, public_complaint):
     assert Case.objects.get(pk=case.pk).status == ComplaintStatus.INVESTIGATING
 
 
-def test_long_reason_is_cut_to_history_column(org, public_complaint):
+def test_a_reason_is_kept_whole_up_to_the_one_limit(org, public_complaint):
     complaint, _r = public_complaint()
     case = svc.complaint_receive(case=complaint.case, actor=org.users["chef_a1"],
                                  reason="å" * 300)
-    assert len(case.history.latest().history_change_reason) == 100
+    assert case.history.latest().history_change_reason == "å" * 300
+    case = svc.complaint_assign(case=case, assignee=org.users["chef_a1"],
+                                actor=org.users["chef_a1"], reason="ä" * 700)
+    assert case.history.latest().history_change_reason == "ä" * 500
 
 
 def test_reply_email_is_sent_inline_when_broker_is_unreachable(
@@ -246,7 +250,7 @@ def test_reply_email_is_sent_inline_when_broker_is_unreachable(
 ):
     from kombu.exceptions import OperationalError
 
-    from cases import tasks
+    from cases.complaints import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")

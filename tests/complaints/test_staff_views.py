@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.models import Case, CaseLink, Complaint, Measure
-from cases.services import complaints as svc
-from cases.workflow import ComplaintStatus
+from cases.complaints import services as svc
+from cases.complaints.models import Complaint
+from cases.complaints.workflow import ComplaintStatus
+from cases.models import Case, CaseLink, Measure
 from tests.factories import UserFactory, code
 
 pytestmark = pytest.mark.django_db

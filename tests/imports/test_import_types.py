@@ -6,9 +6,10 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from cases.complaints.models import Complaint
+from cases.complaints.services import complaint_create
 from cases.imports import ImportError_, import_cases_file
-from cases.models import Case, Code, Complaint, Measure, ReferenceCounter
-from cases.services.complaints import complaint_create
+from cases.models import Case, Code, Measure, ReferenceCounter
 from deviations.models import Deviation
 from lexsarah.models import IvoNotification, LexSarahReport
 from tests.factories import code

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.services.complaints import complaint_create
+from cases.complaints.services import complaint_create
 from tests.factories import code, make_case
 
 

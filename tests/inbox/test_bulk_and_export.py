@@ -8,7 +8,6 @@ from django.contrib.messages import get_messages
 from openpyxl import load_workbook
 
 from cases.models import AccessAction, AccessLog, Case
-from cases.registry import CaseTypeUI
 from cases.services.bulk import MAX_BULK, cases_bulk_receive
 from cases.services.errors import ServiceError
 from tests.factories import make_case
@@ -23,10 +22,13 @@ def _messages(response) -> list[str]:
 @pytest.fixture
 def no_deviation_receive(monkeypatch):
     """Deviations register their own services; pin "not registered" so the test is stable."""
+    import dataclasses
+
     from cases import registry
 
     monkeypatch.setitem(
-        registry._UI, "deviation", CaseTypeUI(kind="deviation", detail_template="cases/detail.html")
+        registry._TYPES, "deviation",
+        dataclasses.replace(registry.case_type("deviation"), bulk_receive=None, bulk_assign=None),
     )
 
 

@@ -8,17 +8,10 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from cases.models import (
-    Authority,
-    Case,
-    Code,
-    CodeList,
-    Complaint,
-    Measure,
-    Supervision,
-    SupervisionDecision,
-)
+from cases.complaints.models import Complaint
+from cases.models import Case, Code, CodeList, Measure
 from cases.services.cases import case_update
+from cases.supervision.models import Authority, Supervision, SupervisionDecision
 from deviations.models import Deviation
 from lexsarah.models import IvoNotification, LexSarahReport
 from reports.editions.models import ReportTemplate

@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from cases.models import Case, Code, CodeList, Complaint, Measure
+from cases.complaints.models import Complaint
+from cases.models import Case, Code, CodeList, Measure
 from deviations.models import Deviation
 from reports.analysis.services import round_open
 from tests.factories import make_case

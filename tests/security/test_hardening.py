@@ -18,9 +18,9 @@ from django.db import DatabaseError
 from django.test import Client
 from django.utils import translation
 
+from cases.complaints.services import complaint_submit_public
 from cases.middleware import SESSION_KEY as IDLE_KEY
 from cases.models import Attachment
-from cases.services.complaints import complaint_submit_public
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 500

@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.complaints.services import complaint_create
 from cases.models import AccessAction, AccessLog, Job, Role
-from cases.services import supervision as supervision_svc
 from cases.services.access import access_log_record
-from cases.services.complaints import complaint_create
 from cases.services.jobs import job_create
 from cases.services.parts import attachment_add
+from cases.supervision import services as supervision_svc
 from deviations.services import deviation_create
 from lexsarah import services as ls
 from lexsarah.models import Assessment

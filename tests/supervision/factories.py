@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from cases.models import CodeList, Supervision
-from cases.services import supervision as services
+from cases.models import CodeList
+from cases.supervision import services as services
+from cases.supervision.models import Supervision
 from tests.factories import code
 
 

@@ -5,10 +5,11 @@ import random
 
 import pytest
 
-from cases import demo_supervision
 from cases.demo import seed_organisation
-from cases.models import Supervision, SupervisionDecision, SupervisionMeasure, Unit
-from cases.selectors.supervision import supervision_counts_for_year
+from cases.models import Unit
+from cases.supervision import demo as demo_supervision
+from cases.supervision.models import Supervision, SupervisionDecision, SupervisionMeasure
+from cases.supervision.selectors import supervision_counts_for_year
 from reports import demo as reports_demo
 from reports.models import DevelopmentArea
 from reports.selectors import development_areas_decided, development_areas_followed_up

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.selectors.supervision import (
+from cases.supervision.selectors import (
     supervision_counts,
     supervision_counts_for_year,
     supervision_list,
@@ -125,7 +125,7 @@ def test_list_filters(org):
     open_ = make_supervision(quality, [org.units["A1"]], decisions=[(date(2025, 2, 1), [])])
     jo = make_supervision(quality, [org.units["A1"]], authority="jo", type_code="klagomal",
                           initiated_on=date(2023, 1, 1), decisions=[(date(2024, 2, 1), [])])
-    from cases.services import supervision as services
+    from cases.supervision import services as services
 
     services.supervision_close(supervision=jo, actor=quality, closed_on=date(2024, 3, 1))
 

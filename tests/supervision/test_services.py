@@ -5,10 +5,15 @@ from datetime import date
 
 import pytest
 
-from cases.models import CodeList, Supervision, SupervisionDecision, SupervisionMeasure
-from cases.models.supervision import ALLOWED_TRANSITIONS
+from cases.models import CodeList
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
-from cases.services import supervision as services
+from cases.supervision import services as services
+from cases.supervision.models import (
+    ALLOWED_TRANSITIONS,
+    Supervision,
+    SupervisionDecision,
+    SupervisionMeasure,
+)
 from tests.factories import code
 from tests.supervision.factories import make_supervision
 

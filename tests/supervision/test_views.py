@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.models import Supervision, SupervisionDecision, SupervisionMeasure
-from cases.services import supervision as services
+from cases.supervision import services as services
+from cases.supervision.models import Supervision, SupervisionDecision, SupervisionMeasure
 from tests.supervision.factories import make_supervision
 
 pytestmark = pytest.mark.django_db

@@ -1,24 +1,12 @@
 """Build the demo förvaltning, its users and (per app) five years of cases. Idempotent."""
 
-import importlib
 import random
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo import DEMO_PASSWORD, DEMO_USERS, seed_organisation
-
-# Each app adds a module with `seed(users, rng, stdout)`; missing modules are skipped.
-APP_SEEDERS = [
-    "cases.demo_complaints",
-    "deviations.demo",
-    "lexsarah.demo",
-    "riskanalysis.demo",
-    "selfcontrol.demo",
-    "cases.demo_supervision",
-    "reports.demo",
-    "reports.analysis.demo",
-]
+from cases.registry import demo_seeders
 
 
 class Command(BaseCommand):
@@ -34,14 +22,10 @@ class Command(BaseCommand):
         users = seed_organisation()
         rng = random.Random(options["seed"])
         if not options["only_org"]:
-            for module_name in APP_SEEDERS:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name == module_name:
-                        continue
-                    raise
-                module.seed(users=users, rng=rng, stdout=self.stdout)
+            # Each app registers its seeder from AppConfig.ready(), ordered so that what builds
+            # on cases (risk analyses, reports) comes after them.
+            for seeder in demo_seeders():
+                seeder.seed(users=users, rng=rng, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demodata klar. Inloggningar (lösenord för alla: {DEMO_PASSWORD}):"))
         for du in DEMO_USERS:
             self.stdout.write(f"  {du.username:<16} {du.description}")

@@ -8,8 +8,8 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from treebeard.mp_tree import MP_Node
 
-from cases.models import Authority
-from cases.selectors.supervision import supervision_counts
+from cases.supervision.models import Authority
+from cases.supervision.selectors import supervision_counts
 from riskanalysis.models import RiskAnalysis
 from selfcontrol.models import RunResult, SelfControlRun
 

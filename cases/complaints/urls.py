@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import complaints as views
+from cases.complaints import views
 
 app_name = "complaints"
 urlpatterns = [

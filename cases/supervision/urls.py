@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import supervision as views
+from cases.supervision import views
 
 app_name = "supervision"
 urlpatterns = [

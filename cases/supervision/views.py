@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from cases.forms_supervision import (
+from cases.services import ConcurrentEditError, ServiceError
+from cases.supervision import services as services
+from cases.supervision.forms import (
     CloseForm,
     DecisionForm,
     FilterForm,
@@ -22,9 +24,9 @@ from cases.forms_supervision import (
     SupervisionEditForm,
     SupervisionForm,
 )
-from cases.history_supervision import supervision_history_entries
-from cases.models import Supervision, SupervisionMeasure
-from cases.selectors.supervision import (
+from cases.supervision.history import supervision_history_entries
+from cases.supervision.models import Supervision, SupervisionMeasure
+from cases.supervision.selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
     supervision_can_write,
@@ -32,10 +34,7 @@ from cases.selectors.supervision import (
     supervision_get_visible,
     supervision_list,
 )
-from cases.services import ConcurrentEditError, ServiceError
-from cases.services import supervision as services
-
-from .mixins import PermissionMixin
+from cases.views.mixins import PermissionMixin
 
 
 def _form_errors_to_messages(request, form) -> None:

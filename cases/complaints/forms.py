@@ -9,15 +9,18 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
-from cases.models import Code, CodeList, MeasureLevel, Unit
-from cases.selectors.complaints import public_fallback_unit, public_unit_groups, units_valid
-from cases.services.complaints import (
-    ADDITION_MAX,
-    DESCRIPTION_MAX,
-    HISTORY_REASON_MAX,
-    REPLY_MAX,
+from cases.complaints.selectors import public_fallback_unit, public_unit_groups, units_valid
+from cases.complaints.services import ADDITION_MAX, DESCRIPTION_MAX, REPLY_MAX
+from cases.forms import (
+    REASON_HELP,
+    REASON_MAX,
+    DateInput,
+    ReasonForm,
+    past_date,
+    text_field,
+    too_long,
 )
+from cases.models import Code, CodeList, MeasureLevel, Unit
 
 UNKNOWN_UNIT = "vet-inte"
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
@@ -25,35 +28,11 @@ PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
 PUBLIC_SENDER_CATEGORIES = ("brukare", "narstaende", "allmanhet", "annan-myndighet")
 
 
-def _too_long(maximum: int):
-    return _("Texten är för lång. Skriv högst %(limit_value)s tecken (du skrev %(show_value)s).")
-
-
-def text_field(label, maximum, *, required=True, help_text="", rows=6, required_msg=None):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=maximum,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_msg or _("Fältet måste fyllas i."),
-            "max_length": _too_long(maximum),
-        },
-    )
-
-
 def _code_choices(codelist: str, only: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     qs = Code.choices_for(codelist)
     if only:
         qs = qs.filter(code__in=only)
     return [(c.code, c.label) for c in qs]
-
-
-def past_date(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("Datumet kan inte vara i framtiden."))
-    return value
 
 
 class _ContactMixin:
@@ -135,15 +114,15 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
     )
     sender_name = forms.CharField(label=_("Ditt namn"), required=False, max_length=200,
                                   widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                  error_messages={"max_length": _too_long(200)})
+                                  error_messages={"max_length": too_long(200)})
     sender_email = forms.CharField(label=_("Din e-postadress"), required=False, max_length=254,
                                    help_text=_("Då skickar vi svaret till dig."),
                                    widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-                                   error_messages={"max_length": _too_long(254)})
+                                   error_messages={"max_length": too_long(254)})
     sender_phone = forms.CharField(label=_("Ditt telefonnummer"), required=False, max_length=40,
                                    widget=forms.TextInput(attrs={"type": "tel",
                                                                  "autocomplete": "tel"}),
-                                   error_messages={"max_length": _too_long(40)})
+                                   error_messages={"max_length": too_long(40)})
     attachment = forms.FileField(
         label=_("Bifoga en fil"), required=False,
         help_text=_("Frivilligt. PDF, bild (PNG, JPEG), Word, Excel eller text, högst 10 MB."),
@@ -221,7 +200,7 @@ class StaffComplaintForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200,
                             help_text=_("Några ord som sammanfattar ärendet."),
                             error_messages={"required": _("Skriv en rubrik."),
-                                            "max_length": _too_long(200)})
+                                            "max_length": too_long(200)})
     description = text_field(_("Beskrivning"), DESCRIPTION_MAX,
                         help_text=_("Vad hände, när och var? Skriv inte personnummer."),
                         required_msg=_("Beskriv vad det gäller."))
@@ -275,34 +254,13 @@ class RegisterComplaintForm(_ContactMixin, StaffComplaintForm):
 # --- Handling ---------------------------------------------------------------------------------
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motivering"), required=False, max_length=HISTORY_REASON_MAX,
-        help_text=_("Kort, högst 100 tecken. Sparas i historiken."),
-        error_messages={"max_length": _too_long(HISTORY_REASON_MAX)},
-    )
-
-
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label=_("Motivering till avslut"), max_length=HISTORY_REASON_MAX,
-        help_text=_("Kort, högst 100 tecken. Sparas i historiken."),
+        label=_("Motivering till avslut"), max_length=REASON_MAX,
+        help_text=REASON_HELP,
         error_messages={"required": _("Skriv en motivering till att ärendet avslutas."),
-                        "max_length": _too_long(HISTORY_REASON_MAX)},
+                        "max_length": too_long(REASON_MAX)},
     )
-
-
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        label=_("Handläggare"), queryset=None,
-        error_messages={"required": _("Välj handläggare."),
-                        "invalid_choice": _("Välj en handläggare i listan.")},
-    )
-
-    def __init__(self, *args, users=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 DEVIATION_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("", _("Inte bedömt ännu"))]

@@ -3,7 +3,7 @@ förvaltning's response (yttrande) and the measures it reports back.
 
 A supervision is not a `Case`: it concerns several units, has no reporter or personal case data
 of its own, and is counted by decision date. It therefore has its own tables, its own
-visibility selector (`cases.selectors.supervision`) and its own status table below.
+visibility selector (`cases.supervision.selectors`) and its own status table below.
 """
 
 from django.conf import settings
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .codes import Code, CodeList
-from .org import Unit
+from cases.models.codes import Code, CodeList
+from cases.models.org import Unit
 
 
 class Authority(models.TextChoices):
@@ -64,6 +64,7 @@ class Supervision(models.Model):
     history = HistoricalRecords(m2m_fields=[units])
 
     class Meta:
+        app_label = "cases"  # the tables stay cases_*: moved code, not moved data
         ordering = ["-initiated_on", "-id"]
         verbose_name = _("tillsynsärende")
         verbose_name_plural = _("tillsynsärenden")
@@ -85,7 +86,7 @@ class Supervision(models.Model):
         return self.status == self.Status.CLOSED
 
 
-# One service per arrow (cases.services.supervision). A response can be followed by a request
+# One service per arrow (cases.supervision.services). A response can be followed by a request
 # for a supplement (komplettering), which puts the case back to pågående.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Supervision.Status.ONGOING: {Supervision.Status.RESPONSE_SENT, Supervision.Status.CLOSED},
@@ -118,6 +119,7 @@ class SupervisionDecision(models.Model):
     history = HistoricalRecords(m2m_fields=[deficiency_categories])
 
     class Meta:
+        app_label = "cases"  # the tables stay cases_*: moved code, not moved data
         ordering = ["decided_on", "id"]
         verbose_name = _("tillsynsbeslut")
         verbose_name_plural = _("tillsynsbeslut")
@@ -155,6 +157,7 @@ class SupervisionMeasure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "cases"  # the tables stay cases_*: moved code, not moved data
         ordering = ["created_at", "id"]
         verbose_name = _("åtgärd i tillsynsärende")
         verbose_name_plural = _("åtgärder i tillsynsärenden")

@@ -17,31 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import (
-    Case,
-    CaseKind,
-    Code,
-    CodeList,
-    Complaint,
-    ComplaintAddition,
-    ComplaintSource,
-    Measure,
-    MeasureLevel,
-    Unit,
-)
-from cases.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
-
-from .cases import case_assign, case_create, case_transition
-from .errors import ServiceError, TransitionNotAllowed
-from .history import audited_save
-from .parts import attachment_add, case_link, measure_create
+from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSource
+from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
+from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
+from cases.queue import task
+from cases.services.cases import case_assign, case_create, case_spawn, case_transition
+from cases.services.errors import ServiceError, TransitionNotAllowed
+from cases.services.history import audited_save, reason_clean
+from cases.services.parts import attachment_add, case_link, measure_create
 
 logger = logging.getLogger(__name__)
 
 DESCRIPTION_MAX = 20_000
 ADDITION_MAX = 10_000
 REPLY_MAX = 20_000
-HISTORY_REASON_MAX = 100
 # Measures on a complaint concern the single case or the whole verksamhet (issue #3).
 COMPLAINT_MEASURE_LEVELS = (MeasureLevel.CASE, MeasureLevel.UNIT)
 
@@ -110,7 +99,7 @@ def complaint_by_receipt_code(code: str) -> Complaint | None:
 
 def _reason(text: str) -> str:
     # simple-history keeps the reason in a 100-character column.
-    return (text or "").strip()[:HISTORY_REASON_MAX]
+    return reason_clean(text)
 
 
 # --- Creating ------------------------------------------------------------------------------
@@ -480,20 +469,6 @@ def complaint_close(*, case: Case, actor, reason: str) -> Case:
 ESCALATION_KINDS = (CaseKind.DEVIATION, CaseKind.LEXSARAH)
 
 
-def _escalate_via_app(kind: str, **kwargs) -> Case:
-    """The type apps' own create services, so their one-to-one rows exist from the start."""
-    # Imported here: deviations and lexsarah import the case core, not the other way round.
-    from deviations.services import deviation_create
-    from lexsarah.services import lexsarah_report_create
-
-    if kind == CaseKind.DEVIATION:
-        return deviation_create(**kwargs)
-    occurred_on = kwargs.pop("occurred_on", None)
-    kwargs["occurred_at"] = (
-        timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
-        if occurred_on else None
-    )
-    return lexsarah_report_create(**kwargs)
 
 
 @transaction.atomic
@@ -504,17 +479,17 @@ def complaint_escalate(*, case: Case, kind: str, actor, reason: str, title: str 
         raise ServiceError(_("Välj kvalitetsavvikelse eller lex Sarah."))
     if not (reason or "").strip():
         raise ServiceError(_("Skriv varför ärendet ska gå vidare."))
-    reason = reason.strip()[:500]
+    reason = reason_clean(reason)
     title = (title or "").strip()[:200] or case.title
     description = _("Uppkom ur %(ref)s.\n\n%(text)s") % {
         "ref": case.reference, "text": case.description,
     }
-    target = _escalate_via_app(
-        kind, unit=case.unit, title=title, description=description, actor=actor,
+    target = case_spawn(
+        kind=kind, unit=case.unit, title=title, description=description, actor=actor,
         reporter=actor, occurred_on=case.occurred_on, source_case=case, reason=_reason(reason),
     )
     # The app service may already have linked it; case_link is idempotent.
-    case_link(source=case, target=target, kind="escalated", actor=actor, reason=reason[:100])
+    case_link(source=case, target=target, kind="escalated", actor=actor, reason=reason)
     return target
 
 
@@ -527,10 +502,8 @@ def complaint_email_enqueue(*, case_id: int, kind: str) -> None:
     """After commit: hand to Celery; if the broker is unreachable, send here and log it."""
 
     def _dispatch() -> None:
-        from cases.tasks import send_complaint_email
-
         try:
-            send_complaint_email.delay(case_id, kind)
+            task("cases.complaints.tasks.send_complaint_email").delay(case_id, kind)
         except Exception:  # noqa: BLE001 - any broker failure; the mail must still go out
             logger.warning("Broker unreachable; sending complaint e-mail %s/%s inline",
                            case_id, kind, exc_info=True)

@@ -19,15 +19,15 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from cases.forms_complaints import AdditionForm, PublicComplaintForm, ReceiptCodeForm
-from cases.models import Complaint
-from cases.services import ServiceError
-from cases.services.complaints import (
+from cases.complaints.forms import AdditionForm, PublicComplaintForm, ReceiptCodeForm
+from cases.complaints.models import Complaint
+from cases.complaints.services import (
     ComplaintAttachmentError,
     complaint_addition_add,
     complaint_by_receipt_code,
     complaint_submit_public,
 )
+from cases.services import ServiceError
 
 logger = logging.getLogger(__name__)
 

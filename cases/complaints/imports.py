@@ -1,4 +1,4 @@
-"""Import applier for klagomål och synpunkter (cases.imports.extensions, kind "complaint").
+"""Import applier for klagomål och synpunkter (`CaseType.import_applier`, kind "complaint").
 
 Each imported complaint row gets its Complaint row: source (utomstående/personal from `typ`),
 complaint type (`klagomalstyp`, else the inactive code "okand"), topics (`amnen`) and
@@ -9,14 +9,11 @@ Written with cases.imports.bulk (100 000 rows < 60 s): COPY for the rows and the
 one INSERT … SELECT each for the history rows and their topic snapshots.
 """
 
-from cases.models import CodeList, Complaint
+from cases.complaints.models import Complaint
+from cases.imports import bulk
+from cases.imports.runner import UNKNOWN_TYPE
+from cases.models import CodeList
 
-from . import bulk
-
-# The model requires a type; a row without `klagomalstyp` gets this inactive code (created by
-# the runner when needed) so the data say "unknown" rather than a guessed type.
-UNKNOWN_TYPE = "okand"
-UNKNOWN_TYPE_LABEL = "Okänd typ (importerad)"
 FOUND = {"ja": True, "nej": False, "": None}
 
 

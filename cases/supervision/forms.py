@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from cases.models import Authority, Code, CodeList, Supervision, SupervisionMeasure
-from cases.selectors.supervision import WRITE_ROLES
+from cases.models import Code, CodeList
 from cases.selectors.visibility import units_in_scope
+from cases.supervision.models import Authority, Supervision, SupervisionMeasure
+from cases.supervision.selectors import WRITE_ROLES
 
 DATE = DateInput()
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.history_view import HIDDEN_FIELDS, Change, Entry, _display, _Resolver
-from cases.models import Supervision, SupervisionDecision, SupervisionMeasure
+from cases.supervision.models import Supervision, SupervisionDecision, SupervisionMeasure
 
 ACTIONS = {"+": gettext_lazy("skapade"), "~": gettext_lazy("ändrade"), "-": gettext_lazy("tog bort")}
 

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Code, CodeList, Supervision, SupervisionMeasure, Unit
-from cases.services import supervision as services
+from cases.models import Code, CodeList, Unit
+from cases.supervision import services as services
+from cases.supervision.models import Supervision, SupervisionMeasure
 
 YEARS = range(2022, 2027)
 

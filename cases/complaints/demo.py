@@ -17,9 +17,10 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Code, Complaint, MeasureLevel, Unit
-from cases.services import complaints as svc
-from cases.workflow import ComplaintStatus
+from cases.complaints import services as svc
+from cases.complaints.models import Complaint
+from cases.complaints.workflow import ComplaintStatus
+from cases.models import Code, MeasureLevel, Unit
 
 # Cases per year: (from outside, from staff). 2024–2025 exactly as in seed 000 so the demo
 # report reads "213 (177)" and "56 (37)"; 2021–2023 are estimates kept lower so that the whole

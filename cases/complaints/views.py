@@ -9,22 +9,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from cases.forms_complaints import (
+from cases.complaints.forms import (
     AssessForm,
-    AssignForm,
     CloseForm,
     ComplaintMeasureForm,
     EscalateForm,
-    ReasonForm,
     RegisterComplaintForm,
     ReplyForm,
     StaffComplaintForm,
 )
-from cases.models import CaseKind, Membership, Role, Unit
-from cases.selectors import cases_visible_to, units_in_scope
-from cases.selectors.complaints import assignable_users, complaint_for_case, units_valid
-from cases.services import ServiceError
-from cases.services.complaints import (
+from cases.complaints.selectors import assignable_users, complaint_for_case, units_valid
+from cases.complaints.services import (
     complaint_assess,
     complaint_assign,
     complaint_close,
@@ -36,10 +31,13 @@ from cases.services.complaints import (
     complaint_reply,
     complaint_resume,
 )
-from cases.workflow import ComplaintStatus
-
-from .mixins import PermissionMixin
-from .transitions import CaseTransitionView, bound_forms
+from cases.complaints.workflow import ComplaintStatus
+from cases.forms import AssignForm, ReasonForm
+from cases.models import CaseKind, Membership, Role, Unit
+from cases.selectors import cases_visible_to, units_in_scope
+from cases.services import ServiceError
+from cases.views.mixins import PermissionMixin
+from cases.views.transitions import CaseTransitionView, bound_forms
 
 # --- The complaint part of the shared case page ----------------------------------------------
 

@@ -4,8 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .codes import Code, CodeList
-from .core import Case
+from cases.models.codes import Code, CodeList
+from cases.models.core import Case
 
 
 class ComplaintSource(models.TextChoices):
@@ -69,6 +69,7 @@ class Complaint(models.Model):
     history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
+        app_label = "cases"  # the tables stay cases_*: moved code, not moved data
         verbose_name = _("klagomål eller synpunkt")
         verbose_name_plural = _("klagomål och synpunkter")
         indexes = [models.Index(fields=["source"], name="complaint_source")]
@@ -92,6 +93,7 @@ class ComplaintAddition(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        app_label = "cases"  # the tables stay cases_*: moved code, not moved data
         ordering = ["created_at", "id"]
         verbose_name = _("komplettering från avsändaren")
         verbose_name_plural = _("kompletteringar från avsändaren")

@@ -12,8 +12,9 @@ from datetime import date
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Authority, Role, Supervision, SupervisionDecision, Unit
+from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
+from cases.supervision.models import Authority, Supervision, SupervisionDecision
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)

@@ -8,13 +8,18 @@ from datetime import date
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Code, CodeList, Supervision, SupervisionDecision, SupervisionMeasure, Unit
-from cases.models.supervision import ALLOWED_TRANSITIONS, MEASURE_TRANSITIONS
-from cases.selectors.supervision import WRITE_ROLES
+from cases.models import Code, CodeList, Unit
 from cases.selectors.visibility import units_in_scope
-
-from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
-from .history import audited_save
+from cases.services.errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from cases.services.history import audited_save
+from cases.supervision.models import (
+    ALLOWED_TRANSITIONS,
+    MEASURE_TRANSITIONS,
+    Supervision,
+    SupervisionDecision,
+    SupervisionMeasure,
+)
+from cases.supervision.selectors import WRITE_ROLES
 
 # Fields supervision_update may change; status, version and the response/closing dates that
 # belong to a transition have their own services.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import public
+from cases.complaints import public_views as public
 
 app_name = "public"
 urlpatterns = [

@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    name = "cases.complaints"
+    label = "complaints"
+    verbose_name = "Klagomål och synpunkter"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from cases.history_view import history_of
+        from cases.registry import CaseType, register_case_type, register_demo_seeder
+
+        from . import demo
+        from .imports import complaints_import_apply
+        from .models import Complaint
+        from .selectors import complaint_sender_names
+        from .services import complaint_assign, complaint_receive, complaint_scrub
+        from .views import complaint_detail_context
+        from .workflow import COMPLAINT_WORKFLOW
+
+        register_case_type(
+            CaseType(
+                kind="complaint",
+                label=_("Klagomål och synpunkter"),
+                reference_prefix="KS",
+                workflow=COMPLAINT_WORKFLOW,
+                detail_template="cases/complaints/detail_part.html",
+                detail_context=complaint_detail_context,
+                history_sources=lambda case: [history_of(Complaint)(case)],
+                import_applier=complaints_import_apply,
+                scrubber=complaint_scrub,
+                bulk_receive=complaint_receive,
+                bulk_assign=complaint_assign,
+                personal_names=complaint_sender_names,
+            )
+        )
+        register_demo_seeder(10, demo.seed, "complaints")

@@ -13,7 +13,7 @@ from cases.registry import case_type
 from cases.workflow import workflow_for
 
 from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
-from .history import audited_save
+from .history import audited_save, person_name
 from .references import reference_next
 
 # Fields a handler may edit through case_update; status, version and dates have their services.
@@ -117,7 +117,8 @@ def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
     return audited_save(
         locked,
         actor=actor,
-        reason=reason or (_("Tilldelad %s") % assignee if assignee else _("Tilldelning borttagen")),
+        reason=reason or (_("Tilldelad %s") % person_name(assignee) if assignee
+                          else _("Tilldelning borttagen")),
     )
 
 

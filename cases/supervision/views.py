@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.history import HistorySource, history_entries
 from cases.services import ConcurrentEditError, ServiceError
 from cases.supervision import services as services
 from cases.supervision.forms import (
@@ -24,8 +25,7 @@ from cases.supervision.forms import (
     SupervisionEditForm,
     SupervisionForm,
 )
-from cases.supervision.history import supervision_history_entries
-from cases.supervision.models import Supervision, SupervisionMeasure
+from cases.supervision.models import Supervision, SupervisionDecision, SupervisionMeasure
 from cases.supervision.selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
@@ -121,6 +121,18 @@ class SupervisionCreateView(PermissionMixin, FormView):
 
 
 # --- detail, history, edit -----------------------------------------------------------------
+
+
+def supervision_history_entries(supervision: Supervision):
+    return history_entries([
+        HistorySource(Supervision, supervision.history.all(), _("tillsynsärendet")),
+        HistorySource(SupervisionDecision,
+                      SupervisionDecision.history.filter(supervision_id=supervision.pk),
+                      _("beslut")),
+        HistorySource(SupervisionMeasure,
+                      SupervisionMeasure.history.filter(supervision_id=supervision.pk),
+                      _("åtgärd")),
+    ])
 
 
 class SupervisionDetailView(SupervisionMixin, DetailView):

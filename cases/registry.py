@@ -41,6 +41,9 @@ class CaseType:
     import_applier: Callable[..., None] | None = None
     # Gallring: fn(case) that removes the type's own personal data.
     scrubber: Callable[..., None] | None = None
+    # Names the type keeps beside the case (a complaint's sender), masked in a PDF for
+    # utlämnande: fn(case) -> list[str].
+    personal_names: Callable[..., list[str]] | None = None
     # Bulk actions in the inbox call these exact services (the single action's rule applies):
     # fn(*, case, actor, reason="") and fn(*, case, assignee, actor, reason="").
     bulk_receive: Callable[..., Any] | None = None

@@ -29,7 +29,7 @@ class LexSarahConfig(AppConfig):
                 detail_template="lexsarah/detail_part.html",
                 detail_context=lexsarah_detail_context,
                 history_sources=lambda case: [
-                    history_of(LexSarahReport)(case),
+                    history_of(LexSarahReport, personal=frozenset({"persons_affected"}))(case),
                     history_of(ImmediateMeasure, "report_id")(case),
                     history_of(IvoNotification, "report_id")(case),
                 ],

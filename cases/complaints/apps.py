@@ -29,7 +29,8 @@ class ComplaintsConfig(AppConfig):
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
                 history_sources=lambda case: [
-                    history_of(Complaint)(case),
+                    history_of(Complaint, personal=frozenset(
+                        {"sender_name", "sender_email", "sender_phone"}))(case),
                     history_of(ComplaintAddition, "complaint_id")(case),
                 ],
                 import_applier=complaints_import_apply,

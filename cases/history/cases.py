@@ -17,6 +17,8 @@ def history_of(model: type[Model], case_field: str = "case_id", *, label: str = 
     the case itself (Deviation, Complaint, LexSarahReport) is a part of the case."""
 
     options.setdefault("part", bool(model._meta.pk.one_to_one))
+    # The key that ties the row to the case names what the page is already about.
+    options["hidden"] = frozenset(options.get("hidden", ())) | {case_field.removesuffix("_id")}
     label = label or str(model._meta.verbose_name)
 
     def _source(case: Case) -> HistorySource:

@@ -22,7 +22,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from cases.services.history import person_name
 
-from .display import Resolver, display, is_person
+from .display import Resolver, display, is_empty, is_person
 
 # Bookkeeping and secrets never appear as changes. Fields without a Swedish verbose_name
 # (created_by, sha256, CaseLink's ends …) are bookkeeping too; see `_shown`.
@@ -31,9 +31,11 @@ HIDDEN_FIELDS = frozenset({
     "receipt_selector", "receipt_code_hash",
 })
 
-# Rows one user writes with one reason within this window are one action: a close writes the
-# Case row and the type's row, a classification the Case row and the M2M rows, a drawn
-# loggkontroll sample fifty LogSample rows, all in one transaction milliseconds apart.
+# Rows one user writes within this window are one action: a close writes the Case row and the
+# type's row, a classification the Case row and the M2M rows, a drawn loggkontroll sample
+# fifty LogSample rows, all in one request milliseconds apart. The reason does not split an
+# action: several services give each row its own (a lex Sarah assessment writes "Bedömd: …"
+# on the case and "Bedömning" on the report), and the entry lists them all.
 SAME_ACTION = timedelta(seconds=2)
 
 VERBS = {
@@ -58,6 +60,8 @@ class HistorySource:
     # fn(history_type, {field: (old, new)}) → a sentence "avslutade %(what)s", or None for
     # the plain verb (skapade / ändrade / tog bort).
     verb: Callable[[str, dict], str | None] | None = None
+    # Fields whose values identify a person (a sender's e-mail): the masked PDF hides them.
+    personal: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -92,7 +96,7 @@ def _as_source(source) -> HistorySource:
     return source if isinstance(source, HistorySource) else HistorySource(*source)
 
 
-def _shown(f: Field, source: HistorySource) -> bool:
+def _shown(f: Field, source: HistorySource, subject: type[Model]) -> bool:
     return (
         f.name not in HIDDEN_FIELDS
         and f.name not in source.hidden
@@ -100,6 +104,8 @@ def _shown(f: Field, source: HistorySource) -> bool:
         and (f.editable or f.many_to_many)
         # A lazy translation is a label someone wrote; a plain str is Django's default.
         and isinstance(f.verbose_name, Promise)
+        # A measure's case on the case's own page says nothing.
+        and not (f.many_to_one and f.related_model is subject)
     )
 
 
@@ -116,12 +122,14 @@ def _m2m_values(source: HistorySource, records: list, fields: list[Field]) -> di
     return {key: sorted(pks) for key, pks in values.items()}
 
 
-def _rows(order: int, source: HistorySource, resolver: Resolver) -> list[_Row]:
+def _rows(order: int, source: HistorySource, subject: type[Model],
+          resolver: Resolver) -> list[_Row]:
     history_model = source.records.model
     records = list(source.records.select_related("history_user")
                    .order_by("history_date", "history_id"))
-    plain = [f for f in history_model.tracked_fields if _shown(f, source)]
-    m2m = [f for f in getattr(history_model, "_history_m2m_fields", []) if _shown(f, source)]
+    plain = [f for f in history_model.tracked_fields if _shown(f, source, subject)]
+    m2m = [f for f in getattr(history_model, "_history_m2m_fields", [])
+           if _shown(f, source, subject)]
     m2m_values = _m2m_values(source, records, m2m) if m2m and records else {}
 
     def value(f: Field, rec):
@@ -137,12 +145,20 @@ def _rows(order: int, source: HistorySource, resolver: Resolver) -> list[_Row]:
         prev = previous.get(key)
         previous[key] = rec
         changed = {}
-        if rec.history_type == "~" and prev is not None:
-            for f in plain + m2m:
+        for f in plain + m2m:
+            if rec.history_type == "+":
+                # What the object was created with; defaults left as they were say nothing.
+                old, new = None, value(f, rec)
+                if is_empty(new) or new is False:
+                    continue
+            elif rec.history_type == "~" and prev is not None:
                 old, new = value(f, prev), value(f, rec)
-                if old != new:
-                    changed[f.name] = (f, old, new)
-                    _announce(f, (old, new), source, resolver)
+                if old == new:
+                    continue
+            else:
+                continue
+            changed[f.name] = (f, old, new)
+            _announce(f, (old, new), source, resolver)
         rows.append(_Row(order, source, rec, key, changed))
     return rows
 
@@ -155,11 +171,11 @@ def _announce(f: Field, values, source: HistorySource, resolver: Resolver) -> No
 
 
 def _groups(rows: list[_Row]) -> list[list[_Row]]:
-    """One group per user action: same user, same reason, rows close together in time."""
+    """One group per user action: the same user's rows close together in time."""
     groups: list[list[_Row]] = []
-    open_groups: dict[tuple, list[_Row]] = {}
+    open_groups: dict[Any, list[_Row]] = {}
     for row in sorted(rows, key=lambda r: (r.rec.history_date, r.order, r.rec.history_id)):
-        key = (row.rec.history_user_id, row.rec.history_change_reason or "")
+        key = row.rec.history_user_id
         group = open_groups.get(key)
         if group and row.rec.history_date - group[-1].rec.history_date <= SAME_ACTION:
             group.append(row)
@@ -184,7 +200,9 @@ def _net_changes(rows: list[_Row]) -> dict[str, tuple[Field, Any, Any]]:
     for row in rows:
         for name, (f, old, new) in row.changed.items():
             net[name] = (f, net[name][1] if name in net else old, new)
-    return {name: change for name, change in net.items() if change[1] != change[2]}
+    # The status leads: it is what the action did; the rest follows the model's field order.
+    ordered = sorted(net.items(), key=lambda item: item[0] != "status")
+    return {name: change for name, change in ordered if change[1] != change[2]}
 
 
 def _phrase(rows: list[_Row], net: dict) -> str:
@@ -223,7 +241,7 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
                 label=prefix + capfirst(str(f.verbose_name)),
                 old=display(f, old, resolver, fmt),
                 new=display(f, new, resolver, fmt),
-                person=is_person(f),
+                person=is_person(f) or name in source.personal,
             ))
     if not phrases:  # only parts changed: the first one speaks
         first_rows = next(iter(objects.values()))
@@ -233,7 +251,8 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
         at=first.history_date,
         user=person_name(first.history_user) if first.history_user else _("Systemet"),
         summary=_join(phrases),
-        reason=first.history_change_reason or "",
+        reason="; ".join(dict.fromkeys(r.rec.history_change_reason for r in group
+                                       if r.rec.history_change_reason)),
         changes=changes,
         system=first.history_user is None,
     )
@@ -243,8 +262,10 @@ def history_entries(sources: Iterable, *, limit: int | None = None) -> list[Entr
     """Newest first. Queries: one per source, one per M2M field, one per related model."""
     resolver = Resolver()
     rows: list[_Row] = []
-    for order, source in enumerate(_as_source(s) for s in sources):
-        rows.extend(_rows(order, source, resolver))
+    sources = [_as_source(s) for s in sources]
+    subject = sources[0].model if sources else Model  # the page is about the first source
+    for order, source in enumerate(sources):
+        rows.extend(_rows(order, source, subject, resolver))
     resolver.load()
     entries = [_entry(group, resolver) for group in _groups(rows)]
     entries.reverse()

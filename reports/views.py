@@ -82,7 +82,8 @@ class DevelopmentAreaDetailView(AreaMixin, DetailView):
         area = self.object
         return super().get_context_data(
             history=history_entries([
-                HistorySource(DevelopmentArea, area.history.all(), _("utvecklingsområdet"))]),
+                HistorySource(DevelopmentArea, area.history.all(), _("utvecklingsområdet"))],
+                reader=self.request.user),
             continuations=development_areas_visible_to(self.request.user).filter(continues=area),
             **kwargs,
         )

@@ -193,14 +193,14 @@ def _scale_label(labels: list) -> Callable[[int], str]:
     return label
 
 
-def analysis_history(analysis: RiskAnalysis):
+def analysis_history(analysis: RiskAnalysis, *, reader):
     scale = analysis.scale
     return history_entries([
         HistorySource(RiskAnalysis, analysis.history.all(), _("riskanalysen")),
         HistorySource(Risk, Risk.history.filter(analysis_id=analysis.pk), _("risk"),
                       formats={"probability": _scale_label(scale.probability_labels),
                                "consequence": _scale_label(scale.consequence_labels)}),
-    ])
+    ], reader=reader)
 
 
 class AnalysisDetailView(AnalysisMixin, DetailView):
@@ -238,7 +238,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
             can_write=can_write,
             risk_form=RiskForm(scale=analysis.scale, prefix="new"),
             follow_up_form=FollowUpForm(),
-            history=analysis_history(analysis),
+            history=analysis_history(analysis, reader=self.request.user),
             is_overdue=bool(analysis.follow_up_on and analysis.follow_up_on < timezone.localdate()
                             and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
                             and not analysis.follow_up_result),

@@ -164,7 +164,8 @@ class PlanDetailView(PlanMixin, DetailView):
         ctx.update(runs=runs, can_write=self.can_write_plan(self.object),
                    schedule_form=ScheduleForm(initial={"year": today.year}),
                    history=history_entries([HistorySource(
-                       SelfControlPlan, self.object.history.all(), _("planen"))]))
+                       SelfControlPlan, self.object.history.all(), _("planen"))],
+                       reader=self.request.user))
         return ctx
 
 
@@ -247,7 +248,7 @@ class RunDetailView(RunMixin, DetailView):
                 HistorySource(SelfControlRun, run.history.all(), _("egenkontrollen")),
                 HistorySource(LogSample, LogSample.history.filter(run_id=run.pk),
                               _("granskad loggpost")),
-            ]),
+            ], reader=self.request.user),
         )
         return ctx
 

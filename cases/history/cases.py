@@ -60,5 +60,5 @@ def case_history_sources(case: Case) -> list[HistorySource]:
     return sources
 
 
-def case_history_entries(case: Case) -> list[Entry]:
-    return history_entries(case_history_sources(case))
+def case_history_entries(case: Case, *, reader) -> list[Entry]:
+    return history_entries(case_history_sources(case), reader=reader)

@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Field, JSONField, Model
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cases.models import Case
+from cases.selectors import cases_visible_to
 from cases.services.history import person_name
 
 EMPTY = "–"
@@ -23,12 +26,26 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | tuple | dict) and not value)
 
 
+class _Unseen(str):
+    """A case the reader may not see: named by nothing, not even its reference."""
+
+
+def _is_case(model: type[Model]) -> bool:
+    # Case itself, or a type's row keyed by its case (LexSarahReport, Deviation, Complaint).
+    pk = model._meta.pk
+    return model is Case or bool(pk.one_to_one and pk.related_model is Case)
+
+
 class Resolver:
     """Names of related rows (units, codes, people, cases …) for a whole page: the builder
     first says which it wants, then `load` fetches them with one query per related model, so
-    the number of queries never grows with the number of history rows."""
+    the number of queries never grows with the number of history rows.
 
-    def __init__(self) -> None:
+    With a `reader`, cases are named only when the reader may see them (cases_visible_to):
+    a risk analysis's source cases on its history are as hidden as on the page itself."""
+
+    def __init__(self, reader=None) -> None:
+        self.reader = reader
         self._wanted: dict[type[Model], set] = defaultdict(set)
         self._names: dict[tuple[type[Model], Any], str] = {}
 
@@ -42,9 +59,16 @@ class Resolver:
             if not missing:
                 continue
             found = model._default_manager.in_bulk(missing)
+            if self.reader is not None and _is_case(model):
+                seen = set(cases_visible_to(self.reader).filter(pk__in=missing)
+                           .values_list("pk", flat=True))
+                found = {pk: obj for pk, obj in found.items() if pk in seen}
+                unseen = _Unseen(_("ärende som du inte har behörighet att se"))
             for pk in missing:
                 obj = found.get(pk)
-                if obj is None:
+                if obj is None and self.reader is not None and _is_case(model):
+                    name = unseen
+                elif obj is None:
                     name = _("(borttagen)")
                 elif model is user_model:
                     name = person_name(obj)
@@ -90,8 +114,14 @@ def display(field: Field, value, resolver: Resolver, fmt=None) -> str:
     if fmt is not None:
         return str(fmt(value))
     if field.many_to_many:
-        names = sorted(resolver.name(field.related_model, pk) for pk in value)
-        return ", ".join(names) or EMPTY
+        names = [resolver.name(field.related_model, pk) for pk in value]
+        seen = sorted(name for name in names if not isinstance(name, _Unseen))
+        unseen = len(names) - len(seen)
+        if unseen:
+            seen.append(ngettext("%(n)s ärende som du inte har behörighet att se",
+                                 "%(n)s ärenden som du inte har behörighet att se",
+                                 unseen) % {"n": unseen})
+        return ", ".join(seen) or EMPTY
     if field.is_relation and field.related_model is not None:
         return resolver.name(field.related_model, value)
     if field.choices:

@@ -258,9 +258,10 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
     )
 
 
-def history_entries(sources: Iterable, *, limit: int | None = None) -> list[Entry]:
-    """Newest first. Queries: one per source, one per M2M field, one per related model."""
-    resolver = Resolver()
+def history_entries(sources: Iterable, *, reader, limit: int | None = None) -> list[Entry]:
+    """Newest first, as `reader` may see it (None: unrestricted, for code that has checked).
+    Queries: one per source, one per M2M field, one per related model."""
+    resolver = Resolver(reader)
     rows: list[_Row] = []
     sources = [_as_source(s) for s in sources]
     subject = sources[0].model if sources else Model  # the page is about the first source

@@ -123,7 +123,7 @@ class SupervisionCreateView(PermissionMixin, FormView):
 # --- detail, history, edit -----------------------------------------------------------------
 
 
-def supervision_history_entries(supervision: Supervision):
+def supervision_history_entries(supervision: Supervision, *, reader):
     return history_entries([
         HistorySource(Supervision, supervision.history.all(), _("tillsynsärendet")),
         HistorySource(SupervisionDecision,
@@ -132,7 +132,7 @@ def supervision_history_entries(supervision: Supervision):
         HistorySource(SupervisionMeasure,
                       SupervisionMeasure.history.filter(supervision_id=supervision.pk),
                       _("åtgärd")),
-    ])
+    ], reader=reader)
 
 
 class SupervisionDetailView(SupervisionMixin, DetailView):
@@ -150,7 +150,7 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
         ctx.update(tab=self.tab, can_write=can_write,
                    units=list(supervision.units.order_by("path")))
         if self.tab == "history":
-            ctx["history"] = supervision_history_entries(supervision)
+            ctx["history"] = supervision_history_entries(supervision, reader=self.request.user)
             return ctx
         ctx.update(
             decisions=list(supervision.decisions.prefetch_related("deficiency_categories")),

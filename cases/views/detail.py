@@ -83,7 +83,7 @@ class CaseDetailView(CaseMixin, TemplateView):
             form.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
             ctx["measure_form"] = form
         elif self.tab == "history":
-            ctx["history"] = case_history_entries(case)
+            ctx["history"] = case_history_entries(case, reader=self.request.user)
         return ctx
 
 

@@ -28,7 +28,7 @@ class CasePdfView(CaseMixin, View):
     def get(self, request, *args, **kwargs):
         case = self.get_case()
         masked = request.GET.get("maskerad") == "1"
-        history = case_history_entries(case)
+        history = case_history_entries(case, reader=request.user)
         names = self._known_names(case, history) if masked else []
         measures = list(case.measures.select_related("measure_type", "responsible"))
         notes = list(case.notes.select_related("author"))

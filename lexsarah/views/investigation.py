@@ -80,7 +80,7 @@ class InvestigationView(_InvestigationMixin, TemplateView):
                 HistorySource(Investigation, inv.history.all(), _("utredningen")),
                 HistorySource(AgendaItem, AgendaItem.history.filter(investigation_id=inv.pk),
                               _("ärende på arbetsutskottets dagordning")),
-            ]),
+            ], reader=self.request.user),
         )
         ctx.update(kwargs)  # a bound form with errors replaces its empty twin
         return ctx

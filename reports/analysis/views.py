@@ -85,7 +85,8 @@ class AnalysisMixin(PermissionMixin):
             "hidden_count": hidden,
             # The figures frozen at submission are shown above, not as a JSON diff.
             "history": history_entries([HistorySource(
-                UnitAnalysis, analysis.history.all(), _("analysen"), hidden=frozenset({"figures"}))]),
+                UnitAnalysis, analysis.history.all(), _("analysen"), hidden=frozenset({"figures"}))],
+                reader=self.request.user),
         }
 
 

@@ -286,6 +286,25 @@ def test_risk_analysis_scores_read_on_its_scale(org, login, people, later):
     assert "utkast</td>" not in body
 
 
+def test_history_names_only_cases_the_reader_may_see(org, login, people):
+    from riskanalysis.services import analysis_create_from_cases
+    from tests.factories import make_case
+
+    seen = make_case(org.units["A1"], kind_="deviation", actor=people["staff"])
+    unseen = make_case(org.units["B1"], kind_="deviation", actor=people["staff"])
+    analysis = analysis_create_from_cases(actor=people["quality"], cases=[seen, unseen],
+                                          title="Tvärs avdelningar",
+                                          units=[org.units["A1"], org.units["B1"]],
+                                          analysed_on=date(2025, 6, 1))
+
+    body = login(people["chef"]).get(analysis.get_absolute_url()).content.decode()
+    (created,) = history_shown(body)
+
+    assert created.rows["Avvikelser som föranledde analysen"] == (
+        "–", f"{seen}, 1 ärende som du inte har behörighet att se")
+    assert unseen.reference not in body
+
+
 def test_supervision_units_and_authority_by_name(org, client, people, later):
     quality = people["quality"]
     supervision = make_supervision(quality, [org.units["A1"]],

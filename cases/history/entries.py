@@ -167,7 +167,8 @@ def _announce(f: Field, values, source: HistorySource, resolver: Resolver) -> No
     if f.name in source.formats or not f.is_relation or f.related_model is None:
         return
     for value in values:
-        resolver.want(f.related_model, value if f.many_to_many else [value])
+        if not is_empty(value):
+            resolver.want(f.related_model, value if f.many_to_many else [value])
 
 
 def _groups(rows: list[_Row]) -> list[list[_Row]]:

@@ -31,11 +31,13 @@ HIDDEN_FIELDS = frozenset({
     "receipt_selector", "receipt_code_hash",
 })
 
-# Rows one user writes within this window are one action: a close writes the Case row and the
-# type's row, a classification the Case row and the M2M rows, a drawn loggkontroll sample
-# fifty LogSample rows, all in one request milliseconds apart. The reason does not split an
-# action: several services give each row its own (a lex Sarah assessment writes "Bedömd: …"
-# on the case and "Bedömning" on the report), and the entry lists them all.
+# Rows one user writes within this window belong to one action: a close writes the Case row
+# and the type's row, a classification the Case row and the M2M rows, a drawn loggkontroll
+# sample fifty LogSample rows, all in one request milliseconds apart. Several services give
+# each row its own reason (a lex Sarah assessment writes "Bedömd: …" on the case and
+# "Bedömning" on the report), so a differing reason does not split an action; a second row
+# for an object the action already changed, with another reason and a visible change, does:
+# that is the user's next request (create, then at once save a draft).
 SAME_ACTION = timedelta(seconds=2)
 
 VERBS = {
@@ -171,20 +173,37 @@ def _announce(f: Field, values, source: HistorySource, resolver: Resolver) -> No
             resolver.want(f.related_model, value if f.many_to_many else [value])
 
 
+@dataclass
+class _Group:
+    rows: list[_Row]
+    objects: set[tuple]
+    reasons: set[str]
+
+    def takes(self, row: _Row) -> bool:
+        if row.rec.history_date - self.rows[-1].rec.history_date > SAME_ACTION:
+            return False
+        return ((row.order, row.key) not in self.objects
+                or (row.rec.history_change_reason or "") in self.reasons
+                or not row.changed)  # bookkeeping of the same action (a deadline)
+
+    def add(self, row: _Row) -> None:
+        self.rows.append(row)
+        self.objects.add((row.order, row.key))
+        self.reasons.add(row.rec.history_change_reason or "")
+
+
 def _groups(rows: list[_Row]) -> list[list[_Row]]:
     """One group per user action: the same user's rows close together in time."""
-    groups: list[list[_Row]] = []
-    open_groups: dict[Any, list[_Row]] = {}
+    groups: list[_Group] = []
+    open_groups: dict[Any, _Group] = {}
     for row in sorted(rows, key=lambda r: (r.rec.history_date, r.order, r.rec.history_id)):
-        key = row.rec.history_user_id
-        group = open_groups.get(key)
-        if group and row.rec.history_date - group[-1].rec.history_date <= SAME_ACTION:
-            group.append(row)
-        else:
-            group = [row]
+        group = open_groups.get(row.rec.history_user_id)
+        if group is None or not group.takes(row):
+            group = _Group([], set(), set())
             groups.append(group)
-            open_groups[key] = group
-    return groups
+            open_groups[row.rec.history_user_id] = group
+        group.add(row)
+    return [group.rows for group in groups]
 
 
 def _objects(group: list[_Row]) -> dict[tuple, list[_Row]]:

@@ -286,6 +286,23 @@ def test_risk_analysis_scores_read_on_its_scale(org, login, people, later):
     assert "utkast</td>" not in body
 
 
+def test_two_requests_on_one_object_are_two_entries_even_seconds_apart(org, login, people):
+    from cases.services.cases import case_update
+    from tests.factories import make_case
+
+    chef = people["chef"]
+    case = make_case(org.units["A1"], kind_="deviation", title="Gammal rubrik", actor=chef)
+    case_update(case=case, expected_version=case.version, data={"title": "Ny rubrik"},
+                actor=chef, reason="Förtydligad rubrik")
+
+    body = login(chef).get(reverse("cases:history", args=[case.reference])).content.decode()
+    edited, created = history_shown(body)
+
+    assert edited.head == "Maria Ek ändrade ärendet: Förtydligad rubrik"
+    assert edited.rows == {"Rubrik": ("Gammal rubrik", "Ny rubrik")}
+    assert created.rows["Rubrik"] == ("–", "Gammal rubrik")
+
+
 def test_history_names_only_cases_the_reader_may_see(org, login, people):
     from riskanalysis.services import analysis_create_from_cases
     from tests.factories import make_case

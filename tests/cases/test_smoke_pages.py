@@ -31,14 +31,11 @@ def test_case_detail_renders_and_logs_read(org, login):
     assert AccessLog.objects.filter(case=case, user=org.users["chef_a1"], action="read").count() == 1
 
 
-def test_history_tab_shows_readable_changes(org, login, clock):
-    from datetime import timedelta
-
+def test_history_tab_shows_readable_changes(org, login):
     from cases.services.cases import case_update
 
     chef = org.users["chef_a1"]
     case = make_case(org.units["A1"], title="Gammal rubrik", actor=chef)
-    clock.shift(timedelta(minutes=2))  # a later action: rows seconds apart are one action
     case_update(case=case, expected_version=case.version, data={"title": "Ny rubrik"},
                 actor=chef, reason="Förtydligad rubrik")
     response = login(chef).get(f"/arenden/{case.reference}/historik/")

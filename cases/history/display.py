@@ -4,7 +4,7 @@ ids, Swedish dates in local time, Ja/Nej, and "–" for nothing."""
 import json
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db.models import Field, JSONField, Model
@@ -59,15 +59,16 @@ class Resolver:
             if not missing:
                 continue
             found = model._default_manager.in_bulk(missing)
-            if self.reader is not None and _is_case(model):
+            restricted = self.reader is not None and _is_case(model)
+            if restricted:
                 seen = set(cases_visible_to(self.reader).filter(pk__in=missing)
                            .values_list("pk", flat=True))
                 found = {pk: obj for pk, obj in found.items() if pk in seen}
-                unseen = _Unseen(_("ärende som du inte har behörighet att se"))
             for pk in missing:
                 obj = found.get(pk)
-                if obj is None and self.reader is not None and _is_case(model):
-                    name = unseen
+                name: str
+                if obj is None and restricted:
+                    name = _Unseen(_("ärende som du inte har behörighet att se"))
                 elif obj is None:
                     name = _("(borttagen)")
                 elif model is user_model:
@@ -113,8 +114,9 @@ def display(field: Field, value, resolver: Resolver, fmt=None) -> str:
         return EMPTY
     if fmt is not None:
         return str(fmt(value))
+    related = cast(type[Model], field.related_model)  # resolved: the apps are loaded
     if field.many_to_many:
-        names = [resolver.name(field.related_model, pk) for pk in value]
+        names = [resolver.name(related, pk) for pk in value]
         seen = sorted(name for name in names if not isinstance(name, _Unseen))
         unseen = len(names) - len(seen)
         if unseen:
@@ -122,8 +124,8 @@ def display(field: Field, value, resolver: Resolver, fmt=None) -> str:
                                  "%(n)s ärenden som du inte har behörighet att se",
                                  unseen) % {"n": unseen})
         return ", ".join(seen) or EMPTY
-    if field.is_relation and field.related_model is not None:
-        return resolver.name(field.related_model, value)
+    if field.is_relation and related is not None:
+        return resolver.name(related, value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

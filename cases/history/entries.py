@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Field, Model, QuerySet
 from django.utils.functional import Promise
@@ -103,11 +103,11 @@ def _shown(f: Field, source: HistorySource, subject: type[Model]) -> bool:
         f.name not in HIDDEN_FIELDS
         and f.name not in source.hidden
         and not f.primary_key
-        and (f.editable or f.many_to_many)
+        and (f.editable or bool(f.many_to_many))
         # A lazy translation is a label someone wrote; a plain str is Django's default.
         and isinstance(f.verbose_name, Promise)
         # A measure's case on the case's own page says nothing.
-        and not (f.many_to_one and f.related_model is subject)
+        and not (bool(f.many_to_one) and f.related_model is subject)
     )
 
 
@@ -168,9 +168,10 @@ def _rows(order: int, source: HistorySource, subject: type[Model],
 def _announce(f: Field, values, source: HistorySource, resolver: Resolver) -> None:
     if f.name in source.formats or not f.is_relation or f.related_model is None:
         return
+    related = cast(type[Model], f.related_model)
     for value in values:
         if not is_empty(value):
-            resolver.want(f.related_model, value if f.many_to_many else [value])
+            resolver.want(related, value if f.many_to_many else [value])
 
 
 @dataclass
@@ -246,14 +247,20 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
     per_source = Counter(order for order, _key in objects)
     phrases: list[str] = []
     changes: list[Change] = []
+    created = Counter(order for (order, _key), rows in objects.items()
+                      if rows[0].rec.history_type == "+")
     for (order, _key), rows in objects.items():
         source = rows[0].source
         net = _net_changes(rows)
         if not source.part:
             phrase = _phrase(rows, net)
+            if created[order] > 1 and rows[0].rec.history_type == "+":
+                phrase = _("%(phrase)s (%(n)s st.)") % {"phrase": phrase, "n": created[order]}
             if phrase not in phrases:
                 phrases.append(phrase)
-        # Several objects of one kind in one action (two risks re-scored): say which.
+        if created[order] > 1 and rows[0].rec.history_type == "+":
+            continue  # fifty sampled log rows: the count says it, not fifty tables
+        # Several objects of one kind changed in one action (two risks re-scored): say which.
         prefix = f"{str(rows[-1].rec.instance)[:60]}: " if per_source[order] > 1 else ""
         for name, (f, old, new) in net.items():
             fmt = source.formats.get(name)
@@ -278,7 +285,7 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
     )
 
 
-def history_entries(sources: Iterable, *, reader, limit: int | None = None) -> list[Entry]:
+def history_entries(sources: Iterable, *, reader) -> list[Entry]:
     """Newest first, as `reader` may see it (None: unrestricted, for code that has checked).
     Queries: one per source, one per M2M field, one per related model."""
     resolver = Resolver(reader)
@@ -290,4 +297,4 @@ def history_entries(sources: Iterable, *, reader, limit: int | None = None) -> l
     resolver.load()
     entries = [_entry(group, resolver) for group in _groups(rows)]
     entries.reverse()
-    return entries[:limit] if limit else entries
+    return entries

@@ -383,6 +383,39 @@ def test_selfcontrol_and_development_area_pages_use_the_same_history(org, login,
     assert "None" not in body
 
 
+def test_a_drawn_log_sample_is_one_entry_with_a_count(org, login, people, later):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.models import AccessLog
+    from selfcontrol.services import run_draw_log_sample
+    from tests.factories import make_case
+
+    quality = people["quality"]
+    read = make_case(org.units["A1"], title="Läst ärende", actor=quality)
+    for _ in range(12):
+        row = AccessLog.objects.create(user=people["staff"], action="read", case=read,
+                                       case_reference=read.reference, unit=org.units["A1"])
+        # test data: back-date the append-only row into the run's period
+        AccessLog.objects.filter(pk=row.pk).update(
+            at=datetime(2025, 3, 5, 10, tzinfo=ZoneInfo("Europe/Stockholm")))
+    plan = make_plan(quality, org.units["A1"], area="Loggkontroll", method_code="loggkontroll",
+                     frequency="monthly", year=2025, sample_size=10)
+    run = plan.runs.get(period_start=date(2025, 3, 1))
+    later()
+    run_start(run=run, actor=quality)
+    later()
+    run_draw_log_sample(run=run, actor=quality, seed=7)
+
+    body = login(quality).get(run.get_absolute_url()).content.decode()
+    drawn = history_shown(body)[0]
+
+    assert drawn.head == ("Klara Strand ändrade egenkontrollen och skapade granskad loggpost "
+                          "(10 st.): Urval ur åtkomstloggen draget (frö 7); Loggpost i urvalet")
+    assert drawn.rows == {"Slumpfrö": ("–", "7")}
+    assert "None" not in body
+
+
 def _busy_case(org, people, later, rounds: int):
     """A deviation whose history grows with `rounds` (notes, reassignments, measures)."""
     chef, staff = people["chef"], people["staff"]

@@ -18,12 +18,19 @@ class Workflow:
     closed: frozenset[str]
     # status → deadline step that applies while the case is in that status
     deadline_steps: dict[str, str] = field(default_factory=dict)
+    # The codes the closing services store in `Case.outcome`, with their labels.
+    outcomes: type[models.TextChoices] | None = None
 
     def label(self, status: str) -> str:
         try:
             return str(self.statuses(status).label)
         except ValueError:
             return status
+
+    def outcome_label(self, outcome: str) -> str:
+        if self.outcomes is not None and outcome in self.outcomes.values:
+            return str(self.outcomes(outcome).label)
+        return outcome
 
     def can(self, from_status: str, to_status: str) -> bool:
         return to_status in self.allowed.get(from_status, set())

@@ -8,7 +8,7 @@ class DeviationsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from cases.history_view import history_of
+        from cases.history import history_of
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo

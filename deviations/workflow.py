@@ -20,6 +20,16 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     DeviationStatus.CLOSED: set(),
 }
 
+
+class DeviationOutcome(models.TextChoices):
+    """`Case.outcome` values, set by the closing service (DESIGN §3.2)."""
+
+    WITH_MEASURES = "med_atgard", _("Avslutad med åtgärd")
+    WITHOUT_MEASURES = "utan_atgard", _("Avslutad utan åtgärd")
+    NOT_A_DEVIATION = "ej_forelegat", _("Avvikelse har inte förelegat")
+    RECLASSIFIED = "omklassificerad", _("Omklassificerad")
+
+
 WORKFLOW = Workflow(  # registered with the CaseType in apps.py
     kind="deviation",
     statuses=DeviationStatus,
@@ -31,16 +41,8 @@ WORKFLOW = Workflow(  # registered with the CaseType in apps.py
         DeviationStatus.RECEIVED: "close",
         DeviationStatus.INVESTIGATING: "close",
     },
+    outcomes=DeviationOutcome,
 )
-
-
-class DeviationOutcome(models.TextChoices):
-    """`Case.outcome` values, set by the closing service (DESIGN §3.2)."""
-
-    WITH_MEASURES = "med_atgard", _("Avslutad med åtgärd")
-    WITHOUT_MEASURES = "utan_atgard", _("Avslutad utan åtgärd")
-    NOT_A_DEVIATION = "ej_forelegat", _("Avvikelse har inte förelegat")
-    RECLASSIFIED = "omklassificerad", _("Omklassificerad")
 
 
 # Outcomes a handler picks when closing; "omklassificerad" only comes from deviation_reclassify.

@@ -8,12 +8,12 @@ class LexSarahConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from cases.history_view import history_of
+        from cases.history import history_of
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
         from .imports import apply_import_rows
-        from .models import ImmediateMeasure, LexSarahReport
+        from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
         from .services import lexsarah_assign_investigator, lexsarah_receive, lexsarah_spawn
         from .views.report import lexsarah_detail_context
@@ -29,8 +29,9 @@ class LexSarahConfig(AppConfig):
                 detail_template="lexsarah/detail_part.html",
                 detail_context=lexsarah_detail_context,
                 history_sources=lambda case: [
-                    history_of(LexSarahReport)(case),
+                    history_of(LexSarahReport, personal=frozenset({"persons_affected"}))(case),
                     history_of(ImmediateMeasure, "report_id")(case),
+                    history_of(IvoNotification, "report_id")(case),
                 ],
                 import_applier=apply_import_rows,
                 scrubber=lexsarah_scrub,

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.workflow import Workflow
 
+from .models import Assessment
+
 
 class LexSarahStatus(models.TextChoices):
     REPORTED = "rapporterad", _("Rapporterad")
@@ -54,4 +56,6 @@ WORKFLOW = Workflow(  # registered with the CaseType in apps.py
         LexSarahStatus.REPORTED: "immediate_measures",
         LexSarahStatus.RECEIVED: "investigation_start",
     },
+    # Closing stores the report's assessment as the case outcome.
+    outcomes=Assessment,
 )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.history import HistorySource, history_entries
 from cases.services import ServiceError
 from cases.views.mixins import PermissionMixin
 
@@ -80,7 +81,9 @@ class DevelopmentAreaDetailView(AreaMixin, DetailView):
     def get_context_data(self, **kwargs):
         area = self.object
         return super().get_context_data(
-            history=area.history.select_related("history_user").order_by("-history_date")[:50],
+            history=history_entries([
+                HistorySource(DevelopmentArea, area.history.all(), _("utvecklingsområdet"))],
+                reader=self.request.user),
             continuations=development_areas_visible_to(self.request.user).filter(continues=area),
             **kwargs,
         )

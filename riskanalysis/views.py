@@ -1,6 +1,8 @@
 """Risk analysis pages. Reads start from `analyses_visible_to` (invisible → 404); writes need a
 write role in scope (visible but not writable → 403); transitions are POST-only, one service."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.history import HistorySource, history_entries
 from cases.models import Case, CaseKind, Measure, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
@@ -182,6 +185,24 @@ class FromCasesView(PermissionMixin, FormView):
 # --- detail, edit ------------------------------------------------------------------------------
 
 
+def _scale_label(labels: list) -> Callable[[int], str]:
+    def label(value: int) -> str:
+        # The analysis's own scale version, so an old score reads as it was made.
+        return f"{value} – {labels[value - 1]}" if 0 < value <= len(labels) else str(value)
+
+    return label
+
+
+def analysis_history(analysis: RiskAnalysis, *, reader):
+    scale = analysis.scale
+    return history_entries([
+        HistorySource(RiskAnalysis, analysis.history.all(), _("riskanalysen")),
+        HistorySource(Risk, Risk.history.filter(analysis_id=analysis.pk), _("risk"),
+                      formats={"probability": _scale_label(scale.probability_labels),
+                               "consequence": _scale_label(scale.consequence_labels)}),
+    ], reader=reader)
+
+
 class AnalysisDetailView(AnalysisMixin, DetailView):
     template_name = "riskanalysis/detail.html"
     context_object_name = "analysis"
@@ -217,7 +238,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
             can_write=can_write,
             risk_form=RiskForm(scale=analysis.scale, prefix="new"),
             follow_up_form=FollowUpForm(),
-            history=analysis.history.select_related("history_user").order_by("-history_date")[:30],
+            history=analysis_history(analysis, reader=self.request.user),
             is_overdue=bool(analysis.follow_up_on and analysis.follow_up_on < timezone.localdate()
                             and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
                             and not analysis.follow_up_result),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from cases.forms import MeasureForm as RiskMeasureForm
+from cases.history import HistorySource, history_entries
 from cases.models import Membership
 from cases.services import ServiceError
 from cases.views.actionkit import ServicePostView
@@ -24,7 +25,7 @@ from .forms import (
     ScheduleForm,
     YearForm,
 )
-from .models import SelfControlPlan, SelfControlRun
+from .models import LogSample, SelfControlPlan, SelfControlRun
 from .selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
@@ -162,8 +163,9 @@ class PlanDetailView(PlanMixin, DetailView):
             run.is_overdue = not run.is_done and run.due_date < today
         ctx.update(runs=runs, can_write=self.can_write_plan(self.object),
                    schedule_form=ScheduleForm(initial={"year": today.year}),
-                   history=self.object.history.select_related("history_user")
-                   .order_by("-history_date")[:20])
+                   history=history_entries([HistorySource(
+                       SelfControlPlan, self.object.history.all(), _("planen"))],
+                       reader=self.request.user))
         return ctx
 
 
@@ -242,7 +244,11 @@ class RunDetailView(RunMixin, DetailView):
             deviation_form=RunDeviationForm(initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,
                                                      "description": run.findings}),
             draw_form=DrawSampleForm(initial={"size": run.sample_size or run.plan.sample_size}),
-            history=run.history.select_related("history_user").order_by("-history_date")[:20],
+            history=history_entries([
+                HistorySource(SelfControlRun, run.history.all(), _("egenkontrollen")),
+                HistorySource(LogSample, LogSample.history.filter(run_id=run.pk),
+                              _("granskad loggpost")),
+            ], reader=self.request.user),
         )
         return ctx
 

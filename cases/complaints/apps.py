@@ -9,12 +9,12 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from cases.history_view import history_of
+        from cases.history import history_of
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
         from .imports import complaints_import_apply
-        from .models import Complaint
+        from .models import Complaint, ComplaintAddition
         from .selectors import complaint_sender_names
         from .services import complaint_assign, complaint_receive, complaint_scrub
         from .views import complaint_detail_context
@@ -28,7 +28,11 @@ class ComplaintsConfig(AppConfig):
                 workflow=COMPLAINT_WORKFLOW,
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
-                history_sources=lambda case: [history_of(Complaint)(case)],
+                history_sources=lambda case: [
+                    history_of(Complaint, personal=frozenset(
+                        {"sender_name", "sender_email", "sender_phone"}))(case),
+                    history_of(ComplaintAddition, "complaint_id")(case),
+                ],
                 import_applier=complaints_import_apply,
                 scrubber=complaint_scrub,
                 bulk_receive=complaint_receive,

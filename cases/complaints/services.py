@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSource
-from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
+from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintOutcome, ComplaintStatus
 from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
 from cases.queue import task
 from cases.services.cases import case_assign, case_create, case_spawn, case_transition
@@ -457,7 +457,8 @@ def complaint_close(*, case: Case, actor, reason: str) -> Case:
         raise ServiceError(
             _("En avvikelse har konstaterats. Lägg till minst en åtgärd innan ärendet avslutas.")
         )
-    outcome = {True: "avvikelse", False: "ingen_avvikelse", None: ""}[complaint.deviation_found]
+    outcome = {True: ComplaintOutcome.DEVIATION, False: ComplaintOutcome.NO_DEVIATION,
+               None: ""}[complaint.deviation_found]
     return case_transition(
         case=case, to_status=ComplaintStatus.CLOSED, actor=actor, reason=_reason(reason),
         outcome=outcome,

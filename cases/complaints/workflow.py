@@ -13,6 +13,13 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "avslutad", _("Avslutad")
 
 
+class ComplaintOutcome(models.TextChoices):
+    """`Case.outcome` values, set by complaint_close from "avvikelse konstaterad"."""
+
+    DEVIATION = "avvikelse", _("Avvikelse konstaterad")
+    NO_DEVIATION = "ingen_avvikelse", _("Ingen avvikelse konstaterad")
+
+
 COMPLAINT_TRANSITIONS: dict[str, set[str]] = {
     ComplaintStatus.RECEIVED: {ComplaintStatus.INVESTIGATING, ComplaintStatus.CLOSED},
     ComplaintStatus.INVESTIGATING: {ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED},
@@ -30,4 +37,5 @@ COMPLAINT_WORKFLOW = Workflow(  # registered with the CaseType in apps.py
         ComplaintStatus.RECEIVED: "acknowledge",
         ComplaintStatus.INVESTIGATING: "answer",
     },
+    outcomes=ComplaintOutcome,
 )

@@ -14,7 +14,7 @@ from cases.registry import case_type
 from cases.workflow import workflow_for
 
 from .errors import ConcurrentEditError, ServiceError
-from .history import audited_save
+from .history import audited_save, person_name
 from .references import reference_next
 from .transitions import transition
 
@@ -118,7 +118,8 @@ def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
     return audited_save(
         locked,
         actor=actor,
-        reason=reason or (_("Tilldelad %s") % assignee if assignee else _("Tilldelning borttagen")),
+        reason=reason or (_("Tilldelad %s") % person_name(assignee) if assignee
+                          else _("Tilldelning borttagen")),
     )
 
 

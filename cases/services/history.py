@@ -15,6 +15,14 @@ def reason_clean(text: str | None) -> str:
     return (text or "").strip()[:REASON_MAX]
 
 
+def person_name(user) -> str:
+    """A person as people know them: the full name, the username only when no name is set.
+    Reasons and the history show this, never str(user), which is the username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
     # simple-history reads these two attributes when it writes the historical row.
     obj._history_user = actor  # type: ignore[attr-defined]

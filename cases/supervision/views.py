@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.history import HistorySource, history_entries
 from cases.services import ConcurrentEditError, ServiceError
 from cases.supervision import services as services
 from cases.supervision.forms import (
@@ -24,8 +25,7 @@ from cases.supervision.forms import (
     SupervisionEditForm,
     SupervisionForm,
 )
-from cases.supervision.history import supervision_history_entries
-from cases.supervision.models import Supervision, SupervisionMeasure
+from cases.supervision.models import Supervision, SupervisionDecision, SupervisionMeasure
 from cases.supervision.selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
@@ -123,6 +123,18 @@ class SupervisionCreateView(PermissionMixin, FormView):
 # --- detail, history, edit -----------------------------------------------------------------
 
 
+def supervision_history_entries(supervision: Supervision, *, reader):
+    return history_entries([
+        HistorySource(Supervision, supervision.history.all(), _("tillsynsärendet")),
+        HistorySource(SupervisionDecision,
+                      SupervisionDecision.history.filter(supervision_id=supervision.pk),
+                      _("beslut")),
+        HistorySource(SupervisionMeasure,
+                      SupervisionMeasure.history.filter(supervision_id=supervision.pk),
+                      _("åtgärd")),
+    ], reader=reader)
+
+
 class SupervisionDetailView(SupervisionMixin, DetailView):
     template_name = "cases/supervision/detail.html"
     context_object_name = "supervision"
@@ -138,7 +150,7 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
         ctx.update(tab=self.tab, can_write=can_write,
                    units=list(supervision.units.order_by("path")))
         if self.tab == "history":
-            ctx["history"] = supervision_history_entries(supervision)
+            ctx["history"] = supervision_history_entries(supervision, reader=self.request.user)
             return ctx
         ctx.update(
             decisions=list(supervision.decisions.prefetch_related("deficiency_categories")),

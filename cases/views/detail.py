@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.forms import AttachmentForm, MeasureForm, NoteForm
-from cases.history_view import case_history_entries
+from cases.history import case_history_entries
 from cases.models import AccessAction, Attachment, CaseLink, Code, CodeList
 from cases.registry import case_type_or_none
 from cases.selectors import case_get_visible, cases_handleable_by, cases_reported_by
@@ -83,7 +83,7 @@ class CaseDetailView(CaseMixin, TemplateView):
             form.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
             ctx["measure_form"] = form
         elif self.tab == "history":
-            ctx["history"] = case_history_entries(case)
+            ctx["history"] = case_history_entries(case, reader=self.request.user)
         return ctx
 
 

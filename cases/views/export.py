@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views import View
 
-from cases.history_view import case_history_entries
+from cases.history import case_history_entries
 from cases.masking import MASK, mask_text
 from cases.models import AccessAction, Role
 from cases.pdf import render_pdf
@@ -28,10 +28,10 @@ class CasePdfView(CaseMixin, View):
     def get(self, request, *args, **kwargs):
         case = self.get_case()
         masked = request.GET.get("maskerad") == "1"
-        names = self._known_names(case) if masked else []
+        history = case_history_entries(case, reader=request.user)
+        names = self._known_names(case, history) if masked else []
         measures = list(case.measures.select_related("measure_type", "responsible"))
         notes = list(case.notes.select_related("author"))
-        history = case_history_entries(case)
 
         def clean(text: str) -> str:
             return mask_text(text, names) if masked else text
@@ -52,7 +52,9 @@ class CasePdfView(CaseMixin, View):
             ],
             "history": [
                 {"e": e, "user": MASK if masked else e.user, "reason": clean(e.reason),
-                 "changes": [(c.label, clean(c.old), clean(c.new)) for c in e.changes]}
+                 "changes": [(c.label, MASK if masked and c.person else clean(c.old),
+                              MASK if masked and c.person else clean(c.new))
+                             for c in e.changes]}
                 for e in history
             ],
             "printed_at": timezone.now(),
@@ -68,12 +70,15 @@ class CasePdfView(CaseMixin, View):
         return response
 
     @staticmethod
-    def _known_names(case) -> list[str]:
+    def _known_names(case, history) -> list[str]:
         users = [case.reporter, case.assignee]
         users += [n.author for n in case.notes.select_related("author")]
         users += [m.responsible for m in case.measures.select_related("responsible")]
         users += [h.history_user for h in case.history.select_related("history_user")]
-        names: list[str] = []
+        # People named in the history (a former handläggare in a reason) are masked too.
+        names: list[str] = [e.user for e in history if not e.system]
+        names += [v for e in history for c in e.changes if c.person for v in (c.old, c.new)
+                  if v != "–"]
         for u in users:
             if u is not None:
                 names += [u.get_full_name(), u.first_name, u.last_name, u.username]

@@ -9,6 +9,7 @@ from cases.models import Attachment, Case
 from cases.services import ConcurrentEditError, ServiceError, audited_save
 from cases.services.cases import case_assign, case_transition
 from cases.services.errors import TransitionNotAllowed
+from cases.services.history import person_name
 from cases.services.parts import attachment_add
 
 from ..models import (
@@ -48,7 +49,7 @@ def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
     if investigation.investigator and report.case.assignee_id != investigation.investigator.pk:
         # The investigator must be able to open every report the investigation covers.
         case_assign(case=report.case, assignee=investigation.investigator, actor=actor,
-                    reason=_("Utredare: %s") % investigation.investigator)
+                    reason=_("Utredare: %s") % person_name(investigation.investigator))
     case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING, actor=actor,
                     reason=_("Utredning påbörjad"))
 
@@ -61,7 +62,7 @@ def investigation_create(*, cases: list[Case], actor, investigator=None) -> Inve
     reports = _lock_reports(cases)
     investigator = investigator or reports[0].case.assignee
     if investigator is not None and not is_investigator(investigator):
-        raise ServiceError(_("%s är inte lex Sarah-utredare.") % investigator)
+        raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(investigator))
     investigation = Investigation(investigator=investigator)
     audited_save(investigation, actor=actor, reason=_("Utredning påbörjad"))
     for report in reports:

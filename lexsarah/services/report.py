@@ -13,6 +13,7 @@ from cases.models import Case, CaseKind, Code, CodeList, Membership, Role, Unit
 from cases.queue import task
 from cases.services import ServiceError, audited_save
 from cases.services.cases import case_assign, case_create, case_transition
+from cases.services.history import person_name
 from cases.services.parts import case_link
 
 from ..models import ImmediateMeasure, LexSarahReport, ReportKind
@@ -216,10 +217,10 @@ def lexsarah_assign_investigator(*, case: Case, assignee, actor, reason: str = "
     report = lock_report(case)
     require_open(report)
     if assignee is not None and not is_investigator(assignee):
-        raise ServiceError(_("%s är inte lex Sarah-utredare.") % assignee)
+        raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(assignee))
     return case_assign(
         case=case, assignee=assignee, actor=actor,
-        reason=reason_text(reason) or (_("Utredare: %s") % assignee if assignee else ""),
+        reason=reason_text(reason) or (_("Utredare: %s") % person_name(assignee) if assignee else ""),
     )
 
 

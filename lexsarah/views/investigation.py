@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases.history import HistorySource, history_entries
 from cases.models import AccessAction
 from cases.services import ConcurrentEditError, ServiceError
 from cases.services.access import access_log_record
@@ -22,9 +23,7 @@ from ..forms import (
     InvestigationForm,
     ReopenForm,
 )
-from ..models import INVESTIGATION_SECTIONS, Investigation
-
-HISTORY_ROWS = 30
+from ..models import INVESTIGATION_SECTIONS, AgendaItem, Investigation
 
 
 class _InvestigationMixin(PermissionMixin):
@@ -77,8 +76,11 @@ class InvestigationView(_InvestigationMixin, TemplateView):
             reopen_form=ReopenForm(prefix="reopen"),
             attachment_form=InvestigationAttachmentForm(prefix="attach", cases=cases),
             add_form=AddReportForm(prefix="add", others=sel.joinable_reports(self.request.user)),
-            drafts=inv.history.select_related("history_user").order_by("-history_date")[
-                :HISTORY_ROWS],
+            history=history_entries([
+                HistorySource(Investigation, inv.history.all(), _("utredningen")),
+                HistorySource(AgendaItem, AgendaItem.history.filter(investigation_id=inv.pk),
+                              _("ärende på arbetsutskottets dagordning")),
+            ], reader=self.request.user),
         )
         ctx.update(kwargs)  # a bound form with errors replaces its empty twin
         return ctx

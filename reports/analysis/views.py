@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from cases.history import HistorySource, history_entries
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.mixins import PermissionMixin
 
@@ -82,7 +83,10 @@ class AnalysisMixin(PermissionMixin):
             "current": current,
             "cases": cases,
             "hidden_count": hidden,
-            "history": analysis.history.select_related("history_user").order_by("-history_date"),
+            # The figures frozen at submission are shown above, not as a JSON diff.
+            "history": history_entries([HistorySource(
+                UnitAnalysis, analysis.history.all(), _("analysen"), hidden=frozenset({"figures"}))],
+                reader=self.request.user),
         }
 
 

@@ -139,8 +139,9 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Version 2" in page.locator("main p.meta").first.inner_text()
     for label, text in sections.items():
         assert page.get_by_label(label).input_value() == text  # the draft is kept
-    drafts = page.get_by_role("table", name="Versionshistorik")
-    assert "Utkast sparat" in drafts.inner_text()
+    history = page.get_by_role("region", name="Historik")
+    assert f"{_full_name(investigator)} ändrade utredningen: Utkast sparat" in (
+        history.inner_text())
     screenshot("lexsarah-investigation")
 
     assess = _action(page, "Bedömning och avslut av utredningen")

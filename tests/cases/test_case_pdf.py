@@ -84,3 +84,31 @@ def test_masked_pdf_of_a_complaint_removes_the_senders_name(org, login):
     assert "Holmqvist" in _text(client.get(f"/arenden/{reference}/pdf/"))
     masked = _text(client.get(f"/arenden/{reference}/pdf/?maskerad=1"))
     assert "Holmqvist" not in masked and "fick vänta i två timmar" in masked
+
+
+def test_masked_pdf_hides_people_and_contact_details_in_the_history(org, login, clock):
+    """The history now lists what a case was created with and who was handläggare: a former
+    handläggare who never acted, and the sender's e-mail, leave the masked copy too."""
+    from datetime import timedelta
+
+    from cases.complaints.services import complaint_assign, complaint_submit_public
+
+    former = org.users["chef_a"]
+    former.first_name, former.last_name = "Gunnel", "Wästberg"
+    former.save()
+    case = complaint_submit_public(
+        unit=org.units["A1"], complaint_type="klagomal", sender_name="Birgitta Holmqvist",
+        sender_email="birgitta.h@example.se", description="Fick vänta länge.").complaint.case
+    chef = org.users["chef_a1"]
+    complaint_assign(case=case, assignee=former, actor=chef, reason="Tillfälligt")
+    clock.shift(timedelta(minutes=5))
+    complaint_assign(case=case, assignee=chef, actor=chef, reason="Tar över")
+    client = login(chef)
+
+    plain = _text(client.get(f"/arenden/{case.reference}/pdf/"))
+    masked = _text(client.get(f"/arenden/{case.reference}/pdf/?maskerad=1"))
+
+    assert "Wästberg" in plain and "birgitta.h@example.se" in plain
+    assert "Wästberg" not in masked and "Gunnel" not in masked
+    assert "birgitta.h@example.se" not in masked and "Holmqvist" not in masked
+    assert "Handläggare" in masked and "Tar över" in masked

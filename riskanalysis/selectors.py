@@ -8,13 +8,14 @@ writes need sektionschef or kvalitetsstrateg in the same scope. Everything else 
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, Role, Unit
-from cases.selectors.visibility import membership_scope
+from cases.models import Case, Measure, Role, Unit
+from cases.selectors.links import LinkedCases, cases_split_visible
+from cases.selectors.visibility import cases_visible_to, membership_scope
 
-from .models import RiskAnalysis
+from .models import Risk, RiskAnalysis
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -74,6 +75,33 @@ def overdue_items_for(user) -> list[OverdueItem]:
         OverdueItem(a.title, a.get_absolute_url(), a.follow_up_on, next(iter(a.units.all()), None))
         for a in overdue_analyses(user)
     ]
+
+
+def source_cases_visible(user, analysis: RiskAnalysis) -> LinkedCases:
+    """The deviations the analysis was started from, as far as the user may open them."""
+    return cases_split_visible(user, analysis.source_cases.all())
+
+
+def analysis_risks(user, analysis: RiskAnalysis) -> list[Risk]:
+    """The analysis's risks with their measures and the deviations created from each risk.
+
+    Each risk carries `visible_cases` (the linked cases the user may open, by reference) and
+    `hidden_case_count` (the others, shown only as a number). Three queries, whatever the
+    number of risks, measures and links.
+    """
+    visible = cases_visible_to(user).order_by("reference")
+    risks = list(
+        analysis.risks.annotate(linked_total=Count("linked_cases", distinct=True))
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.select_related(
+                "measure_type", "responsible")),
+            Prefetch("linked_cases", queryset=visible, to_attr="visible_cases"),
+        )
+    )
+    for risk in risks:
+        shown = len(vars(risk)["visible_cases"])
+        vars(risk)["hidden_case_count"] = max(vars(risk)["linked_total"] - shown, 0)
+    return risks
 
 
 def riskanalyses_for_case(case: Case, user=None) -> QuerySet[RiskAnalysis]:

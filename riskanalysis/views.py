@@ -3,13 +3,12 @@ write role in scope (visible but not writable → 403); transitions are POST-onl
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from cases.models import Case, CaseKind, Measure, Unit
+from cases.models import CaseKind, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.actionkit import ServicePostView
@@ -28,7 +27,15 @@ from .forms import (
 )
 from .matrix import build_matrix
 from .models import Risk, RiskAnalysis, RiskTemplate
-from .selectors import VIEW_ROLES, WRITE_ROLES, analyses_visible_to, analysis_list, overdue_analyses
+from .selectors import (
+    VIEW_ROLES,
+    WRITE_ROLES,
+    analyses_visible_to,
+    analysis_list,
+    analysis_risks,
+    overdue_analyses,
+    source_cases_visible,
+)
 
 
 class AnalysisMixin(PermissionMixin):
@@ -192,13 +199,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         analysis = self.object
-        risks = list(
-            analysis.risks.prefetch_related(
-                Prefetch("measures", queryset=Measure.objects.select_related(
-                    "measure_type", "responsible")),
-                Prefetch("linked_cases", queryset=Case.objects.order_by("reference")),
-            )
-        )
+        risks = analysis_risks(self.request.user, analysis)
         can_write = self.can_write(analysis)
         units = list(analysis.units.order_by("path"))
         for risk in risks:
@@ -211,9 +212,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
             risks=risks,
             matrix=build_matrix(analysis.scale, risks),
             units=units,
-            source_cases=list(cases_visible_to(self.request.user).filter(
-                pk__in=analysis.source_cases.values("pk")).select_related("unit")),
-            hidden_source_count=analysis.source_cases.count(),
+            sources=source_cases_visible(self.request.user, analysis),
             can_write=can_write,
             risk_form=RiskForm(scale=analysis.scale, prefix="new"),
             follow_up_form=FollowUpForm(),
@@ -222,7 +221,6 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
                             and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
                             and not analysis.follow_up_result),
         )
-        ctx["hidden_source_count"] -= len(ctx["source_cases"])
         return ctx
 
 

@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Role, Unit
+from cases.selectors.accesslog import access_log_rule
+from cases.selectors.links import LinkedCases, cases_split_visible
 from cases.selectors.visibility import membership_scope
 
 from .models import LogSample, SelfControlPlan, SelfControlRun
@@ -46,6 +48,27 @@ def log_samples_visible_to(user, *, write: bool = False) -> QuerySet[LogSample]:
     if not user.is_authenticated:
         return LogSample.objects.none()
     return LogSample.objects.filter(_in_scope(user, write, "run__plan__responsible_unit__path"))
+
+
+def linked_cases_visible(user, run: SelfControlRun) -> LinkedCases:
+    """The deviations registered from the run, as far as the user may open them (an
+    arbetsutskott member reads the run but not the deviations)."""
+    return cases_split_visible(user, run.linked_cases.all())
+
+
+def log_samples_visible(user, run: SelfControlRun) -> tuple[list[LogSample], int]:
+    """A loggkontroll's sample rows the user may read, and how many others there are. A row
+    names a colleague and a case reference, so it is shown to whoever may read that row in
+    the access log (chef or quality staff over the unit), not to every reader of the run."""
+    samples = run.log_samples.all()
+    if not user.is_authenticated:
+        return [], samples.count()
+    readable = list(
+        samples.filter(access_log_rule(user, "entry__"))
+        .select_related("entry", "entry__user", "entry__unit", "reviewed_by")
+        .order_by("position")
+    )
+    return readable, samples.count() - len(readable)
 
 
 def plan_list(user) -> QuerySet[SelfControlPlan]:

@@ -28,6 +28,8 @@ from .models import SelfControlPlan, SelfControlRun
 from .selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
+    linked_cases_visible,
+    log_samples_visible,
     overdue_runs,
     plan_list,
     plans_visible_to,
@@ -225,8 +227,7 @@ class RunDetailView(RunMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         run = self.object
         can_write = self.can_write_run(run)
-        samples = list(run.log_samples.select_related("entry", "entry__user", "entry__unit",
-                                                      "reviewed_by"))
+        samples, hidden_samples = log_samples_visible(self.request.user, run)
         if can_write:
             for sample in samples:
                 sample.form = LogReviewForm(initial={"review": sample.review, "comment": sample.comment},
@@ -235,8 +236,10 @@ class RunDetailView(RunMixin, DetailView):
             can_write=can_write,
             is_overdue=not run.is_done and run.due_date < timezone.localdate(),
             measures=run.measures.select_related("measure_type", "responsible"),
-            linked_cases=run.linked_cases.order_by("reference"),
+            linked=linked_cases_visible(self.request.user, run),
             samples=samples,
+            hidden_samples=hidden_samples,
+            sample_count=len(samples) + hidden_samples,
             run_form=RunForm(instance=run),
             measure_form=RiskMeasureForm(),
             deviation_form=RunDeviationForm(initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,

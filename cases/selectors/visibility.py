@@ -33,21 +33,32 @@ def membership_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
     )
 
 
-def _granted(user, codename: str) -> Exists:
+def _granted(user, codename: str, case_ref: str = "pk") -> Exists:
     return Exists(
         CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename
+            content_object=OuterRef(case_ref), user=user, permission__codename=codename
         )
+    )
+
+
+def visible_rule(user, prefix: str = "") -> Q:
+    """The visibility rule as a row condition on a case reached through `prefix` ("" for the
+    case row itself, "target__" for the target of a CaseLink): linked cases are filtered row by
+    row, never by an IN over every case the user may see. Callers check is_authenticated."""
+    unit_path = f"{prefix}unit__path"
+    by_role = membership_scope(user, FULL_SCOPE_ROLES, unit_path) | (
+        Q(**{f"{prefix}kind": CaseKind.LEXSARAH})
+        & membership_scope(user, LEXSARAH_SCOPE_ROLES, unit_path)
+    )
+    return _granted(user, "view_case", f"{prefix}pk") | (
+        Q(**{f"{prefix}skyddad": False}) & by_role
     )
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
-    by_role = membership_scope(user, FULL_SCOPE_ROLES) | (
-        Q(kind=CaseKind.LEXSARAH) & membership_scope(user, LEXSARAH_SCOPE_ROLES)
-    )
-    return Case.objects.filter(_granted(user, "view_case") | (Q(skyddad=False) & by_role))
+    return Case.objects.filter(visible_rule(user))
 
 
 def handle_rule(user) -> Q:

@@ -73,7 +73,9 @@ def analysis_cases(user, analysis: UnitAnalysis, *, limit: int = 500) -> tuple[l
                            exclude_paths=excluded, period=period)
     shown = list(visible[:limit])
     total = cases_count(unit_path=analysis.unit.path, exclude_paths=excluded, period=period)
-    return shown, max(total - len(shown), 0)
+    # Past the limit, visible rows are left out too: only the invisible ones are "hidden".
+    seen = len(shown) if len(shown) < limit else visible.count()
+    return shown, max(total - seen, 0)
 
 
 def round_rollup(analyses: list[UnitAnalysis]) -> dict:

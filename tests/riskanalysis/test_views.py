@@ -184,7 +184,7 @@ def test_lineage_hides_cases_the_reader_may_not_see(org, login):
                                           analysed_on=date(2025, 6, 1))
     body = login(org.users["chef_a1"]).get(analysis.get_absolute_url()).content.decode()
     assert cases[0].reference in body and cases[1].reference not in body
-    assert "1 ärende till som du inte har behörighet att se" in body
+    assert "1 kopplat ärende som du inte har behörighet att se" in body
 
 
 def _list_queries(client, url) -> int:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
 
+from .filters import AreaFilter
 from .models import DevelopmentArea
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -22,14 +23,10 @@ def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
     return DevelopmentArea.objects.filter(in_scope)
 
 
-def development_area_list(user, *, year: int | None = None, status: str = ""
-                          ) -> QuerySet[DevelopmentArea]:
-    qs = development_areas_visible_to(user).select_related("unit", "continues")
-    if year:
-        qs = qs.filter(year_decided=year)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+def development_area_list(user, params) -> AreaFilter:
+    """The list page: visible areas filtered by `params` (ar = year decided, status)."""
+    return AreaFilter(params, queryset=development_areas_visible_to(user)
+                      .select_related("unit", "continues"))
 
 
 def _for_unit(unit: Unit, include_subunits: bool) -> Q:

@@ -15,6 +15,7 @@ from cases.models import Case, Measure, Role, Unit
 from cases.selectors.links import LinkedCases, cases_split_visible
 from cases.selectors.visibility import cases_visible_to, membership_scope
 
+from .filters import AnalysisFilter
 from .models import Risk, RiskAnalysis
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
@@ -39,17 +40,12 @@ def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     return RiskAnalysis.objects.filter(Exists(covered))
 
 
-def analysis_list(user, *, status: str = "", year: int | None = None, case: Case | None = None):
+def analysis_list(user, params) -> AnalysisFilter:
+    """The list page: visible analyses filtered by `params` (status, year, arende)."""
     qs = analyses_visible_to(user).select_related("trigger", "scale").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("path"))
     )
-    if status:
-        qs = qs.filter(status=status)
-    if year:
-        qs = qs.filter(analysed_on__year=year)
-    if case is not None:
-        qs = qs.filter(source_cases=case)
-    return qs
+    return AnalysisFilter(params, queryset=qs, user=user)
 
 
 def _overdue_filter(today: date) -> Q:

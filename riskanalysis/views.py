@@ -65,25 +65,16 @@ class AnalysisListView(PermissionMixin, ListView):
     context_object_name = "analyses"
 
     def get_queryset(self):
-        status = self.request.GET.get("status", "")
-        if status not in RiskAnalysis.Status.values:
-            status = ""
-        year = self.request.GET.get("year", "")
-        case = None
-        reference = self.request.GET.get("arende", "").strip()
-        if reference:
-            case = get_object_or_404(cases_visible_to(self.request.user), reference=reference)
-        self.case = case
-        return analysis_list(self.request.user, status=status,
-                             year=int(year) if year.isdigit() else None, case=case)
+        self.filterset = analysis_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             overdue=overdue_analyses(self.request.user)[:50],
-            statuses=RiskAnalysis.Status.choices,
+            filter=self.filterset,
+            case_reference=self.filterset.form.cleaned_data.get("arende", "").strip(),
             can_create=bool(self.roles & set(WRITE_ROLES)),
-            case=self.case,
             today=timezone.localdate(),
         )
         return ctx

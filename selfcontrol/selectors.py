@@ -15,6 +15,7 @@ from cases.selectors.accesslog import access_log_rule
 from cases.selectors.links import LinkedCases, cases_split_visible
 from cases.selectors.visibility import membership_scope
 
+from .filters import PlanFilter
 from .models import LogSample, SelfControlPlan, SelfControlRun
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
@@ -71,15 +72,18 @@ def log_samples_visible(user, run: SelfControlRun) -> tuple[list[LogSample], int
     return readable, samples.count() - len(readable)
 
 
-def plan_list(user) -> QuerySet[SelfControlPlan]:
-    return (
+def plan_list(user, params) -> PlanFilter:
+    """The list page: visible plans with their run counts, active ones unless `alla`."""
+    qs = (
         plans_visible_to(user)
         .select_related("method", "responsible_unit", "responsible_person")
         .annotate(
             run_count=Count("runs"),
             done_count=Count("runs", filter=Q(runs__status=SelfControlRun.Status.DONE)),
         )
+        .order_by("responsible_unit__path", "area", "id")
     )
+    return PlanFilter(params, queryset=qs)
 
 
 def _overdue_q(today: date) -> Q:

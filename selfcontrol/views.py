@@ -82,14 +82,13 @@ class PlanListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = plan_list(self.request.user).order_by("responsible_unit__path", "area", "id")
-        if self.request.GET.get("alla") != "1":
-            qs = qs.filter(active=True)
-        return qs
+        self.filterset = plan_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(overdue=overdue_runs(self.request.user)[:50],
+                   show_all=bool(self.filterset.form.cleaned_data.get("alla")),
                    can_create=bool(self.roles & set(WRITE_ROLES)),
                    year=timezone.localdate().year)
         return ctx

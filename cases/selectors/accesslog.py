@@ -2,9 +2,10 @@
 
 from django.db.models import Exists, QuerySet
 
+from cases.filters import AccessLogFilter
 from cases.models import AccessLog, Role
 from cases.selectors.visibility import membership_scope
-from cases.types import Viewer
+from cases.types import Params, Viewer
 
 REVIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 
@@ -19,3 +20,9 @@ def access_log_visible_to(user: Viewer) -> QuerySet[AccessLog]:
     if not user.is_authenticated:
         return AccessLog.objects.none()
     return AccessLog.objects.filter(access_log_rule(user))
+
+
+def access_log_list(user: Viewer, params: Params) -> AccessLogFilter:
+    """The loggkontroll page: the rows the user may review, filtered by `params`."""
+    qs = access_log_visible_to(user).select_related("user", "unit")
+    return AccessLogFilter(params, queryset=qs)

@@ -27,7 +27,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _l
 
 from cases.deadlines import deadline_state
+from cases.filters import InboxFilter
 from cases.models import Case, CaseKind
+from cases.types import Params, Viewer
 
 from .visibility import cases_visible_to, handle_rule
 
@@ -129,6 +131,12 @@ def inbox_cases(user) -> QuerySet[Case]:
         .defer("description", "search")
         .annotate(can_handle=can_handle)
     )
+
+
+def inbox_list(user: Viewer, params: Params, *, candidates: list) -> InboxFilter:
+    """The inbox's rows filtered by `params` (the keyset pager orders and pages `.qs`).
+    `candidates` are the people the assignee filter offers (`assignee_candidates()`)."""
+    return InboxFilter(params, queryset=inbox_cases(user), user=user, candidates=candidates)
 
 
 def _cursor_for(case: Case, sort: str) -> Cursor:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
+from cases.supervision.filters import SupervisionFilter
 from cases.supervision.models import Authority, Supervision, SupervisionDecision
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
@@ -50,33 +51,18 @@ def _in_subtree(unit: Unit) -> Exists:
     )
 
 
-def supervision_list(
-    user, *, authority: str = "", type_code: str = "", year: int | None = None,
-    state: str = "",
-) -> QuerySet[Supervision]:
-    """The list page. `year` means "has a decision dated that year" (counted by decision date);
-    `state` is "open" (not closed by the authority) or "closed"."""
+def supervision_list(user, params) -> SupervisionFilter:
+    """The list page: visible supervisions filtered by `params` (myndighet, typ, ar = has a
+    decision dated that year, status = open or closed by the authority)."""
     qs = supervisions_visible_to(user).select_related("supervision_type").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("path"))
     )
-    if authority:
-        qs = qs.filter(authority=authority)
-    if type_code:
-        qs = qs.filter(supervision_type__code=type_code)
-    if year:
-        qs = qs.filter(
-            Exists(SupervisionDecision.objects.filter(supervision=OuterRef("pk"),
-                                                      decided_on__year=year))
-        )
-    if state == "open":
-        qs = qs.exclude(status=Supervision.Status.CLOSED)
-    elif state == "closed":
-        qs = qs.filter(status=Supervision.Status.CLOSED)
     # Explicit order: Meta.ordering is not applied to aggregate (GROUP BY) queries.
-    return qs.annotate(
+    qs = qs.annotate(
         decision_count=Count("decisions", distinct=True),
         last_decided_on=Max("decisions__decided_on"),
     ).order_by("-initiated_on", "-id")
+    return SupervisionFilter(params, queryset=qs)
 
 
 # --- counting by decision date (the yearly report and the list page) ---------------------------

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Case, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.visibility import membership_scope
 
 from .blocks import BlockScope, compute_block
+from .forms import StatisticsForm
 from .models import ReportBlock, ReportEdition, ReportSection
 
 EDIT_ROLES = (Role.KVALITETSSTRATEG,)
@@ -112,3 +114,23 @@ def edition_figures(edition: ReportEdition, outline: list[OutlineNode]) -> dict:
                     "diarienummer": edition.diarienummer, "responsible": edition.responsible},
         "sections": sections,
     }
+
+
+def statistics_scope(user, params) -> tuple[StatisticsForm, BlockScope | None]:
+    """The statistics page's unit and period from `params` (request.GET), over the cases the
+    user may see. Without a unit the user's first unit and this year are shown; a value that
+    does not validate gives the form with its Swedish errors and no scope (nothing computed)."""
+    this_year = timezone.localdate().year
+    data = params if "unit" in params else None
+    form = StatisticsForm(data, user=user, initial={"year": this_year, "period_start_month": 1})
+    if data is None:
+        first = form.fields["unit"].queryset.first()
+        if first is None:
+            return form, None
+        form = StatisticsForm({"unit": first.pk, "year": this_year, "period_start_month": 1},
+                              user=user)
+    if not form.is_valid():
+        return form, None
+    return form, BlockScope(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
+                            cases=cases_visible_to(user),
+                            period_start=(form.cleaned_data["period_start_month"], 1))

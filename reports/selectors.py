@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
+from cases.types import Params, Viewer
 
 from .filters import AreaFilter
 from .models import DevelopmentArea
@@ -15,7 +16,7 @@ VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 WRITE_ROLES = VIEW_ROLES
 
 
-def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
+def development_areas_visible_to(user: Viewer) -> QuerySet[DevelopmentArea]:
     """One SQL query: EXISTS an active membership with a view role on an ancestor-or-self."""
     if not user.is_authenticated:
         return DevelopmentArea.objects.none()
@@ -23,7 +24,7 @@ def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
     return DevelopmentArea.objects.filter(in_scope)
 
 
-def development_area_list(user, params) -> AreaFilter:
+def development_area_list(user: Viewer, params: Params) -> AreaFilter:
     """The list page: visible areas filtered by `params` (ar = year decided, status)."""
     return AreaFilter(params, queryset=development_areas_visible_to(user)
                       .select_related("unit", "continues"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.models import Case, Measure, Role, Unit
 from cases.selectors.links import LinkedCases, cases_split_visible
 from cases.selectors.visibility import cases_visible_to, membership_scope
+from cases.types import Params, Viewer
 
 from .filters import AnalysisFilter
 from .models import Risk, RiskAnalysis
@@ -29,7 +30,7 @@ class OverdueItem(NamedTuple):
     unit: Unit | None
 
 
-def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
+def analyses_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     """One SQL query: EXISTS a covered unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return RiskAnalysis.objects.none()
@@ -40,7 +41,7 @@ def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     return RiskAnalysis.objects.filter(Exists(covered))
 
 
-def analysis_list(user, params) -> AnalysisFilter:
+def analysis_list(user: Viewer, params: Params) -> AnalysisFilter:
     """The list page: visible analyses filtered by `params` (status, year, arende)."""
     qs = analyses_visible_to(user).select_related("trigger", "scale").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("path"))
@@ -55,7 +56,7 @@ def _overdue_filter(today: date) -> Q:
     )
 
 
-def overdue_analyses(user) -> QuerySet[RiskAnalysis]:
+def overdue_analyses(user: Viewer) -> QuerySet[RiskAnalysis]:
     today = timezone.localdate()
     return (
         analyses_visible_to(user)
@@ -65,7 +66,7 @@ def overdue_analyses(user) -> QuerySet[RiskAnalysis]:
     )
 
 
-def overdue_items_for(user) -> list[OverdueItem]:
+def overdue_items_for(user: Viewer) -> list[OverdueItem]:
     """Risk analyses whose follow-up date has passed (Europe/Stockholm date) without a result."""
     return [
         OverdueItem(a.title, a.get_absolute_url(), a.follow_up_on, next(iter(a.units.all()), None))
@@ -73,12 +74,12 @@ def overdue_items_for(user) -> list[OverdueItem]:
     ]
 
 
-def source_cases_visible(user, analysis: RiskAnalysis) -> LinkedCases:
+def source_cases_visible(user: Viewer, analysis: RiskAnalysis) -> LinkedCases:
     """The deviations the analysis was started from, as far as the user may open them."""
     return cases_split_visible(user, analysis.source_cases.all())
 
 
-def analysis_risks(user, analysis: RiskAnalysis) -> list[Risk]:
+def analysis_risks(user: Viewer, analysis: RiskAnalysis) -> list[Risk]:
     """The analysis's risks with their measures and the deviations created from each risk.
 
     Each risk carries `visible_cases` (the linked cases the user may open, by reference) and
@@ -86,7 +87,7 @@ def analysis_risks(user, analysis: RiskAnalysis) -> list[Risk]:
     number of risks, measures and links.
     """
     visible = cases_visible_to(user).order_by("reference")
-    risks = list(
+    risks: list[Risk] = list(
         analysis.risks.annotate(linked_total=Count("linked_cases", distinct=True))
         .prefetch_related(
             Prefetch("measures", queryset=Measure.objects.select_related(
@@ -100,7 +101,7 @@ def analysis_risks(user, analysis: RiskAnalysis) -> list[Risk]:
     return risks
 
 
-def riskanalyses_for_case(case: Case, user=None) -> QuerySet[RiskAnalysis]:
+def riskanalyses_for_case(case: Case, user: Viewer | None = None) -> QuerySet[RiskAnalysis]:
     """Analyses started from this case (lineage). With a user: only those the user may see."""
     qs = analyses_visible_to(user) if user is not None else RiskAnalysis.objects.all()
     return qs.filter(source_cases=case).order_by("-analysed_on")

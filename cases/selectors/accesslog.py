@@ -5,12 +5,12 @@ from django.db.models import Exists, QuerySet
 from cases.filters import AccessLogFilter
 from cases.models import AccessLog, Role
 from cases.selectors.visibility import membership_scope
-from cases.types import Params, Viewer
+from cases.types import Params, User, Viewer
 
 REVIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 
 
-def access_log_rule(user: Viewer, prefix: str = "") -> Exists:
+def access_log_rule(user: User, prefix: str = "") -> Exists:
     """The review rule as a row condition on an access-log row reached through `prefix`
     ("entry__" from a loggkontroll sample). Callers check is_authenticated."""
     return membership_scope(user, REVIEW_ROLES, f"{prefix}unit__path")

@@ -1,20 +1,22 @@
 """Background job rows: PostgreSQL holds the truth (pending → running → done/failed)."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Job
+from cases.types import User
 
 from .errors import ServiceError
 
 
-def job_create(*, kind: str, payload: dict, actor=None) -> Job:
+def job_create(*, kind: str, payload: dict, actor: User | None = None) -> Job:
     return Job.objects.create(kind=kind, payload=payload, created_by=actor)
 
 
-def _move(job_id: int, to_status: str, **fields) -> Job:
+def _move(job_id: int, to_status: str, **fields: Any) -> Job:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
         if to_status not in Job.ALLOWED_TRANSITIONS.get(job.status, set()):

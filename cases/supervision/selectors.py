@@ -16,6 +16,7 @@ from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
 from cases.supervision.filters import SupervisionFilter
 from cases.supervision.models import Authority, Supervision, SupervisionDecision
+from cases.types import Params, Viewer
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -23,7 +24,7 @@ WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 _Through = Supervision.units.through
 
 
-def supervisions_visible_to(user, *, write: bool = False) -> QuerySet[Supervision]:
+def supervisions_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[Supervision]:
     """One SQL query: EXISTS a concerned unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return Supervision.objects.none()
@@ -32,7 +33,7 @@ def supervisions_visible_to(user, *, write: bool = False) -> QuerySet[Supervisio
     return Supervision.objects.filter(Exists(concerned))
 
 
-def supervision_get_visible(user, pk: int) -> Supervision | None:
+def supervision_get_visible(user: Viewer, pk: int) -> Supervision | None:
     return (
         supervisions_visible_to(user)
         .select_related("supervision_type", "created_by")
@@ -41,7 +42,7 @@ def supervision_get_visible(user, pk: int) -> Supervision | None:
     )
 
 
-def supervision_can_write(user, supervision: Supervision) -> bool:
+def supervision_can_write(user: Viewer, supervision: Supervision) -> bool:
     return supervisions_visible_to(user, write=True).filter(pk=supervision.pk).exists()
 
 
@@ -51,7 +52,7 @@ def _in_subtree(unit: Unit) -> Exists:
     )
 
 
-def supervision_list(user, params) -> SupervisionFilter:
+def supervision_list(user: Viewer, params: Params) -> SupervisionFilter:
     """The list page: visible supervisions filtered by `params` (myndighet, typ, ar = has a
     decision dated that year, status = open or closed by the authority)."""
     qs = supervisions_visible_to(user).select_related("supervision_type").prefetch_related(

@@ -93,10 +93,10 @@ class AnalysisCreateView(PermissionMixin, FormView):
     def get_initial(self):
         initial = {"analysed_on": timezone.localdate()}
         template_id = self.request.GET.get("mall", "")
-        if template_id.isdigit():
+        if template_id.isdecimal():  # isdigit() accepts "²", which int() refuses
             initial["template"] = RiskTemplate.objects.filter(pk=template_id, active=True).first()
         copy_id = self.request.GET.get("kopiera", "")
-        if copy_id.isdigit():
+        if copy_id.isdecimal():
             source = analyses_visible_to(self.request.user).filter(pk=copy_id).first()
             if source is not None:
                 initial.update(copy_from=source, title=_("Kopia av %s") % source.title,

@@ -54,6 +54,15 @@ def test_risk_analysis_list(org, login):
     assert "Digital post" not in _get(client, url, {"year": "2024"})[1]
 
 
+def test_risk_analysis_create_prefill_parameters(org, login):
+    """?mall= and ?kopiera= prefill the form; odd values prefill nothing."""
+    client = login(org.users["chef_a1"])
+    for params in ({"mall": "²"}, {"kopiera": "²"}, {"kopiera": "99999999999999999999"},
+                   {"mall": NUL}):
+        response, body = _get(client, reverse("riskanalysis:create"), params)
+        assert response.status_code == 200 and "Ny riskanalys" in body, params
+
+
 def test_self_inspection_plan_list(org, login):
     make_plan(org.users["chef_a1"], org.units["A1"], area="Aktgranskning")
     client = login(org.users["chef_a1"])

@@ -9,18 +9,6 @@ from holidays.constants import DE_FACTO, PUBLIC
 
 from cases.models import DeadlineRule
 
-DEFAULT_RULES = [
-    # kind, step, label, days, working days
-    ("complaint", "acknowledge", "Klagomål: mottagningsbekräftelse", 2, True),
-    ("complaint", "answer", "Klagomål: svar till avsändaren", 14, False),
-    ("deviation", "receive", "Avvikelse: mottagen", 5, False),
-    ("deviation", "close", "Avvikelse: avslutad", 90, False),
-    ("lexsarah", "immediate_measures", "Lex Sarah: omedelbara åtgärder", 0, False),
-    ("lexsarah", "investigation_start", "Lex Sarah: utredning påbörjad", 2, True),
-    ("lexsarah", "ivo_notification", "Lex Sarah: anmälan till IVO efter beslut", 7, False),
-    ("lexsarah", "imy_breach", "Personuppgiftsincident: anmälan till IMY (timmar)", 3, False),
-]
-
 DUE_SOON_DAYS = 2
 
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cases.actions import Action
     from cases.workflow import Workflow
 
 
@@ -25,8 +24,9 @@ class CaseType:
     label: str
     reference_prefix: str
     workflow: Workflow
-    # What a user may do on a case of this type, from which status, and who (cases.actions).
-    actions: tuple[Action, ...] = ()
+    # What a user may do on a case of this type, from which status, and who: a tuple of
+    # cases.actions.Action (not imported here: cases.actions asks this registry for the table).
+    actions: tuple[Any, ...] = ()
     # Cross-type creation with one signature: fn(*, unit, title, description, actor,
     # reporter=None, occurred_on=None, source_case=None, reason="") -> Case. The type's own
     # create service behind it makes the one-to-one rows; the lineage link is its job too.
@@ -41,12 +41,15 @@ class CaseType:
     import_applier: Callable[..., None] | None = None
     # Gallring: fn(case) that removes the type's own personal data.
     scrubber: Callable[..., None] | None = None
+    # Names the type keeps beside the case (a complaint's sender), masked in a PDF for
+    # utlämnande: fn(case) -> list[str].
+    personal_names: Callable[..., list[str]] | None = None
     # Bulk actions in the inbox call these exact services (the single action's rule applies):
     # fn(*, case, actor, reason="") and fn(*, case, assignee, actor, reason="").
     bulk_receive: Callable[..., Any] | None = None
     bulk_assign: Callable[..., Any] | None = None
 
-    def action(self, name: str) -> Action:
+    def action(self, name: str) -> Any:
         for action in self.actions:
             if action.name == name:
                 return action

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
+from django.http import JsonResponse
 
 
 def _database() -> str:
@@ -35,3 +36,10 @@ def _worker() -> str:
 
 def check_all() -> dict[str, str]:
     return {"database": _database(), "redis": _redis(), "worker": _worker()}
+
+
+def health(request):
+    """/health/: database, Redis and worker state. No secrets, no counts of cases."""
+    status = check_all()
+    code = 200 if status["database"] == "ok" else 503
+    return JsonResponse(status, status=code)

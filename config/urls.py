@@ -7,12 +7,13 @@ from django.urls import include, path
 from cases.twofactor import TwoFactorView
 from cases.views import auth as auth_views
 from cases.views import imports, start
+from config.health import health
 
 urlpatterns = [
     path("", start.StartView.as_view(), name="start"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", start.health, name="health"),
+    path("health/", health, name="health"),
     path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
     path("import/", imports.ImportView.as_view(), name="imports"),
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),

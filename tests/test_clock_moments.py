@@ -6,7 +6,7 @@ look the chef of Sektion A1 opens /inkorg/ and the daily digest runs. Every expe
 written out by hand, as a Swedish handläggare would read it off a wall calendar; none is
 computed by the code under test.
 
-The rules (cases.deadlines.DEFAULT_RULES), counted from the Stockholm date of receipt and due at
+The rules (seeded by cases/migrations/0002_seed_codes.py), counted from the Stockholm date of receipt and due at
 23:59:59 Stockholm time on the last day:
 - klagomål, mottagningsbekräftelse: 2 working days (Saturdays, Sundays, helgdagar and
   midsommarafton, julafton and nyårsafton are skipped);

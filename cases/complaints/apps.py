@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
         from . import demo
         from .imports import complaints_import_apply
         from .models import Complaint
+        from .selectors import complaint_sender_names
         from .services import complaint_assign, complaint_receive, complaint_scrub
         from .views import complaint_detail_context
         from .workflow import COMPLAINT_WORKFLOW
@@ -32,6 +33,7 @@ class ComplaintsConfig(AppConfig):
                 scrubber=complaint_scrub,
                 bulk_receive=complaint_receive,
                 bulk_assign=complaint_assign,
+                personal_names=complaint_sender_names,
             )
         )
         register_demo_seeder(10, demo.seed, "complaints")

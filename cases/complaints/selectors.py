@@ -52,3 +52,9 @@ def complaint_for_case(case: Case) -> Complaint | None:
     )
 
 
+
+
+def complaint_sender_names(case: Case) -> list[str]:
+    """The sender's name, masked in a PDF for utlämnande (CaseType.personal_names)."""
+    complaint = Complaint.objects.filter(case=case).only("sender_name").first()
+    return [complaint.sender_name] if complaint and complaint.sender_name else []

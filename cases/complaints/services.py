@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSource
 from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
 from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
+from cases.queue import task
 from cases.services.cases import case_assign, case_create, case_spawn, case_transition
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
@@ -502,10 +503,8 @@ def complaint_email_enqueue(*, case_id: int, kind: str) -> None:
     """After commit: hand to Celery; if the broker is unreachable, send here and log it."""
 
     def _dispatch() -> None:
-        from cases.complaints.tasks import send_complaint_email
-
         try:
-            send_complaint_email.delay(case_id, kind)
+            task("cases.complaints.tasks.send_complaint_email").delay(case_id, kind)
         except Exception:  # noqa: BLE001 - any broker failure; the mail must still go out
             logger.warning("Broker unreachable; sending complaint e-mail %s/%s inline",
                            case_id, kind, exc_info=True)

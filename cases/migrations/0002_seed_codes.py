@@ -103,6 +103,21 @@ CODES = {
 }
 
 
+# The deadline rules each case type starts with; afterwards they are data (DeadlineRule rows,
+# editable in the admin), so the case core holds no type-specific deadline.
+DEFAULT_RULES = [
+    # kind, step, label, days, working days
+    ("complaint", "acknowledge", "Klagomål: mottagningsbekräftelse", 2, True),
+    ("complaint", "answer", "Klagomål: svar till avsändaren", 14, False),
+    ("deviation", "receive", "Avvikelse: mottagen", 5, False),
+    ("deviation", "close", "Avvikelse: avslutad", 90, False),
+    ("lexsarah", "immediate_measures", "Lex Sarah: omedelbara åtgärder", 0, False),
+    ("lexsarah", "investigation_start", "Lex Sarah: utredning påbörjad", 2, True),
+    ("lexsarah", "ivo_notification", "Lex Sarah: anmälan till IVO efter beslut", 7, False),
+    ("lexsarah", "imy_breach", "Personuppgiftsincident: anmälan till IMY (timmar)", 3, False),
+]
+
+
 def seed(apps, schema_editor):
     UnitKind = apps.get_model("cases", "UnitKind")
     Code = apps.get_model("cases", "Code")
@@ -114,8 +129,6 @@ def seed(apps, schema_editor):
             Code.objects.get_or_create(
                 codelist=codelist, code=code, defaults={"label": label, "order": order}
             )
-    from cases.deadlines import DEFAULT_RULES
-
     for kind, step, label, days, working in DEFAULT_RULES:
         DeadlineRule.objects.get_or_create(
             kind=kind, step=step, defaults={"label": label, "days": days, "working_days": working}

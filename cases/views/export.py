@@ -8,6 +8,7 @@ from cases.history_view import case_history_entries
 from cases.masking import MASK, mask_text
 from cases.models import AccessAction, Role
 from cases.pdf import render_pdf
+from cases.registry import case_type_or_none
 from cases.services.access import access_log_record
 
 from .detail import CaseMixin
@@ -76,7 +77,7 @@ class CasePdfView(CaseMixin, View):
         for u in users:
             if u is not None:
                 names += [u.get_full_name(), u.first_name, u.last_name, u.username]
-        complaint = getattr(case, "complaint", None)
-        if complaint is not None:
-            names.append(getattr(complaint, "sender_name", ""))
+        ct = case_type_or_none(case.kind)
+        if ct is not None and ct.personal_names is not None:
+            names += ct.personal_names(case)
         return names

@@ -1,6 +1,5 @@
 """Start page per role, and the health endpoint for monitoring."""
 
-from django.http import JsonResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -30,10 +29,4 @@ class StartView(PermissionMixin, TemplateView):
         return ctx
 
 
-def health(request):
-    """Database, Redis and worker state. No secrets, no counts of cases."""
-    from config.health import check_all
 
-    status = check_all()
-    code = 200 if status["database"] == "ok" else 503
-    return JsonResponse(status, status=code)

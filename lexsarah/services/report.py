@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, Membership, Role, Unit
+from cases.queue import task
 from cases.services import ServiceError, audited_save
 from cases.services.cases import case_assign, case_create, case_transition
 from cases.services.parts import case_link
@@ -130,10 +131,8 @@ def chef_notification_enqueue(*, case_id: int) -> None:
     """After commit: hand to Celery; if the broker is down, send here (never lose the alert)."""
 
     def _dispatch() -> None:
-        from lexsarah.tasks import send_chef_notification
-
         try:
-            send_chef_notification.delay(case_id)
+            task("lexsarah.tasks.send_chef_notification").delay(case_id)
         except Exception:  # noqa: BLE001 - any broker failure; the chef must still be told
             logger.warning("Broker unreachable; lex Sarah chef e-mail %s inline", case_id,
                            exc_info=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Job
+from cases.queue import celery_app, task
 from cases.services import ServiceError
 from cases.services.history import audited_save
 from cases.services.jobs import job_create, job_fail, job_finish, job_progress, job_start
@@ -31,13 +32,10 @@ def _enqueue(job_id: int) -> None:
     (a narrow update like job_progress: the row is not audited workflow state)."""
     from django.conf import settings
 
-    from config.celery import app
-    from reports.tasks import compile_edition
-
     try:
         # The broker URL is read now, not at import: a moved or dead broker is seen at once.
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
-            compile_edition.apply_async(args=[job_id], retry=False, connection=connection)
+        with celery_app().connection_for_write(settings.CELERY_BROKER_URL) as connection:
+            task("reports.tasks.compile_edition").apply_async(args=[job_id], retry=False, connection=connection)
     except Exception:  # kombu raises several unrelated types when Redis is unreachable
         logger.warning("Broker unavailable, compile job %s stays pending", job_id, exc_info=True)
         Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(error=BROKER_DOWN)

@@ -69,3 +69,18 @@ def test_ordinary_numbers_are_not_masked():
     assert mask_personnummer("Diarienummer OAN 2026/80, 213 (177), tel 040-34 10 00") == (
         "Diarienummer OAN 2026/80, 213 (177), tel 040-34 10 00")
     assert not re.search(r"maskerat", mask_personnummer("AV-2025-0042"))
+
+
+def test_masked_pdf_of_a_complaint_removes_the_senders_name(org, login):
+    """The complaint type supplies its sender's name through CaseType.personal_names."""
+    from cases.complaints.services import complaint_submit_public
+
+    submission = complaint_submit_public(
+        unit=org.units["A1"], complaint_type="klagomal", sender_name="Birgitta Holmqvist",
+        sender_email="boende@example.se",
+        description="Birgitta Holmqvist fick vänta i två timmar i receptionen.")
+    reference = submission.complaint.case.reference
+    client = login(org.users["chef_a1"])
+    assert "Holmqvist" in _text(client.get(f"/arenden/{reference}/pdf/"))
+    masked = _text(client.get(f"/arenden/{reference}/pdf/?maskerad=1"))
+    assert "Holmqvist" not in masked and "fick vänta i två timmar" in masked

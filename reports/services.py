@@ -8,6 +8,7 @@ from cases.models import Unit
 from cases.selectors import units_in_scope
 from cases.services import ServiceError, audited_save
 from cases.services.transitions import transition
+from cases.types import User
 
 from .models import ALLOWED_TRANSITIONS, DevelopmentArea
 from .selectors import WRITE_ROLES
@@ -15,7 +16,7 @@ from .selectors import WRITE_ROLES
 EDITABLE_FIELDS = {"unit", "year_decided", "title", "background", "actions", "continues"}
 
 
-def _check_unit(actor, unit: Unit) -> None:
+def _check_unit(actor: User, unit: Unit) -> None:
     if not units_in_scope(actor, WRITE_ROLES).filter(pk=unit.pk).exists():
         raise ServiceError(_("Du kan bara registrera utvecklingsområden för din egen organisation."))
 
@@ -27,7 +28,7 @@ def _check_year(year: int) -> None:
 
 @transaction.atomic
 def development_area_create(
-    *, actor, unit: Unit, year_decided: int, title: str, background: str = "",
+    *, actor: User, unit: Unit, year_decided: int, title: str, background: str = "",
     actions: str = "", continues: DevelopmentArea | None = None, reason: str = "",
 ) -> DevelopmentArea:
     _check_unit(actor, unit)
@@ -46,7 +47,7 @@ def _lock(area: DevelopmentArea) -> DevelopmentArea:
 
 
 @transaction.atomic
-def development_area_update(*, area: DevelopmentArea, data: dict, actor, reason: str = ""
+def development_area_update(*, area: DevelopmentArea, data: dict, actor: User, reason: str = ""
                             ) -> DevelopmentArea:
     locked = _lock(area)
     unknown = set(data) - EDITABLE_FIELDS
@@ -69,7 +70,7 @@ FOLLOW_UP_STAMPS = dict.fromkeys(ALLOWED_TRANSITIONS[DevelopmentArea.Status.DECI
 
 @transaction.atomic
 def development_area_follow_up(
-    *, area: DevelopmentArea, actor, status: str, text: str, year: int | None = None,
+    *, area: DevelopmentArea, actor: User, status: str, text: str, year: int | None = None,
     reason: str = "",
 ) -> DevelopmentArea:
     """Record (or correct) the follow-up in the next year's report: outcome, text and year."""

@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.deadlines import due_for
 from cases.models import Case, Unit
 from cases.registry import case_type
+from cases.types import User
 from cases.workflow import workflow_for
 
 from .errors import ConcurrentEditError, ServiceError
@@ -35,13 +36,13 @@ def case_create(
     kind: str,
     unit: Unit,
     title: str,
-    actor,
+    actor: User | None,
     description: str = "",
     occurred_on: date | None = None,
     received_at: datetime | None = None,
-    reporter=None,
+    reporter: User | None = None,
     reason: str = "",
-    **fields,
+    **fields: Any,
 ) -> Case:
     received_at = received_at or timezone.now()
     year = timezone.localtime(received_at).year
@@ -85,7 +86,7 @@ def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: 
 
 @transaction.atomic
 def case_update(
-    *, case: Case, expected_version: int, data: dict, actor, reason: str = ""
+    *, case: Case, expected_version: int, data: dict, actor: User, reason: str = ""
 ) -> Case:
     """Edit case fields with optimistic locking: a stale version raises ConcurrentEditError."""
     locked = _lock(case)
@@ -101,7 +102,7 @@ def case_update(
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
+def case_assign(*, case: Case, assignee: User | None, actor: User | None, reason: str = "") -> Case:
     locked = _lock(case)
     previous = locked.assignee
     locked.assignee = assignee
@@ -124,7 +125,7 @@ def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> Case:
+def case_set_deadline(*, case: Case, step: str, due_at: datetime | None, actor: User | None, reason: str) -> Case:
     """A deadline that does not run from receipt (e.g. the IVO week from the AU decision):
     set after the transition, in the same transaction, with its own history row."""
     locked = _lock(case)
@@ -133,9 +134,9 @@ def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> C
     return audited_save(locked, actor=actor, reason=reason)
 
 
-def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor, reason: str,
-               reporter=None, occurred_on: date | None = None, source_case: Case | None = None,
-               **extra) -> Case:
+def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor: User, reason: str,
+               reporter: User | None = None, occurred_on: date | None = None, source_case: Case | None = None,
+               **extra: Any) -> Case:
     """A case of another type from this one (an escalated complaint, a reclassified deviation,
     a finding in a risk analysis or an egenkontroll): the target type's own create service,
     found through the registry, so its one-to-one rows and lineage exist from the start."""
@@ -147,7 +148,7 @@ def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor, re
 
 
 @transaction.atomic
-def case_move_open_to_new_chef(*, unit: Unit, old_chef, new_chef, actor) -> int:
+def case_move_open_to_new_chef(*, unit: Unit, old_chef: User, new_chef: User, actor: User | None) -> int:
     """A chef change hands every open case assigned to the old chef in the unit to the new one."""
     moved = 0
     qs = Case.objects.filter(

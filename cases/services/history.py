@@ -4,6 +4,8 @@ from typing import TypeVar
 
 from django.db import models
 
+from cases.types import User
+
 M = TypeVar("M", bound=models.Model)
 
 # The one limit for a reason on every action (forms and services alike); the history column is
@@ -31,7 +33,7 @@ def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
     return obj
 
 
-def audited_delete(obj: models.Model, *, actor, reason: str) -> None:
+def audited_delete(obj: models.Model, *, actor: User | None, reason: str) -> None:
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
     obj.delete()

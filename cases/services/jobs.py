@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Job
+from cases.types import User
 
 from .errors import TransitionNotAllowed
 from .transitions import transition
@@ -18,7 +19,7 @@ from .transitions import transition
 JOB_STAMPS = {Job.Status.DONE: "finished_at", Job.Status.FAILED: "finished_at"}
 
 
-def job_create(*, kind: str, payload: dict, actor=None) -> Job:
+def job_create(*, kind: str, payload: dict, actor: User | None = None) -> Job:
     return Job.objects.create(kind=kind, payload=payload, created_by=actor)
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
+from cases.types import User
 
 from .errors import ServiceError
 from .history import audited_save
@@ -43,12 +44,12 @@ REFUSED_EXTENSIONS = {".html", ".htm", ".xhtml", ".svg", ".js", ".exe", ".bat", 
 @transaction.atomic
 def measure_create(
     *,
-    actor,
+    actor: User,
     description: str,
     case: Case | None = None,
     measure_type: Code | None = None,
     level: str = "verksamhet",
-    responsible=None,
+    responsible: User | None = None,
     due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
@@ -65,7 +66,7 @@ def measure_create(
 
 
 def measure_set_status(
-    *, measure: Measure, status: str, actor, reason: str = "", effect_followup: str = ""
+    *, measure: Measure, status: str, actor: User, reason: str = "", effect_followup: str = ""
 ) -> Measure:
     fields: dict[str, Any] = {"effect_followup": effect_followup} if effect_followup else {}
     return transition(
@@ -75,14 +76,14 @@ def measure_set_status(
 
 
 @transaction.atomic
-def note_add(*, case: Case, text: str, actor) -> Note:
+def note_add(*, case: Case, text: str, actor: User) -> Note:
     if not text.strip():
         raise ServiceError(_("Anteckningen är tom."))
     return audited_save(Note(case=case, text=text, author=actor), actor=actor, reason=_("Anteckning"))
 
 
 @transaction.atomic
-def case_link(*, source: Case, target: Case, kind: str, actor, reason: str = "") -> CaseLink:
+def case_link(*, source: Case, target: Case, kind: str, actor: User | None, reason: str = "") -> CaseLink:
     if source.pk == target.pk:
         raise ServiceError(_("Ett ärende kan inte kopplas till sig självt."))
     existing = CaseLink.objects.filter(source=source, target=target, kind=kind).first()
@@ -108,7 +109,7 @@ def _sniff(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
+def attachment_add(*, case: Case, upload: UploadedFile, actor: User | None) -> Attachment:
     size = upload.size or 0
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise ServiceError(

@@ -21,6 +21,7 @@ from cases.supervision.models import (
     SupervisionMeasure,
 )
 from cases.supervision.selectors import WRITE_ROLES
+from cases.types import User
 
 # Fields supervision_update may change; status, version and the response/closing dates that
 # belong to a transition have their own services.
@@ -30,13 +31,13 @@ EDITABLE_FIELDS = {
 }
 
 
-def _audit_context(obj: models.Model, actor, reason: str) -> None:
+def _audit_context(obj: models.Model, actor: User, reason: str) -> None:
     # M2M history (simple-history m2m_fields) reads these from the instance.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
-def _check_units(actor, units: Iterable[Unit]) -> list[Unit]:
+def _check_units(actor: User, units: Iterable[Unit]) -> list[Unit]:
     chosen = list(units)
     if not chosen:
         raise ServiceError(_("Välj minst en berörd enhet."))
@@ -67,7 +68,7 @@ def _require_open(supervision: Supervision) -> None:
 @transaction.atomic
 def supervision_create(
     *,
-    actor,
+    actor: User,
     authority: str,
     supervision_type: Code,
     title: str,
@@ -94,7 +95,7 @@ def supervision_create(
 
 @transaction.atomic
 def supervision_update(
-    *, supervision: Supervision, expected_version: int, data: dict, actor,
+    *, supervision: Supervision, expected_version: int, data: dict, actor: User,
     units: Iterable[Unit] | None = None, reason: str = "",
 ) -> Supervision:
     """Edit with optimistic locking: a stale version raises ConcurrentEditError, nothing saved."""
@@ -117,7 +118,7 @@ def supervision_update(
     return locked
 
 
-def _set_units(supervision: Supervision, actor, units: Iterable[Unit], reason: str) -> None:
+def _set_units(supervision: Supervision, actor: User, units: Iterable[Unit], reason: str) -> None:
     # The form only offers units in the actor's scope, so units outside it (another
     # avdelning's, concerned by the same supervision) are kept rather than silently dropped.
     current = set(supervision.units.values_list("pk", flat=True))
@@ -133,7 +134,7 @@ def _set_units(supervision: Supervision, actor, units: Iterable[Unit], reason: s
 def supervision_decision_add(
     *,
     supervision: Supervision,
-    actor,
+    actor: User,
     decided_on: date,
     deficiencies_found: bool,
     deficiency_categories: Iterable[Code] = (),
@@ -170,7 +171,7 @@ def supervision_decision_add(
 def supervision_measure_add(
     *,
     supervision: Supervision,
-    actor,
+    actor: User,
     description: str,
     status: str = SupervisionMeasure.Status.PLANNED,
     expected_effect: str = "",
@@ -195,7 +196,7 @@ def supervision_measure_add(
 
 @transaction.atomic
 def supervision_measure_complete(
-    *, measure: SupervisionMeasure, actor, completed_on: date, reason: str = ""
+    *, measure: SupervisionMeasure, actor: User, completed_on: date, reason: str = ""
 ) -> SupervisionMeasure:
     return transition(measure, to=SupervisionMeasure.Status.DONE, actor=actor,
                       reason=reason or _("Åtgärden genomförd"), table=MEASURE_TRANSITIONS,
@@ -213,7 +214,7 @@ def _transition(supervision: Supervision, to_status: str, actor, reason: str,
 
 @transaction.atomic
 def supervision_register_response_sent(
-    *, supervision: Supervision, actor, sent_on: date, board_on: date | None = None,
+    *, supervision: Supervision, actor: User, sent_on: date, board_on: date | None = None,
     reason: str = "",
 ) -> Supervision:
     """The yttrande has been sent: pågående → yttrande inskickat."""
@@ -232,7 +233,7 @@ def supervision_register_response_sent(
 
 @transaction.atomic
 def supervision_request_supplement(
-    *, supervision: Supervision, actor, reason: str = ""
+    *, supervision: Supervision, actor: User, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
     return _transition(supervision, Supervision.Status.ONGOING, actor,
@@ -241,7 +242,7 @@ def supervision_request_supplement(
 
 @transaction.atomic
 def supervision_close(
-    *, supervision: Supervision, actor, closed_on: date, closing_note: str = "",
+    *, supervision: Supervision, actor: User, closed_on: date, closing_note: str = "",
     reason: str = "",
 ) -> Supervision:
     """The authority has closed its case: → avslutad. Nothing changes afterwards."""

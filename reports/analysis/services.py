@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Membership, Role, Unit
 from cases.services import ConcurrentEditError, ServiceError, audited_save
 from cases.services.transitions import transition
+from cases.types import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -52,7 +53,7 @@ def _chef_units(day: date) -> dict[int, int]:
 
 @transaction.atomic
 def round_open(
-    *, year: int, actor=None, period_start: date | None = None, period_end: date | None = None,
+    *, year: int, actor: User | None = None, period_start: date | None = None, period_end: date | None = None,
     due_date: date | None = None, day: date | None = None,
 ) -> AnalysisRound:
     """Open the year's round: one analysis per unit a sektionschef leads directly.
@@ -85,7 +86,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_update(*, analysis_round: AnalysisRound, actor, period_start: date, period_end: date,
+def round_update(*, analysis_round: AnalysisRound, actor: User, period_start: date, period_end: date,
                  due_date: date) -> AnalysisRound:
     """Configure a round's period and due date, as long as nothing has been submitted."""
     locked = AnalysisRound.objects.select_for_update().get(pk=analysis_round.pk)
@@ -119,7 +120,7 @@ def _apply_text(locked: UnitAnalysis, expected_version: int, data: dict) -> None
 
 
 @transaction.atomic
-def analysis_update(*, analysis: UnitAnalysis, expected_version: int, data: dict, actor
+def analysis_update(*, analysis: UnitAnalysis, expected_version: int, data: dict, actor: User
                     ) -> UnitAnalysis:
     """Save the draft. A stale version raises ConcurrentEditError; nothing is overwritten."""
     locked = _lock(analysis)
@@ -179,7 +180,7 @@ def _remind(analysis: UnitAnalysis, day: date) -> bool:
     return True
 
 
-def _mail(analysis: UnitAnalysis, chef) -> None:
+def _mail(analysis: UnitAnalysis, chef: User) -> None:
     url = settings.SITE_URL.rstrip("/") + analysis.get_absolute_url()
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(

@@ -2,14 +2,17 @@
 reason (cases.services.history.audited_save). An approved edition is frozen: every write
 below goes through `_editable`, which refuses."""
 
+from typing import Any
+
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Unit
 from cases.services import ConcurrentEditError, ServiceError
 from cases.services.history import audited_delete, audited_save
 from cases.services.transitions import transition
+from cases.types import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -36,7 +39,7 @@ def _lock(edition_id: int) -> ReportEdition:
     return ReportEdition.objects.select_for_update().get(pk=edition_id)
 
 
-def _build(edition, structure: list, parent, actor, fill: dict) -> None:
+def _build(edition: ReportEdition, structure: list, parent: ReportSection | None, actor: User | None, fill: dict) -> None:
     for order, spec in enumerate(structure):
         section = audited_save(
             ReportSection(edition=edition, parent=parent, order=order,
@@ -51,8 +54,8 @@ def _build(edition, structure: list, parent, actor, fill: dict) -> None:
 
 
 @transaction.atomic
-def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor,
-                   title: str = "", reason: str = "", **fields) -> ReportEdition:
+def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor: User | None,
+                   title: str = "", reason: str = "", **fields: Any) -> ReportEdition:
     title = title or _("Kvalitetsberättelse %(year)s") % {"year": year}
     if ReportEdition.objects.filter(unit=unit, year=year, title=title).exists():
         raise ServiceError(_("Det finns redan en kvalitetsberättelse med den rubriken för "
@@ -69,7 +72,7 @@ def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor,
 
 
 @transaction.atomic
-def edition_update(*, edition: ReportEdition, expected_version: int, data: dict, actor,
+def edition_update(*, edition: ReportEdition, expected_version: int, data: dict, actor: User,
                    reason: str = "") -> ReportEdition:
     edition = _editable(_lock(edition.pk))
     if edition.version != expected_version:
@@ -133,12 +136,12 @@ def edition_approve(*, edition: ReportEdition, actor, reason: str = "") -> Repor
 # --- structure ------------------------------------------------------------------------------
 
 
-def _next_order(qs) -> int:
+def _next_order(qs: QuerySet) -> int:
     return (qs.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
 @transaction.atomic
-def section_add(*, edition: ReportEdition, title: str, actor, parent: ReportSection | None = None,
+def section_add(*, edition: ReportEdition, title: str, actor: User, parent: ReportSection | None = None,
                 is_appendix: bool = False) -> ReportSection:
     _editable(_lock(edition.pk))
     if not title.strip():
@@ -156,7 +159,7 @@ def section_add(*, edition: ReportEdition, title: str, actor, parent: ReportSect
 
 
 @transaction.atomic
-def section_rename(*, section: ReportSection, title: str, actor) -> ReportSection:
+def section_rename(*, section: ReportSection, title: str, actor: User) -> ReportSection:
     _editable(_lock(section.edition_id))
     if not title.strip():
         raise ServiceError(_("Ange en rubrik för avsnittet."))
@@ -166,7 +169,7 @@ def section_rename(*, section: ReportSection, title: str, actor) -> ReportSectio
 
 
 @transaction.atomic
-def section_delete(*, section: ReportSection, actor) -> None:
+def section_delete(*, section: ReportSection, actor: User) -> None:
     _editable(_lock(section.edition_id))
     # Children and blocks go too; their history rows stay.
     for child in section.children.all():
@@ -177,7 +180,7 @@ def section_delete(*, section: ReportSection, actor) -> None:
 
 
 @transaction.atomic
-def section_move(*, section: ReportSection, direction: str, actor) -> ReportSection:
+def section_move(*, section: ReportSection, direction: str, actor: User) -> ReportSection:
     """Swap with the previous or next sibling ("up"/"down")."""
     _editable(_lock(section.edition_id))
     siblings = list(ReportSection.objects.filter(edition_id=section.edition_id,
@@ -195,7 +198,7 @@ def section_move(*, section: ReportSection, direction: str, actor) -> ReportSect
 
 
 @transaction.atomic
-def block_add(*, section: ReportSection, actor, block_type: str = "", params: dict | None = None
+def block_add(*, section: ReportSection, actor: User, block_type: str = "", params: dict | None = None
               ) -> ReportBlock:
     from .blocks import BLOCK_TYPES
 
@@ -210,13 +213,13 @@ def block_add(*, section: ReportSection, actor, block_type: str = "", params: di
 
 
 @transaction.atomic
-def block_delete(*, block: ReportBlock, actor) -> None:
+def block_delete(*, block: ReportBlock, actor: User) -> None:
     _editable(_lock(block.section.edition_id))
     audited_delete(block, actor=actor, reason=_("Block borttaget"))
 
 
 @transaction.atomic
-def block_text_save(*, block_id: int, expected_version: int, text: str, actor,
+def block_text_save(*, block_id: int, expected_version: int, text: str, actor: User,
                     reason: str = "") -> ReportBlock:
     """Autosave target. A stale version raises ConcurrentEditError with the stored block, so
     the page can show both texts and keep what the user typed."""

@@ -199,7 +199,7 @@ def _check_version(locked: RiskAnalysis | Risk, expected_version: int | None) ->
 STAMPS = {RiskAnalysis.Status.DONE: "completed_at", RiskAnalysis.Status.FOLLOWED_UP: "followed_up_at"}
 
 
-def _transition(analysis: RiskAnalysis, to_status: str, actor, reason: str, **kwargs) -> RiskAnalysis:
+def _transition(analysis: RiskAnalysis, to_status: str, actor: User | None, reason: str, **kwargs: Any) -> RiskAnalysis:
     return transition(analysis, to=to_status, actor=actor, reason=reason,
                       table=ALLOWED_TRANSITIONS, stamp=STAMPS, **kwargs)
 
@@ -212,12 +212,12 @@ def _ready_to_complete(locked: RiskAnalysis) -> None:
         raise ServiceError(_("Alla risker måste bedömas (sannolikhet och konsekvens) först."))
 
 
-def analysis_complete(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
+def analysis_complete(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
     return _transition(analysis, RiskAnalysis.Status.DONE, actor,
                        reason or _("Riskanalysen genomförd"), check=_ready_to_complete)
 
 
-def analysis_follow_up(*, analysis: RiskAnalysis, actor, result: str, reason: str = "") -> RiskAnalysis:
+def analysis_follow_up(*, analysis: RiskAnalysis, actor: User | None, result: str, reason: str = "") -> RiskAnalysis:
     def has_result(_locked: RiskAnalysis) -> None:
         if not result.strip():
             raise ServiceError(_("Skriv resultatet av uppföljningen."))
@@ -227,7 +227,7 @@ def analysis_follow_up(*, analysis: RiskAnalysis, actor, result: str, reason: st
                        follow_up_result=result.strip())
 
 
-def analysis_reopen(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
+def analysis_reopen(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
     return _transition(analysis, RiskAnalysis.Status.DRAFT, actor,
                        reason or _("Riskanalysen öppnades igen"), completed_at=None)
 

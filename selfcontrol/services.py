@@ -131,8 +131,8 @@ def _lock(run: SelfControlRun) -> SelfControlRun:
     return SelfControlRun.objects.select_for_update().select_related("plan", "plan__method").get(pk=run.pk)
 
 
-def _transition(run: SelfControlRun, to_status: str, from_status: str, actor, reason: str,
-                **kwargs) -> SelfControlRun:
+def _transition(run: SelfControlRun, to_status: str, from_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> SelfControlRun:
     """from_status keeps start (planerad → pågår) and reopen (klar → pågår) apart although
     both end in pågår."""
     return transition(run, to=to_status, sources={from_status}, actor=actor, reason=reason,
@@ -157,7 +157,7 @@ def _keep_first_start(locked: SelfControlRun) -> None:
     locked.started_at = locked.started_at or timezone.now()
 
 
-def run_start(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
+def run_start(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
     return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED, actor,
                        reason or _("Egenkontrollen påbörjades"), derive=_keep_first_start)
 
@@ -171,13 +171,13 @@ def _ready_to_complete(locked: SelfControlRun) -> None:
         raise ServiceError(_("Alla loggposter i urvalet måste granskas först."))
 
 
-def run_complete(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
+def run_complete(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
     return _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING, actor,
                        reason or _("Egenkontrollen klar"), check=_ready_to_complete,
                        stamp={SelfControlRun.Status.DONE: "completed_at"})
 
 
-def run_reopen(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
+def run_reopen(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
     return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE, actor,
                        reason or _("Egenkontrollen öppnades igen"), completed_at=None)
 

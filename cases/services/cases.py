@@ -1,5 +1,6 @@
 """Creating, editing and moving cases through their workflow."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -66,8 +67,8 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: str = "",
-                    check=None) -> Case:
+def case_transition(*, case: Case, to_status: str, actor: User | None, reason: str, outcome: str = "",
+                    check: Callable[[Case], None] | None = None) -> Case:
     """A case moves through its type's workflow; `check(locked)` may refuse first (the
     caller's action_require). Closing stamps closed_at and keeps the outcome; any other status
     clears closed_at. The deadline follows the new status."""

@@ -4,6 +4,7 @@ Jobs move through the same `transition()` as every other stateful row; Job keeps
 (it is operational, not a record), so a move is one locked SELECT and one UPDATE."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ def job_create(*, kind: str, payload: dict, actor: User | None = None) -> Job:
     return Job.objects.create(kind=kind, payload=payload, created_by=actor)
 
 
-def _move(job_id: int, to_status: str, **kwargs) -> Job:
+def _move(job_id: int, to_status: str, **kwargs: Any) -> Job:
     return transition(Job(pk=job_id), to=to_status, actor=None, reason="", stamp=JOB_STAMPS,
                       **kwargs)
 

@@ -16,10 +16,13 @@ caller passes that check in, so there is one rule book, not a second one here.
 """
 
 from collections.abc import Callable, Collection, Mapping
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils import timezone
+
+from cases.types import User
 
 from .errors import TransitionNotAllowed
 from .history import audited_save
@@ -33,7 +36,7 @@ def transition(
     obj: M,
     *,
     to: str,
-    actor,
+    actor: User | None,
     reason: str,
     table: Mapping[Any, Collection[str]] | None = None,
     stamp: Mapping[Any, str] | None = None,
@@ -101,7 +104,7 @@ def _choice_label(model: type[models.Model]) -> Callable[[str], str]:
     return lambda status: choices.get(str(status), str(status))
 
 
-def _now_for(row: models.Model, name: str):
+def _now_for(row: models.Model, name: str) -> datetime | date:
     field = row._meta.get_field(name)
     if isinstance(field, models.DateTimeField):
         return timezone.now()

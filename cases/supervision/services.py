@@ -4,6 +4,7 @@ below, checked against `ALLOWED_TRANSITIONS`."""
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -206,8 +207,8 @@ def supervision_measure_complete(
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str, actor, reason: str,
-                **kwargs) -> Supervision:
+def _transition(supervision: Supervision, to_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> Supervision:
     return transition(supervision, to=to_status, actor=actor, reason=reason,
                       table=ALLOWED_TRANSITIONS, **kwargs)
 

@@ -135,7 +135,7 @@ def _check_complete(analysis: UnitAnalysis) -> None:
         raise ServiceError(_("Beskriv behovet av övergripande åtgärder innan analysen lämnas in."))
 
 
-def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor,
+def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor: User | None,
                     data: dict | None = None) -> UnitAnalysis:
     """utkast → inlämnad: saves what was typed, freezes the figures, and locks the analysis."""
 

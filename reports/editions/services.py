@@ -85,20 +85,20 @@ def edition_update(*, edition: ReportEdition, expected_version: int, data: dict,
     return audited_save(edition, actor=actor, reason=reason or _("Uppgifterna ändrades"))
 
 
-def _transition(edition: ReportEdition, to_status: str, actor, reason: str,
-                **kwargs) -> ReportEdition:
+def _transition(edition: ReportEdition, to_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> ReportEdition:
     # The version guards the cover fields only (and dates the compiled PDFs): a status change
     # leaves it as it was, so the approved PDF stays current.
     return transition(edition, to=to_status, actor=actor, reason=reason,
                       table=ALLOWED_TRANSITIONS, bump_version=False, **kwargs)
 
 
-def edition_submit_for_review(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
+def edition_submit_for_review(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
     return _transition(edition, ReportEdition.Status.REVIEW, actor,
                        reason or _("Skickad på granskning"))
 
 
-def edition_return_to_draft(*, edition: ReportEdition, actor, reason: str) -> ReportEdition:
+def edition_return_to_draft(*, edition: ReportEdition, actor: User | None, reason: str) -> ReportEdition:
     if not reason.strip():
         raise ServiceError(_("Ange varför kvalitetsberättelsen skickas tillbaka."))
     return _transition(edition, ReportEdition.Status.DRAFT, actor, reason)
@@ -126,7 +126,7 @@ def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
     edition.approved_pdf = latest
 
 
-def edition_approve(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
+def edition_approve(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
     """Freezes the edition on its latest compiled PDF, which must show the current text."""
     return _transition(edition, ReportEdition.Status.APPROVED, actor, reason or _("Godkänd"),
                        check=_freeze_on_latest_pdf,

@@ -30,7 +30,7 @@ echo "== pytest, main pass ($WORKERS workers; tests/faults afterwards)"
 main_rc=$?
 echo
 echo "== pytest, fault tests alone"
-"$PYTEST" -p no:xdist -m faults --durations=15 "$@" tests/faults
+"$PYTEST" -p no:xdist -m faults --durations=15 "$@"
 faults_rc=$?
 
 judge main "$main_rc"

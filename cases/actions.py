@@ -63,6 +63,15 @@ def either(*rules: Rule) -> Rule:
     return _rule
 
 
+def both(*rules: Rule) -> Rule:
+    """Every rule holds (e.g. a chef in scope who may also handle this case)."""
+
+    def _rule(actor: Actor) -> bool:
+        return all(rule(actor) for rule in rules)
+
+    return _rule
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -163,10 +172,17 @@ def action_require(actions, name: str, *, status: str, actor: Actor, obj: Any = 
 def case_action_require(case: Case, name: str, actor_user) -> Action:
     """For case services: look the type up, build the actor, check."""
     from cases.registry import case_type
+    from cases.services.errors import TransitionNotAllowed
 
     ct = case_type(case.kind)
-    return action_require(ct.actions, name, status=case.status,
-                          actor=actor_for_case(actor_user, case), obj=case)
+    try:
+        return action_require(ct.actions, name, status=case.status,
+                              actor=actor_for_case(actor_user, case), obj=case)
+    except TransitionNotAllowed:
+        # The same refusal, with the status's label instead of its code.
+        raise TransitionNotAllowed(
+            ct.workflow.label(case.status), str(ct.action(name).label)
+        ) from None
 
 
 def case_actions_offered(case: Case, user) -> list[Action]:

@@ -1,14 +1,17 @@
 """Helpers shared by the lex Sarah services: row locks, text checks, reasons."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
+from cases.actions import case_action_require
 from cases.models import Case, CaseKind
 from cases.services import ServiceError
 from cases.services.errors import TransitionNotAllowed
 from cases.services.history import reason_clean
 
 from ..models import LexSarahReport
-from ..workflow import WORKFLOW
+from ..workflow import WORKFLOW, LexSarahStatus
 
 TEXT_MAX = 20_000
 
@@ -42,6 +45,22 @@ def lock_report(case: Case) -> LexSarahReport:
     )
 
 
+def require_action(report: LexSarahReport, name: str, actor,
+                   explain: Callable[[], str] | None = None) -> None:
+    """The case page's rule for `name` (cases.actions), on the status read under the lock.
+    Not allowed → ActionRefused (403). Not from this status → the rule's own reason when
+    `explain` knows one (e.g. "already decided"), else TransitionNotAllowed."""
+    try:
+        case_action_require(report.case, name, actor)
+    except TransitionNotAllowed:
+        why = explain() if explain else ""
+        if not why and not report.case.is_open:
+            why = _("Ärendet är avslutat.")
+        if why:
+            raise ServiceError(why) from None
+        raise
+
+
 def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> None:
     current = report.case.status
     if current not in allowed:
@@ -51,3 +70,19 @@ def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> Non
 def require_open(report: LexSarahReport) -> None:
     if not report.case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
+
+
+def already_assessed(report: LexSarahReport) -> str:
+    """Why the report is past the chef's own steps (new investigation, investigator, immediate
+    measure), or "" while it is not: assessed, whether or not the AU has decided yet. In IVO
+    after the chair's urgent decision it is not assessed yet."""
+    before = (LexSarahStatus.REPORTED, LexSarahStatus.RECEIVED, LexSarahStatus.INVESTIGATING)
+    if report.assessment and report.case.status not in before:
+        return _("Rapporten är redan bedömd; det som återstår görs av arbetsutskottet.")
+    return ""
+
+
+def require_not_assessed(report: LexSarahReport) -> None:
+    why = already_assessed(report)
+    if why:
+        raise ServiceError(why)

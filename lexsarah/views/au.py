@@ -15,6 +15,7 @@ from cases.views.mixins import PermissionMixin
 
 from .. import selectors as sel
 from .. import services as svc
+from ..actions import process_allowed
 from ..forms import AgendaAddForm, AgendaDecideForm, AUMeetingForm
 from ..models import AgendaItem
 
@@ -75,10 +76,13 @@ class AUMeetingView(_MeetingMixin, TemplateView):
             can_write=bool(self.roles & set(AU_WRITE_ROLES)),
             add_form=kwargs.get("add_form") or AgendaAddForm(
                 prefix="add", investigations=sel.investigations_ready_for_au(self.request.user)),
+            # Only items whose reports are still the AU's (not taken back to investigation).
             decide_forms={
                 item.pk: bound.get(item.pk) or AgendaDecideForm(
                     prefix=f"item{item.pk}", initial={"severity": _first_assessment(item)})
-                for item in items if item.decided_at is None
+                for item in items if item.pk in bound or item.decided_at is None and process_allowed(
+                    [r.case for r in item.investigation.reports.all()], "au_decide",
+                    self.request.user)
             },
         )
         return ctx

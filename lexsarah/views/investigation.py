@@ -15,6 +15,7 @@ from cases.views.mixins import PermissionMixin
 
 from .. import selectors as sel
 from .. import services as svc
+from ..actions import process_allowed
 from ..forms import (
     AddReportForm,
     AssessForm,
@@ -66,11 +67,17 @@ class InvestigationView(_InvestigationMixin, TemplateView):
     def get_context_data(self, form=None, conflict=None, **kwargs):
         inv = self.get_investigation()
         cases = self.report_cases(inv)
+        can_edit = self.can_edit(inv)
         ctx = super().get_context_data()
         ctx.update(
             investigation=inv,
             report_cases=cases,
-            can_edit=self.can_edit(inv),
+            can_edit=can_edit,
+            # The steps that move the reports: offered only when every report allows them.
+            can_assess=can_edit and not inv.completed_at
+            and process_allowed(cases, "assess", self.request.user),
+            can_reopen=can_edit and bool(inv.completed_at)
+            and process_allowed(cases, "reopen", self.request.user),
             form=form or InvestigationForm(instance=inv, initial={"version": inv.version}),
             conflict=conflict,
             assess_form=AssessForm(prefix="assess"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from cases.actions import case_actions_offered
 from cases.models import AccessAction, CaseKind, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
@@ -33,7 +34,6 @@ from ..forms import (
     UrgentIvoForm,
 )
 from ..models import IvoNotification, LegalReference
-from ..workflow import URGENT_IVO_FROM, LexSarahStatus
 from ._base import ReportPost, permissions_for
 
 FORM_CLASSES = {
@@ -73,24 +73,26 @@ def _initial(name: str, case) -> dict:
 
 
 def lexsarah_detail_context(request, case) -> dict:
-    """Registered with CaseTypeUI: the report's facts, its investigations and the actions the
-    user may take."""
+    """Registered with the CaseType: the report's facts, its investigations and the actions the
+    user may take here, from the type's action table (the services refuse the rest)."""
     report = sel.report_for_case(case)
     if report is None:
         return {}
+    case.lexsarah = report  # the action conditions read the report through the case
     user = request.user
     bound = bound_forms(request)
-    forms = {
-        name: bound.get(name) or cls(prefix=name, initial=_initial(name, case),
-                                     **_form_kwargs(name, user, case))
-        for name, cls in FORM_CLASSES.items()
-    }
-    status = case.status
-    ivo = IvoNotification.objects.filter(report=report).select_related("decided_by").first()
+    actions = []
+    for action in case_actions_offered(case, user):
+        form = bound.get(action.name) or FORM_CLASSES[action.name](
+            prefix=action.name, initial=_initial(action.name, case),
+            **_form_kwargs(action.name, user, case))
+        actions.append({"action": action, "form": form,
+                        "primary": case.status in action.primary_in})
+    ivo = getattr(report, "ivo", None)
     visible = sel.investigations_visible_to(user)
     return {
         "ls_report": report,
-        "ls_forms": forms,
+        "ls_actions": actions,
         "ls_bound_form": next(iter(bound.values()), None),
         "ls_can": permissions_for(user, case),
         "ls_ivo": ivo,
@@ -99,13 +101,7 @@ def lexsarah_detail_context(request, case) -> dict:
         .exists(),
         "ls_legal": LegalReference.objects.filter(active=True),
         "ls_blockers": svc.close_blockers(report) if case.is_open else [],
-        "ls_state": {
-            "reported": status == LexSarahStatus.REPORTED,
-            "can_start": status in (LexSarahStatus.RECEIVED, LexSarahStatus.IVO)
-            and not report.investigations.filter(completed_at__isnull=True).exists(),
-            "urgent": status in URGENT_IVO_FROM and ivo is None,
-            "open": case.is_open,
-        },
+        "ls_open": case.is_open,
     }
 
 
@@ -177,7 +173,7 @@ class _Action(ReportPost):
 
 
 class ReceiveView(_Action):
-    name, permission = "receive", "chef"
+    name = "receive"
     success_message = _("Rapporten är mottagen.")
 
     def perform(self, case, data):
@@ -186,7 +182,7 @@ class ReceiveView(_Action):
 
 
 class ImmediateMeasureView(_Action):
-    name, permission = "measure", "chef"
+    name = "measure"
     success_message = _("Den omedelbara åtgärden sparades.")
 
     def perform(self, case, data):
@@ -195,7 +191,7 @@ class ImmediateMeasureView(_Action):
 
 
 class AssignView(_Action):
-    name, permission = "assign", "chef"
+    name = "assign"
     success_message = _("Utredaren är utsedd.")
 
     def perform(self, case, data):
@@ -204,7 +200,7 @@ class AssignView(_Action):
 
 
 class StartInvestigationView(_Action):
-    name, permission = "investigate", "handle"
+    name = "investigate"
     success_message = _("Utredningen är påbörjad.")
 
     def perform(self, case, data):
@@ -217,7 +213,7 @@ class StartInvestigationView(_Action):
 
 
 class UrgentIvoView(_Action):
-    name, permission = "urgent", "urgent_ivo"
+    name = "urgent"
     success_message = _("Beslut om anmälan till IVO registrerat. Skicka anmälan inom 7 dagar.")
 
     def perform(self, case, data):
@@ -226,7 +222,7 @@ class UrgentIvoView(_Action):
 
 
 class IvoSentView(_Action):
-    name, permission = "ivo_sent", "ivo"
+    name = "ivo_sent"
     success_message = _("Datumet då anmälan skickades till IVO sparades.")
 
     def perform(self, case, data):
@@ -236,7 +232,7 @@ class IvoSentView(_Action):
 
 
 class IvoDecisionView(_Action):
-    name, permission = "ivo_decision", "ivo"
+    name = "ivo_decision"
     success_message = _("IVO:s beslut sparades.")
 
     def perform(self, case, data):
@@ -246,7 +242,7 @@ class IvoDecisionView(_Action):
 
 
 class ImyView(_Action):
-    name, permission = "imy", "imy"
+    name = "imy"
     success_message = _("Anmälan till IMY registrerad.")
 
     def perform(self, case, data):
@@ -255,7 +251,7 @@ class ImyView(_Action):
 
 
 class CloseView(_Action):
-    name, permission = "close", "close"
+    name = "close"
     success_message = _("Ärendet är avslutat.")
 
     def perform(self, case, data):

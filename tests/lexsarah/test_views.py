@@ -161,8 +161,9 @@ def test_investigation_page_permissions(client, people, assigned_case, make_repo
 
 def test_investigation_visible_only_when_every_report_is(client, people, make_report):
     a, b = make_report(), make_report(unit_key="B1")
-    svc.lexsarah_receive(case=a, actor=people["chef_a1"])
-    svc.lexsarah_receive(case=b, actor=people["chef_b1"])
+    for case, chef in ((a, people["chef_a1"]), (b, people["chef_b1"])):
+        svc.lexsarah_receive(case=case, actor=chef)
+        svc.lexsarah_assign_investigator(case=case, assignee=people["investigator"], actor=chef)
     inv = svc.investigation_create(cases=[a, b], actor=people["investigator"],
                                    investigator=people["investigator"])
     assert sel.investigations_visible_to(people["investigator"]).filter(pk=inv.pk).exists()

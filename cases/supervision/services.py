@@ -12,6 +12,7 @@ from cases.models import Code, CodeList, Unit
 from cases.selectors.visibility import units_in_scope
 from cases.services.errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save
+from cases.supervision.actions import supervision_action_require
 from cases.supervision.models import (
     ALLOWED_TRANSITIONS,
     MEASURE_TRANSITIONS,
@@ -54,8 +55,11 @@ def _check_type(code: Code) -> None:
         raise ServiceError(_("Välj en typ av tillsyn från kodlistan."))
 
 
-def _lock(supervision: Supervision) -> Supervision:
-    return Supervision.objects.select_for_update().get(pk=supervision.pk)
+def _lock(supervision: Supervision, action: str, actor) -> Supervision:
+    """Lock the row and check the action's rule on the status read under the lock."""
+    locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
+    supervision_action_require(locked, action, actor)
+    return locked
 
 
 def _require_open(supervision: Supervision) -> None:
@@ -78,6 +82,7 @@ def supervision_create(
     reason: str = "",
 ) -> Supervision:
     chosen = _check_units(actor, units)
+    supervision_action_require(None, "register", actor, units=chosen)
     _check_type(supervision_type)
     supervision = Supervision(
         authority=authority, supervision_type=supervision_type, title=title.strip(),
@@ -97,7 +102,7 @@ def supervision_update(
     units: Iterable[Unit] | None = None, reason: str = "",
 ) -> Supervision:
     """Edit with optimistic locking: a stale version raises ConcurrentEditError, nothing saved."""
-    locked = _lock(supervision)
+    locked = _lock(supervision, "edit", actor)
     if locked.version != expected_version:
         raise ConcurrentEditError(current=locked)
     _require_open(locked)
@@ -140,7 +145,7 @@ def supervision_decision_add(
     response_due_on: date | None = None,
 ) -> SupervisionDecision:
     """Register a beslut. If the authority asks for a response, its due date is set too."""
-    locked = _lock(supervision)
+    locked = _lock(supervision, "decision_add", actor)
     _require_open(locked)
     categories = list(deficiency_categories)
     if categories and not deficiencies_found:
@@ -177,7 +182,7 @@ def supervision_measure_add(
     due_date: date | None = None,
     completed_on: date | None = None,
 ) -> SupervisionMeasure:
-    locked = _lock(supervision)
+    locked = _lock(supervision, "measure_add", actor)
     _require_open(locked)
     if not description.strip():
         raise ServiceError(_("Beskriv åtgärden."))
@@ -196,6 +201,8 @@ def supervision_measure_add(
 def supervision_measure_complete(
     *, measure: SupervisionMeasure, actor, completed_on: date, reason: str = ""
 ) -> SupervisionMeasure:
+    # The supervision first, as every other service locks it: no lock-order deadlock.
+    _lock(measure.supervision, "measure_complete", actor)
     locked = SupervisionMeasure.objects.select_for_update().get(pk=measure.pk)
     to_status = SupervisionMeasure.Status.DONE
     if to_status not in MEASURE_TRANSITIONS.get(locked.status, set()):
@@ -210,8 +217,8 @@ def supervision_measure_complete(
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str) -> Supervision:
-    locked = _lock(supervision)
+def _transition(supervision: Supervision, to_status: str, action: str, actor) -> Supervision:
+    locked = _lock(supervision, action, actor)
     if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
         raise TransitionNotAllowed(
             str(Supervision.Status(locked.status).label), str(Supervision.Status(to_status).label)
@@ -227,7 +234,7 @@ def supervision_register_response_sent(
     reason: str = "",
 ) -> Supervision:
     """The yttrande has been sent: pågående → yttrande inskickat."""
-    locked = _transition(supervision, Supervision.Status.RESPONSE_SENT)
+    locked = _transition(supervision, Supervision.Status.RESPONSE_SENT, "response_sent", actor)
     if not locked.decisions.exists():
         raise ServiceError(_("Registrera myndighetens beslut innan yttrandet registreras."))
     if sent_on < locked.initiated_on:
@@ -243,7 +250,7 @@ def supervision_request_supplement(
     *, supervision: Supervision, actor, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
-    locked = _transition(supervision, Supervision.Status.ONGOING)
+    locked = _transition(supervision, Supervision.Status.ONGOING, "supplement", actor)
     return audited_save(locked, actor=actor, reason=reason or _("Myndigheten begärde komplettering"))
 
 
@@ -253,7 +260,7 @@ def supervision_close(
     reason: str = "",
 ) -> Supervision:
     """The authority has closed its case: → avslutad. Nothing changes afterwards."""
-    locked = _transition(supervision, Supervision.Status.CLOSED)
+    locked = _transition(supervision, Supervision.Status.CLOSED, "close", actor)
     last = locked.decisions.aggregate(m=models.Max("decided_on"))["m"]
     if last is None:
         raise ServiceError(_("Registrera myndighetens beslut innan ärendet avslutas."))

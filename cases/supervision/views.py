@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cases.services import ConcurrentEditError, ServiceError
 from cases.supervision import services as services
+from cases.supervision.actions import supervision_actions_offered
 from cases.supervision.forms import (
     CloseForm,
     DecisionForm,
@@ -144,18 +145,25 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
             decisions=list(supervision.decisions.prefetch_related("deficiency_categories")),
             measures=list(supervision.measures.all()),
         )
-        if can_write and not supervision.is_closed:
-            today = timezone.localdate()
-            ctx.update(
-                decision_form=DecisionForm(initial={"decided_on": today,
-                                                    "deficiencies_found": "0"}),
-                measure_form=MeasureForm(auto_id="m-%s"),
-                complete_form=MeasureCompleteForm(initial={"completed_on": today}),
-                response_form=ResponseSentForm(initial={"sent_on": today,
-                                                        "board_on": supervision.board_on}),
-                close_form=CloseForm(initial={"closed_on": today}),
-                reason_form=ReasonForm(),
-            )
+        # Only what the action table offers this user in this status (the services refuse
+        # the rest).
+        offered = {a.name for a in supervision_actions_offered(supervision, self.request.user)}
+        today = timezone.localdate()
+        forms = {
+            "decision_add": ("decision_form", lambda: DecisionForm(
+                initial={"decided_on": today, "deficiencies_found": "0"})),
+            "measure_add": ("measure_form", lambda: MeasureForm(auto_id="m-%s")),
+            "measure_complete": ("complete_form", lambda: MeasureCompleteForm(
+                initial={"completed_on": today})),
+            "response_sent": ("response_form", lambda: ResponseSentForm(
+                initial={"sent_on": today, "board_on": supervision.board_on})),
+            "close": ("close_form", lambda: CloseForm(initial={"closed_on": today})),
+            "supplement": ("reason_form", ReasonForm),
+        }
+        ctx["offered"] = offered
+        for name, (key, make) in forms.items():
+            if name in offered:
+                ctx[key] = make()
         return ctx
 
 

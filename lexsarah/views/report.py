@@ -96,7 +96,8 @@ def lexsarah_detail_context(request, case) -> dict:
         "ls_bound_form": next(iter(bound.values()), None),
         "ls_can": permissions_for(user, case),
         "ls_ivo": ivo,
-        "ls_investigations": visible.filter(reports=report).select_related("investigator"),
+        "ls_investigations": visible.filter(reports=report).select_related("investigator")
+        .prefetch_related("reports__case"),
         "ls_hidden_investigations": report.investigations.exclude(pk__in=visible.values("pk"))
         .exists(),
         "ls_legal": LegalReference.objects.filter(active=True),

@@ -61,10 +61,15 @@ SUPERVISION_ACTIONS: tuple[Action, ...] = (
 
 def supervision_actor(user, supervision: Supervision | None = None,
                       units: Iterable[Unit] | None = None) -> Actor:
-    """The actor on a supervision (or, when registering, on the units chosen for it)."""
-    if units is None:
-        units = supervision.units.all() if supervision is not None else ()
-    return actor_for_units(user, [u.path for u in units])
+    """The actor on a supervision (or, when registering, on the units chosen for it). Paths
+    come from the database: a tree change may have moved an in-memory unit's path."""
+    if units is not None:
+        paths = Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("path", flat=True)
+    elif supervision is not None:
+        paths = supervision.units.values_list("path", flat=True)
+    else:
+        paths = []
+    return actor_for_units(user, list(paths))
 
 
 def supervision_action_require(supervision: Supervision | None, name: str, user, *,

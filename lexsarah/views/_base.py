@@ -6,7 +6,7 @@ re-renders the shared case page with the bound form (nothing typed is lost, stat
 from django.core.exceptions import PermissionDenied
 
 from cases.models import CaseKind, Role
-from cases.views.transitions import CaseTransitionView
+from cases.views.detail import CaseActionView
 
 from .. import selectors as sel
 
@@ -25,7 +25,7 @@ def permissions_for(user, case) -> dict[str, bool]:
     }
 
 
-class ReportPost(CaseTransitionView):
+class ReportPost(CaseActionView):
     kind = CaseKind.LEXSARAH
     permission = "handle"
     success_message = ""

@@ -81,8 +81,9 @@ class ActionView(ScopedObjectMixin):
     # --- hooks ---------------------------------------------------------------------------------
 
     def get_target(self):
-        """What the service acts on (a risk on the analysis page); the page object by default."""
-        return self.get_object()
+        """What the service acts on (a risk on the analysis page); the page object by default,
+        None on a page without one (a list with a create form)."""
+        return self.get_object() if self.lookup_url_kwarg in self.kwargs else None
 
     def check(self, target) -> None:
         """The gate before the form is read: PermissionDenied for a user who may not, a
@@ -178,7 +179,7 @@ class ActionView(ScopedObjectMixin):
     # --- rendering: this view is also the page view ---------------------------------------
 
     def page_context(self, target) -> dict:
-        if hasattr(self, "get_object"):
+        if self.lookup_url_kwarg in self.kwargs:
             self.object = self.get_object()
         context = self.get_context_data()
         context["action_form"] = getattr(self, "action_form", None)

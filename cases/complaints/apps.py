@@ -13,6 +13,7 @@ class ComplaintsConfig(AppConfig):
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
+        from .actions import ACTIONS
         from .imports import complaints_import_apply
         from .models import Complaint
         from .services import complaint_assign, complaint_receive, complaint_scrub
@@ -25,6 +26,7 @@ class ComplaintsConfig(AppConfig):
                 label=_("Klagomål och synpunkter"),
                 reference_prefix="KS",
                 workflow=COMPLAINT_WORKFLOW,
+                actions=ACTIONS,
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
                 history_sources=lambda case: [history_of(Complaint)(case)],

@@ -312,7 +312,13 @@ class _Seeder:
             return
         chef = self.chef(complaint.case.unit)
         at = received + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 5))
-        case = self.step(at, svc.complaint_receive, case=complaint.case, actor=chef, notify=False)
+        case = complaint.case
+        if chef is self.fallback:
+            # No demo chef over this unit: the quality strategist handles it as the assigned
+            # handläggare (the services let only handlers act, cases/complaints/actions.py).
+            case = self.step(at, svc.complaint_assign, case=case, assignee=chef, actor=None,
+                             reason="Demodata")
+        case = self.step(at, svc.complaint_receive, case=case, actor=chef, notify=False)
         deviation = ctype == "klagomal" and rng.random() < 0.3
         if ctype in ("klagomal", "synpunkt", "forbattringsforslag"):
             at += timedelta(days=rng.randint(2, 8))
@@ -338,7 +344,7 @@ class _Seeder:
         if target == ComplaintStatus.ANSWERED:
             return
         at += timedelta(days=rng.randint(1, 10))
-        self.step(at, svc.complaint_close, case=case, actor=chef,
+        self.step(at, svc.complaint_close, case=case, actor=chef, confirm_open_measures=True,
                   reason="Åtgärder vidtagna" if deviation else "Besvarat, ingen avvikelse")
 
 

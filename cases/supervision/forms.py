@@ -161,10 +161,6 @@ class CloseForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motivering"), required=False, max_length=500)
-
-
 class FilterForm(forms.Form):
     """The list filters; an invalid value is ignored rather than an error page."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.forms import ReasonForm
 from cases.services import ConcurrentEditError, ServiceError
 from cases.supervision import services as services
 from cases.supervision.actions import supervision_actions_offered
@@ -20,7 +21,6 @@ from cases.supervision.forms import (
     FilterForm,
     MeasureCompleteForm,
     MeasureForm,
-    ReasonForm,
     ResponseSentForm,
     SupervisionEditForm,
     SupervisionForm,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from cases.actions import actor_for_case
 from cases.models import CaseKind
 from cases.registry import case_type
-from cases.views.transitions import CaseTransitionView
+from cases.views.detail import CaseActionView
 
 from .. import selectors as sel
 
@@ -21,7 +21,7 @@ def permissions_for(user, case) -> dict[str, bool]:
     }
 
 
-class ReportPost(CaseTransitionView):
+class ReportPost(CaseActionView):
     """One case-page action (`name` is its entry in lexsarah/actions.py). A user the action's
     rule never allows gets 403 before the form is read; status and conditions are the
     service's to refuse, with a Swedish message on the re-rendered page."""

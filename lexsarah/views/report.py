@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,9 +16,9 @@ from cases.models import AccessAction, CaseKind, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
 from cases.services.access import access_log_record
+from cases.views.actionkit import bound_forms
 from cases.views.detail import CaseMixin
 from cases.views.mixins import PermissionMixin
-from cases.views.transitions import bound_forms
 
 from .. import selectors as sel
 from .. import services as svc
@@ -72,7 +73,7 @@ def _initial(name: str, case) -> dict:
     return {}
 
 
-def lexsarah_detail_context(request, case) -> dict:
+def lexsarah_detail_context(request, case, actions=()) -> dict:
     """Registered with the CaseType: the report's facts, its investigations and the actions the
     user may take here, from the type's action table (the services refuse the rest)."""
     report = sel.report_for_case(case)
@@ -209,8 +210,8 @@ class StartInvestigationView(_Action):
                                         investigator=data["investigator"],
                                         actor=self.request.user)
 
-    def success_redirect(self, case, result):
-        return redirect("lexsarah:investigation", pk=result.pk)
+    def next_url(self, case, result):
+        return reverse("lexsarah:investigation", kwargs={"pk": result.pk})
 
 
 class UrgentIvoView(_Action):

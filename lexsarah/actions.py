@@ -12,7 +12,8 @@ Who, as today:
 - handler: that chef, or anyone with a handle grant on the case (the named investigator);
 - the arbetsutskott decides urgently on IVO (its chair) and at its meetings;
 - the AU and the kvalitetsstrateg keep the IVO paperwork (sent, IVO's decision);
-- closing and the IMY notification: a handler, the AU or the kvalitetsstrateg.
+- closing and the IMY notification: a handler, the AU or the kvalitetsstrateg;
+- notes, attachments and the shared measures: a handler while the report is open.
 
 `when` narrows what the page shows; the services refuse the same cases with a Swedish reason.
 """
@@ -27,6 +28,7 @@ from cases.actions import (
     actions_offered,
     actor_for_case,
     both,
+    case_part_actions,
     either,
     handler,
     role,
@@ -137,7 +139,7 @@ REPORT_ACTIONS: tuple[Action, ...] = (
         when=closable, meta={"button": _("Avsluta ärendet")},
     ),
     Action(
-        name="measure", label=_("Registrera omedelbar åtgärd"), sources=BEFORE_ASSESSMENT,
+        name="immediate", label=_("Registrera omedelbar åtgärd"), sources=BEFORE_ASSESSMENT,
         who=chef, url_name="lexsarah:measure", when=not_yet_assessed,
         meta={"button": _("Spara omedelbar åtgärd")},
     ),
@@ -151,7 +153,7 @@ REPORT_ACTIONS: tuple[Action, ...] = (
         sources=URGENT_IVO_FROM, target=S.IVO, who=au, url_name="lexsarah:urgent",
         when=ivo_not_decided,
         meta={"button": _("Besluta om anmälan till IVO"),
-              "intro": _("Används när anmälan inte kan vänta på att utredningen blir klar.")},
+              "help": _("Används när anmälan inte kan vänta på att utredningen blir klar.")},
     ),
     Action(
         name="imy", label=_("Anmälan till IMY"), sources=OPEN,
@@ -165,6 +167,12 @@ REPORT_ACTIONS: tuple[Action, ...] = (
         who=ivo_staff, url_name="lexsarah:ivo_decision", when=ivo_awaiting_decision,
         meta={"button": _("Spara IVO:s beslut")},
     ),
+    # The shared parts of the case page, for its handlers while the report is open.
+    Action(
+        name="measure", label=_("Lägg till åtgärd"), sources=OPEN, url_name="cases:measure_add",
+        section="atgarder", meta={"button": _("Spara åtgärd")},
+    ),
+    *case_part_actions(OPEN),
 )
 
 
@@ -193,14 +201,8 @@ PROCESS_ACTIONS: tuple[Action, ...] = (
 def process_require(case: Case, name: str, user) -> Action:
     """The gate for PROCESS_ACTIONS on one report (ActionRefused → 403, or the status
     refusal, TransitionNotAllowed)."""
-    from cases.services.errors import TransitionNotAllowed
-
-    try:
-        return action_require(PROCESS_ACTIONS, name, status=case.status,
-                              actor=actor_for_case(user, case), obj=case)
-    except TransitionNotAllowed:
-        action = next(a for a in PROCESS_ACTIONS if a.name == name)
-        raise TransitionNotAllowed(WORKFLOW.label(case.status), str(action.label)) from None
+    return action_require(PROCESS_ACTIONS, name, status=case.status,
+                          actor=actor_for_case(user, case), obj=case, workflow=WORKFLOW)
 
 
 def process_allowed(cases, name: str, user) -> bool:

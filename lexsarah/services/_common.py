@@ -1,7 +1,5 @@
 """Helpers shared by the lex Sarah services: row locks, text checks, reasons."""
 
-from collections.abc import Callable
-
 from django.utils.translation import gettext as _
 
 from cases.actions import case_action_require
@@ -45,20 +43,40 @@ def lock_report(case: Case) -> LexSarahReport:
     )
 
 
-def require_action(report: LexSarahReport, name: str, actor,
-                   explain: Callable[[], str] | None = None) -> None:
-    """The case page's rule for `name` (cases.actions), on the status read under the lock.
-    Not allowed → ActionRefused (403). Not from this status → the rule's own reason when
-    `explain` knows one (e.g. "already decided"), else TransitionNotAllowed."""
+def require_action(report: LexSarahReport, name: str, actor) -> None:
+    """The case page's rule for `name` (lexsarah/actions.py), on the status read under the
+    lock. Not allowed → ActionRefused (403). Not from this status → the reason in the user's
+    words when we know it (`refusal_reason`), else the core's status message."""
     try:
         case_action_require(report.case, name, actor)
-    except TransitionNotAllowed:
-        why = explain() if explain else ""
-        if not why and not report.case.is_open:
-            why = _("Ärendet är avslutat.")
+    except ServiceError as exc:
+        why = refusal_reason(report, name)
         if why:
-            raise ServiceError(why) from None
+            raise ServiceError(why) from exc
         raise
+
+
+def refusal_reason(report: LexSarahReport, name: str) -> str:
+    """Why the step `name` cannot be taken on this report now, beyond its status ("" when the
+    status says it all). The services and the case page's POST views give the same reason."""
+    from ..models import IvoNotification
+    from .investigation import close_blockers
+
+    if name == "close":
+        why = " ".join(close_blockers(report))
+    elif name in ("immediate", "assign", "investigate"):
+        why = already_assessed(report)
+    elif name == "urgent":
+        decided = IvoNotification.objects.filter(report=report).exists()
+        why = _("Anmälan till IVO är redan beslutad.") if decided else ""
+    elif name in ("ivo_sent", "ivo_decision"):
+        decided = IvoNotification.objects.filter(report=report).exists()
+        why = "" if decided else _("Någon anmälan till IVO är inte beslutad.")
+    else:
+        why = ""
+    if not why and not report.case.is_open:
+        why = _("Ärendet är avslutat.")
+    return why
 
 
 def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> None:

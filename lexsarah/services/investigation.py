@@ -23,7 +23,6 @@ from ..models import (
 )
 from ..workflow import WORKFLOW, LexSarahStatus
 from ._common import (
-    already_assessed,
     clean_text,
     lock_report,
     reason_text,
@@ -50,7 +49,7 @@ def _lock(investigation: Investigation) -> Investigation:
 def _may_join(report: LexSarahReport, actor) -> None:
     """A report joins an investigation through the case page's "investigate" step, whichever
     page starts it: the same rule, the same refusals."""
-    require_action(report, "investigate", actor, explain=lambda: already_assessed(report))
+    require_action(report, "investigate", actor)
     if report.case.status not in INVESTIGATION_START_FROM:
         raise TransitionNotAllowed(
             WORKFLOW.label(report.case.status), WORKFLOW.label(LexSarahStatus.INVESTIGATING)
@@ -230,8 +229,7 @@ def close_blockers(report: LexSarahReport) -> list[str]:
 @transaction.atomic
 def lexsarah_close(*, case: Case, actor, reason: str) -> Case:
     report = lock_report(case)
-    # Not closable from here: say what is missing when we know (e.g. no assessment yet).
-    require_action(report, "close", actor, explain=lambda: " ".join(close_blockers(report)))
+    require_action(report, "close", actor)  # says what is missing (e.g. no assessment yet)
     reason = clean_text(reason, maximum=500,
                         empty_message=_("Skriv en motivering till att ärendet avslutas."))
     problems = close_blockers(report)

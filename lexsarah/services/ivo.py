@@ -50,15 +50,9 @@ def ivo_decide_urgent(*, case: Case, actor, motivation: str) -> IvoNotification:
     """The chair's urgent decision: only before the investigation is finished, and recorded
     as such (path = ordförande)."""
     report = lock_report(case)
-
-    def decided() -> str:
-        if IvoNotification.objects.filter(report=report).exists():
-            return _("Anmälan till IVO är redan beslutad.")
-        return ""
-
-    require_action(report, "urgent", actor, explain=decided)
-    if decided():
-        raise ServiceError(decided())
+    require_action(report, "urgent", actor)
+    if IvoNotification.objects.filter(report=report).exists():
+        raise ServiceError(_("Anmälan till IVO är redan beslutad."))
     motivation = clean_text(motivation, maximum=5000,
                             empty_message=_("Motivera varför anmälan inte kan vänta."))
     return _decide(report, path=IvoPath.URGENT, actor=actor, motivation=motivation)
@@ -72,11 +66,10 @@ def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor) 
 
 def _notification(case: Case, action: str, actor) -> IvoNotification:
     report = lock_report(case)
+    require_action(report, action, actor)
     notification = IvoNotification.objects.select_for_update().filter(report=report).first()
-    missing = _("Någon anmälan till IVO är inte beslutad.") if notification is None else ""
-    require_action(report, action, actor, explain=lambda: missing)
     if notification is None:
-        raise ServiceError(missing)
+        raise ServiceError(_("Någon anmälan till IVO är inte beslutad."))
     return notification
 
 

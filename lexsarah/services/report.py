@@ -18,7 +18,6 @@ from cases.services.parts import case_link
 from ..models import ImmediateMeasure, LexSarahReport, ReportKind
 from ..workflow import LexSarahStatus
 from ._common import (
-    already_assessed,
     clean_text,
     lock_report,
     reason_text,
@@ -187,7 +186,7 @@ def immediate_measure_add(
     *, case: Case, text: str, actor, taken_at: datetime | None = None
 ) -> ImmediateMeasure:
     report = lock_report(case)
-    require_action(report, "measure", actor, explain=lambda: already_assessed(report))
+    require_action(report, "immediate", actor)
     require_not_assessed(report)
     return _measure_add(report, text=text, actor=actor, taken_at=taken_at)
 
@@ -228,7 +227,7 @@ def is_investigator(user) -> bool:
 def lexsarah_assign_investigator(*, case: Case, assignee, actor, reason: str = "") -> Case:
     """The chef names a lex Sarah-utredare; case_assign grants view_case + handle_case."""
     report = lock_report(case)
-    require_action(report, "assign", actor, explain=lambda: already_assessed(report))
+    require_action(report, "assign", actor)
     require_not_assessed(report)
     if assignee is not None and not is_investigator(assignee):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % assignee)

@@ -1,16 +1,17 @@
-"""The POST-only action base shared by the report actions (DESIGN §8.3).
+"""The POST-only action base shared by the report actions (DESIGN §8.3): the kit's
+CaseActionView with the lex Sarah table (lexsarah/actions.py) as its gate.
 
-Invisible case → 404 (from the scoped queryset); visible but not allowed → 403; a form error
-re-renders the shared case page with the bound form (nothing typed is lost, status 400)."""
+Invisible case → 404 (from the scoped queryset); not allowed → 403; not possible now → the page
+with the reason in the user's words (403); a form or service error re-renders the case page
+with the bound form (400), so nothing typed is lost."""
 
-from django.core.exceptions import PermissionDenied
-
-from cases.actions import actor_for_case
 from cases.models import CaseKind
-from cases.registry import case_type
+from cases.services import ServiceError
 from cases.views.detail import CaseActionView
 
 from .. import selectors as sel
+from ..models import LexSarahReport
+from ..services import refusal_reason
 
 
 def permissions_for(user, case) -> dict[str, bool]:
@@ -22,10 +23,6 @@ def permissions_for(user, case) -> dict[str, bool]:
 
 
 class ReportPost(CaseActionView):
-    """One case-page action (`name` is its entry in lexsarah/actions.py). A user the action's
-    rule never allows gets 403 before the form is read; status and conditions are the
-    service's to refuse, with a Swedish message on the re-rendered page."""
-
     kind = CaseKind.LEXSARAH
     success_message = ""
 
@@ -35,10 +32,16 @@ class ReportPost(CaseActionView):
     def get_form(self, case):
         from .report import FORM_CLASSES
 
-        return FORM_CLASSES[self.name](data=self.request.POST, files=self.request.FILES,
+        return FORM_CLASSES[self.name](data=self.request.POST, files=self.request.FILES or None,
                                        prefix=self.name, **self.form_kwargs(case))
 
-    def check_permission(self, case) -> None:
-        action = case_type(case.kind).action(self.name)
-        if not action.who(actor_for_case(self.request.user, case)):
-            raise PermissionDenied
+    def check(self, case) -> None:
+        try:
+            super().check(case)
+        except ServiceError as exc:
+            # The same reason the service would give ("saknar bedömning", "redan beslutad").
+            report = LexSarahReport.objects.select_related("case").get(pk=case.pk)
+            why = refusal_reason(report, self.name)
+            if why:
+                raise ServiceError(why) from exc
+            raise

@@ -15,7 +15,7 @@ from cases.views.mixins import PermissionMixin
 
 from .. import selectors as sel
 from .. import services as svc
-from ..actions import process_allowed
+from ..actions import process_allowed, process_require
 from ..forms import AgendaAddForm, AgendaDecideForm, AUMeetingForm
 from ..models import AgendaItem
 
@@ -87,9 +87,10 @@ class AUMeetingView(_MeetingMixin, TemplateView):
             decide_forms={
                 item.pk: bound.get(f"item{item.pk}") or AgendaDecideForm(
                     prefix=f"item{item.pk}", initial={"severity": _first_assessment(item)})
-                for item in items if item.pk in bound or item.decided_at is None and process_allowed(
-                    [r.case for r in item.investigation.reports.all()], "au_decide",
-                    self.request.user)
+                for item in items if f"item{item.pk}" in bound or (
+                    item.decided_at is None and process_allowed(
+                        [r.case for r in item.investigation.reports.all()], "au_decide",
+                        self.request.user))
             },
         )
         return ctx
@@ -128,6 +129,11 @@ class AgendaDecideView(_MeetingAction):
     def get_target(self) -> AgendaItem:
         return get_object_or_404(sel.agenda_items_visible(self.request.user, self.get_meeting()),
                                  pk=self.kwargs["item_pk"])
+
+    def check(self, item) -> None:
+        # Every report must still be the AU's to decide (not taken back to investigation).
+        for report in item.investigation.reports.select_related("case"):
+            process_require(report.case, "au_decide", self.request.user)
 
     def form_key(self, item) -> str:
         return f"item{item.pk}"

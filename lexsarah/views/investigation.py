@@ -15,7 +15,7 @@ from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
 
 from .. import selectors as sel
 from .. import services as svc
-from ..actions import process_allowed
+from ..actions import process_allowed, process_require
 from ..forms import (
     AddReportForm,
     AssessForm,
@@ -136,7 +136,17 @@ class _InvestigationAction(ActionView, InvestigationView):
         return reverse("lexsarah:investigation", kwargs={"pk": inv.pk})
 
 
-class AssessView(_InvestigationAction):
+class _ReportsStep(_InvestigationAction):
+    """A step that moves every report the investigation covers: each must allow it
+    (lexsarah/actions.py PROCESS_ACTIONS), else 403 with the reason."""
+
+    def check(self, inv) -> None:
+        super().check(inv)
+        for case in self.report_cases(inv):
+            process_require(case, self.name, self.request.user)
+
+
+class AssessView(_ReportsStep):
     name = "assess"
     success_message = _("Bedömningen sparades. Utredningen är färdig.")
 
@@ -148,7 +158,7 @@ class AssessView(_InvestigationAction):
                                  motivation=data["motivation"], actor=self.request.user)
 
 
-class ReopenView(_InvestigationAction):
+class ReopenView(_ReportsStep):
     name = "reopen"
     success_message = _("Utredningen är öppnad igen.")
 

@@ -7,11 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from cases.actions import case_actions_offered
 from cases.models import AccessAction, CaseKind, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
@@ -39,7 +39,7 @@ from ._base import ReportPost, permissions_for
 
 FORM_CLASSES = {
     "receive": ReceiveForm,
-    "measure": ImmediateMeasureForm,
+    "immediate": ImmediateMeasureForm,
     "assign": AssignInvestigatorForm,
     "investigate": StartInvestigationForm,
     "urgent": UrgentIvoForm,
@@ -60,7 +60,7 @@ def _form_kwargs(name: str, user, case) -> dict:
 
 def _initial(name: str, case) -> dict:
     now = timezone.localtime().replace(second=0, microsecond=0)
-    if name in ("measure",):
+    if name == "immediate":
         return {"taken_at": now}
     if name == "imy":
         return {"reported_at": now}
@@ -74,27 +74,32 @@ def _initial(name: str, case) -> dict:
 
 
 def lexsarah_detail_context(request, case, actions=()) -> dict:
-    """Registered with the CaseType: the report's facts, its investigations and the actions the
-    user may take here, from the type's action table (the services refuse the rest)."""
+    """Registered with the CaseType: the report's facts and investigations for the main column,
+    and the forms of the actions the case page offers (`actions`, from lexsarah/actions.py;
+    the kit puts them in the status box, the expected next step first)."""
     report = sel.report_for_case(case)
     if report is None:
         return {}
-    case.lexsarah = report  # the action conditions read the report through the case
     user = request.user
     bound = bound_forms(request)
-    actions = []
-    for action in case_actions_offered(case, user):
-        form = bound.get(action.name) or FORM_CLASSES[action.name](
-            prefix=action.name, initial=_initial(action.name, case),
-            **_form_kwargs(action.name, user, case))
-        actions.append({"action": action, "form": form,
-                        "primary": case.status in action.primary_in})
+    forms = {
+        a.name: bound.get(a.name) or FORM_CLASSES[a.name](
+            prefix=a.name, initial=_initial(a.name, case), **_form_kwargs(a.name, user, case))
+        for a in actions if a.name in FORM_CLASSES
+    }
     ivo = getattr(report, "ivo", None)
     visible = sel.investigations_visible_to(user)
+    side_facts = []
+    if report.personal_data_breach and report.imy_reported_at is None and case.is_open:
+        side_facts.append((_("Anmälan till IMY senast"),
+                           date_format(timezone.localtime(report.imy_due_at), "Y-m-d H:i")
+                           if report.imy_due_at else "–"))
     return {
         "ls_report": report,
-        "ls_actions": actions,
-        "ls_bound_form": next(iter(bound.values()), None),
+        "action_forms": forms,
+        # The status box: lex Sarah's assignee is the named investigator.
+        "assignee_label": _("Utredare"),
+        "side_facts": side_facts,
         "ls_can": permissions_for(user, case),
         "ls_ivo": ivo,
         "ls_investigations": visible.filter(reports=report).select_related("investigator")
@@ -184,7 +189,7 @@ class ReceiveView(_Action):
 
 
 class ImmediateMeasureView(_Action):
-    name = "measure"
+    name = "immediate"
     success_message = _("Den omedelbara åtgärden sparades.")
 
     def perform(self, case, data):

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from cases.models import Case, Membership, Role
 
@@ -63,6 +64,15 @@ def either(*rules: Rule) -> Rule:
     return _rule
 
 
+def both(*rules: Rule) -> Rule:
+    """Every rule holds (e.g. a chef in scope who may also handle this case)."""
+
+    def _rule(actor: Actor) -> bool:
+        return all(rule(actor) for rule in rules)
+
+    return _rule
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -74,6 +84,10 @@ class Action:
     url_name: str = ""  # the POST route that performs it (one view, one service)
     # The page shows the form inline instead of behind a button (short forms, e.g. receive).
     inline: bool = False
+    # Where the case page shows the form and where the user lands after saving (its anchor):
+    # "" is the handling box beside the facts; a section id ("atgarder", "anteckningar",
+    # "bilagor") puts it in that section of the case page.
+    section: str = ""
     # Extra condition on the object beyond status and role (e.g. "has an assessment"):
     # fn(obj) -> bool. The service still says why when it refuses.
     when: Callable[[Any], bool] | None = None
@@ -142,8 +156,11 @@ class ActionRefused(PermissionDenied):
     TransitionNotAllowed instead, which says which step is missing."""
 
 
-def action_require(actions, name: str, *, status: str, actor: Actor, obj: Any = None) -> Action:
-    """The services' gate: the same test `actions_offered` applies for the page."""
+def action_require(actions, name: str, *, status: str, actor: Actor, obj: Any = None,
+                   workflow=None) -> Action:
+    """The services' gate: the same test `actions_offered` applies for the page. Not allowed
+    for this user: ActionRefused (403). Not possible in this status: TransitionNotAllowed,
+    whose Swedish message names the step (labels from `workflow` when given)."""
     for action in actions:
         if action.name == name:
             break
@@ -154,10 +171,56 @@ def action_require(actions, name: str, *, status: str, actor: Actor, obj: Any = 
     if not action.who(actor):
         raise ActionRefused(_("Du har inte behörighet att göra detta i ärendet."))
     if status not in action.sources:
-        from cases.services.errors import TransitionNotAllowed
-
-        raise TransitionNotAllowed(status, action.label)
+        raise _not_now(action, status, workflow)
     return action
+
+
+def _not_now(action: Action, status: str, workflow):
+    from cases.services.errors import StepNotAllowed, TransitionNotAllowed
+
+    label = workflow.label if workflow is not None else str
+    if action.target:
+        return TransitionNotAllowed(label(status), label(action.target))
+    if workflow is not None and status in workflow.closed:
+        return StepNotAllowed(_("Ärendet är avslutat."))
+    return StepNotAllowed(_("”%(step)s” går inte när ärendet har status ”%(status)s”.")
+                          % {"step": action.label, "status": label(status)})
+
+
+# --- The shared parts of every case page -------------------------------------------------------
+
+
+def case_part_actions(statuses) -> tuple[Action, ...]:
+    """Notes, attachments and measure status on the shared case page, for the statuses given
+    (a type passes its open ones: a closed case shows no handling forms). Each type puts these
+    in its own table; a type adds measures with its own "measure" action and service."""
+    sources = frozenset(statuses)
+    return (
+        Action("measure_status", _l("Ändra åtgärdens status"), sources,
+               url_name="cases:measure_status", section="atgarder",
+               meta={"button": _l("Ändra")}),
+        Action("note", _l("Ny anteckning"), sources, url_name="cases:note_add",
+               section="anteckningar", meta={"button": _l("Spara anteckning")}),
+        Action("attachment", _l("Bifoga fil"), sources, url_name="cases:attachment_add",
+               section="bilagor", meta={"button": _l("Ladda upp")}),
+    )
+
+
+def default_actions(workflow) -> tuple[Action, ...]:
+    """The table of a type that has not declared its own yet: the shared parts, a measure
+    through the core service, for handlers while the case is open (as before the tables)."""
+    open_statuses = [s for s in workflow.statuses.values if s not in workflow.closed]
+    return (
+        Action("measure", _l("Lägg till åtgärd"), frozenset(open_statuses),
+               url_name="cases:measure_add", section="atgarder",
+               meta={"button": _l("Spara åtgärd")}),
+        *case_part_actions(open_statuses),
+    )
+
+
+def case_actions(ct) -> tuple[Action, ...]:
+    """A case type's table (its declared one, or the default one)."""
+    return tuple(ct.actions) or default_actions(ct.workflow)
 
 
 def case_action_require(case: Case, name: str, actor_user) -> Action:
@@ -165,12 +228,13 @@ def case_action_require(case: Case, name: str, actor_user) -> Action:
     from cases.registry import case_type
 
     ct = case_type(case.kind)
-    return action_require(ct.actions, name, status=case.status,
-                          actor=actor_for_case(actor_user, case), obj=case)
+    return action_require(case_actions(ct), name, status=case.status,
+                          actor=actor_for_case(actor_user, case), obj=case,
+                          workflow=ct.workflow)
 
 
 def case_actions_offered(case: Case, user) -> list[Action]:
     from cases.registry import case_type
 
     ct = case_type(case.kind)
-    return actions_offered(ct.actions, case.status, actor_for_case(user, case), case)
+    return actions_offered(case_actions(ct), case.status, actor_for_case(user, case), case)

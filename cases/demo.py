@@ -2,6 +2,7 @@
 (seeds 000, 001). Idempotent: units and users are looked up by code/username."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -101,6 +102,9 @@ def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
         _build(child, Unit.objects.get(pk=unit.pk), kinds)
 
 
+DEMO_ROLES_FROM = date(2015, 1, 1)
+
+
 @transaction.atomic
 def seed_organisation() -> dict[str, object]:
     kinds = {k.code: k for k in UnitKind.objects.all()}
@@ -123,6 +127,9 @@ def seed_organisation() -> dict[str, object]:
             user.save()
         unit = Unit.objects.get(code=du.unit)
         if not Membership.objects.filter(user=user, unit=unit, role=du.role).exists():
-            membership_create(user=user, unit=unit, role=du.role, reason="Demodata")
+            # The demo writes years of history as these people: they held their roles then,
+            # so the services' action rules (cases/actions.py) let them act on those dates.
+            membership_create(user=user, unit=unit, role=du.role, reason="Demodata",
+                              valid_from=DEMO_ROLES_FROM)
         users[du.username] = user
     return users

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.models import Code, CodeList, Measure
 from cases.services.history import REASON_MAX
@@ -104,3 +106,38 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = users
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class CloseConfirmMixin:
+    """Closing a case whose measures are still planned or ongoing: a checkbox, shown only
+    then, that the user ticks deliberately (the closing service refuses without it)."""
+
+    def __init__(self, *args, open_measures: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if open_measures:
+            self.fields["confirm_open_measures"] = forms.BooleanField(
+                label=_("Jag vill avsluta trots att åtgärder inte är genomförda"),
+                help_text=ngettext(
+                    "%(n)d åtgärd är planerad eller pågår.",
+                    "%(n)d åtgärder är planerade eller pågår.", open_measures,
+                ) % {"n": open_measures},
+                error_messages={"required": _(
+                    "Kryssa i rutan om du vill avsluta trots att åtgärder inte är genomförda.")},
+            )
+
+
+class MeasureStatusForm(forms.Form):
+    """One measure's next status: only the steps its table allows from where it is."""
+
+    status = forms.ChoiceField(label=_("Ny status"),
+                               error_messages={"required": _("Välj status."),
+                                               "invalid_choice": _("Välj en status i listan.")})
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Measure.ALLOWED_TRANSITIONS.get(measure.status, set())
+        self.fields["status"].choices = [(s.value, s.label) for s in Measure.Status
+                                         if s in allowed]
+        # Every row has one: the label names the measure, so each select is told apart.
+        self.fields["status"].label = _("Ny status för ”%s”") % Truncator(
+            measure.description).chars(40)

@@ -12,6 +12,7 @@ class DeviationsConfig(AppConfig):
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
+        from .actions import ACTIONS
         from .bulk import import_apply
         from .models import Deviation
         from .services import deviation_assign, deviation_create, deviation_receive, deviation_scrub
@@ -24,6 +25,7 @@ class DeviationsConfig(AppConfig):
                 label=_("Kvalitetsavvikelse"),
                 reference_prefix="AV",
                 workflow=WORKFLOW,
+                actions=ACTIONS,
                 spawn=deviation_create,
                 detail_template="deviations/detail_part.html",
                 detail_context=deviation_detail_context,

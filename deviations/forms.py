@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import AssignForm, DateInput, ReasonForm
+from cases.forms import AssignForm, CloseConfirmMixin, DateInput, ReasonForm
 from cases.models import Code, CodeList, MeasureLevel, Unit
-from cases.services.history import REASON_MAX
 
 from .models import ReclassifiedTo
 from .services import DESCRIPTION_MAX, SHORT_TEXT_MAX, TITLE_MAX
@@ -133,7 +132,7 @@ class DeviationMeasureForm(forms.Form):
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class CloseForm(forms.Form):
+class CloseForm(CloseConfirmMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Utfall"), widget=forms.RadioSelect,
         choices=[(o.value, o.label) for o in DeviationOutcome if o in CLOSING_OUTCOMES],
@@ -142,11 +141,7 @@ class CloseForm(forms.Form):
     summary = _text(_("Sammanfattning"), SHORT_TEXT_MAX, rows=4,
                     help_text=_("Vad visade utredningen? Används i sammanställningen."),
                     required_msg=_("Skriv en sammanfattning av utredningen."))
-    reason = forms.CharField(
-        label=_("Motivering i historiken"), required=False, max_length=REASON_MAX,
-        help_text=_("Frivilligt, högst 100 tecken. Lämnas den tom används sammanfattningen."),
-        error_messages={"max_length": TOO_LONG},
-    )
+    reason = ReasonForm.base_fields["reason"]
 
 
 class ReclassifyForm(forms.Form):

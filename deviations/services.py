@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.actions import case_action_require
 from cases.models import Case, CaseKind, Code, CodeList, LinkKind, Measure, MeasureLevel, Unit
 from cases.services.cases import (
     case_assign,
@@ -23,7 +24,7 @@ from cases.services.cases import (
 )
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
-from cases.services.parts import case_link, measure_create
+from cases.services.parts import case_link, close_over_unfinished_measures, measure_create
 from cases.types import User
 
 from .models import Deviation, ReclassifiedTo
@@ -104,6 +105,15 @@ def deviation_create(
 # --- Handling --------------------------------------------------------------------------------
 
 
+def _allowed(case: Case, action: str, actor) -> None:
+    """Every handling service starts here: a deviation, and the action offered to `actor` in
+    the case's status by the table in deviations/actions.py (the page asks the same table).
+    Refused: ActionRefused (a 403 in views), or TransitionNotAllowed saying why."""
+    if case.kind != CaseKind.DEVIATION:
+        raise ServiceError(_("Ärendet är inte en kvalitetsavvikelse."))
+    case_action_require(case, action, actor)
+
+
 def _deviation(case: Case) -> Deviation:
     """Lock the deviation row, so the services of one case run one at a time. Cases created
     through the core alone (old imports, tests) get their row here."""
@@ -131,6 +141,7 @@ def _require_status(deviation: Deviation, from_status: str, to_status: str) -> N
 @transaction.atomic
 def deviation_receive(*, case: Case, actor: User, reason: str = "") -> Case:
     """Rapporterad → mottagen: the chef has seen the report."""
+    _allowed(case, "receive", actor)
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.REPORTED, DeviationStatus.RECEIVED)
     return case_transition(case=case, to_status=DeviationStatus.RECEIVED, actor=actor,
@@ -139,12 +150,14 @@ def deviation_receive(*, case: Case, actor: User, reason: str = "") -> Case:
 
 @transaction.atomic
 def deviation_assign(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
+    _allowed(case, "assign", actor)
     _require_open(_deviation(case))
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
 
 
 @transaction.atomic
 def deviation_start_investigation(*, case: Case, actor: User, reason: str = "") -> Case:
+    _allowed(case, "investigate", actor)
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.RECEIVED, DeviationStatus.INVESTIGATING)
     return case_transition(case=case, to_status=DeviationStatus.INVESTIGATING, actor=actor,
@@ -176,6 +189,7 @@ def deviation_classify(
 ) -> Deviation:
     """Record the analysis dimensions. Optimistic lock on the case version: a classification
     saved by someone else since the form was opened raises ConcurrentEditError."""
+    _allowed(case, "classify", actor)
     deviation = _deviation(case)
     _require_open(deviation)
     event_category = _code(event_category, CodeList.EVENT_CATEGORY, _("händelsekategori"))
@@ -204,6 +218,7 @@ def deviation_measure_add(
     level: str = MeasureLevel.UNIT, responsible: User | None = None, due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
+    _allowed(case, "measure", actor)
     _require_open(_deviation(case))
     description = _clean(description, SHORT_TEXT_MAX)
     if not description:
@@ -219,8 +234,11 @@ def deviation_measure_add(
 
 
 @transaction.atomic
-def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reason: str = "") -> Case:
-    """Close with an outcome; "med åtgärd" needs at least one measure on the case."""
+def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reason: str = "",
+                    confirm_open_measures: bool = False) -> Case:
+    """Close with an outcome; "med åtgärd" needs at least one measure on the case, and measures
+    still planned or ongoing need the user's deliberate confirmation (kept in the history)."""
+    _allowed(case, "close", actor)
     deviation = _deviation(case)
     if outcome not in CLOSING_OUTCOMES:
         raise ServiceError(_("Välj hur avvikelsen avslutas."))
@@ -229,7 +247,10 @@ def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reas
         raise ServiceError(_("Skriv en sammanfattning av utredningen."))
     if outcome == DeviationOutcome.WITH_MEASURES and not case.measures.exists():
         raise ServiceError(_("Lägg till minst en åtgärd innan du avslutar med åtgärd."))
-    why = _reason(reason) or _reason(f"{DeviationOutcome(outcome).label}: {summary}")
+    confirmed = close_over_unfinished_measures(case, confirmed=confirm_open_measures)
+    why = _reason(reason) or f"{DeviationOutcome(outcome).label}: {summary}"
+    # The confirmation first, so the length limit never cuts it off.
+    why = _reason(f"{confirmed}. {why}" if confirmed else why)
     closed = case_transition(case=case, to_status=DeviationStatus.CLOSED, actor=actor,
                              reason=why, outcome=outcome)
     deviation.closing_summary = summary
@@ -267,6 +288,7 @@ def _to_lex_sarah(deviation: Deviation, *, actor: User, reason: str) -> Case:
 def deviation_reclassify(*, case: Case, target: str, reason: str, actor: User) -> Reclassification:
     """The event is a lex Sarah matter (a new linked case), or a vårdskada / arbetsmiljö
     matter handled elsewhere. Either way the deviation closes as omklassificerad."""
+    _allowed(case, "reclassify", actor)
     deviation = _deviation(case)
     _require_open(deviation)
     if target not in ReclassifiedTo.values:

@@ -1,8 +1,6 @@
-"""Staff views for kvalitetsavvikelser: the one-minute report, its receipt, and POST-only
-transitions on the shared case page.
-
-Each transition view calls exactly one service. A form error or a ServiceError re-renders the
-shared case page with the bound form (nothing typed is lost) and status 400.
+"""Staff views for kvalitetsavvikelser: the one-minute report, its receipt, and the POST-only
+actions of the shared case page (the action kit: one action of the table in
+deviations/actions.py, one service; an error re-renders the case page with the bound form).
 """
 
 from django.contrib import messages
@@ -17,8 +15,10 @@ from cases.models import CaseKind, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.people import assignable_users, units_valid
 from cases.services import ConcurrentEditError, ServiceError
+from cases.services.parts import measures_unfinished
+from cases.views.actionkit import bound_forms
+from cases.views.detail import CaseActionView
 from cases.views.mixins import PermissionMixin
-from cases.views.transitions import CaseTransitionView, bound_forms
 
 from . import services
 from .forms import (
@@ -31,7 +31,7 @@ from .forms import (
     ReportForm,
 )
 from .selectors import default_report_unit, deviation_for_case, reported_deviation
-from .workflow import DeviationOutcome, DeviationStatus
+from .workflow import DeviationOutcome
 
 # --- The deviation part of the shared case page ----------------------------------------------
 
@@ -51,6 +51,8 @@ def _form(name: str, case, **kwargs):
     kwargs["prefix"] = name
     if name in USER_FORMS:
         kwargs[USER_FORMS[name]] = assignable_users(case)
+    if name == "close":
+        kwargs["open_measures"] = measures_unfinished(case)
     return FORM_CLASSES[name](**kwargs)
 
 
@@ -78,26 +80,20 @@ def _outcome_label(outcome: str) -> str:
     return str(DeviationOutcome(outcome).label) if outcome in DeviationOutcome.values else outcome
 
 
-def deviation_detail_context(request, case) -> dict:
-    """Registered with CaseTypeUI: the deviation facts and the handling forms."""
+def deviation_detail_context(request, case, actions=()) -> dict:
+    """Registered with the CaseType: the deviation facts and the forms of the actions the
+    page offers (`actions`, from the table in deviations/actions.py)."""
     deviation = deviation_for_case(case)
     bound = bound_forms(request)
+    offered = {a.name for a in actions}
     forms = {name: bound.get(name) or _form(name, case, initial=_initial(name, case, deviation))
-             for name in FORM_CLASSES}
-    status = case.status
+             for name in FORM_CLASSES if name in offered}
     return {
         "deviation": deviation,
         "deviation_saved": not deviation._state.adding,
-        "deviation_forms": forms,
-        "deviation_bound_form": next(iter(bound.values()), None),
+        "action_forms": forms,
         "deviation_conflict": getattr(request, "deviation_conflict", None),
         "outcome_label": _outcome_label(case.outcome),
-        "deviation_status": {
-            "reported": status == DeviationStatus.REPORTED,
-            "received": status == DeviationStatus.RECEIVED,
-            "investigating": status == DeviationStatus.INVESTIGATING,
-            "closed": status == DeviationStatus.CLOSED,
-        },
     }
 
 
@@ -150,17 +146,17 @@ class ReceiptView(PermissionMixin, TemplateView):
         return super().get_context_data(case=case, **kwargs)
 
 
-# --- Transitions (POST only, one service each) -----------------------------------------------
+# --- Actions (POST only, one service each) ---------------------------------------------------
 
 
-class _DeviationPost(CaseTransitionView):
+class _DeviationAction(CaseActionView):
     kind = CaseKind.DEVIATION
     success_message = gettext_lazy("Ändringen sparades.")
 
     def get_form(self, case):
         return _form(self.name, case, data=self.request.POST)
 
-    def on_conflict(self, form, exc: ConcurrentEditError):
+    def on_conflict(self, case, form, exc: ConcurrentEditError):
         """Keep what was typed, show what is saved now, and take the current version so a
         second submit is a deliberate overwrite."""
         data = self.request.POST.copy()
@@ -173,7 +169,7 @@ class _DeviationPost(CaseTransitionView):
         return rebound
 
 
-class ReceiveView(_DeviationPost):
+class ReceiveView(_DeviationAction):
     name = "receive"
     success_message = gettext_lazy("Avvikelsen är mottagen.")
 
@@ -182,7 +178,7 @@ class ReceiveView(_DeviationPost):
                                           reason=data["reason"])
 
 
-class AssignView(_DeviationPost):
+class AssignView(_DeviationAction):
     name = "assign"
     success_message = gettext_lazy("Handläggare tilldelad.")
 
@@ -191,7 +187,7 @@ class AssignView(_DeviationPost):
                                          actor=self.request.user)
 
 
-class InvestigateView(_DeviationPost):
+class InvestigateView(_DeviationAction):
     name = "investigate"
     success_message = gettext_lazy("Utredningen är påbörjad.")
 
@@ -200,7 +196,7 @@ class InvestigateView(_DeviationPost):
                                                       reason=data["reason"])
 
 
-class ClassifyView(_DeviationPost):
+class ClassifyView(_DeviationAction):
     name = "classify"
     success_message = gettext_lazy("Klassificeringen sparades.")
 
@@ -212,7 +208,7 @@ class ClassifyView(_DeviationPost):
         )
 
 
-class MeasureView(_DeviationPost):
+class MeasureView(_DeviationAction):
     name = "measure"
     success_message = gettext_lazy("Åtgärden sparades.")
 
@@ -220,17 +216,18 @@ class MeasureView(_DeviationPost):
         return services.deviation_measure_add(case=case, actor=self.request.user, **data)
 
 
-class CloseView(_DeviationPost):
+class CloseView(_DeviationAction):
     name = "close"
     success_message = gettext_lazy("Avvikelsen är avslutad.")
 
     def perform(self, case, data):
-        return services.deviation_close(case=case, outcome=data["outcome"],
-                                        summary=data["summary"], reason=data["reason"],
-                                        actor=self.request.user)
+        return services.deviation_close(
+            case=case, outcome=data["outcome"], summary=data["summary"], reason=data["reason"],
+            confirm_open_measures=data.get("confirm_open_measures", False),
+            actor=self.request.user)
 
 
-class ReclassifyView(_DeviationPost):
+class ReclassifyView(_DeviationAction):
     name = "reclassify"
     success_message = gettext_lazy("Avvikelsen är omklassificerad och avslutad.")
 
@@ -238,9 +235,9 @@ class ReclassifyView(_DeviationPost):
         return services.deviation_reclassify(case=case, target=data["target"],
                                              reason=data["reason"], actor=self.request.user)
 
-    def success_redirect(self, case, result):
+    def next_url(self, case, result):
         target = result.target
         if target is not None and cases_visible_to(self.request.user).filter(pk=target.pk).exists():
             messages.info(self.request, _("Lex Sarah-rapporten %s skapades.") % target.reference)
-            return redirect(target.get_absolute_url())
-        return redirect(case.get_absolute_url())
+            return target.get_absolute_url()
+        return None

@@ -12,6 +12,7 @@ class LexSarahConfig(AppConfig):
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
+        from .actions import REPORT_ACTIONS
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
@@ -25,6 +26,7 @@ class LexSarahConfig(AppConfig):
                 label=_("Lex Sarah"),
                 reference_prefix="LS",
                 workflow=WORKFLOW,
+                actions=REPORT_ACTIONS,
                 spawn=lexsarah_spawn,
                 detail_template="lexsarah/detail_part.html",
                 detail_context=lexsarah_detail_context,

@@ -93,10 +93,6 @@ class ReportForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Kommentar"), max_length=100, required=False)
-
-
 class ReceiveForm(forms.Form):
     immediate_measure = text_field(_("Omedelbar åtgärd"), 5000, required=False, rows=3,
                               help_text=_("Vad har du gjort för att skydda den enskilde?"))

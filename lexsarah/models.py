@@ -165,7 +165,16 @@ class Investigation(models.Model):
         verbose_name_plural = _("utredningar")
 
     def __str__(self) -> str:
-        return _("Utredning %s") % self.pk
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """What users call it: the reports it covers (never the database id). Prefetch
+        `reports__case` where several are listed."""
+        if self.pk is None:
+            return str(_("Utredning"))
+        references = sorted(r.case.reference for r in self.reports.all())
+        return _("Utredning av %s") % ", ".join(references)
 
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, label, text) in report order, for templates and PDFs."""

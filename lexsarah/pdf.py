@@ -37,6 +37,7 @@ def _report_summary(report) -> dict:
 def _investigation_summary(investigation) -> dict:
     return {
         "pk": investigation.pk,
+        "title": investigation.title,
         "investigator": investigation.investigator,
         "sections": [(label, _clean(text)) for _n, label, text in investigation.sections()],
         "reports": [_report_summary(r) for r in

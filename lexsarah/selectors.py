@@ -95,7 +95,8 @@ def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:
 
 def report_for_case(case: Case) -> LexSarahReport | None:
     return (
-        LexSarahReport.objects.select_related("reporter_type", "assessed_by")
+        LexSarahReport.objects.select_related("reporter_type", "assessed_by", "ivo",
+                                              "ivo__decided_by")
         .prefetch_related("immediate_measures__author", "investigations")
         .filter(pk=case.pk).first()
     )

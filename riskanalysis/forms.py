@@ -146,7 +146,3 @@ class FollowUpForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motivering"), required=False, max_length=500)
-
-

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.forms import ReasonForm
 from cases.history import HistorySource, history_entries
 from cases.models import CaseKind, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
-from cases.views.actionkit import ServicePostView
+from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -24,7 +25,6 @@ from .forms import (
     DeviationForm,
     FollowUpForm,
     FromCasesForm,
-    ReasonForm,
     RiskForm,
     RiskMeasureForm,
 )
@@ -41,18 +41,27 @@ from .selectors import (
 )
 
 
-class AnalysisMixin(PermissionMixin):
+class AnalysisMixin(ScopedObjectMixin):
     required_roles = VIEW_ROLES
     write = False
 
+    def scoped_queryset(self):
+        return analyses_visible_to(self.request.user).select_related(
+            "scale", "trigger", "template", "copied_from", "created_by")
+
+    def check_object(self, obj) -> None:
+        if self.write and not self.can_write(obj):
+            raise PermissionDenied
+
     def get_analysis(self) -> RiskAnalysis:
-        if not hasattr(self, "_analysis"):
-            qs = analyses_visible_to(self.request.user).select_related(
-                "scale", "trigger", "template", "copied_from", "created_by")
-            self._analysis = get_object_or_404(qs, pk=self.kwargs["pk"])
-            if self.write and not self.can_write(self._analysis):
-                raise PermissionDenied
-        return self._analysis
+        return self.get_object()
+
+    def get_risk(self) -> Risk:
+        """A risk of this analysis (404 for a risk of another one)."""
+        analysis = self.get_analysis()
+        risk = get_object_or_404(Risk, analysis=analysis, pk=self.kwargs["risk_pk"])
+        risk.analysis = analysis
+        return risk
 
     def can_write(self, analysis) -> bool:
         return analyses_visible_to(self.request.user, write=True).filter(pk=analysis.pk).exists()
@@ -205,29 +214,30 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
     template_name = "riskanalysis/detail.html"
     context_object_name = "analysis"
 
-    def get_object(self, queryset=None):
-        return self.get_analysis()
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         analysis = self.object
         risks = analysis_risks(self.request.user, analysis)
         can_write = self.can_write(analysis)
         units = list(analysis.units.order_by("path"))
+        request = self.request
         for risk in risks:
             risk.analysis = analysis  # the scale is already loaded
             if can_write:
                 # Per-risk ids keep every label pointing at its own field.
-                risk.measure_form = RiskMeasureForm(auto_id=f"m{risk.pk}-%s")
-                risk.deviation_form = DeviationForm(units=analysis.units.order_by("path"), auto_id=f"d{risk.pk}-%s")
+                risk.measure_form = bound_form(request, f"risk_measure-{risk.pk}",
+                                               lambda r=risk: _risk_measure_form(r))
+                risk.deviation_form = bound_form(request, f"risk_deviation-{risk.pk}",
+                                                 lambda r=risk: _risk_deviation_form(r))
         ctx.update(
             risks=risks,
             matrix=build_matrix(analysis.scale, risks),
             units=units,
             sources=source_cases_visible(self.request.user, analysis),
             can_write=can_write,
-            risk_form=RiskForm(scale=analysis.scale, prefix="new"),
-            follow_up_form=FollowUpForm(),
+            risk_form=bound_form(request, "risk_add",
+                                 lambda: RiskForm(scale=analysis.scale, prefix="new")),
+            follow_up_form=bound_form(request, "follow_up", FollowUpForm),
             history=analysis_history(analysis, reader=self.request.user),
             is_overdue=bool(analysis.follow_up_on and analysis.follow_up_on < timezone.localdate()
                             and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
@@ -286,34 +296,54 @@ def _conflict(view, form, exc: ConcurrentEditError, fields: list[str]):
     return view.render_to_response(context, status=409)
 
 
-# --- risks -------------------------------------------------------------------------------------
+# --- risks and transitions (POST only, one service each) --------------------------------------
+
+
+def _risk_measure_form(risk, data=None):
+    return RiskMeasureForm(data, auto_id=f"m{risk.pk}-%s")
+
+
+def _risk_deviation_form(risk, data=None):
+    return DeviationForm(data, units=risk.analysis.units.order_by("path"),
+                         auto_id=f"d{risk.pk}-%s")
+
+
+class _AnalysisAction(ActionView, AnalysisDetailView):
+    """A write on the analysis page: an error shows the analysis page again."""
+
+    required_roles = WRITE_ROLES
+    write = True
+    prefixed = False
+
+
+class _RiskAction(_AnalysisAction):
+    """A write on one risk of the analysis, shown on the analysis page."""
+
+    def get_target(self) -> Risk:
+        return self.get_risk()
+
+    def form_key(self, risk) -> str:
+        return f"{self.name}-{risk.pk}"
+
+    def get_success_url(self, risk, result) -> str:
+        return risk.analysis.get_absolute_url() + f"#risk-{risk.pk}"
 
 
 class RiskMixin(AnalysisMixin):
     required_roles = WRITE_ROLES
     write = True
 
-    def get_risk(self) -> Risk:
-        analysis = self.get_analysis()
-        risk = get_object_or_404(Risk, analysis=analysis, pk=self.kwargs["risk_pk"])
-        risk.analysis = analysis
-        return risk
 
-
-class RiskAddView(AnalysisMixin, ServicePostView):
-    required_roles = WRITE_ROLES
-    write = True
+class RiskAddView(_AnalysisAction):
+    name = "risk_add"
     success_message = _("Risken lades till.")
 
-    def get_object(self):
-        return self.get_analysis()
+    def get_form(self, analysis):
+        return RiskForm(self.request.POST, scale=analysis.scale, prefix="new")
 
-    def get_form(self, obj):
-        return RiskForm(self.request.POST, scale=obj.scale, prefix="new")
-
-    def perform(self, obj, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
-        return services.risk_add(analysis=obj, actor=self.request.user, **data)
+    def perform(self, analysis, data):
+        data = {k: v for k, v in data.items() if k != "expected_version"}
+        return services.risk_add(analysis=analysis, actor=self.request.user, **data)
 
 
 class RiskEditView(RiskMixin, FormView):
@@ -345,68 +375,53 @@ class RiskEditView(RiskMixin, FormView):
         return ctx
 
 
-class RiskMeasureAddView(RiskMixin, ServicePostView):
-    form_class = RiskMeasureForm
+class RiskMeasureAddView(_RiskAction):
+    name = "risk_measure"
     success_message = _("Åtgärden sparades.")
 
-    def get_object(self):
-        return self.get_risk()
+    def get_form(self, risk):
+        return _risk_measure_form(risk, self.request.POST)
 
-    def get_success_url(self, obj):
-        return obj.analysis.get_absolute_url() + f"#risk-{obj.pk}"
-
-    def perform(self, obj, form):
-        return services.risk_measure_add(risk=obj, actor=self.request.user, **form.cleaned_data)
+    def perform(self, risk, data):
+        return services.risk_measure_add(risk=risk, actor=self.request.user, **data)
 
 
-class RiskDeviationView(RiskMixin, ServicePostView):
+class RiskDeviationView(_RiskAction):
+    name = "risk_deviation"
     success_message = _("En kvalitetsavvikelse registrerades och kopplades till risken.")
 
-    def get_object(self):
-        return self.get_risk()
+    def get_form(self, risk):
+        return _risk_deviation_form(risk, self.request.POST)
 
-    def get_form(self, obj):
-        return DeviationForm(self.request.POST, units=obj.analysis.units.all())
-
-    def get_success_url(self, obj):
-        return obj.analysis.get_absolute_url() + f"#risk-{obj.pk}"
-
-    def perform(self, obj, form):
-        return services.risk_deviation_create(risk=obj, actor=self.request.user, **form.cleaned_data)
+    def perform(self, risk, data):
+        return services.risk_deviation_create(risk=risk, actor=self.request.user, **data)
 
 
-# --- transitions (POST-only, one service each) -------------------------------------------------
-
-
-class _TransitionView(AnalysisMixin, ServicePostView):
-    required_roles = WRITE_ROLES
-    write = True
+class AnalysisCompleteView(_AnalysisAction):
+    name = "complete"
     form_class = ReasonForm
-
-    def get_object(self):
-        return self.get_analysis()
-
-
-class AnalysisCompleteView(_TransitionView):
     success_message = _("Riskanalysen är markerad som genomförd.")
 
-    def perform(self, obj, form):
-        return services.analysis_complete(analysis=obj, actor=self.request.user,
-                                          reason=form.cleaned_data["reason"])
+    def perform(self, analysis, data):
+        return services.analysis_complete(analysis=analysis, actor=self.request.user,
+                                          reason=data["reason"])
 
 
-class AnalysisFollowUpView(_TransitionView):
+class AnalysisFollowUpView(_AnalysisAction):
+    name = "follow_up"
     form_class = FollowUpForm
     success_message = _("Uppföljningen sparades.")
 
-    def perform(self, obj, form):
-        return services.analysis_follow_up(analysis=obj, actor=self.request.user,
-                                           result=form.cleaned_data["result"])
+    def perform(self, analysis, data):
+        return services.analysis_follow_up(analysis=analysis, actor=self.request.user,
+                                           result=data["result"])
 
 
-class AnalysisReopenView(_TransitionView):
+class AnalysisReopenView(_AnalysisAction):
+    name = "reopen"
+    form_class = ReasonForm
     success_message = _("Riskanalysen är ett utkast igen.")
 
-    def perform(self, obj, form):
-        return services.analysis_reopen(analysis=obj, actor=self.request.user,
-                                        reason=form.cleaned_data["reason"])
+    def perform(self, analysis, data):
+        return services.analysis_reopen(analysis=analysis, actor=self.request.user,
+                                        reason=data["reason"])

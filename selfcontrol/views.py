@@ -12,7 +12,7 @@ from cases.forms import MeasureForm as RiskMeasureForm
 from cases.history import HistorySource, history_entries
 from cases.models import Membership
 from cases.services import ServiceError
-from cases.views.actionkit import ServicePostView
+from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -39,35 +39,39 @@ from .selectors import (
 )
 
 
-class PlanMixin(PermissionMixin):
+class PlanMixin(ScopedObjectMixin):
     required_roles = VIEW_ROLES
     write = False
 
+    def scoped_queryset(self):
+        return plans_visible_to(self.request.user).select_related(
+            "method", "responsible_unit", "responsible_person")
+
+    def check_object(self, obj) -> None:
+        if self.write and not self.can_write_plan(obj):
+            raise PermissionDenied
+
     def get_plan(self) -> SelfControlPlan:
-        if not hasattr(self, "_plan"):
-            qs = plans_visible_to(self.request.user).select_related(
-                "method", "responsible_unit", "responsible_person")
-            self._plan = get_object_or_404(qs, pk=self.kwargs["pk"])
-            if self.write and not self.can_write_plan(self._plan):
-                raise PermissionDenied
-        return self._plan
+        return self.get_object()
 
     def can_write_plan(self, plan) -> bool:
         return plans_visible_to(self.request.user, write=True).filter(pk=plan.pk).exists()
 
 
-class RunMixin(PermissionMixin):
+class RunMixin(ScopedObjectMixin):
     required_roles = VIEW_ROLES
     write = False
 
+    def scoped_queryset(self):
+        return runs_visible_to(self.request.user).select_related(
+            "plan", "plan__method", "plan__responsible_unit", "plan__responsible_person")
+
+    def check_object(self, obj) -> None:
+        if self.write and not self.can_write_run(obj):
+            raise PermissionDenied
+
     def get_run(self) -> SelfControlRun:
-        if not hasattr(self, "_run"):
-            qs = runs_visible_to(self.request.user).select_related(
-                "plan", "plan__method", "plan__responsible_unit", "plan__responsible_person")
-            self._run = get_object_or_404(qs, pk=self.kwargs["pk"])
-            if self.write and not self.can_write_run(self._run):
-                raise PermissionDenied
-        return self._run
+        return self.get_object()
 
     def can_write_run(self, run) -> bool:
         return runs_visible_to(self.request.user, write=True).filter(pk=run.pk).exists()
@@ -153,9 +157,6 @@ class PlanDetailView(PlanMixin, DetailView):
     template_name = "selfcontrol/plan_detail.html"
     context_object_name = "plan"
 
-    def get_object(self, queryset=None):
-        return self.get_plan()
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
@@ -163,26 +164,26 @@ class PlanDetailView(PlanMixin, DetailView):
         for run in runs:
             run.is_overdue = not run.is_done and run.due_date < today
         ctx.update(runs=runs, can_write=self.can_write_plan(self.object),
-                   schedule_form=ScheduleForm(initial={"year": today.year}),
+                   schedule_form=bound_form(self.request, "plan_schedule",
+                                            lambda: ScheduleForm(initial={"year": today.year})),
                    history=history_entries([HistorySource(
                        SelfControlPlan, self.object.history.all(), _("planen"))],
                        reader=self.request.user))
         return ctx
 
 
-class PlanScheduleView(PlanMixin, ServicePostView):
+class PlanScheduleView(ActionView, PlanDetailView):
     required_roles = WRITE_ROLES
     write = True
+    name = "plan_schedule"
+    prefixed = False
     form_class = ScheduleForm
 
-    def get_object(self):
-        return self.get_plan()
+    def perform(self, plan, data):
+        return services.plan_schedule_year(plan=plan, year=data["year"], actor=self.request.user)
 
-    def perform(self, obj, form):
-        created = services.plan_schedule_year(plan=obj, year=form.cleaned_data["year"],
-                                              actor=self.request.user)
-        messages.success(self.request, _("%d körningar planerades.") % len(created))
-        return created
+    def get_success_message(self, plan, created) -> str:
+        return _("%d körningar planerades.") % len(created)
 
 
 class YearPlanView(PermissionMixin, TemplateView):
@@ -221,9 +222,6 @@ class RunDetailView(RunMixin, DetailView):
     template_name = "selfcontrol/run_detail.html"
     context_object_name = "run"
 
-    def get_object(self, queryset=None):
-        return self.get_run()
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         run = self.object
@@ -231,8 +229,8 @@ class RunDetailView(RunMixin, DetailView):
         samples, hidden_samples = log_samples_visible(self.request.user, run)
         if can_write:
             for sample in samples:
-                sample.form = LogReviewForm(initial={"review": sample.review, "comment": sample.comment},
-                                            auto_id=f"s{sample.pk}-%s")
+                sample.form = bound_form(self.request, f"log_review-{sample.pk}",
+                                         lambda s=sample: _review_form(s))
         ctx.update(
             can_write=can_write,
             is_overdue=not run.is_done and run.due_date < timezone.localdate(),
@@ -242,10 +240,12 @@ class RunDetailView(RunMixin, DetailView):
             hidden_samples=hidden_samples,
             sample_count=len(samples) + hidden_samples,
             run_form=RunForm(instance=run),
-            measure_form=RiskMeasureForm(),
-            deviation_form=RunDeviationForm(initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,
-                                                     "description": run.findings}),
-            draw_form=DrawSampleForm(initial={"size": run.sample_size or run.plan.sample_size}),
+            measure_form=bound_form(self.request, "run_measure", RiskMeasureForm),
+            deviation_form=bound_form(self.request, "run_deviation", lambda: RunDeviationForm(
+                initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,
+                         "description": run.findings})),
+            draw_form=bound_form(self.request, "run_draw", lambda: DrawSampleForm(
+                initial={"size": run.sample_size or run.plan.sample_size})),
             history=history_entries([
                 HistorySource(SelfControlRun, run.history.all(), _("egenkontrollen")),
                 HistorySource(LogSample, LogSample.history.filter(run_id=run.pk),
@@ -283,71 +283,87 @@ class RunEditView(RunMixin, FormView):
         return ctx
 
 
-class _RunPost(RunMixin, ServicePostView):
+def _review_form(sample, data=None) -> LogReviewForm:
+    # Per-sample ids keep every label pointing at its own field.
+    return LogReviewForm(data, initial={"review": sample.review, "comment": sample.comment},
+                         auto_id=f"s{sample.pk}-%s")
+
+
+class _RunAction(ActionView, RunDetailView):
+    """A write on the run page: an error shows the run page again."""
+
     required_roles = WRITE_ROLES
     write = True
-
-    def get_object(self):
-        return self.get_run()
+    prefixed = False
 
 
-class RunStartView(_RunPost):
+class RunStartView(_RunAction):
+    name = "run_start"
     success_message = _("Egenkontrollen är påbörjad.")
 
-    def perform(self, obj, form):
-        return services.run_start(run=obj, actor=self.request.user)
+    def perform(self, run, data):
+        return services.run_start(run=run, actor=self.request.user)
 
 
-class RunCompleteView(_RunPost):
+class RunCompleteView(_RunAction):
+    name = "run_complete"
     success_message = _("Egenkontrollen är klar.")
 
-    def perform(self, obj, form):
-        return services.run_complete(run=obj, actor=self.request.user)
+    def perform(self, run, data):
+        return services.run_complete(run=run, actor=self.request.user)
 
 
-class RunReopenView(_RunPost):
+class RunReopenView(_RunAction):
+    name = "run_reopen"
     success_message = _("Egenkontrollen är öppnad igen.")
 
-    def perform(self, obj, form):
-        return services.run_reopen(run=obj, actor=self.request.user)
+    def perform(self, run, data):
+        return services.run_reopen(run=run, actor=self.request.user)
 
 
-class RunMeasureAddView(_RunPost):
+class RunMeasureAddView(_RunAction):
+    name = "run_measure"
     form_class = RiskMeasureForm
     success_message = _("Åtgärden sparades.")
 
-    def perform(self, obj, form):
-        return services.run_measure_add(run=obj, actor=self.request.user, **form.cleaned_data)
+    def perform(self, run, data):
+        return services.run_measure_add(run=run, actor=self.request.user, **data)
 
 
-class RunDeviationView(_RunPost):
+class RunDeviationView(_RunAction):
+    name = "run_deviation"
     form_class = RunDeviationForm
     success_message = _("Iakttagelsen registrerades som en kvalitetsavvikelse.")
 
-    def perform(self, obj, form):
-        return services.run_deviation_create(run=obj, actor=self.request.user, **form.cleaned_data)
+    def perform(self, run, data):
+        return services.run_deviation_create(run=run, actor=self.request.user, **data)
 
 
-class RunDrawSampleView(_RunPost):
+class RunDrawSampleView(_RunAction):
+    name = "run_draw"
     form_class = DrawSampleForm
     success_message = _("Urvalet ur åtkomstloggen drogs.")
 
-    def perform(self, obj, form):
-        return services.run_draw_log_sample(run=obj, actor=self.request.user,
-                                            size=form.cleaned_data["size"])
+    def perform(self, run, data):
+        return services.run_draw_log_sample(run=run, actor=self.request.user, size=data["size"])
 
 
-class LogSampleReviewView(_RunPost):
-    form_class = LogReviewForm
+class LogSampleReviewView(_RunAction):
+    name = "log_review"
     success_message = _("Granskningen sparades.")
 
-    def get_success_url(self, obj):
-        return obj.get_absolute_url() + f"#sample-{self.kwargs['sample_pk']}"
+    def get_sample(self, run):
+        return get_object_or_404(run.log_samples, pk=self.kwargs["sample_pk"])
 
-    def perform(self, obj, form):
-        sample = get_object_or_404(obj.log_samples, pk=self.kwargs["sample_pk"])
-        return services.log_sample_review(sample=sample, actor=self.request.user,
-                                          **form.cleaned_data)
+    def get_form(self, run):
+        return _review_form(self.get_sample(run), self.request.POST)
 
+    def form_key(self, run) -> str:
+        return f"log_review-{self.kwargs['sample_pk']}"
 
+    def get_success_url(self, run, result):
+        return run.get_absolute_url() + f"#sample-{self.kwargs['sample_pk']}"
 
+    def perform(self, run, data):
+        return services.log_sample_review(sample=self.get_sample(run), actor=self.request.user,
+                                          **data)

@@ -13,6 +13,7 @@ class ComplaintsConfig(AppConfig):
         from cases.registry import CaseType, register_case_type, register_demo_seeder
 
         from . import demo
+        from .actions import ACTIONS
         from .imports import complaints_import_apply
         from .models import Complaint, ComplaintAddition
         from .selectors import complaint_sender_names
@@ -26,6 +27,7 @@ class ComplaintsConfig(AppConfig):
                 label=_("Klagomål och synpunkter"),
                 reference_prefix="KS",
                 workflow=COMPLAINT_WORKFLOW,
+                actions=ACTIONS,
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
                 history_sources=lambda case: [

@@ -353,7 +353,13 @@ class _Seeder:
         if h.receive_at is None:
             return complaint
         chef = h.chef
-        case = self.step(h.receive_at, svc.complaint_receive, case=complaint.case, actor=chef,
+        case = complaint.case
+        if chef is self.fallback:
+            # No demo chef over this unit: the quality strategist handles it as the assigned
+            # handläggare (the services let only handlers act: the complaint's action table).
+            case = self.step(h.receive_at, svc.complaint_assign, case=case, assignee=chef,
+                             actor=None, reason="Demodata")
+        case = self.step(h.receive_at, svc.complaint_receive, case=case, actor=chef,
                          notify=False)
         if h.assess_at is not None:
             self.step(h.assess_at, svc.complaint_assess, case=case, topics=h.topics,
@@ -368,7 +374,7 @@ class _Seeder:
                              notify=False)
         if h.close_at is not None:
             self.step(h.close_at, svc.complaint_close, case=case, actor=chef,
-                      reason=h.close_reason)
+                      confirm_open_measures=True, reason=h.close_reason)
         return complaint
 
     # --- In bulk (the closed years behind the statistics) -----------------------------------

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.complaints.selectors import public_fallback_unit, public_unit_groups, units_valid
 from cases.complaints.services import ADDITION_MAX, DESCRIPTION_MAX, REPLY_MAX
 from cases.forms import (
-    REASON_HELP,
-    REASON_MAX,
+    CloseConfirmMixin,
     DateInput,
     ReasonForm,
+    RequiredReasonForm,
     past_date,
     text_field,
     too_long,
@@ -254,13 +254,12 @@ class RegisterComplaintForm(_ContactMixin, StaffComplaintForm):
 # --- Handling ---------------------------------------------------------------------------------
 
 
-class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motivering till avslut"), max_length=REASON_MAX,
-        help_text=REASON_HELP,
-        error_messages={"required": _("Skriv en motivering till att ärendet avslutas."),
-                        "max_length": too_long(REASON_MAX)},
-    )
+class CloseForm(CloseConfirmMixin, RequiredReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.label = _("Motivering till avslut")
+        reason.error_messages["required"] = _("Skriv en motivering till att ärendet avslutas.")
 
 
 DEVIATION_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("", _("Inte bedömt ännu"))]

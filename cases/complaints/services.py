@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.actions import case_action_require
 from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSource
 from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintOutcome, ComplaintStatus
 from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
@@ -24,7 +25,12 @@ from cases.queue import task
 from cases.services.cases import case_assign, case_create, case_spawn, case_transition
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
-from cases.services.parts import attachment_add, case_link, measure_create
+from cases.services.parts import (
+    attachment_add,
+    case_link,
+    close_over_unfinished_measures,
+    measure_create,
+)
 from cases.types import User
 
 logger = logging.getLogger(__name__)
@@ -321,6 +327,15 @@ def complaint_addition_add(*, complaint: Complaint, text: str) -> ComplaintAddit
 # --- Handling (each transition its own service) ---------------------------------------------
 
 
+def _allowed(case: Case, action: str, actor) -> None:
+    """Every handling service starts here: a complaint, and the action offered to `actor` in
+    the case's status by the table in cases/complaints/actions.py (the page asks the same
+    table). Refused: ActionRefused (a 403 in views), or TransitionNotAllowed saying why."""
+    if case.kind != CaseKind.COMPLAINT:
+        raise ServiceError(_("Ärendet är inte ett klagomål eller en synpunkt."))
+    case_action_require(case, action, actor)
+
+
 def _complaint(case: Case) -> Complaint:
     """Lock the complaint row. Every complaint service starts here, so they run one at a time
     per case and `complaint.case.status` read under the lock is current."""
@@ -351,6 +366,7 @@ def complaint_email_recipient(complaint: Complaint) -> str:
 @transaction.atomic
 def complaint_receive(*, case: Case, actor: User, reason: str = "", notify: bool = True) -> Case:
     """Inkommen → under utredning; sends the acknowledgement when an address is known."""
+    _allowed(case, "receive", actor)
     complaint = _complaint(case)
     _require_status(complaint, ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING)
     moved = case_transition(
@@ -366,6 +382,7 @@ def complaint_receive(*, case: Case, actor: User, reason: str = "", notify: bool
 
 @transaction.atomic
 def complaint_assign(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
+    _allowed(case, "assign", actor)
     if not _complaint(case).case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
@@ -376,6 +393,7 @@ def complaint_assess(
     *, case: Case, topics: list[Code], deviation_found: bool | None, actor: User, reason: str = ""
 ) -> Complaint:
     """Record the topics (multi) and whether the investigation found a deviation."""
+    _allowed(case, "assess", actor)
     complaint = _complaint(case)
     if not complaint.case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
@@ -403,6 +421,7 @@ def complaint_measure_add(
     measure_type: Code | None = None, responsible: User | None = None, due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
+    _allowed(case, "measure", actor)
     if not _complaint(case).case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
     if level not in COMPLAINT_MEASURE_LEVELS:
@@ -421,6 +440,7 @@ def complaint_reply(
     notify: bool = True,
 ) -> Case:
     """Återkoppling to the sender: under utredning → besvarad; e-mailed when possible."""
+    _allowed(case, "reply", actor)
     complaint = _complaint(case)
     text = _check_text(reply_text, maximum=REPLY_MAX, empty_message=_("Skriv återkopplingen."))
     replied_on = replied_on or timezone.localdate()
@@ -442,6 +462,7 @@ def complaint_reply(
 @transaction.atomic
 def complaint_resume(*, case: Case, actor: User, reason: str = "") -> Case:
     """Besvarad → under utredning, e.g. when the sender adds information after the reply."""
+    _allowed(case, "resume", actor)
     _require_status(_complaint(case), ComplaintStatus.ANSWERED, ComplaintStatus.INVESTIGATING)
     return case_transition(
         case=case, to_status=ComplaintStatus.INVESTIGATING, actor=actor,
@@ -450,7 +471,10 @@ def complaint_resume(*, case: Case, actor: User, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def complaint_close(*, case: Case, actor: User, reason: str) -> Case:
+def complaint_close(*, case: Case, actor: User, reason: str, confirm_open_measures: bool = False) -> Case:
+    """Close with a reason; measures still planned or ongoing need the user's deliberate
+    confirmation, which the history reason records."""
+    _allowed(case, "close", actor)
     complaint = _complaint(case)
     if not (reason or "").strip():
         raise ServiceError(_("Skriv en motivering till att ärendet avslutas."))
@@ -458,10 +482,13 @@ def complaint_close(*, case: Case, actor: User, reason: str) -> Case:
         raise ServiceError(
             _("En avvikelse har konstaterats. Lägg till minst en åtgärd innan ärendet avslutas.")
         )
+    confirmed = close_over_unfinished_measures(case, confirmed=confirm_open_measures)
     outcome = {True: ComplaintOutcome.DEVIATION, False: ComplaintOutcome.NO_DEVIATION,
                None: ""}[complaint.deviation_found]
+    # The confirmation first, so the length limit never cuts it off.
+    why = f"{confirmed}. {reason.strip()}" if confirmed else reason
     return case_transition(
-        case=case, to_status=ComplaintStatus.CLOSED, actor=actor, reason=_reason(reason),
+        case=case, to_status=ComplaintStatus.CLOSED, actor=actor, reason=_reason(why),
         outcome=outcome,
     )
 
@@ -476,6 +503,7 @@ ESCALATION_KINDS = (CaseKind.DEVIATION, CaseKind.LEXSARAH)
 @transaction.atomic
 def complaint_escalate(*, case: Case, kind: str, actor: User, reason: str, title: str = "") -> Case:
     """A complaint spawns a kvalitetsavvikelse or a lex Sarah report; lineage on both."""
+    _allowed(case, "escalate", actor)
     _complaint(case)
     if kind not in ESCALATION_KINDS:
         raise ServiceError(_("Välj kvalitetsavvikelse eller lex Sarah."))

@@ -1,7 +1,6 @@
-"""Staff views for klagomål och synpunkter: intake forms and POST-only transitions.
-
-Each transition view calls exactly one service. A form error re-renders the shared case page
-with the bound form (nothing typed is lost); a ServiceError is shown as the form's error.
+"""Staff views for klagomål och synpunkter: intake forms and the POST-only actions of the
+shared case page (the action kit: one action of the table in cases/complaints/actions.py, one
+service; an error re-renders the case page with the bound form, nothing typed is lost).
 """
 
 from django.contrib import messages
@@ -31,13 +30,14 @@ from cases.complaints.services import (
     complaint_reply,
     complaint_resume,
 )
-from cases.complaints.workflow import ComplaintStatus
 from cases.forms import AssignForm, ReasonForm
 from cases.models import CaseKind, Membership, Role, Unit
 from cases.selectors import cases_visible_to, units_in_scope
 from cases.services import ServiceError
+from cases.services.parts import measures_unfinished
+from cases.views.actionkit import bound_forms
+from cases.views.detail import CaseActionView
 from cases.views.mixins import PermissionMixin
-from cases.views.transitions import CaseTransitionView, bound_forms
 
 # --- The complaint part of the shared case page ----------------------------------------------
 
@@ -53,41 +53,41 @@ FORM_CLASSES = {
 }
 
 
-def _unbound(name: str, case, complaint):
-    cls = FORM_CLASSES[name]
-    kwargs: dict = {"prefix": name}
+def _form_kwargs(name: str, case) -> dict:
     if name == "assign":
-        kwargs["users"] = assignable_users(case)
-        kwargs["initial"] = {"assignee": case.assignee_id}
-    elif name == "assess":
-        kwargs["initial"] = {
+        return {"users": assignable_users(case)}
+    if name == "close":
+        return {"open_measures": measures_unfinished(case)}
+    return {}
+
+
+def _initial(name: str, case, complaint) -> dict:
+    if name == "assign":
+        return {"assignee": case.assignee_id}
+    if name == "assess":
+        return {
             "topics": [t.pk for t in complaint.topics.all()],
             "deviation_found": {True: "ja", False: "nej"}.get(complaint.deviation_found, ""),
         }
-    elif name == "reply" and complaint.reply_text:
-        kwargs["initial"] = {"reply_text": complaint.reply_text}
-    return cls(**kwargs)
+    if name == "reply" and complaint.reply_text:
+        return {"reply_text": complaint.reply_text}
+    return {}
 
 
-def complaint_detail_context(request, case) -> dict:
-    """Registered with CaseTypeUI: the complaint facts and the handling forms."""
+def complaint_detail_context(request, case, actions=()) -> dict:
+    """Registered with the CaseType: the complaint facts and the forms of the actions the page
+    offers (`actions`, from the table in cases/complaints/actions.py)."""
     complaint = complaint_for_case(case)
     if complaint is None:
         return {}
     bound = bound_forms(request)
-    forms = {name: bound.get(name) or _unbound(name, case, complaint) for name in FORM_CLASSES}
-    return {
-        "complaint": complaint,
-        "complaint_forms": forms,
-        # The one form just posted with errors: its summary goes first in the section.
-        "complaint_bound_form": next(iter(bound.values()), None),
-        "complaint_status": {
-            "received": case.status == ComplaintStatus.RECEIVED,
-            "investigating": case.status == ComplaintStatus.INVESTIGATING,
-            "answered": case.status == ComplaintStatus.ANSWERED,
-            "closed": case.status == ComplaintStatus.CLOSED,
-        },
+    offered = {a.name for a in actions}
+    forms = {
+        name: bound.get(name) or cls(prefix=name, initial=_initial(name, case, complaint),
+                                     **_form_kwargs(name, case))
+        for name, cls in FORM_CLASSES.items() if name in offered
     }
+    return {"complaint": complaint, "action_forms": forms}
 
 
 # --- Intake --------------------------------------------------------------------------------
@@ -167,21 +167,18 @@ class RegisterComplaintView(_IntakeView):
         )
 
 
-# --- Transitions (POST only, one service each) ---------------------------------------------
+# --- Actions (POST only, one service each) ---------------------------------------------------
 
 
-class _ComplaintPost(CaseTransitionView):
+class _ComplaintAction(CaseActionView):
     kind = CaseKind.COMPLAINT
 
     def get_form(self, case):
-        cls = FORM_CLASSES[self.name]
-        kwargs: dict = {"data": self.request.POST, "prefix": self.name}
-        if self.name == "assign":
-            kwargs["users"] = assignable_users(case)
-        return cls(**kwargs)
+        return FORM_CLASSES[self.name](data=self.request.POST, prefix=self.name,
+                                       **_form_kwargs(self.name, case))
 
 
-class ReceiveView(_ComplaintPost):
+class ReceiveView(_ComplaintAction):
     name = "receive"
     success_message = _("Ärendet är mottaget och utredningen påbörjad.")
 
@@ -189,7 +186,7 @@ class ReceiveView(_ComplaintPost):
         return complaint_receive(case=case, actor=self.request.user, reason=data["reason"])
 
 
-class AssignView(_ComplaintPost):
+class AssignView(_ComplaintAction):
     name = "assign"
     success_message = _("Handläggare tilldelad.")
 
@@ -197,7 +194,7 @@ class AssignView(_ComplaintPost):
         return complaint_assign(case=case, assignee=data["assignee"], actor=self.request.user)
 
 
-class AssessView(_ComplaintPost):
+class AssessView(_ComplaintAction):
     name = "assess"
     success_message = _("Bedömningen sparades.")
 
@@ -207,7 +204,7 @@ class AssessView(_ComplaintPost):
                                 actor=self.request.user, reason=data["reason"])
 
 
-class MeasureView(_ComplaintPost):
+class MeasureView(_ComplaintAction):
     name = "measure"
     success_message = _("Åtgärden sparades.")
 
@@ -215,7 +212,7 @@ class MeasureView(_ComplaintPost):
         return complaint_measure_add(case=case, actor=self.request.user, **data)
 
 
-class ReplyView(_ComplaintPost):
+class ReplyView(_ComplaintAction):
     name = "reply"
     success_message = _("Återkopplingen sparades. Ärendet är besvarat.")
 
@@ -224,7 +221,7 @@ class ReplyView(_ComplaintPost):
                                replied_on=data["replied_on"], actor=self.request.user)
 
 
-class ResumeView(_ComplaintPost):
+class ResumeView(_ComplaintAction):
     name = "resume"
     success_message = _("Utredningen återupptogs.")
 
@@ -232,23 +229,24 @@ class ResumeView(_ComplaintPost):
         return complaint_resume(case=case, actor=self.request.user, reason=data["reason"])
 
 
-class CloseView(_ComplaintPost):
+class CloseView(_ComplaintAction):
     name = "close"
     success_message = _("Ärendet är avslutat.")
 
     def perform(self, case, data):
-        return complaint_close(case=case, actor=self.request.user, reason=data["reason"])
+        return complaint_close(case=case, actor=self.request.user, reason=data["reason"],
+                               confirm_open_measures=data.get("confirm_open_measures", False))
 
 
-class EscalateView(_ComplaintPost):
+class EscalateView(_ComplaintAction):
     name = "escalate"
     success_message = _("Ett nytt ärende skapades och kopplades till klagomålet.")
+
+    def next_url(self, case, result):
+        if cases_visible_to(self.request.user).filter(pk=result.pk).exists():
+            return result.get_absolute_url()
+        return None
 
     def perform(self, case, data):
         return complaint_escalate(case=case, kind=data["kind"], title=data["title"],
                                   reason=data["reason"], actor=self.request.user)
-
-    def success_redirect(self, case, result):
-        if cases_visible_to(self.request.user).filter(pk=result.pk).exists():
-            return redirect(result.get_absolute_url())
-        return redirect(case.get_absolute_url())

@@ -2,7 +2,9 @@
 
 Each case goes through its own type's registered service (`cases.registry.CaseType`), in its
 own transaction: one refused case neither blocks nor rolls back the others, and every case
-gets the same history row and side effects as when handled one by one.
+gets the same history row and side effects as when handled one by one. The service refuses
+what the single action would refuse (it asks the same action table), so the inbox cannot do
+more than the case page.
 """
 
 from collections.abc import Callable, Iterable
@@ -10,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from cases.actions import ActionRefused
 from cases.models import Case, CaseKind
 from cases.registry import case_type_or_none
 from cases.selectors import cases_handleable_by, cases_visible_to
@@ -20,6 +23,7 @@ from cases.types import User
 from .errors import ServiceError
 
 MAX_BULK = 200
+NOT_YOURS = gettext_lazy("du får inte handlägga ärendet")
 
 
 @dataclass
@@ -69,15 +73,16 @@ def _ids(case_ids: Iterable) -> list[int]:
 def _run(
     *, case_ids: Iterable, actor: User, step: str, call: Callable[[Callable, Case], Case]
 ) -> BulkResult:
+    """The service decides, case by case: it asks the type's action table exactly as the
+    single action on the case page does (cases/actions.py), so the bulk path accepts the same
+    cases. Only a type without a table of its own yet is held to the handle rule here."""
     ids = _ids(case_ids)
     result = BulkResult()
-    handleable = list(cases_handleable_by(actor).filter(pk__in=ids).order_by("received_at", "id"))
-    handled_ids = {c.pk for c in handleable}
-    seen_only = cases_visible_to(actor).filter(pk__in=set(ids) - handled_ids)
-    for ref in seen_only.order_by("reference").values_list("reference", flat=True):
-        result.skipped.append((ref, _("du får inte handlägga ärendet")))
-    result.hidden = len(ids) - len(handleable) - len(result.skipped)
-    for case in handleable:
+    visible = list(cases_visible_to(actor).filter(pk__in=ids).order_by("received_at", "id"))
+    result.hidden = len(ids) - len(visible)
+    handleable = set(cases_handleable_by(actor).filter(pk__in=[c.pk for c in visible])
+                     .values_list("pk", flat=True))
+    for case in visible:
         ct = case_type_or_none(case.kind)
         service = getattr(ct, f"bulk_{step}", None) if ct is not None else None
         if service is None:
@@ -88,9 +93,15 @@ def _run(
                 )
             )
             continue
+        gated = any(a.name == step for a in ct.actions)
+        if not gated and case.pk not in handleable:
+            result.skipped.append((case.reference, str(NOT_YOURS)))
+            continue
         try:
             with transaction.atomic():
                 call(service, case)
+        except ActionRefused:
+            result.skipped.append((case.reference, str(NOT_YOURS)))
         except ServiceError as exc:
             result.skipped.append((case.reference, str(exc).rstrip(".")))
         else:

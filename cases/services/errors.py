@@ -25,3 +25,10 @@ class ConcurrentEditError(ServiceError):
                 "Jämför versionerna nedan och spara igen."
             )
         )
+
+
+class StepNotAllowed(TransitionNotAllowed):
+    """A step that keeps the status (assign, add a measure) is not possible in this status."""
+
+    def __init__(self, message: str):
+        ServiceError.__init__(self, message)

@@ -1,5 +1,7 @@
 """Organisation writes: units and memberships, with history user and reason."""
 
+from datetime import date
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,8 +23,11 @@ def unit_create(
 
 
 @transaction.atomic
-def membership_create(*, user: User, unit: Unit, role: str, actor: User | None = None, reason: str = "") -> Membership:
+def membership_create(*, user: User, unit: Unit, role: str, actor: User | None = None,
+                      reason: str = "", valid_from: date | None = None) -> Membership:
     membership = Membership(user=user, unit=unit, role=role)
+    if valid_from is not None:
+        membership.valid_from = valid_from
     membership._history_user = actor  # type: ignore[attr-defined]
     membership._change_reason = reason or _("Roll tilldelad")  # type: ignore[attr-defined]
     membership.save()

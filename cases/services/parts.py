@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
 from cases.types import User
@@ -73,6 +74,32 @@ def measure_set_status(
         measure, to=status, actor=actor, reason=reason or _("Åtgärdens status ändrades"),
         stamp={Measure.Status.DONE: "completed_on"}, **fields,
     )
+
+
+# Measures that still have work left: closing the case over them needs a deliberate "yes".
+UNFINISHED_MEASURES = (Measure.Status.PLANNED, Measure.Status.ONGOING)
+
+
+def measures_unfinished(case: Case) -> int:
+    return case.measures.filter(status__in=UNFINISHED_MEASURES).count()
+
+
+def close_over_unfinished_measures(case: Case, *, confirmed: bool) -> str:
+    """For the closing services: a case whose measures are still planned or ongoing closes
+    only when the user confirmed it; the confirmation goes into the history reason (returned
+    here, "" when every measure is finished)."""
+    unfinished = measures_unfinished(case)
+    if not unfinished:
+        return ""
+    if not confirmed:
+        raise ServiceError(ngettext(
+            "%(n)d åtgärd är inte genomförd. Ändra dess status, eller kryssa i att du vill "
+            "avsluta ändå.",
+            "%(n)d åtgärder är inte genomförda. Ändra deras status, eller kryssa i att du vill "
+            "avsluta ändå.", unfinished) % {"n": unfinished})
+    return ngettext("Avslutad trots %(n)d åtgärd som inte är genomförd (bekräftat)",
+                    "Avslutad trots %(n)d åtgärder som inte är genomförda (bekräftat)",
+                    unfinished) % {"n": unfinished}
 
 
 @transaction.atomic

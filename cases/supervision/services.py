@@ -2,7 +2,7 @@
 leaves a history row with user and reason; status changes only through the transition services
 below, checked against `ALLOWED_TRANSITIONS`."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,7 @@ from cases.selectors.visibility import units_in_scope
 from cases.services.errors import ConcurrentEditError, ServiceError
 from cases.services.history import audited_save
 from cases.services.transitions import transition
+from cases.supervision.actions import supervision_action_require
 from cases.supervision.models import (
     ALLOWED_TRANSITIONS,
     MEASURE_TRANSITIONS,
@@ -57,8 +58,11 @@ def _check_type(code: Code) -> None:
         raise ServiceError(_("Välj en typ av tillsyn från kodlistan."))
 
 
-def _lock(supervision: Supervision) -> Supervision:
-    return Supervision.objects.select_for_update().get(pk=supervision.pk)
+def _lock(supervision: Supervision, action: str, actor) -> Supervision:
+    """Lock the row and check the action's rule on the status read under the lock."""
+    locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
+    supervision_action_require(locked, action, actor)
+    return locked
 
 
 def _require_open(supervision: Supervision) -> None:
@@ -81,6 +85,7 @@ def supervision_create(
     reason: str = "",
 ) -> Supervision:
     chosen = _check_units(actor, units)
+    supervision_action_require(None, "register", actor, units=chosen)
     _check_type(supervision_type)
     supervision = Supervision(
         authority=authority, supervision_type=supervision_type, title=title.strip(),
@@ -100,7 +105,7 @@ def supervision_update(
     units: Iterable[Unit] | None = None, reason: str = "",
 ) -> Supervision:
     """Edit with optimistic locking: a stale version raises ConcurrentEditError, nothing saved."""
-    locked = _lock(supervision)
+    locked = _lock(supervision, "edit", actor)
     if locked.version != expected_version:
         raise ConcurrentEditError(current=locked)
     _require_open(locked)
@@ -143,7 +148,7 @@ def supervision_decision_add(
     response_due_on: date | None = None,
 ) -> SupervisionDecision:
     """Register a beslut. If the authority asks for a response, its due date is set too."""
-    locked = _lock(supervision)
+    locked = _lock(supervision, "decision_add", actor)
     _require_open(locked)
     categories = list(deficiency_categories)
     if categories and not deficiencies_found:
@@ -180,7 +185,7 @@ def supervision_measure_add(
     due_date: date | None = None,
     completed_on: date | None = None,
 ) -> SupervisionMeasure:
-    locked = _lock(supervision)
+    locked = _lock(supervision, "measure_add", actor)
     _require_open(locked)
     if not description.strip():
         raise ServiceError(_("Beskriv åtgärden."))
@@ -199,6 +204,8 @@ def supervision_measure_add(
 def supervision_measure_complete(
     *, measure: SupervisionMeasure, actor: User, completed_on: date, reason: str = ""
 ) -> SupervisionMeasure:
+    # The supervision first, as every other service locks it: no lock-order deadlock.
+    _lock(measure.supervision, "measure_complete", actor)
     return transition(measure, to=SupervisionMeasure.Status.DONE, actor=actor,
                       reason=reason or _("Åtgärden genomförd"), table=MEASURE_TRANSITIONS,
                       completed_on=completed_on)
@@ -207,10 +214,20 @@ def supervision_measure_complete(
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str, actor: User | None, reason: str,
+def _transition(supervision: Supervision, to_status: str, action: str, actor: User | None,
+                reason: str, check: Callable[[Supervision], None] | None = None,
                 **kwargs: Any) -> Supervision:
+    """The action's rule (checked on the row read under the lock), then the transition."""
+    # Who may act is refused first (403), before the table says anything about the status.
+    supervision_action_require(supervision, action, actor)
+
+    def gate(locked: Supervision) -> None:
+        supervision_action_require(locked, action, actor)
+        if check is not None:
+            check(locked)
+
     return transition(supervision, to=to_status, actor=actor, reason=reason,
-                      table=ALLOWED_TRANSITIONS, **kwargs)
+                      table=ALLOWED_TRANSITIONS, check=gate, **kwargs)
 
 
 @transaction.atomic
@@ -227,7 +244,7 @@ def supervision_register_response_sent(
             raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
 
     board = {"board_on": board_on} if board_on is not None else {}
-    return _transition(supervision, Supervision.Status.RESPONSE_SENT, actor,
+    return _transition(supervision, Supervision.Status.RESPONSE_SENT, "response_sent", actor,
                        reason or _("Yttrande skickat"), check=ready, response_sent_on=sent_on,
                        **board)
 
@@ -237,7 +254,7 @@ def supervision_request_supplement(
     *, supervision: Supervision, actor: User, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
-    return _transition(supervision, Supervision.Status.ONGOING, actor,
+    return _transition(supervision, Supervision.Status.ONGOING, "supplement", actor,
                        reason or _("Myndigheten begärde komplettering"))
 
 
@@ -255,6 +272,6 @@ def supervision_close(
         if closed_on < last:
             raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
 
-    return _transition(supervision, Supervision.Status.CLOSED, actor,
+    return _transition(supervision, Supervision.Status.CLOSED, "close", actor,
                        reason or _("Avslutat av myndigheten"), check=ready, closed_on=closed_on,
                        closing_note=closing_note.strip())

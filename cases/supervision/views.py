@@ -1,25 +1,32 @@
 """Supervisory case (tillsyn) pages. Reads start from `supervisions_visible_to` (invisible → 404);
-writes need sektionschef or kvalitetsstrateg in scope (visible but not writable → 403); the
-actions are POST-only views that call exactly one service."""
+what a user may do is the action table in cases/supervision/actions.py: the detail page offers
+exactly `supervision_actions_offered(...)` (the expected next step first, its form open, the
+others behind buttons) and every action is a POST-only view on the action kit calling exactly
+one service, which refuses what the table does not allow (not allowed → 403; not possible now →
+the page with the reason; a form or service error → the same page with the form, 400)."""
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.actions import Action
+from cases.forms import ReasonForm
 from cases.history import HistorySource, history_entries
 from cases.services import ConcurrentEditError, ServiceError
 from cases.supervision import services as services
+from cases.supervision.actions import supervision_action_require, supervision_actions_offered
 from cases.supervision.forms import (
     CloseForm,
     DecisionForm,
     MeasureCompleteForm,
     MeasureForm,
-    ReasonForm,
     ResponseSentForm,
     SupervisionEditForm,
     SupervisionForm,
@@ -30,32 +37,32 @@ from cases.supervision.selectors import (
     WRITE_ROLES,
     supervision_can_write,
     supervision_counts_for_year,
-    supervision_get_visible,
     supervision_list,
+    supervisions_visible_to,
 )
+from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_forms
 from cases.views.mixins import PermissionMixin
 
-
-def _form_errors_to_messages(request, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+# The status box beside the facts; also the anchor of the actions shown in it.
+SIDE = "handlaggning"
+# The page parts an action's htmx answer replaces (templates/cases/supervision/_fragment.html).
+PARTS = {SIDE, "beslut", "yttrande", "atgarder"}
 
 
-class SupervisionMixin(PermissionMixin):
+class SupervisionMixin(ScopedObjectMixin):
     required_roles = VIEW_ROLES
     write = False
 
+    def scoped_queryset(self):
+        return supervisions_visible_to(self.request.user).select_related(
+            "supervision_type", "created_by")
+
+    def check_object(self, supervision) -> None:
+        if self.write and not supervision_can_write(self.request.user, supervision):
+            raise PermissionDenied
+
     def get_supervision(self) -> Supervision:
-        if not hasattr(self, "_supervision"):
-            supervision = supervision_get_visible(self.request.user, self.kwargs["pk"])
-            if supervision is None:
-                raise Http404
-            if self.write and not supervision_can_write(self.request.user, supervision):
-                raise PermissionDenied
-            self._supervision = supervision
-        return self._supervision
+        return self.get_object()
 
 
 # --- list, create --------------------------------------------------------------------------
@@ -95,6 +102,9 @@ class SupervisionCreateView(PermissionMixin, FormView):
     def get_initial(self):
         return {"initiated_on": timezone.localdate()}
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -128,6 +138,47 @@ def supervision_history_entries(supervision: Supervision, *, reader):
                       SupervisionMeasure.history.filter(supervision_id=supervision.pk),
                       _("åtgärd")),
     ], reader=reader)
+@dataclass
+class OfferedAction:
+    """One offered action on the page (the shape templates/cases/parts/action.html shows)."""
+
+    action: Action
+    form: Any
+    url: str
+    primary: bool
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def label(self) -> str:
+        return str(self.action.label)
+
+    @property
+    def open(self) -> bool:
+        return self.primary or bool(self.form is not None and self.form.is_bound)
+
+
+def _make_form(name: str, supervision: Supervision):
+    today = timezone.localdate()
+    if name == "decision_add":
+        return DecisionForm(initial={"decided_on": today, "deficiencies_found": "0"})
+    if name == "measure_add":
+        return MeasureForm(auto_id="m-%s")
+    if name == "response_sent":
+        return ResponseSentForm(initial={"sent_on": today, "board_on": supervision.board_on})
+    if name == "close":
+        return CloseForm(initial={"closed_on": today})
+    if name == "supplement":
+        return ReasonForm(auto_id="s-%s")
+    return None
+
+
+def _complete_form(measure, data=None):
+    # One small form per planned measure; its own ids keep every label on its own field.
+    return MeasureCompleteForm(data, auto_id=f"done{measure.pk}-%s",
+                               initial={"completed_on": timezone.localdate()})
 
 
 class SupervisionDetailView(SupervisionMixin, DetailView):
@@ -135,34 +186,45 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
     context_object_name = "supervision"
     tab = "overview"
 
-    def get_object(self, queryset=None):
-        return self.get_supervision()
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         supervision = self.object
-        can_write = supervision_can_write(self.request.user, supervision)
-        ctx.update(tab=self.tab, can_write=can_write,
-                   units=list(supervision.units.order_by("path")))
+        ctx.update(tab=self.tab, units=list(supervision.units.order_by("path")))
         if self.tab == "history":
             ctx["history"] = supervision_history_entries(supervision, reader=self.request.user)
             return ctx
+        offered = supervision_actions_offered(supervision, self.request.user)
+        names = {a.name for a in offered}
+        bound = bound_forms(self.request)
+        entries = [
+            OfferedAction(a, bound.get(a.name) or _make_form(a.name, supervision),
+                          reverse(a.url_name, args=[supervision.pk]),
+                          primary=supervision.status in a.primary_in)
+            for a in offered if a.name not in ("edit", "measure_complete")
+        ]
+        measures = list(supervision.measures.all())
+        for m in measures:
+            m.complete_form = None
+            if "measure_complete" in names and m.status == SupervisionMeasure.Status.PLANNED:
+                m.complete_form = bound.get(f"measure_complete-{m.pk}") or _complete_form(m)
+        side = [e for e in entries if not e.action.section]
+        shown = {id(e.form) for e in entries} | {id(m.complete_form) for m in measures}
+        today = timezone.localdate()
         ctx.update(
+            can_write="edit" in names or supervision_can_write(self.request.user, supervision),
+            can_edit="edit" in names,
+            next_steps=[e for e in side if e.primary],
+            other_steps=[e for e in side if not e.primary],
+            section_actions={e.action.section: [e] for e in entries if e.action.section},
             decisions=list(supervision.decisions.prefetch_related("deficiency_categories")),
-            measures=list(supervision.measures.all()),
+            measures=measures,
+            response_overdue=bool(supervision.response_due_on
+                                  and supervision.response_due_on < today
+                                  and supervision.status == Supervision.Status.ONGOING),
+            # A form that came back for a step no longer offered (someone moved it on).
+            orphan_form=next((f for f in bound.values() if f.errors and id(f) not in shown),
+                             None),
         )
-        if can_write and not supervision.is_closed:
-            today = timezone.localdate()
-            ctx.update(
-                decision_form=DecisionForm(initial={"decided_on": today,
-                                                    "deficiencies_found": "0"}),
-                measure_form=MeasureForm(auto_id="m-%s"),
-                complete_form=MeasureCompleteForm(initial={"completed_on": today}),
-                response_form=ResponseSentForm(initial={"sent_on": today,
-                                                        "board_on": supervision.board_on}),
-                close_form=CloseForm(initial={"closed_on": today}),
-                reason_form=ReasonForm(),
-            )
         return ctx
 
 
@@ -181,10 +243,15 @@ class SupervisionEditView(SupervisionMixin, FormView):
                 "instance": self.get_supervision()}
 
     def get(self, request, *args, **kwargs):
-        if self.get_supervision().is_closed:
-            messages.error(request, _("Tillsynsärendet är avslutat och kan inte ändras."))
+        try:
+            supervision_action_require(self.get_supervision(), "edit", request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
             return redirect(self.get_supervision().get_absolute_url())
         return super().get(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         supervision = self.get_supervision()
@@ -197,7 +264,8 @@ class SupervisionEditView(SupervisionMixin, FormView):
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
             form.refresh_version(exc.current.version)
-            return self.render_to_response(self.get_context_data(form=form, current=exc.current))
+            return self.render_to_response(self.get_context_data(form=form, current=exc.current),
+                                           status=409)
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -210,73 +278,74 @@ class SupervisionEditView(SupervisionMixin, FormView):
         return super().get_context_data(**kwargs)
 
 
-# --- actions (POST-only, one service each) -------------------------------------------------
+# --- actions (POST-only, one service each, on the action kit) --------------------------------
 
 
-class _ActionView(SupervisionMixin, View):
-    """Validate the form, call exactly one service, redirect back to the detail page."""
+class _SupervisionAction(ActionView, SupervisionDetailView):
+    """The gate is the table (403 / the page with the reason), then the form, then one service;
+    afterwards back to the section the user acted in, or (htmx) the changed parts."""
 
-    http_method_names = ["post"]
-    required_roles = WRITE_ROLES
-    write = True
-    form_class: type = ReasonForm
-    success_message = ""
-    anchor = ""
+    prefixed = False
+    anchor = SIDE
+    fragment_template = "cases/supervision/_fragment.html"
 
-    def perform(self, supervision: Supervision, data: dict):
-        raise NotImplementedError
+    def check(self, supervision) -> None:
+        supervision_action_require(supervision, self.name, self.request.user)
 
-    def get_form(self):
-        return self.form_class(self.request.POST)
+    def fragments(self, supervision) -> set[str]:
+        return PARTS
 
-    def post(self, request, *args, **kwargs):
-        supervision = self.get_supervision()
-        form = self.get_form()
-        if not form.is_valid():
-            _form_errors_to_messages(request, form)
-        else:
-            try:
-                self.perform(supervision, form.cleaned_data)
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, self.success_message)
-        return redirect(supervision.get_absolute_url() + self.anchor)
+    def page_context(self, supervision) -> dict:
+        # Fresh: the service may have moved the supervision on.
+        self._object = self.scoped_queryset().get(pk=supervision.pk)
+        return super().page_context(supervision)
 
 
-class DecisionAddView(_ActionView):
+class DecisionAddView(_SupervisionAction):
+    name = "decision_add"
     form_class = DecisionForm
     success_message = _("Beslutet registrerades.")
-    anchor = "#beslut"
 
     def perform(self, supervision, data):
         return services.supervision_decision_add(supervision=supervision,
                                                  actor=self.request.user, **data)
 
 
-class MeasureAddView(_ActionView):
-    form_class = MeasureForm
+class MeasureAddView(_SupervisionAction):
+    name = "measure_add"
+    anchor = "atgarder"
     success_message = _("Åtgärden registrerades.")
-    anchor = "#atgarder"
+
+    def get_form(self, supervision):
+        return MeasureForm(self.request.POST, auto_id="m-%s")
 
     def perform(self, supervision, data):
         return services.supervision_measure_add(supervision=supervision,
                                                 actor=self.request.user, **data)
 
 
-class MeasureCompleteView(_ActionView):
-    form_class = MeasureCompleteForm
+class MeasureCompleteView(_SupervisionAction):
+    name = "measure_complete"
+    anchor = "atgarder"
     success_message = _("Åtgärden är markerad som genomförd.")
-    anchor = "#atgarder"
+
+    def get_measure(self, supervision) -> SupervisionMeasure:
+        return get_object_or_404(SupervisionMeasure, supervision=supervision,
+                                 pk=self.kwargs["measure_pk"])
+
+    def get_form(self, supervision):
+        return _complete_form(self.get_measure(supervision), self.request.POST)
+
+    def form_key(self, supervision) -> str:
+        return f"measure_complete-{self.kwargs['measure_pk']}"
 
     def perform(self, supervision, data):
-        measure = get_object_or_404(SupervisionMeasure, supervision=supervision,
-                                    pk=self.kwargs["measure_pk"])
-        return services.supervision_measure_complete(measure=measure, actor=self.request.user,
-                                                     **data)
+        return services.supervision_measure_complete(
+            measure=self.get_measure(supervision), actor=self.request.user, **data)
 
 
-class ResponseSentView(_ActionView):
+class ResponseSentView(_SupervisionAction):
+    name = "response_sent"
     form_class = ResponseSentForm
     success_message = _("Yttrandet är registrerat som skickat.")
 
@@ -285,15 +354,20 @@ class ResponseSentView(_ActionView):
                                                            actor=self.request.user, **data)
 
 
-class SupplementView(_ActionView):
+class SupplementView(_SupervisionAction):
+    name = "supplement"
     success_message = _("Ärendet är pågående igen: myndigheten har begärt komplettering.")
+
+    def get_form(self, supervision):
+        return ReasonForm(self.request.POST, auto_id="s-%s")
 
     def perform(self, supervision, data):
         return services.supervision_request_supplement(supervision=supervision,
                                                        actor=self.request.user, **data)
 
 
-class CloseView(_ActionView):
+class CloseView(_SupervisionAction):
+    name = "close"
     form_class = CloseForm
     success_message = _("Tillsynsärendet är avslutat.")
 

@@ -1,38 +1,64 @@
 """The shared case page: facts, type-specific part, measures, notes, attachments, links,
-history. Every GET is written to the access log."""
+history, and beside them the status box with the actions the user may take now. Every GET is
+written to the access log.
 
-from django.contrib import messages
+The page offers exactly `case_actions_offered(case, user)` (cases/actions.py), computed by the
+same function the services ask, and every POST on a case is a `CaseActionView`: one action of
+the type's table, one service.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.forms import AttachmentForm, MeasureForm, NoteForm
+from cases.actions import (
+    Action,
+    actions_offered,
+    actor_for_case,
+    case_action_require,
+    case_actions,
+)
+from cases.deadlines import deadline_state
+from cases.forms import AttachmentForm, MeasureForm, MeasureStatusForm, NoteForm
 from cases.history import case_history_entries
-from cases.models import AccessAction, Attachment, Code, CodeList
-from cases.registry import case_type_or_none
-from cases.selectors import case_get_visible, cases_handleable_by, cases_reported_by
+from cases.models import AccessAction, Attachment, DeadlineRule, Measure
+from cases.registry import case_type, case_type_or_none
+from cases.selectors import (
+    cases_handleable_by,
+    cases_reported_by,
+    cases_visible_to,
+)
 from cases.selectors.links import case_links_visible
-from cases.services import ServiceError
 from cases.services.access import access_log_record
-from cases.services.parts import attachment_add, measure_create, note_add
+from cases.services.parts import attachment_add, measure_create, measure_set_status, note_add
 
-from .mixins import PermissionMixin
+from .actionkit import ActionView, ScopedObjectMixin, bound_forms
+
+# The box beside the facts; its id is also the anchor of the actions shown in it.
+SIDE = "handlaggning"
 
 
-class CaseMixin(PermissionMixin):
-    """Loads the case from the user's visible queryset (404 otherwise) and logs the read."""
+class CaseMixin(ScopedObjectMixin):
+    """The case from the user's visible queryset (404 otherwise)."""
 
+    lookup_field = lookup_url_kwarg = "reference"
     log_action = AccessAction.READ
 
+    def scoped_queryset(self):
+        return cases_visible_to(self.request.user).select_related(
+            "unit", "assignee", "reporter", "event_category")
+
     def get_case(self):
-        if not hasattr(self, "_case"):
-            self._case = case_get_visible(self.request.user, self.kwargs["reference"])
-        return self._case
+        return self.get_object()
 
     def can_handle(self, case) -> bool:
         return cases_handleable_by(self.request.user).filter(pk=case.pk).exists()
@@ -40,6 +66,49 @@ class CaseMixin(PermissionMixin):
     def require_handle(self, case) -> None:
         if not self.can_handle(case):
             raise PermissionDenied
+
+
+@dataclass
+class OfferedAction:
+    """One action on the page: its form, where it posts, and whether its form is open."""
+
+    action: Action
+    form: Any
+    url: str
+    primary: bool
+
+    @property
+    def name(self) -> str:
+        return self.action.name
+
+    @property
+    def label(self) -> str:
+        return str(self.action.label)
+
+    @property
+    def open(self) -> bool:
+        # The expected next step, or a form that came back with errors.
+        return self.primary or bool(self.form is not None and self.form.is_bound)
+
+
+def _part_forms(request, case, names: set[str]) -> dict:
+    bound = bound_forms(request)
+    forms = {}
+    if "note" in names:
+        forms["note"] = bound.get("note") or NoteForm()
+    if "attachment" in names:
+        forms["attachment"] = bound.get("attachment") or AttachmentForm()
+    if "measure" in names:  # the core measure, for a type without its own
+        forms.setdefault("measure", bound.get("measure") or MeasureForm())
+    return forms
+
+
+def _deadline(case) -> dict | None:
+    if case.due_at is None or not case.is_open:
+        return None
+    rule = DeadlineRule.objects.filter(kind=case.kind, step=case.due_step).first()
+    return {"at": case.due_at, "label": rule.label if rule else "",
+            "state": deadline_state(case.due_at)}
 
 
 class CaseDetailView(CaseMixin, TemplateView):
@@ -62,79 +131,191 @@ class CaseDetailView(CaseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         case = self.get_case()
-        ctx.update(case=case, tab=self.tab, can_handle=self.can_handle(case))
-        ui = case_type_or_none(case.kind)
-        if ui:
-            try:
-                get_template(ui.detail_template)
-                ctx["type_template"] = ui.detail_template
-                if ui.detail_context:
-                    ctx.update(ui.detail_context(self.request, case))
-            except TemplateDoesNotExist:
-                pass
+        ct = case_type(case.kind)
+        actor = actor_for_case(self.request.user, case)
+        offered = actions_offered(case_actions(ct), case.status, actor, case)
+        ctx.update(case=case, tab=self.tab, can_handle=actor.handles,
+                   offered_names={a.name for a in offered})
         if self.tab == "overview":
-            ctx["measures"] = case.measures.select_related("measure_type", "responsible")
-            ctx["notes"] = case.notes.select_related("author")
-            ctx["attachments"] = case.attachments.all()
-            ctx["links"] = case_links_visible(self.request.user, case)
-            ctx["note_form"] = NoteForm()
-            ctx["attachment_form"] = AttachmentForm()
-            form = MeasureForm()
-            form.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
-            ctx["measure_form"] = form
+            ctx.update(self._type_context(case, offered))
+            ctx.update(self._parts_context(case))
+            ctx.update(self._actions_context(case, offered, ctx.get("action_forms", {})))
         elif self.tab == "history":
             ctx["history"] = case_history_entries(case, reader=self.request.user)
         return ctx
+
+    def _type_context(self, case, offered) -> dict:
+        ui = case_type_or_none(case.kind)
+        if not ui:
+            return {}
+        try:
+            get_template(ui.detail_template)
+        except TemplateDoesNotExist:
+            return {}
+        ctx = {"type_template": ui.detail_template}
+        if ui.detail_context:
+            ctx.update(ui.detail_context(self.request, case, offered))
+        return ctx
+
+    def _parts_context(self, case) -> dict:
+        return {
+            "measures": self.get_context_measures(case),
+            "notes": case.notes.select_related("author"),
+            "attachments": case.attachments.all(),
+            # Only what the reader may open is named; the rest is a count (cases.selectors.links).
+            "links": case_links_visible(self.request.user, case),
+            "deadline": _deadline(case),
+        }
+
+    def _actions_context(self, case, offered, type_forms: dict) -> dict:
+        names = {a.name for a in offered}
+        forms = {**_part_forms(self.request, case, names), **type_forms}
+        entries = []
+        for action in offered:
+            if action.name == "measure_status":
+                continue  # one small form per measure row, below
+            url = reverse(action.url_name, args=[case.reference]) if action.url_name else ""
+            entries.append(OfferedAction(action, forms.get(action.name), url,
+                                         primary=case.status in action.primary_in))
+        by_section: dict[str, list[OfferedAction]] = {}
+        for entry in entries:
+            by_section.setdefault(entry.action.section, []).append(entry)
+        side = by_section.pop("", [])
+        rows = self._measure_rows(case, names)
+        return {
+            "next_steps": [e for e in side if e.primary],
+            "other_steps": [e for e in side if not e.primary],
+            "section_actions": by_section,
+            "measure_rows": rows,
+            "orphan_form": self._orphan_form(case, [e.form for e in entries]
+                                             + [r["status_form"] for r in rows]),
+        }
+
+    def _orphan_form(self, case, shown: list):
+        """A form that came back with errors for an action the page no longer offers (the
+        case moved on meanwhile): its message is shown in the status box."""
+        if not case_type(case.kind).actions:
+            return None  # a type without its own table shows its forms itself
+        shown_ids = {id(f) for f in shown if f is not None}
+        return next((f for f in bound_forms(self.request).values()
+                     if f.errors and id(f) not in shown_ids), None)
+
+    def _measure_rows(self, case, names: set[str]) -> list[dict]:
+        """Each measure with its status form, when the user may change measure statuses."""
+        bound = bound_forms(self.request)
+        rows = []
+        for measure in self.get_context_measures(case):
+            form = None
+            if "measure_status" in names and Measure.ALLOWED_TRANSITIONS.get(measure.status):
+                key = f"measure_status-{measure.pk}"
+                form = bound.get(key) or MeasureStatusForm(measure=measure, prefix=f"ms{measure.pk}")
+            rows.append({"measure": measure, "status_form": form,
+                         "status_url": reverse("cases:measure_status",
+                                               args=[case.reference, measure.pk])})
+        return rows
+
+    def get_context_measures(self, case):
+        if not hasattr(self, "_measures"):
+            self._measures = list(case.measures.select_related("measure_type", "responsible"))
+        return self._measures
 
 
 class CaseHistoryView(CaseDetailView):
     tab = "history"
 
 
-class _CasePartPost(CaseMixin, View):
-    """POST-only: add a note, measure or attachment, each through exactly one service."""
+# --- Actions on the case (POST only, one service each) ----------------------------------------
 
-    form_class = NoteForm
 
-    def post(self, request, *args, **kwargs):
-        case = self.get_case()
+class CaseActionView(ActionView, CaseDetailView):
+    """A POST action on the case page. The gate is the type's table (cases/actions.py): the
+    action named `name` must be offered to this user in the case's status, on this route.
+
+    A type without a table of its own yet keeps its former rule, `check_permission`."""
+
+    kind = ""  # the case type this route belongs to; "" for the shared parts
+    fragment_template = "cases/parts/fragment.html"
+
+    def check(self, case) -> None:
+        if self.kind and case.kind != self.kind:
+            raise Http404
+        ct = case_type(case.kind)
+        if self.kind and not ct.actions:
+            self.check_permission(case)
+            return
+        action = next((a for a in case_actions(ct) if a.name == self.name), None)
+        route = self.request.resolver_match.view_name if self.request.resolver_match else ""
+        if action is None or (action.url_name and action.url_name != route):
+            raise Http404  # this route is not how this case type does it
+        self.action = action
+        self.anchor = self.anchor or action.section or SIDE
+        case_action_require(case, self.name, self.request.user)
+
+    def check_permission(self, case) -> None:
         self.require_handle(case)
-        form = self.form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                self.save(case, form)
-                messages.success(request, self.success_message)
-            except ServiceError as exc:
-                messages.error(request, str(exc))
-        else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        return redirect(case.get_absolute_url())
+
+    def fragments(self, case) -> set[str]:
+        return {SIDE, "type", self.anchor}
+
+    def page_context(self, case):
+        # Fresh from the scoped queryset: a service may have moved the case on, or refused
+        # because someone else did.
+        self._object = self.scoped_queryset().get(pk=case.pk)
+        access_log_record(user=self.request.user, case=self._object, action=AccessAction.READ,
+                          request=self.request, detail="overview")
+        return super().page_context(case)
 
 
-class NoteAddView(_CasePartPost):
+class NoteAddView(CaseActionView):
+    name = "note"
     form_class = NoteForm
+    prefixed = False
     success_message = _("Anteckningen sparades.")
 
-    def save(self, case, form):
-        note_add(case=case, text=form.cleaned_data["text"], actor=self.request.user)
+    def perform(self, case, data):
+        return note_add(case=case, text=data["text"], actor=self.request.user)
 
 
-class MeasureAddView(_CasePartPost):
+class MeasureAddView(CaseActionView):
+    """The core measure, for case types that have no measure service of their own."""
+
+    name = "measure"
     form_class = MeasureForm
+    prefixed = False
     success_message = _("Åtgärden sparades.")
 
-    def save(self, case, form):
-        measure_create(case=case, actor=self.request.user, **form.cleaned_data)
+    def perform(self, case, data):
+        return measure_create(case=case, actor=self.request.user, **data)
 
 
-class AttachmentAddView(_CasePartPost):
+class AttachmentAddView(CaseActionView):
+    name = "attachment"
     form_class = AttachmentForm
+    prefixed = False
     success_message = _("Bilagan sparades.")
 
-    def save(self, case, form):
-        attachment_add(case=case, upload=form.cleaned_data["file"], actor=self.request.user)
+    def perform(self, case, data):
+        return attachment_add(case=case, upload=data["file"], actor=self.request.user)
+
+
+class MeasureStatusView(CaseActionView):
+    name = "measure_status"
+    success_message = _("Åtgärdens status ändrades.")
+
+    def get_measure(self, case) -> Measure:
+        return get_object_or_404(case.measures, pk=self.kwargs["pk"])
+
+    def get_form(self, case):
+        measure = self.get_measure(case)
+        return MeasureStatusForm(data=self.request.POST, measure=measure,
+                                 prefix=f"ms{measure.pk}")
+
+    def form_key(self, case) -> str:
+        return f"measure_status-{self.kwargs['pk']}"
+
+    def perform(self, case, data):
+        return measure_set_status(measure=self.get_measure(case), status=data["status"],
+                                  actor=self.request.user)
 
 
 class AttachmentDownloadView(CaseMixin, View):

@@ -1,5 +1,6 @@
 """Lex Sarah writes (DESIGN §8.1), split by sub-domain: report, investigation, au, ivo."""
 
+from ._common import refusal_reason
 from .au import agenda_item_add, agenda_item_decide, au_meeting_create
 from .investigation import (
     close_blockers,
@@ -42,4 +43,5 @@ __all__ = [
     "lexsarah_receive",
     "lexsarah_report_create",
     "lexsarah_spawn",
+    "refusal_reason",
 ]

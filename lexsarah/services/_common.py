@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext as _
 
+from cases.actions import case_action_require
 from cases.models import Case, CaseKind
 from cases.services import ServiceError
 from cases.services.errors import TransitionNotAllowed
 from cases.services.history import reason_clean
 
 from ..models import LexSarahReport
-from ..workflow import WORKFLOW
+from ..workflow import WORKFLOW, LexSarahStatus
 
 TEXT_MAX = 20_000
 
@@ -42,6 +43,42 @@ def lock_report(case: Case) -> LexSarahReport:
     )
 
 
+def require_action(report: LexSarahReport, name: str, actor) -> None:
+    """The case page's rule for `name` (lexsarah/actions.py), on the status read under the
+    lock. Not allowed → ActionRefused (403). Not from this status → the reason in the user's
+    words when we know it (`refusal_reason`), else the core's status message."""
+    try:
+        case_action_require(report.case, name, actor)
+    except ServiceError as exc:
+        why = refusal_reason(report, name)
+        if why:
+            raise ServiceError(why) from exc
+        raise
+
+
+def refusal_reason(report: LexSarahReport, name: str) -> str:
+    """Why the step `name` cannot be taken on this report now, beyond its status ("" when the
+    status says it all). The services and the case page's POST views give the same reason."""
+    from ..models import IvoNotification
+    from .investigation import close_blockers
+
+    if name == "close":
+        why = " ".join(close_blockers(report))
+    elif name in ("immediate", "assign", "investigate"):
+        why = already_assessed(report)
+    elif name == "urgent":
+        decided = IvoNotification.objects.filter(report=report).exists()
+        why = _("Anmälan till IVO är redan beslutad.") if decided else ""
+    elif name in ("ivo_sent", "ivo_decision"):
+        decided = IvoNotification.objects.filter(report=report).exists()
+        why = "" if decided else _("Någon anmälan till IVO är inte beslutad.")
+    else:
+        why = ""
+    if not why and not report.case.is_open:
+        why = _("Ärendet är avslutat.")
+    return why
+
+
 def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> None:
     current = report.case.status
     if current not in allowed:
@@ -51,3 +88,19 @@ def require_status(report: LexSarahReport, *allowed: str, to_status: str) -> Non
 def require_open(report: LexSarahReport) -> None:
     if not report.case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
+
+
+def already_assessed(report: LexSarahReport) -> str:
+    """Why the report is past the chef's own steps (new investigation, investigator, immediate
+    measure), or "" while it is not: assessed, whether or not the AU has decided yet. In IVO
+    after the chair's urgent decision it is not assessed yet."""
+    before = (LexSarahStatus.REPORTED, LexSarahStatus.RECEIVED, LexSarahStatus.INVESTIGATING)
+    if report.assessment and report.case.status not in before:
+        return _("Rapporten är redan bedömd; det som återstår görs av arbetsutskottet.")
+    return ""
+
+
+def require_not_assessed(report: LexSarahReport) -> None:
+    why = already_assessed(report)
+    if why:
+        raise ServiceError(why)

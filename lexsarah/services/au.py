@@ -13,6 +13,7 @@ from cases.services import ServiceError, audited_save
 from cases.services.cases import case_transition
 from cases.types import User
 
+from ..actions import process_require
 from ..models import (
     FINDING_ASSESSMENTS,
     SERIOUS_ASSESSMENTS,
@@ -23,7 +24,7 @@ from ..models import (
 )
 from ..workflow import LexSarahStatus
 from ._common import clean_text
-from .investigation import _lock_reports, _set_assessment, investigation_reopen
+from .investigation import _lock_reports, _set_assessment, reopen_for_au
 from .ivo import ivo_decide_by_au
 
 # A report goes on the agenda once assessed (also after an urgent IVO notification).
@@ -62,6 +63,7 @@ def agenda_item_add(
         raise ServiceError(_("Utredningen finns redan på dagordningen."))
     reports = _lock_reports([r.case for r in investigation.reports.select_related("case")])
     for report in reports:
+        process_require(report.case, "au_agenda", actor)
         if report.assessment not in FINDING_ASSESSMENTS:
             raise ServiceError(_("%s har inget missförhållande att behandla.")
                                % report.case.reference)
@@ -93,13 +95,16 @@ def agenda_item_decide(
         pk=item.pk)
     if item.decided_at is not None:
         raise ServiceError(_("Arbetsutskottet har redan beslutat i ärendet."))
+    reports = _lock_reports([r.case for r in item.investigation.reports.select_related("case")])
+    for report in reports:
+        # A report taken back to investigation meanwhile is no longer the AU's to decide.
+        process_require(report.case, "au_decide", actor)
     item.measures_approved = bool(measures_approved)
     item.severity = severity
     item.ivo_decided = bool(ivo)
     item.minutes = clean_text(minutes, maximum=10_000)
     item.decided_at = timezone.now()
     audited_save(item, actor=actor, reason=_("Arbetsutskottets beslut § %s") % item.paragraph)
-    reports = _lock_reports([r.case for r in item.investigation.reports.select_related("case")])
     for report in reports:
         report.au_date = item.meeting.held_on
         if report.assessment != severity:
@@ -112,7 +117,7 @@ def agenda_item_decide(
         if ivo:
             ivo_decide_by_au(report=report, agenda_item=item, actor=actor)
     if not measures_approved:
-        investigation_reopen(investigation=item.investigation, actor=actor,
-                             reason=_("Arbetsutskottet godkände inte åtgärderna (§ %s)")
-                             % item.paragraph)
+        reopen_for_au(investigation=item.investigation, actor=actor,
+                      reason=_("Arbetsutskottet godkände inte åtgärderna (§ %s)")
+                      % item.paragraph)
     return item

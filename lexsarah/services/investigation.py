@@ -14,6 +14,7 @@ from cases.services.history import person_name
 from cases.services.parts import attachment_add
 from cases.types import User
 
+from ..actions import process_require
 from ..models import (
     FINDING_ASSESSMENTS,
     INVESTIGATION_SECTIONS,
@@ -24,7 +25,14 @@ from ..models import (
     LexSarahReport,
 )
 from ..workflow import WORKFLOW, LexSarahStatus
-from ._common import clean_text, lock_report, reason_text, require_open
+from ._common import (
+    clean_text,
+    lock_report,
+    reason_text,
+    require_action,
+    require_not_assessed,
+    require_open,
+)
 from .report import is_investigator
 
 # A report joins an investigation from these statuses (IVO: after the chair's urgent path).
@@ -41,11 +49,18 @@ def _lock(investigation: Investigation) -> Investigation:
     return Investigation.objects.select_for_update().get(pk=investigation.pk)
 
 
-def _join(report: LexSarahReport, investigation: Investigation, actor: User) -> None:
+def _may_join(report: LexSarahReport, actor: User) -> None:
+    """A report joins an investigation through the case page's "investigate" step, whichever
+    page starts it: the same rule, the same refusals."""
+    require_action(report, "investigate", actor)
     if report.case.status not in INVESTIGATION_START_FROM:
         raise TransitionNotAllowed(
             WORKFLOW.label(report.case.status), WORKFLOW.label(LexSarahStatus.INVESTIGATING)
         )
+    require_not_assessed(report)
+
+
+def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
     if report.investigations.filter(completed_at__isnull=True).exclude(pk=investigation.pk).exists():
         raise ServiceError(_("%s ingår redan i en pågående utredning.") % report.case.reference)
     if investigation.investigator and report.case.assignee_id != investigation.investigator.pk:
@@ -62,6 +77,8 @@ def investigation_create(*, cases: list[Case], actor: User, investigator: User |
     if not cases:
         raise ServiceError(_("Välj minst en rapport som ska utredas."))
     reports = _lock_reports(cases)
+    for report in reports:
+        _may_join(report, actor)
     investigator = investigator or reports[0].case.assignee
     if investigator is not None and not is_investigator(investigator):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(investigator))
@@ -81,6 +98,7 @@ def investigation_add_report(*, investigation: Investigation, case: Case, actor:
     report = lock_report(case)
     if locked.reports.filter(pk=report.pk).exists():
         return locked
+    _may_join(report, actor)
     _join(report, locked, actor)
     locked.reports.add(report)
     return locked
@@ -142,6 +160,8 @@ def investigation_assess(
         raise ServiceError(_("Beskriv händelseförloppet innan utredningen bedöms."))
     reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
     for report in reports:
+        process_require(report.case, "assess", actor)
+    for report in reports:
         case_transition(case=report.case, to_status=LexSarahStatus.ASSESSED, actor=actor,
                         reason=_("Bedömd: %s") % Assessment(assessment).label)
         _set_assessment(report, assessment, motivation, actor, _("Bedömning"))
@@ -154,10 +174,26 @@ def investigation_assess(
 
 @transaction.atomic
 def investigation_reopen(*, investigation: Investigation, actor: User, reason: str) -> Investigation:
-    """Back to drafting (the AU found the measures insufficient, or new facts came in)."""
+    """Back to drafting before the AU has the reports (new facts came in). Once they are on
+    the AU's agenda, only the AU's decision sends the investigation back (`reopen_for_au`)."""
     reason = clean_text(reason, maximum=500, empty_message=_("Skriv varför utredningen öppnas igen."))
     locked = _lock(investigation)
     reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
+    for report in reports:
+        process_require(report.case, "reopen", actor)
+    return _reopen(locked, reports, actor, reason)
+
+
+def reopen_for_au(*, investigation: Investigation, actor, reason: str) -> Investigation:
+    """The AU did not approve the measures: called by agenda_item_decide, which has checked
+    the AU's own rule for every report and holds the locks."""
+    locked = _lock(investigation)
+    reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
+    return _reopen(locked, reports, actor, reason)
+
+
+def _reopen(locked: Investigation, reports: list[LexSarahReport], actor,
+            reason: str) -> Investigation:
     for report in reports:
         if report.case.status != LexSarahStatus.INVESTIGATING:
             case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING,
@@ -196,6 +232,7 @@ def close_blockers(report: LexSarahReport) -> list[str]:
 @transaction.atomic
 def lexsarah_close(*, case: Case, actor: User, reason: str) -> Case:
     report = lock_report(case)
+    require_action(report, "close", actor)  # says what is missing (e.g. no assessment yet)
     reason = clean_text(reason, maximum=500,
                         empty_message=_("Skriv en motivering till att ärendet avslutas."))
     problems = close_blockers(report)

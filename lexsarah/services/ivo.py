@@ -14,8 +14,8 @@ from cases.services.cases import case_set_deadline, case_transition
 from cases.types import User
 
 from ..models import AgendaItem, IvoNotification, IvoOutcome, IvoPath, LexSarahReport
-from ..workflow import URGENT_IVO_FROM, LexSarahStatus
-from ._common import clean_text, lock_report, reason_text, require_status
+from ..workflow import LexSarahStatus
+from ._common import clean_text, lock_report, reason_text, require_action
 
 IVO_STEP = "ivo_notification"
 
@@ -51,9 +51,9 @@ def ivo_decide_urgent(*, case: Case, actor: User, motivation: str) -> IvoNotific
     """The chair's urgent decision: only before the investigation is finished, and recorded
     as such (path = ordförande)."""
     report = lock_report(case)
+    require_action(report, "urgent", actor)
     if IvoNotification.objects.filter(report=report).exists():
         raise ServiceError(_("Anmälan till IVO är redan beslutad."))
-    require_status(report, *URGENT_IVO_FROM, to_status=LexSarahStatus.IVO)
     motivation = clean_text(motivation, maximum=5000,
                             empty_message=_("Motivera varför anmälan inte kan vänta."))
     return _decide(report, path=IvoPath.URGENT, actor=actor, motivation=motivation)
@@ -65,8 +65,9 @@ def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor: 
                    motivation=agenda_item.minutes)
 
 
-def _notification(case: Case) -> IvoNotification:
+def _notification(case: Case, action: str, actor) -> IvoNotification:
     report = lock_report(case)
+    require_action(report, action, actor)
     notification = IvoNotification.objects.select_for_update().filter(report=report).first()
     if notification is None:
         raise ServiceError(_("Någon anmälan till IVO är inte beslutad."))
@@ -77,7 +78,9 @@ def _notification(case: Case) -> IvoNotification:
 def ivo_notification_sent(
     *, case: Case, sent_on: date, actor: User, ivo_reference: str = ""
 ) -> IvoNotification:
-    notification = _notification(case)
+    notification = _notification(case, "ivo_sent", actor)
+    if notification.sent_on is not None:
+        raise ServiceError(_("Anmälan är redan registrerad som skickad till IVO."))
     if sent_on > timezone.localdate():
         raise ServiceError(_("Datumet kan inte ligga i framtiden."))
     if sent_on < timezone.localdate(notification.decided_at):
@@ -96,9 +99,11 @@ def ivo_decision_record(
     *, case: Case, decision_date: date, outcome: str, actor: User, note: str = ""
 ) -> IvoNotification:
     """IVO's answer may arrive after the case is closed; it is recorded all the same."""
-    notification = _notification(case)
+    notification = _notification(case, "ivo_decision", actor)
     if notification.sent_on is None:
         raise ServiceError(_("Registrera först när anmälan skickades till IVO."))
+    if notification.decision_outcome:
+        raise ServiceError(_("IVO:s beslut är redan registrerat."))
     if outcome not in IvoOutcome.values:
         raise ServiceError(_("Välj IVO:s beslut."))
     if decision_date < notification.sent_on:

@@ -20,7 +20,13 @@ from cases.types import User
 
 from ..models import ImmediateMeasure, LexSarahReport, ReportKind
 from ..workflow import LexSarahStatus
-from ._common import clean_text, lock_report, reason_text, require_open, require_status
+from ._common import (
+    clean_text,
+    lock_report,
+    reason_text,
+    require_action,
+    require_not_assessed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +189,13 @@ def immediate_measure_add(
     *, case: Case, text: str, actor: User, taken_at: datetime | None = None
 ) -> ImmediateMeasure:
     report = lock_report(case)
-    require_open(report)
+    require_action(report, "immediate", actor)
+    require_not_assessed(report)
+    return _measure_add(report, text=text, actor=actor, taken_at=taken_at)
+
+
+def _measure_add(report: LexSarahReport, *, text: str, actor,
+                 taken_at: datetime | None = None) -> ImmediateMeasure:
     taken_at = taken_at or timezone.now()
     if taken_at > timezone.now() + timedelta(minutes=5):
         raise ServiceError(_("Tidpunkten för åtgärden kan inte ligga i framtiden."))
@@ -200,9 +212,10 @@ def lexsarah_receive(
 ) -> Case:
     """Rapporterad → mottagen: the chef has read the report (and may record a measure)."""
     report = lock_report(case)
-    require_status(report, LexSarahStatus.REPORTED, to_status=LexSarahStatus.RECEIVED)
+    require_action(report, "receive", actor)
     if immediate_measure.strip():
-        immediate_measure_add(case=case, text=immediate_measure, actor=actor)
+        # Part of receiving: the receive rule covers it (one gate per service).
+        _measure_add(report, text=immediate_measure, actor=actor)
     return case_transition(
         case=case, to_status=LexSarahStatus.RECEIVED, actor=actor,
         reason=reason_text(reason) or _("Mottagen av chef"),
@@ -217,7 +230,8 @@ def is_investigator(user: User) -> bool:
 def lexsarah_assign_investigator(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
     """The chef names a lex Sarah-utredare; case_assign grants view_case + handle_case."""
     report = lock_report(case)
-    require_open(report)
+    require_action(report, "assign", actor)
+    require_not_assessed(report)
     if assignee is not None and not is_investigator(assignee):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(assignee))
     return case_assign(
@@ -229,8 +243,11 @@ def lexsarah_assign_investigator(*, case: Case, assignee: User | None, actor: Us
 @transaction.atomic
 def imy_report_record(*, case: Case, actor: User, reported_at: datetime | None = None) -> LexSarahReport:
     report = lock_report(case)
+    require_action(report, "imy", actor)
     if not report.personal_data_breach:
         raise ServiceError(_("Rapporten är inte markerad som personuppgiftsincident."))
+    if report.imy_reported_at is not None:
+        raise ServiceError(_("Anmälan till IMY är redan registrerad."))
     reported_at = reported_at or timezone.now()
     if reported_at > timezone.now() + timedelta(minutes=5):
         raise ServiceError(_("Tidpunkten kan inte ligga i framtiden."))

@@ -1,33 +1,29 @@
-"""The POST-only action base shared by the report actions (DESIGN §8.3).
+"""The POST-only action base shared by the report actions (DESIGN §8.3): the kit's
+CaseActionView with the lex Sarah table (lexsarah/actions.py) as its gate.
 
-Invisible case → 404 (from the scoped queryset); visible but not allowed → 403; a form error
-re-renders the shared case page with the bound form (nothing typed is lost, status 400)."""
+Invisible case → 404 (from the scoped queryset); not allowed → 403; not possible now → the page
+with the reason in the user's words (403); a form or service error re-renders the case page
+with the bound form (400), so nothing typed is lost."""
 
-from django.core.exceptions import PermissionDenied
-
-from cases.models import CaseKind, Role
-from cases.views.transitions import CaseTransitionView
+from cases.models import CaseKind
+from cases.services import ServiceError
+from cases.views.detail import CaseActionView
 
 from .. import selectors as sel
+from ..models import LexSarahReport
+from ..services import refusal_reason
 
 
 def permissions_for(user, case) -> dict[str, bool]:
-    """What the user may do on this (visible) report; templates and views use the same dict."""
-    handle = sel.can_handle(user, case)
-    au_or_quality = sel.has_role(user, sel.IVO_ROLES)
+    """Who may read the IVO notification PDF (the actions follow lexsarah/actions.py)."""
     return {
-        "chef": sel.is_chef_for(user, case),
-        "handle": handle,
-        "urgent_ivo": sel.has_role(user, (Role.ARBETSUTSKOTT,)),
-        "ivo": au_or_quality,
-        "close": handle or au_or_quality,
-        "imy": handle or au_or_quality,
+        "handle": sel.can_handle(user, case),
+        "ivo": sel.has_role(user, sel.IVO_ROLES),
     }
 
 
-class ReportPost(CaseTransitionView):
+class ReportPost(CaseActionView):
     kind = CaseKind.LEXSARAH
-    permission = "handle"
     success_message = ""
 
     def form_kwargs(self, case) -> dict:
@@ -36,9 +32,16 @@ class ReportPost(CaseTransitionView):
     def get_form(self, case):
         from .report import FORM_CLASSES
 
-        return FORM_CLASSES[self.name](data=self.request.POST, files=self.request.FILES,
+        return FORM_CLASSES[self.name](data=self.request.POST, files=self.request.FILES or None,
                                        prefix=self.name, **self.form_kwargs(case))
 
-    def check_permission(self, case) -> None:
-        if not permissions_for(self.request.user, case)[self.permission]:
-            raise PermissionDenied
+    def check(self, case) -> None:
+        try:
+            super().check(case)
+        except ServiceError as exc:
+            # The same reason the service would give ("saknar bedömning", "redan beslutad").
+            report = LexSarahReport.objects.select_related("case").get(pk=case.pk)
+            why = refusal_reason(report, self.name)
+            if why:
+                raise ServiceError(why) from exc
+            raise

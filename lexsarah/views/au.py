@@ -1,20 +1,21 @@
 """AU meetings: the list (AU and quality staff), a meeting with its agenda and decisions, and
 the meeting packet PDF."""
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from cases.models import AccessAction, Role
-from cases.services import ServiceError
 from cases.services.access import access_log_record_many
+from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form, bound_forms
 from cases.views.mixins import PermissionMixin
 
 from .. import selectors as sel
 from .. import services as svc
+from ..actions import process_allowed, process_require
 from ..forms import AgendaAddForm, AgendaDecideForm, AUMeetingForm
 from ..models import AgendaItem
 
@@ -33,33 +34,40 @@ class AUListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_write"] = bool(self.roles & set(AU_WRITE_ROLES))
-        ctx.setdefault("form", AUMeetingForm(users=sel.au_members()))
+        ctx["form"] = bound_form(self.request, "meeting",
+                                 lambda: AUMeetingForm(users=sel.au_members()))
         ctx["ready"] = sel.investigations_ready_for_au(self.request.user)
         return ctx
 
 
-class AUMeetingCreateView(PermissionMixin, View):
+class AUMeetingCreateView(ActionView, AUListView):
     required_roles = AU_WRITE_ROLES
-    http_method_names = ["post"]
+    name = "meeting"
+    prefixed = False
+    success_message = _("Sammanträdet skapades.")
 
-    def post(self, request):
-        form = AUMeetingForm(request.POST, users=sel.au_members())
-        if form.is_valid():
-            meeting = svc.au_meeting_create(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Sammanträdet skapades."))
-            return redirect("lexsarah:au_meeting", pk=meeting.pk)
-        page = AUListView()
-        page.setup(request)
-        page.roles = self.roles
-        page.object_list = page.get_queryset()
-        return render(request, page.template_name, page.get_context_data(form=form), status=400)
+    def get_form(self, target):
+        return AUMeetingForm(self.request.POST, users=sel.au_members())
+
+    def perform(self, target, data):
+        return svc.au_meeting_create(actor=self.request.user, **data)
+
+    def next_url(self, target, meeting) -> str:
+        return reverse("lexsarah:au_meeting", kwargs={"pk": meeting.pk})
+
+    def page_context(self, target) -> dict:
+        self.object_list = self.get_queryset()
+        return super().page_context(target)
 
 
-class _MeetingMixin(PermissionMixin):
+class _MeetingMixin(ScopedObjectMixin):
     required_roles = sel.AU_PAGE_ROLES
 
+    def scoped_queryset(self):
+        return sel.au_meetings_visible_to(self.request.user)
+
     def get_meeting(self):
-        return get_object_or_404(sel.au_meetings_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return self.get_object()
 
 
 class AUMeetingView(_MeetingMixin, TemplateView):
@@ -69,16 +77,20 @@ class AUMeetingView(_MeetingMixin, TemplateView):
         meeting = self.get_meeting()
         items = list(sel.agenda_items_visible(self.request.user, meeting))
         ctx = super().get_context_data()
-        bound = kwargs.get("bound") or {}
+        bound = bound_forms(self.request)
         ctx.update(
             meeting=meeting, items=items,
             can_write=bool(self.roles & set(AU_WRITE_ROLES)),
-            add_form=kwargs.get("add_form") or AgendaAddForm(
+            add_form=bound.get("add") or AgendaAddForm(
                 prefix="add", investigations=sel.investigations_ready_for_au(self.request.user)),
+            # Only items whose reports are still the AU's (not taken back to investigation).
             decide_forms={
-                item.pk: bound.get(item.pk) or AgendaDecideForm(
+                item.pk: bound.get(f"item{item.pk}") or AgendaDecideForm(
                     prefix=f"item{item.pk}", initial={"severity": _first_assessment(item)})
-                for item in items if item.decided_at is None
+                for item in items if f"item{item.pk}" in bound or (
+                    item.decided_at is None and process_allowed(
+                        [r.case for r in item.investigation.reports.all()], "au_decide",
+                        self.request.user))
             },
         )
         return ctx
@@ -89,53 +101,50 @@ def _first_assessment(item: AgendaItem) -> str:
     return report[0].assessment if report else ""
 
 
-class AgendaAddView(_MeetingMixin, View):
+class _MeetingAction(ActionView, AUMeetingView):
+    """A POST on the meeting page; an error shows that page again with the form."""
+
     required_roles = AU_WRITE_ROLES
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        meeting = self.get_meeting()
-        form = AgendaAddForm(request.POST, prefix="add",
-                             investigations=sel.investigations_ready_for_au(request.user))
-        if form.is_valid():
-            try:
-                svc.agenda_item_add(meeting=meeting, investigation=form.cleaned_data["investigation"],
-                                    paragraph=form.cleaned_data["paragraph"], actor=request.user)
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Utredningen lades på dagordningen."))
-                return redirect("lexsarah:au_meeting", pk=meeting.pk)
-        return _rerender(self, request, meeting, add_form=form)
+    def get_success_url(self, target, result) -> str:
+        return reverse("lexsarah:au_meeting", kwargs={"pk": self.get_meeting().pk})
 
 
-class AgendaDecideView(_MeetingMixin, View):
-    required_roles = AU_WRITE_ROLES
-    http_method_names = ["post"]
+class AgendaAddView(_MeetingAction):
+    name = "add"
+    success_message = _("Utredningen lades på dagordningen.")
 
-    def post(self, request, pk, item_pk):
-        meeting = self.get_meeting()
-        item = get_object_or_404(sel.agenda_items_visible(request.user, meeting), pk=item_pk)
-        form = AgendaDecideForm(request.POST, prefix=f"item{item.pk}")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                svc.agenda_item_decide(item=item, severity=data["severity"], ivo=data["ivo"],
-                                       measures_approved=data["measures_approved"] == "ja",
-                                       minutes=data["minutes"], actor=request.user)
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Arbetsutskottets beslut sparades."))
-                return redirect("lexsarah:au_meeting", pk=meeting.pk)
-        return _rerender(self, request, meeting, bound={item.pk: form})
+    def get_form(self, meeting):
+        return AgendaAddForm(self.request.POST, prefix="add",
+                             investigations=sel.investigations_ready_for_au(self.request.user))
+
+    def perform(self, meeting, data):
+        return svc.agenda_item_add(meeting=meeting, investigation=data["investigation"],
+                                   paragraph=data["paragraph"], actor=self.request.user)
 
 
-def _rerender(view, request, meeting, **kwargs):
-    page = AUMeetingView()
-    page.setup(request, pk=meeting.pk)
-    page.roles = view.roles
-    return render(request, page.template_name, page.get_context_data(**kwargs), status=400)
+class AgendaDecideView(_MeetingAction):
+    success_message = _("Arbetsutskottets beslut sparades.")
+
+    def get_target(self) -> AgendaItem:
+        return get_object_or_404(sel.agenda_items_visible(self.request.user, self.get_meeting()),
+                                 pk=self.kwargs["item_pk"])
+
+    def check(self, item) -> None:
+        # Every report must still be the AU's to decide (not taken back to investigation).
+        for report in item.investigation.reports.select_related("case"):
+            process_require(report.case, "au_decide", self.request.user)
+
+    def form_key(self, item) -> str:
+        return f"item{item.pk}"
+
+    def get_form(self, item):
+        return AgendaDecideForm(self.request.POST, prefix=f"item{item.pk}")
+
+    def perform(self, item, data):
+        return svc.agenda_item_decide(item=item, severity=data["severity"], ivo=data["ivo"],
+                                      measures_approved=data["measures_approved"] == "ja",
+                                      minutes=data["minutes"], actor=self.request.user)
 
 
 class AUPacketPdfView(_MeetingMixin, View):

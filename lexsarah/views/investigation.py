@@ -3,19 +3,20 @@ versions), draft history, attachments on the report cases, assessment and reopen
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from cases.history import HistorySource, history_entries
 from cases.models import AccessAction
 from cases.services import ConcurrentEditError, ServiceError
 from cases.services.access import access_log_record
-from cases.views.mixins import PermissionMixin
+from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
 
 from .. import selectors as sel
 from .. import services as svc
+from ..actions import process_allowed, process_require
 from ..forms import (
     AddReportForm,
     AssessForm,
@@ -26,14 +27,12 @@ from ..forms import (
 from ..models import INVESTIGATION_SECTIONS, AgendaItem, Investigation
 
 
-class _InvestigationMixin(PermissionMixin):
+class _InvestigationMixin(ScopedObjectMixin):
+    def scoped_queryset(self):
+        return sel.investigations_visible_to(self.request.user).select_related("investigator")
+
     def get_investigation(self) -> Investigation:
-        if not hasattr(self, "_investigation"):
-            self._investigation = get_object_or_404(
-                sel.investigations_visible_to(self.request.user).select_related("investigator"),
-                pk=self.kwargs["pk"],
-            )
-        return self._investigation
+        return self.get_object()
 
     def can_edit(self, investigation) -> bool:
         return sel.investigations_handleable_by(self.request.user).filter(
@@ -65,17 +64,25 @@ class InvestigationView(_InvestigationMixin, TemplateView):
     def get_context_data(self, form=None, conflict=None, **kwargs):
         inv = self.get_investigation()
         cases = self.report_cases(inv)
+        can_edit = self.can_edit(inv)
         ctx = super().get_context_data()
         ctx.update(
             investigation=inv,
             report_cases=cases,
-            can_edit=self.can_edit(inv),
+            can_edit=can_edit,
+            # The steps that move the reports: offered only when every report allows them.
+            can_assess=can_edit and not inv.completed_at
+            and process_allowed(cases, "assess", self.request.user),
+            can_reopen=can_edit and bool(inv.completed_at)
+            and process_allowed(cases, "reopen", self.request.user),
             form=form or InvestigationForm(instance=inv, initial={"version": inv.version}),
             conflict=conflict,
-            assess_form=AssessForm(prefix="assess"),
-            reopen_form=ReopenForm(prefix="reopen"),
-            attachment_form=InvestigationAttachmentForm(prefix="attach", cases=cases),
-            add_form=AddReportForm(prefix="add", others=sel.joinable_reports(self.request.user)),
+            assess_form=bound_form(self.request, "assess", lambda: AssessForm(prefix="assess")),
+            reopen_form=bound_form(self.request, "reopen", lambda: ReopenForm(prefix="reopen")),
+            attachment_form=bound_form(self.request, "attach", lambda: InvestigationAttachmentForm(
+                prefix="attach", cases=cases)),
+            add_form=bound_form(self.request, "add", lambda: AddReportForm(
+                prefix="add", others=sel.joinable_reports(self.request.user))),
             history=history_entries([
                 HistorySource(Investigation, inv.history.all(), _("utredningen")),
                 HistorySource(AgendaItem, AgendaItem.history.filter(investigation_id=inv.pk),
@@ -113,7 +120,7 @@ class InvestigationView(_InvestigationMixin, TemplateView):
         rebound.add_error(None, ConcurrentEditError(current=current).args[0])
         theirs = [(current._meta.get_field(n).verbose_name, getattr(current, n),
                    form.cleaned_data[n]) for n in INVESTIGATION_SECTIONS]
-        self._investigation = current
+        self._object = current
         ctx = self.get_context_data(form=rebound, conflict={
             "stored": current, "sections": theirs,
             "by": current.history.select_related("history_user").first(),
@@ -121,32 +128,28 @@ class InvestigationView(_InvestigationMixin, TemplateView):
         return render(self.request, self.template_name, ctx, status=409)
 
 
-class _InvestigationPost(_InvestigationMixin, View):
-    http_method_names = ["post"]
-    success_message = ""
+class _InvestigationAction(ActionView, InvestigationView):
+    """A POST on the investigation page; an error shows that page again with the form."""
 
-    def post(self, request, *args, **kwargs):
-        inv = self.get_investigation()
+    def check(self, inv) -> None:
         self.require_edit(inv)
-        form = self.get_form(inv)
-        if form.is_valid():
-            try:
-                self.perform(inv, form.cleaned_data)
-            except ServiceError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, self.success_message)
-                return redirect("lexsarah:investigation", pk=inv.pk)
-        page = InvestigationView()
-        page.setup(request, pk=inv.pk)
-        page.roles = self.roles
-        page._investigation = inv
-        ctx = page.get_context_data(**{self.context_name: form})
-        return render(request, page.template_name, ctx, status=400)
+
+    def get_success_url(self, inv, result) -> str:
+        return reverse("lexsarah:investigation", kwargs={"pk": inv.pk})
 
 
-class AssessView(_InvestigationPost):
-    context_name = "assess_form"
+class _ReportsStep(_InvestigationAction):
+    """A step that moves every report the investigation covers: each must allow it
+    (lexsarah/actions.py PROCESS_ACTIONS), else 403 with the reason."""
+
+    def check(self, inv) -> None:
+        super().check(inv)
+        for case in self.report_cases(inv):
+            process_require(case, self.name, self.request.user)
+
+
+class AssessView(_ReportsStep):
+    name = "assess"
     success_message = _("Bedömningen sparades. Utredningen är färdig.")
 
     def get_form(self, inv):
@@ -157,8 +160,8 @@ class AssessView(_InvestigationPost):
                                  motivation=data["motivation"], actor=self.request.user)
 
 
-class ReopenView(_InvestigationPost):
-    context_name = "reopen_form"
+class ReopenView(_ReportsStep):
+    name = "reopen"
     success_message = _("Utredningen är öppnad igen.")
 
     def get_form(self, inv):
@@ -168,8 +171,8 @@ class ReopenView(_InvestigationPost):
         svc.investigation_reopen(investigation=inv, reason=data["reason"], actor=self.request.user)
 
 
-class AddReportView(_InvestigationPost):
-    context_name = "add_form"
+class AddReportView(_InvestigationAction):
+    name = "add"
     success_message = _("Rapporten ingår nu i utredningen.")
 
     def get_form(self, inv):
@@ -180,8 +183,8 @@ class AddReportView(_InvestigationPost):
         svc.investigation_add_report(investigation=inv, case=data["case"], actor=self.request.user)
 
 
-class AttachmentView(_InvestigationPost):
-    context_name = "attachment_form"
+class AttachmentView(_InvestigationAction):
+    name = "attach"
     success_message = _("Bilagan sparades.")
 
     def get_form(self, inv):

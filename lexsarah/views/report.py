@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -14,9 +16,9 @@ from cases.models import AccessAction, CaseKind, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
 from cases.services.access import access_log_record
+from cases.views.actionkit import bound_forms
 from cases.views.detail import CaseMixin
 from cases.views.mixins import PermissionMixin
-from cases.views.transitions import bound_forms
 
 from .. import selectors as sel
 from .. import services as svc
@@ -33,12 +35,11 @@ from ..forms import (
     UrgentIvoForm,
 )
 from ..models import IvoNotification, LegalReference
-from ..workflow import URGENT_IVO_FROM, LexSarahStatus
 from ._base import ReportPost, permissions_for
 
 FORM_CLASSES = {
     "receive": ReceiveForm,
-    "measure": ImmediateMeasureForm,
+    "immediate": ImmediateMeasureForm,
     "assign": AssignInvestigatorForm,
     "investigate": StartInvestigationForm,
     "urgent": UrgentIvoForm,
@@ -59,7 +60,7 @@ def _form_kwargs(name: str, user, case) -> dict:
 
 def _initial(name: str, case) -> dict:
     now = timezone.localtime().replace(second=0, microsecond=0)
-    if name in ("measure",):
+    if name == "immediate":
         return {"taken_at": now}
     if name == "imy":
         return {"reported_at": now}
@@ -72,40 +73,42 @@ def _initial(name: str, case) -> dict:
     return {}
 
 
-def lexsarah_detail_context(request, case) -> dict:
-    """Registered with CaseTypeUI: the report's facts, its investigations and the actions the
-    user may take."""
+def lexsarah_detail_context(request, case, actions=()) -> dict:
+    """Registered with the CaseType: the report's facts and investigations for the main column,
+    and the forms of the actions the case page offers (`actions`, from lexsarah/actions.py;
+    the kit puts them in the status box, the expected next step first)."""
     report = sel.report_for_case(case)
     if report is None:
         return {}
     user = request.user
     bound = bound_forms(request)
     forms = {
-        name: bound.get(name) or cls(prefix=name, initial=_initial(name, case),
-                                     **_form_kwargs(name, user, case))
-        for name, cls in FORM_CLASSES.items()
+        a.name: bound.get(a.name) or FORM_CLASSES[a.name](
+            prefix=a.name, initial=_initial(a.name, case), **_form_kwargs(a.name, user, case))
+        for a in actions if a.name in FORM_CLASSES
     }
-    status = case.status
-    ivo = IvoNotification.objects.filter(report=report).select_related("decided_by").first()
+    ivo = getattr(report, "ivo", None)
     visible = sel.investigations_visible_to(user)
+    side_facts = []
+    if report.personal_data_breach and report.imy_reported_at is None and case.is_open:
+        side_facts.append((_("Anmälan till IMY senast"),
+                           date_format(timezone.localtime(report.imy_due_at), "Y-m-d H:i")
+                           if report.imy_due_at else "–"))
     return {
         "ls_report": report,
-        "ls_forms": forms,
-        "ls_bound_form": next(iter(bound.values()), None),
+        "action_forms": forms,
+        # The status box: lex Sarah's assignee is the named investigator.
+        "assignee_label": _("Utredare"),
+        "side_facts": side_facts,
         "ls_can": permissions_for(user, case),
         "ls_ivo": ivo,
-        "ls_investigations": visible.filter(reports=report).select_related("investigator"),
+        "ls_investigations": visible.filter(reports=report).select_related("investigator")
+        .prefetch_related("reports__case"),
         "ls_hidden_investigations": report.investigations.exclude(pk__in=visible.values("pk"))
         .exists(),
         "ls_legal": LegalReference.objects.filter(active=True),
         "ls_blockers": svc.close_blockers(report) if case.is_open else [],
-        "ls_state": {
-            "reported": status == LexSarahStatus.REPORTED,
-            "can_start": status in (LexSarahStatus.RECEIVED, LexSarahStatus.IVO)
-            and not report.investigations.filter(completed_at__isnull=True).exists(),
-            "urgent": status in URGENT_IVO_FROM and ivo is None,
-            "open": case.is_open,
-        },
+        "ls_open": case.is_open,
     }
 
 
@@ -177,7 +180,7 @@ class _Action(ReportPost):
 
 
 class ReceiveView(_Action):
-    name, permission = "receive", "chef"
+    name = "receive"
     success_message = _("Rapporten är mottagen.")
 
     def perform(self, case, data):
@@ -186,7 +189,7 @@ class ReceiveView(_Action):
 
 
 class ImmediateMeasureView(_Action):
-    name, permission = "measure", "chef"
+    name = "immediate"
     success_message = _("Den omedelbara åtgärden sparades.")
 
     def perform(self, case, data):
@@ -195,7 +198,7 @@ class ImmediateMeasureView(_Action):
 
 
 class AssignView(_Action):
-    name, permission = "assign", "chef"
+    name = "assign"
     success_message = _("Utredaren är utsedd.")
 
     def perform(self, case, data):
@@ -204,7 +207,7 @@ class AssignView(_Action):
 
 
 class StartInvestigationView(_Action):
-    name, permission = "investigate", "handle"
+    name = "investigate"
     success_message = _("Utredningen är påbörjad.")
 
     def perform(self, case, data):
@@ -212,12 +215,12 @@ class StartInvestigationView(_Action):
                                         investigator=data["investigator"],
                                         actor=self.request.user)
 
-    def success_redirect(self, case, result):
-        return redirect("lexsarah:investigation", pk=result.pk)
+    def next_url(self, case, result):
+        return reverse("lexsarah:investigation", kwargs={"pk": result.pk})
 
 
 class UrgentIvoView(_Action):
-    name, permission = "urgent", "urgent_ivo"
+    name = "urgent"
     success_message = _("Beslut om anmälan till IVO registrerat. Skicka anmälan inom 7 dagar.")
 
     def perform(self, case, data):
@@ -226,7 +229,7 @@ class UrgentIvoView(_Action):
 
 
 class IvoSentView(_Action):
-    name, permission = "ivo_sent", "ivo"
+    name = "ivo_sent"
     success_message = _("Datumet då anmälan skickades till IVO sparades.")
 
     def perform(self, case, data):
@@ -236,7 +239,7 @@ class IvoSentView(_Action):
 
 
 class IvoDecisionView(_Action):
-    name, permission = "ivo_decision", "ivo"
+    name = "ivo_decision"
     success_message = _("IVO:s beslut sparades.")
 
     def perform(self, case, data):
@@ -246,7 +249,7 @@ class IvoDecisionView(_Action):
 
 
 class ImyView(_Action):
-    name, permission = "imy", "imy"
+    name = "imy"
     success_message = _("Anmälan till IMY registrerad.")
 
     def perform(self, case, data):
@@ -255,7 +258,7 @@ class ImyView(_Action):
 
 
 class CloseView(_Action):
-    name, permission = "close", "close"
+    name = "close"
     success_message = _("Ärendet är avslutat.")
 
     def perform(self, case, data):

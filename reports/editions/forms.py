@@ -79,10 +79,6 @@ class NewSectionForm(SectionForm):
     is_appendix = forms.BooleanField(label=_("Bilaga"), required=False)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Motivering"), max_length=500, required=False)
-
-
 class DataBlockForm(forms.Form):
     block_type = forms.ChoiceField(label=_("Datablock"),
                                    choices=[(k, v[0]) for k, v in BLOCK_TYPES.items()])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from cases.forms import ReasonForm
 from cases.models import Job
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.mixins import PermissionMixin
@@ -24,7 +25,6 @@ from .forms import (
     EditionCreateForm,
     EditionMetaForm,
     NewSectionForm,
-    ReasonForm,
     SectionForm,
 )
 from .models import CompiledReport, ReportBlock, ReportEdition, ReportSection

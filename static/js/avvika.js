@@ -18,6 +18,38 @@
     var cont = document.getElementById("idle-continue");
     if (cont) cont.addEventListener("click", function () { window.location.reload(); });
   }
+  // Actions on the case page (templates/cases/parts/action_form.html) post with htmx and get
+  // back the parts of the page they changed (out-of-band swaps), so the page never jumps to
+  // the top. A 400/403 answer from the action kit (X-Avvika-Fragment) carries the form with
+  // its errors and is swapped too; any other failure is said in the live region.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var xhr = ev.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("X-Avvika-Fragment") === "1") {
+      ev.detail.shouldSwap = true;
+      ev.detail.isError = false;
+    }
+  });
+  var sayFailed = function () {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var p = document.createElement("p");
+    p.className = "message message-error";
+    p.textContent = box.getAttribute("data-error-text") || "";
+    box.replaceChildren(p);
+  };
+  document.addEventListener("htmx:responseError", sayFailed);
+  document.addEventListener("htmx:sendError", sayFailed);
+  // After the swap, focus goes to what the user acted on (or to the error summary), so
+  // keyboard and screen-reader users continue where they were.
+  document.addEventListener("avvika-focus", function (ev) {
+    var selector = ev.detail && ev.detail.target;
+    var el = selector ? document.querySelector(selector) : null;
+    if (!el) return;
+    var target = el.matches("h1, h2, h3, h4, .error-summary") ? el : (el.querySelector("h2, h3") || el);
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest" });
+  });
   // Confirmation for buttons marked data-confirm (no inline onclick).
   document.addEventListener("click", function (ev) {
     var el = ev.target.closest("[data-confirm]");

@@ -119,7 +119,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     page.wait_for_url("**/lex-sarah/utredning/*/")
     inv = Investigation.objects.get()
     _says(page, "Utredningen är påbörjad.")
-    assert page.locator("h1").inner_text() == f"Lex Sarah-utredning {inv.pk}"
+    assert page.locator("h1").inner_text() == f"Utredning av {reference}"
     assert f"{reference} (Sektion A1, Utredning pågår)" in page.locator("main").inner_text()
 
     form = page.locator("form.investigation-form")
@@ -171,7 +171,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     page.get_by_role("link", name="AU-sammanträden").click()
     page.wait_for_url("**/lex-sarah/au/")
     assert "Inga sammanträden ännu." in page.locator("main").inner_text()
-    waiting = page.get_by_role("listitem").filter(has_text=f"Utredning {inv.pk}")
+    waiting = page.get_by_role("listitem").filter(has_text=f"Utredning av {reference}")
     assert reference in waiting.inner_text()
     new = _action(page, "Nytt sammanträde")
     new.get_by_label("Datum").fill(today.isoformat())
@@ -191,7 +191,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     add.get_by_label("Paragraf (§)").press("Enter")
     _says(page, "Utredningen lades på dagordningen.")
     item = page.locator("article.agenda-item")
-    assert item.get_by_role("heading", name=f"§ 12 – Utredning {inv.pk}").is_visible()
+    assert item.get_by_role("heading", name=f"§ 12 – Utredning av {reference}").is_visible()
     assert "Allvarligt missförhållande" in item.inner_text()
 
     decide = item.locator("form")
@@ -221,7 +221,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     screenshot("lexsarah-au-meeting")
 
     # --- the anmälan till IVO: PDF, then the day it was sent ----------------------------------
-    page.locator("article.agenda-item").get_by_role("link", name=reference).click()
+    page.locator("article.agenda-item").get_by_role("link", name=reference, exact=True).click()
     page.wait_for_url(f"**/arenden/{reference}/")
     assert page.locator(".status").inner_text() == "Anmäld till IVO"
     ivo = page.get_by_role("heading", name="Anmälan till IVO", exact=True).locator(

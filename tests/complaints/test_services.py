@@ -11,6 +11,7 @@ from cases.complaints.models import Complaint, ComplaintAddition
 from cases.complaints.workflow import COMPLAINT_TRANSITIONS, ComplaintStatus
 from cases.models import Case, CaseLink, Measure
 from cases.services import ServiceError, TransitionNotAllowed
+from cases.services.parts import measure_set_status
 from tests.factories import code
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +218,7 @@ def test_full_flow_with_measure_reply_and_history(org, public_complaint, celery_
     reply_row = complaint.history.filter(reply_text="Vi ber om ursäkt.").earliest()
     assert reply_row.history_user == chef and reply_row.history_change_reason == "Återkoppling lämnad"
 
+    measure_set_status(measure=measure, status="genomford", actor=chef)  # done before closing
     case = svc.complaint_close(case=case, actor=chef, reason="Åtgärdat")
     assert case.status == ComplaintStatus.CLOSED and case.outcome == "avvikelse"
     assert case.closed_at is not None and case.due_at is None

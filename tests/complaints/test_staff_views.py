@@ -187,11 +187,12 @@ def test_register_by_phone_via_ivo_in_scope_only(org, login):
 def test_reply_error_keeps_typed_text_and_shows_swedish_message(org, login, public_complaint):
     complaint, _r = public_complaint()
     client = login(org.users["chef_a1"])
-    # Replying before receiving is not in the table: the service error is shown, text kept.
+    # Replying before receiving is not offered in that status: refused (403) like any step the
+    # page does not offer, and the page says why in Swedish.
     response = client.post(f"/klagomal/{complaint.case.reference}/svara/", {
         "reply-reply_text": "Ett långt och genomtänkt svar", "reply-replied_on": "2020-01-01",
     })
-    assert response.status_code == 400
+    assert response.status_code == 403
     html = response.content.decode()
     assert "kan inte gå från ”Inkommen” till ”Besvarad”" in html
     # The case page shows the bound reply form only when replying is possible; the error
@@ -222,9 +223,16 @@ def test_whole_handling_flow_in_views(org, login, public_complaint, celery_eager
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/klagomal/{ref}/svara/", _data(org, "svara"))
     assert len(mail.outbox) == 2
-    response = client.post(f"/klagomal/{ref}/avsluta/", {"close-reason": "Åtgärdat"})
+    # The measure is still planned: closing needs the deliberate confirmation.
+    refused = client.post(f"/klagomal/{ref}/avsluta/", {"close-reason": "Åtgärdat"})
+    assert refused.status_code == 400
+    assert "Jag vill avsluta trots att åtgärder inte är genomförda" in refused.content.decode()
+    response = client.post(f"/klagomal/{ref}/avsluta/", {"close-reason": "Åtgärdat",
+                                                          "close-confirm_open_measures": "on"})
     assert response.status_code == 302
     case = Case.objects.get(reference=ref)
+    assert case.history.latest().history_change_reason.startswith(
+        "Avslutad trots 1 åtgärd som inte är genomförd (bekräftat). Åtgärdat")
     assert case.status == ComplaintStatus.CLOSED and case.outcome == "avvikelse"
     assert Measure.objects.get(case=case).level == "verksamhet"
     history = client.get(f"/arenden/{ref}/historik/").content.decode()

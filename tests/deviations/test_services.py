@@ -7,6 +7,7 @@ import pytest
 from cases.models import Case, CaseLink, Measure
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
 from cases.services.cases import case_transition
+from cases.services.parts import measure_set_status
 from deviations import services as svc
 from deviations.models import Deviation
 from deviations.selectors import deviation_label_counts
@@ -196,6 +197,7 @@ def test_close_with_measures_requires_a_measure(org, report):
         case=case, description="Rutinen gås igenom på APT", actor=chef, level="arbetsgrupp",
         measure_type=code("measure_type", "processer"), responsible=chef, due_date=None)
     assert measure.history.get().history_user == chef
+    measure_set_status(measure=measure, status="genomford", actor=chef)  # done before closing
     closed = svc.deviation_close(case=case, outcome="med_atgard", summary="Rutinen var otydlig",
                                  actor=chef)
     assert closed.status == "avslutad" and closed.outcome == "med_atgard"

@@ -185,11 +185,14 @@ def test_service_error_rerenders_with_typed_text(org, login, report):
 
 
 def test_wrong_status_is_a_swedish_message(org, login, report):
+    # A step the page does not offer in this status (a page opened before the case moved on):
+    # refused like any action not offered, and the page says why.
     case = report()
     response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/utredning/",
                                                 {"investigate-reason": ""})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "kan inte gå från ”Rapporterad” till ”Utredning pågår”" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "rapporterad"
 
 
 def test_classify_conflict_is_shown_and_nothing_is_overwritten(org, login, report):
@@ -205,7 +208,7 @@ def test_classify_conflict_is_shown_and_nothing_is_overwritten(org, login, repor
     html = response.content.decode()
     assert "Någon annan har sparat ändringar" in html and "Sparat nu av någon annan" in html
     assert "Min analys" in html  # what was typed is kept
-    form = response.context["deviation_forms"]["classify"]
+    form = response.context["action_forms"]["classify"]
     assert form["version"].value() == str(stale + 1)  # a second submit overwrites deliberately
     assert [c.code for c in Deviation.objects.get(pk=case.pk).deficiencies.all()] == ["bemotande"]
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from cases.models import Case
@@ -186,7 +187,11 @@ def test_investigation_add_report_and_investigator_grant(org, make_report):
     for c, boss in ((first, chef), (second, org.users["chef_b1"])):
         svc.lexsarah_receive(case=c, actor=boss)
     investigation = svc.investigation_create(cases=[first], actor=chef, investigator=inv)
-    svc.investigation_add_report(investigation=investigation, case=second, actor=chef)
+    # Whoever adds a report must be allowed to start its investigation: B1's chef, not A1's.
+    with pytest.raises(PermissionDenied):
+        svc.investigation_add_report(investigation=investigation, case=second, actor=chef)
+    svc.investigation_add_report(investigation=investigation, case=second,
+                                 actor=org.users["chef_b1"])
     assert Case.objects.get(pk=second.pk).assignee == inv
     assert inv.has_perm("cases.handle_case", Case.objects.get(pk=second.pk))
 

@@ -59,7 +59,14 @@ VIEW_NAMES = [
     "risk_deviation", "complete", "follow_up", "reopen"]
 
 
-def _expected(username: str, method: str, needs_write: bool, is_object: bool) -> int:
+# With the fixture as it is, a business rule refuses these for a writer (an unscored risk, a
+# draft that cannot be followed up or reopened, a deviation without a unit): the page comes
+# back with the reason (400) and nothing is written.
+RULE_REFUSED = {"complete", "follow_up", "reopen", "risk_deviation"}
+
+
+def _expected(username: str, method: str, needs_write: bool, is_object: bool,
+              view: str = "") -> int:
     if username == "anonymous":
         return 302
     if username in NO_ROLE:
@@ -68,6 +75,8 @@ def _expected(username: str, method: str, needs_write: bool, is_object: bool) ->
         return 403  # AU: may read, never write
     if is_object and username in OUT_OF_SCOPE:
         return 404
+    if method == "post" and view in RULE_REFUSED:
+        return 400
     return 302 if method == "post" else 200
 
 
@@ -80,7 +89,7 @@ def test_permission_matrix(org, client, analysis, view, username):
     history_before = RiskAnalysis.history.count() + Risk.history.count()
     cases_before = Case.objects.count()
     response = getattr(client, method)(url, POST_DATA.get(view, {}))
-    expected = _expected(username, method, needs_write, is_object)
+    expected = _expected(username, method, needs_write, is_object, view)
     assert response.status_code == expected, (view, username)
     if username == "anonymous":
         assert response["Location"].startswith(reverse("login"))

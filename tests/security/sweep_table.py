@@ -120,6 +120,9 @@ TABLE: dict[str, E] = {
     "cases:note_add": E(COMPLAINT, CASE_POST, post_data=lambda w: {"text": "Intrång"}),
     "cases:measure_add": E(COMPLAINT, CASE_POST),
     "cases:attachment_add": E(COMPLAINT, CASE_POST),
+    "cases:measure_status": E(lambda w: {"reference": w.complaint.reference,
+                                         "pk": w.case_measure.pk}, CASE_POST,
+                              post_data=lambda w: {f"ms{w.case_measure.pk}-status": "genomford"}),
     # --- inbox: list, search, htmx fragment, XLSX export, bulk ---------------------------
     "inbox:list": E(NONE, G(ok=INBOX), query="?q=Rutinen", htmx=True, marker=text("complaint")),
     "inbox:export": E(NONE, G(ok=INBOX), marker=lambda w: w.complaint.reference),

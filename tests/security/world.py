@@ -17,7 +17,7 @@ from cases.complaints.services import complaint_create
 from cases.models import AccessAction, AccessLog, Job, Role
 from cases.services.access import access_log_record
 from cases.services.jobs import job_create
-from cases.services.parts import attachment_add
+from cases.services.parts import attachment_add, measure_create
 from cases.supervision import services as supervision_svc
 from deviations.services import deviation_create
 from lexsarah import services as ls
@@ -73,6 +73,7 @@ class World:
     compiled: object
     unit_analysis: object
     attachment: object
+    case_measure: object  # a planned measure on the complaint
     import_job: object
 
 
@@ -143,6 +144,7 @@ def build_world(org) -> World:
         actor=users["staff_a1"], reporter=users["staff_a1"]).complaint.case
     attachment = attachment_add(case=complaint, actor=chef,
                                 upload=SimpleUploadedFile("intyg.pdf", PDF, "application/pdf"))
+    case_measure = measure_create(case=complaint, actor=chef, description="Genomgång på APT")
     deviation = deviation_create(unit=a1, title=MARK["deviation"], actor=users["staff_a1"],
                                  reporter=users["staff_a1"],
                                  description="Beslutet registrerades men skickades aldrig.")
@@ -168,6 +170,7 @@ def build_world(org) -> World:
         supervision=supervision, sup_measure=sup_measure, area=area, edition=edition,
         section=section, block=block, data_block=data_block, compile_job=compile_job, compiled=compiled,
         unit_analysis=unit_analysis, attachment=attachment, import_job=import_job,
+        case_measure=case_measure,
     )
 
 

@@ -56,7 +56,7 @@ VIEW_NAMES = ["list", "create", "detail", "history", "edit", "decision_add", "me
               "measure_complete", "response_sent", "supplement", "close"]
 
 
-def _expected(username: str, method: str, needs_write: bool, is_object: bool) -> int:
+def _expected(view: str, username: str, method: str, needs_write: bool, is_object: bool) -> int:
     if username == "anonymous":
         return 302
     if username in NO_ROLE:
@@ -65,6 +65,8 @@ def _expected(username: str, method: str, needs_write: bool, is_object: bool) ->
         return 403  # AU reads, never writes
     if is_object and username in OUT_OF_SCOPE:
         return 404
+    if view == "supplement":
+        return 403  # a writer, but the supervision is pågående: nothing to supplement
     return 302 if method == "post" else 200
 
 
@@ -81,7 +83,7 @@ def test_permission_matrix(org, client, sup, view, username):
         client.force_login(org.users[username])
     before = _history_count()
     response = getattr(client, method)(url, data)
-    expected = _expected(username, method, needs_write, is_object)
+    expected = _expected(view, username, method, needs_write, is_object)
     assert response.status_code == expected
     if username == "anonymous":
         assert "/logga-in/" in response["Location"]
@@ -138,7 +140,7 @@ def test_concurrent_edit_is_detected_nothing_overwritten_and_input_kept(org, cli
                                 data={"title": "Kollegans rubrik"}, actor=org.users["chef_a"])
     client.force_login(org.users["quality"])
     response = client.post(url, {**opened, "title": "Min rubrik", "summary": "Mitt utkast"})
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
     assert "Någon annan har sparat ändringar" in body
     assert "Min rubrik" in body and "Mitt utkast" in body  # what was typed
@@ -171,7 +173,7 @@ def test_edit_rejects_decision_path_out_of_order(org, client, sup):
     client.force_login(org.users["quality"])
     response = client.post(reverse("supervision:edit", args=[sup.pk]),
                            _edit_data(sup, preparation_on="2025-05-10", committee_on="2025-05-01"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "kan inte vara före" in response.content.decode()
 
 
@@ -185,8 +187,11 @@ def test_action_views_call_their_service(org, client, sup):
     assert (sup.decisions.count(), sup.status, sup.response_due_on) == (
         2, Supervision.Status.RESPONSE_SENT, date(2025, 7, 1))
     response = client.post(reverse("supervision:close", args=[sup.pk]),
-                           {"closed_on": "2025-05-01"}, follow=True)
+                           {"closed_on": "2025-05-01"})
+    # Refused by the service: the same page with the form and the reason, nothing closed.
+    assert response.status_code == 400
     assert "före det senaste beslutet" in response.content.decode()
+    assert 'value="2025-05-01"' in response.content.decode()
     client.post(reverse("supervision:close", args=[sup.pk]), {"closed_on": "2025-09-01"})
     sup.refresh_from_db()
     assert sup.status == Supervision.Status.CLOSED

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.lookups import StartsWith
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -76,7 +77,7 @@ def both(*rules: Rule) -> Rule:
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: str | Promise  # gettext_lazy: translated when shown
     sources: frozenset[str]  # statuses the action may start from
     who: Rule = handler
     target: str | None = None  # the status after it; None: the status stays

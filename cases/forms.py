@@ -108,7 +108,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class CloseConfirmMixin:
+class CloseConfirmMixin(forms.Form):
     """Closing a case whose measures are still planned or ongoing: a checkbox, shown only
     then, that the user ticks deliberately (the closing service refuses without it)."""
 
@@ -136,8 +136,9 @@ class MeasureStatusForm(forms.Form):
     def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = Measure.ALLOWED_TRANSITIONS.get(measure.status, set())
-        self.fields["status"].choices = [(s.value, s.label) for s in Measure.Status
-                                         if s in allowed]
+        status_field = self.fields["status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        status_field.choices = [(s.value, s.label) for s in Measure.Status if s in allowed]
         # Every row has one: the label names the measure, so each select is told apart.
         self.fields["status"].label = _("Ny status för ”%s”") % Truncator(
             measure.description).chars(40)

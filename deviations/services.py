@@ -105,7 +105,7 @@ def deviation_create(
 # --- Handling --------------------------------------------------------------------------------
 
 
-def _allowed(case: Case, action: str, actor) -> None:
+def _allowed(case: Case, action: str, actor: User | None) -> None:
     """Every handling service starts here: a deviation, and the action offered to `actor` in
     the case's status by the table in deviations/actions.py (the page asks the same table).
     Refused: ActionRefused (a 403 in views), or TransitionNotAllowed saying why."""

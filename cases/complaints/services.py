@@ -327,7 +327,7 @@ def complaint_addition_add(*, complaint: Complaint, text: str) -> ComplaintAddit
 # --- Handling (each transition its own service) ---------------------------------------------
 
 
-def _allowed(case: Case, action: str, actor) -> None:
+def _allowed(case: Case, action: str, actor: User | None) -> None:
     """Every handling service starts here: a complaint, and the action offered to `actor` in
     the case's status by the table in cases/complaints/actions.py (the page asks the same
     table). Refused: ActionRefused (a 403 in views), or TransitionNotAllowed saying why."""

@@ -93,7 +93,7 @@ def _run(
                 )
             )
             continue
-        gated = any(a.name == step for a in ct.actions)
+        gated = ct is not None and any(a.name == step for a in ct.actions)
         if not gated and case.pk not in handleable:
             result.skipped.append((case.reference, str(NOT_YOURS)))
             continue

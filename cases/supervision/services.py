@@ -58,7 +58,7 @@ def _check_type(code: Code) -> None:
         raise ServiceError(_("Välj en typ av tillsyn från kodlistan."))
 
 
-def _lock(supervision: Supervision, action: str, actor) -> Supervision:
+def _lock(supervision: Supervision, action: str, actor: User | None) -> Supervision:
     """Lock the row and check the action's rule on the status read under the lock."""
     locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
     supervision_action_require(locked, action, actor)

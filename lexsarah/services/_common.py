@@ -7,6 +7,7 @@ from cases.models import Case, CaseKind
 from cases.services import ServiceError
 from cases.services.errors import TransitionNotAllowed
 from cases.services.history import reason_clean
+from cases.types import User
 
 from ..models import LexSarahReport
 from ..workflow import WORKFLOW, LexSarahStatus
@@ -43,7 +44,7 @@ def lock_report(case: Case) -> LexSarahReport:
     )
 
 
-def require_action(report: LexSarahReport, name: str, actor) -> None:
+def require_action(report: LexSarahReport, name: str, actor: User | None) -> None:
     """The case page's rule for `name` (lexsarah/actions.py), on the status read under the
     lock. Not allowed → ActionRefused (403). Not from this status → the reason in the user's
     words when we know it (`refusal_reason`), else the core's status message."""

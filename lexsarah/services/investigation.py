@@ -60,7 +60,7 @@ def _may_join(report: LexSarahReport, actor: User) -> None:
     require_not_assessed(report)
 
 
-def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
+def _join(report: LexSarahReport, investigation: Investigation, actor: User | None) -> None:
     if report.investigations.filter(completed_at__isnull=True).exclude(pk=investigation.pk).exists():
         raise ServiceError(_("%s ingår redan i en pågående utredning.") % report.case.reference)
     if investigation.investigator and report.case.assignee_id != investigation.investigator.pk:
@@ -184,7 +184,7 @@ def investigation_reopen(*, investigation: Investigation, actor: User, reason: s
     return _reopen(locked, reports, actor, reason)
 
 
-def reopen_for_au(*, investigation: Investigation, actor, reason: str) -> Investigation:
+def reopen_for_au(*, investigation: Investigation, actor: User | None, reason: str) -> Investigation:
     """The AU did not approve the measures: called by agenda_item_decide, which has checked
     the AU's own rule for every report and holds the locks."""
     locked = _lock(investigation)
@@ -192,7 +192,7 @@ def reopen_for_au(*, investigation: Investigation, actor, reason: str) -> Invest
     return _reopen(locked, reports, actor, reason)
 
 
-def _reopen(locked: Investigation, reports: list[LexSarahReport], actor,
+def _reopen(locked: Investigation, reports: list[LexSarahReport], actor: User | None,
             reason: str) -> Investigation:
     for report in reports:
         if report.case.status != LexSarahStatus.INVESTIGATING:

@@ -65,7 +65,7 @@ def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor: 
                    motivation=agenda_item.minutes)
 
 
-def _notification(case: Case, action: str, actor) -> IvoNotification:
+def _notification(case: Case, action: str, actor: User | None) -> IvoNotification:
     report = lock_report(case)
     require_action(report, action, actor)
     notification = IvoNotification.objects.select_for_update().filter(report=report).first()

@@ -194,7 +194,7 @@ def immediate_measure_add(
     return _measure_add(report, text=text, actor=actor, taken_at=taken_at)
 
 
-def _measure_add(report: LexSarahReport, *, text: str, actor,
+def _measure_add(report: LexSarahReport, *, text: str, actor: User | None,
                  taken_at: datetime | None = None) -> ImmediateMeasure:
     taken_at = taken_at or timezone.now()
     if taken_at > timezone.now() + timedelta(minutes=5):

@@ -1,3 +1,13 @@
+"""List filters of the case core, and the pieces every app's filters share (DESIGN §8).
+
+One style for every list: a django-filter FilterSet in the app's filters.py, bound to the
+request's GET and applied inside the app's selector (`<thing>_list(user, params)` returns the
+bound FilterSet; `.qs` is the filtered list, `.form` renders the filters). The view only passes
+`request.GET`. A value that does not validate (a year of 99999, "²", a NUL byte, a unit outside
+the user's scope) filters nothing and the form says why in Swedish; it never reaches the
+database, so it never becomes a 500.
+"""
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
@@ -6,6 +16,21 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import AccessAction, AccessLog, Case, CaseKind, Code, CodeList, Unit
 from cases.selectors import units_in_scope
+from cases.widgets import FastSelect
+
+# Years a list can be filtered by. A wider range reaches dates Python cannot build (year 99999).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+class YearFilter(django_filters.Filter):
+    """A whole year, 2000–2100. (NumberFilter is a DecimalField: "2025.5" would pass.)"""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class AccessLogFilter(django_filters.FilterSet):
@@ -79,8 +104,6 @@ class InboxFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, *args, user, candidates, **kwargs):
-        from cases.forms_inbox import FastSelect
-
         super().__init__(*args, **kwargs)
         self.user = user
         for name in ("kind", "unit", "status", "event_category", "assignee", "sort"):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Membership, Unit
 from cases.selectors import cases_reported_by
+from cases.types import Viewer
 
 from .models import Deviation
 
@@ -21,7 +22,7 @@ def deviation_for_case(case: Case) -> Deviation:
     return found or Deviation(case=case)
 
 
-def reported_deviation(user, reference: str) -> Case | None:
+def reported_deviation(user: Viewer, reference: str) -> Case | None:
     """The reporter's own report, for the receipt (status only, never the handling)."""
     return (
         cases_reported_by(user).filter(kind=CaseKind.DEVIATION, reference=reference)
@@ -29,7 +30,7 @@ def reported_deviation(user, reference: str) -> Case | None:
     )
 
 
-def default_report_unit(user) -> Unit | None:
+def default_report_unit(user: Viewer) -> Unit | None:
     """The unit a report starts in: the reporter's own, deepest active membership."""
     membership = (
         Membership.objects.active().filter(user=user).select_related("unit")

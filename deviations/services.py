@@ -5,6 +5,7 @@ writes the Case history row. The Deviation row is saved with `audited_save`, so 
 the user and the reason.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,11 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, LinkKind, Measure, MeasureLevel, Unit
-from cases.registry import case_type
-from cases.services.cases import case_assign, case_create, case_transition, case_update
+from cases.services.cases import (
+    case_assign,
+    case_create,
+    case_spawn,
+    case_transition,
+    case_update,
+)
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
 from cases.services.parts import case_link, measure_create
+from cases.types import User
 
 from .models import Deviation, ReclassifiedTo
 from .workflow import CLOSING_OUTCOMES, WORKFLOW, DeviationOutcome, DeviationStatus
@@ -59,8 +66,8 @@ def deviation_create(
     unit: Unit,
     title: str,
     description: str,
-    actor,
-    reporter=None,
+    actor: User,
+    reporter: User | None = None,
     occurred_on: date | None = None,
     source_case: Case | None = None,
     reason: str = "",
@@ -122,7 +129,7 @@ def _require_status(deviation: Deviation, from_status: str, to_status: str) -> N
 
 
 @transaction.atomic
-def deviation_receive(*, case: Case, actor, reason: str = "") -> Case:
+def deviation_receive(*, case: Case, actor: User, reason: str = "") -> Case:
     """Rapporterad → mottagen: the chef has seen the report."""
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.REPORTED, DeviationStatus.RECEIVED)
@@ -131,20 +138,20 @@ def deviation_receive(*, case: Case, actor, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def deviation_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
+def deviation_assign(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
     _require_open(_deviation(case))
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
 
 
 @transaction.atomic
-def deviation_start_investigation(*, case: Case, actor, reason: str = "") -> Case:
+def deviation_start_investigation(*, case: Case, actor: User, reason: str = "") -> Case:
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.RECEIVED, DeviationStatus.INVESTIGATING)
     return case_transition(case=case, to_status=DeviationStatus.INVESTIGATING, actor=actor,
                            reason=_reason(reason) or _("Utredning påbörjad"))
 
 
-def _codes(codes, codelist: str, what: str) -> list[Code]:
+def _codes(codes: Iterable[Code] | None, codelist: str, what: str) -> list[Code]:
     codes = list(codes or [])
     if any(c.codelist != codelist for c in codes):
         raise ServiceError(_("Fel kodlista för %s.") % what)
@@ -160,10 +167,10 @@ def deviation_classify(
     *,
     case: Case,
     expected_version: int,
-    actor,
+    actor: User,
     event_category: Code | None = None,
-    deficiencies=(),
-    root_causes=(),
+    deficiencies: Iterable[Code] = (),
+    root_causes: Iterable[Code] = (),
     consequence: Code | None = None,
     reason: str = "",
 ) -> Deviation:
@@ -193,8 +200,8 @@ def deviation_classify(
 
 @transaction.atomic
 def deviation_measure_add(
-    *, case: Case, description: str, actor, measure_type: Code | None = None,
-    level: str = MeasureLevel.UNIT, responsible=None, due_date: date | None = None,
+    *, case: Case, description: str, actor: User, measure_type: Code | None = None,
+    level: str = MeasureLevel.UNIT, responsible: User | None = None, due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
     _require_open(_deviation(case))
@@ -212,7 +219,7 @@ def deviation_measure_add(
 
 
 @transaction.atomic
-def deviation_close(*, case: Case, outcome: str, summary: str, actor, reason: str = "") -> Case:
+def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reason: str = "") -> Case:
     """Close with an outcome; "med åtgärd" needs at least one measure on the case."""
     deviation = _deviation(case)
     if outcome not in CLOSING_OUTCOMES:
@@ -239,11 +246,11 @@ class Reclassification:
     target: Case | None  # the new lex Sarah case; None when the matter leaves Avvika
 
 
-def _to_lex_sarah(deviation: Deviation, *, actor, reason: str) -> Case:
+def _to_lex_sarah(deviation: Deviation, *, actor: User, reason: str) -> Case:
     case = deviation.case
-    # Through the registry: the case types never import each other.
-    target = case_type(CaseKind.LEXSARAH).spawn(
-        unit=case.unit, title=case.title,
+    # Through the registry (case_spawn): the case types never import each other.
+    target = case_spawn(
+        kind=CaseKind.LEXSARAH, unit=case.unit, title=case.title,
         description=_("Omklassificerad från kvalitetsavvikelse %(ref)s.\n\n%(text)s")
         % {"ref": case.reference, "text": case.description},
         actor=actor, reporter=case.reporter, occurred_on=case.occurred_on,
@@ -257,7 +264,7 @@ def _to_lex_sarah(deviation: Deviation, *, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def deviation_reclassify(*, case: Case, target: str, reason: str, actor) -> Reclassification:
+def deviation_reclassify(*, case: Case, target: str, reason: str, actor: User) -> Reclassification:
     """The event is a lex Sarah matter (a new linked case), or a vårdskada / arbetsmiljö
     matter handled elsewhere. Either way the deviation closes as omklassificerad."""
     deviation = _deviation(case)

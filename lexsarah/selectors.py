@@ -1,12 +1,15 @@
 """User-dependent reads for lex Sarah. Everything starts from cases.selectors (DESIGN §5): the
 report cases a user sees decide which investigations and AU items they see."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Expression, OuterRef, QuerySet
 
 from cases.models import Case, CaseKind, Membership, Role
 from cases.selectors import cases_handleable_by, cases_reported_by, cases_visible_to, user_roles
 from cases.selectors.visibility import membership_scope
+from cases.types import User, Viewer
 
 from .models import AgendaItem, AUMeeting, Investigation, LexSarahReport
 
@@ -15,16 +18,16 @@ IVO_ROLES = (Role.ARBETSUTSKOTT, Role.KVALITETSSTRATEG)
 CHEF_ROLES = (Role.SEKTIONSCHEF,)
 
 
-def reports_visible_to(user) -> QuerySet[Case]:
+def reports_visible_to(user: Viewer) -> QuerySet[Case]:
     return cases_visible_to(user).filter(kind=CaseKind.LEXSARAH)
 
 
-def reports_of_reporter(user) -> QuerySet[Case]:
+def reports_of_reporter(user: Viewer) -> QuerySet[Case]:
     """The reporter's own reports, for a status-only list (never the handling)."""
     return cases_reported_by(user).filter(kind=CaseKind.LEXSARAH).order_by("-received_at")
 
 
-def _every_report_in(cases: QuerySet[Case]) -> Exists:
+def _every_report_in(cases: QuerySet[Case]) -> Expression:
     """No covered report outside `cases`: an investigation shows text about each of them."""
     through = Investigation.reports.through
     return ~Exists(
@@ -34,41 +37,41 @@ def _every_report_in(cases: QuerySet[Case]) -> Exists:
     )
 
 
-def investigations_visible_to(user) -> QuerySet[Investigation]:
+def investigations_visible_to(user: Viewer) -> QuerySet[Investigation]:
     if not user.is_authenticated:
         return Investigation.objects.none()
     return Investigation.objects.filter(_every_report_in(reports_visible_to(user)))
 
 
-def investigations_handleable_by(user) -> QuerySet[Investigation]:
+def investigations_handleable_by(user: Viewer) -> QuerySet[Investigation]:
     if not user.is_authenticated:
         return Investigation.objects.none()
     handle = cases_handleable_by(user).filter(kind=CaseKind.LEXSARAH)
     return Investigation.objects.filter(_every_report_in(handle))
 
 
-def can_handle(user, case: Case) -> bool:
+def can_handle(user: Viewer, case: Case) -> bool:
     return cases_handleable_by(user).filter(pk=case.pk).exists()
 
 
-def is_chef_for(user, case: Case) -> bool:
+def is_chef_for(user: User, case: Case) -> bool:
     """A sektionschef in scope of the case's unit (receives, immediate measures, assigns)."""
     return Case.objects.filter(pk=case.pk, skyddad=False).filter(
         membership_scope(user, CHEF_ROLES)
     ).exists()
 
 
-def has_role(user, roles) -> bool:
+def has_role(user: Viewer, roles: Iterable[str]) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-def au_meetings_visible_to(user) -> QuerySet[AUMeeting]:
+def au_meetings_visible_to(user: Viewer) -> QuerySet[AUMeeting]:
     if not has_role(user, AU_PAGE_ROLES):
         return AUMeeting.objects.none()
     return AUMeeting.objects.select_related("chair").prefetch_related("members")
 
 
-def agenda_items_visible(user, meeting: AUMeeting) -> QuerySet[AgendaItem]:
+def agenda_items_visible(user: Viewer, meeting: AUMeeting) -> QuerySet[AgendaItem]:
     """The items of a meeting whose investigations the user may read."""
     return (
         meeting.items.filter(investigation__in=investigations_visible_to(user))
@@ -78,7 +81,7 @@ def agenda_items_visible(user, meeting: AUMeeting) -> QuerySet[AgendaItem]:
     )
 
 
-def investigations_ready_for_au(user) -> QuerySet[Investigation]:
+def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:
     """Assessed investigations with a finding whose reports wait for the AU."""
     from .services.au import AGENDA_FROM
 
@@ -98,24 +101,22 @@ def report_for_case(case: Case) -> LexSarahReport | None:
     )
 
 
-def investigators():
+def investigators() -> QuerySet[User]:
     """People who hold the lex Sarah-utredare role today."""
-    User = get_user_model()
     roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.UTREDARE)
-    return User.objects.filter(Exists(roles), is_active=True).order_by(
+    return get_user_model().objects.filter(Exists(roles), is_active=True).order_by(
         "first_name", "last_name", "username"
     )
 
 
-def au_members():
-    User = get_user_model()
+def au_members() -> QuerySet[User]:
     roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.ARBETSUTSKOTT)
-    return User.objects.filter(Exists(roles), is_active=True).order_by(
+    return get_user_model().objects.filter(Exists(roles), is_active=True).order_by(
         "first_name", "last_name", "username"
     )
 
 
-def joinable_reports(user, exclude_pk=None) -> QuerySet[Case]:
+def joinable_reports(user: Viewer, exclude_pk: int | None = None) -> QuerySet[Case]:
     """Other reports the user may add to an investigation (received or urgently notified,
     not in an open investigation)."""
     from .services.investigation import INVESTIGATION_START_FROM

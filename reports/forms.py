@@ -53,16 +53,3 @@ class FollowUpForm(forms.Form):
         self.fields["status"].choices = [
             c for c in DevelopmentArea.Status.choices if c[0] != DevelopmentArea.Status.DECIDED
         ]
-
-
-class AreaFilterForm(forms.Form):
-    ar = forms.IntegerField(label=_("Beslutat år"), required=False, min_value=2000,
-                            max_value=2100)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Alla"))] + list(DevelopmentArea.Status.choices))
-
-    def value(self, name: str):
-        if not self.is_bound:
-            return None
-        self.is_valid()  # fills cleaned_data with the fields that are valid
-        return self.cleaned_data.get(name)

@@ -7,14 +7,16 @@ from django.db.models import Q, QuerySet
 
 from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
+from cases.types import Params, Viewer
 
+from .filters import AreaFilter
 from .models import DevelopmentArea
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 WRITE_ROLES = VIEW_ROLES
 
 
-def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
+def development_areas_visible_to(user: Viewer) -> QuerySet[DevelopmentArea]:
     """One SQL query: EXISTS an active membership with a view role on an ancestor-or-self."""
     if not user.is_authenticated:
         return DevelopmentArea.objects.none()
@@ -22,14 +24,10 @@ def development_areas_visible_to(user) -> QuerySet[DevelopmentArea]:
     return DevelopmentArea.objects.filter(in_scope)
 
 
-def development_area_list(user, *, year: int | None = None, status: str = ""
-                          ) -> QuerySet[DevelopmentArea]:
-    qs = development_areas_visible_to(user).select_related("unit", "continues")
-    if year:
-        qs = qs.filter(year_decided=year)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+def development_area_list(user: Viewer, params: Params) -> AreaFilter:
+    """The list page: visible areas filtered by `params` (ar = year decided, status)."""
+    return AreaFilter(params, queryset=development_areas_visible_to(user)
+                      .select_related("unit", "continues"))
 
 
 def _for_unit(unit: Unit, include_subunits: bool) -> Q:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Unit
 from cases.selectors import units_in_scope
-from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ServiceError, audited_save
+from cases.services.transitions import transition
+from cases.types import User
 
 from .models import ALLOWED_TRANSITIONS, DevelopmentArea
 from .selectors import WRITE_ROLES
@@ -14,7 +16,7 @@ from .selectors import WRITE_ROLES
 EDITABLE_FIELDS = {"unit", "year_decided", "title", "background", "actions", "continues"}
 
 
-def _check_unit(actor, unit: Unit) -> None:
+def _check_unit(actor: User, unit: Unit) -> None:
     if not units_in_scope(actor, WRITE_ROLES).filter(pk=unit.pk).exists():
         raise ServiceError(_("Du kan bara registrera utvecklingsområden för din egen organisation."))
 
@@ -26,7 +28,7 @@ def _check_year(year: int) -> None:
 
 @transaction.atomic
 def development_area_create(
-    *, actor, unit: Unit, year_decided: int, title: str, background: str = "",
+    *, actor: User, unit: Unit, year_decided: int, title: str, background: str = "",
     actions: str = "", continues: DevelopmentArea | None = None, reason: str = "",
 ) -> DevelopmentArea:
     _check_unit(actor, unit)
@@ -45,7 +47,7 @@ def _lock(area: DevelopmentArea) -> DevelopmentArea:
 
 
 @transaction.atomic
-def development_area_update(*, area: DevelopmentArea, data: dict, actor, reason: str = ""
+def development_area_update(*, area: DevelopmentArea, data: dict, actor: User, reason: str = ""
                             ) -> DevelopmentArea:
     locked = _lock(area)
     unknown = set(data) - EDITABLE_FIELDS
@@ -62,28 +64,27 @@ def development_area_update(*, area: DevelopmentArea, data: dict, actor, reason:
     return audited_save(locked, actor=actor, reason=reason or _("Uppgifter ändrades"))
 
 
+# Every outcome records when the follow-up was registered (a correction records it again).
+FOLLOW_UP_STAMPS = dict.fromkeys(ALLOWED_TRANSITIONS[DevelopmentArea.Status.DECIDED], "followed_up_at")
+
+
 @transaction.atomic
 def development_area_follow_up(
-    *, area: DevelopmentArea, actor, status: str, text: str, year: int | None = None,
+    *, area: DevelopmentArea, actor: User, status: str, text: str, year: int | None = None,
     reason: str = "",
 ) -> DevelopmentArea:
     """Record (or correct) the follow-up in the next year's report: outcome, text and year."""
     locked = _lock(area)
-    if status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(DevelopmentArea.Status(locked.status).label),
-            str(DevelopmentArea.Status(status).label) if status in DevelopmentArea.Status.values
-            else status,
-        )
-    if not text.strip():
-        raise ServiceError(_("Beskriv vad uppföljningen visar."))
     year = year or locked.year_decided + 1
-    if year <= locked.year_decided:
-        raise ServiceError(_("Uppföljningen görs tidigast året efter beslutet."))
-    correction = locked.is_followed_up
-    locked.status = status
-    locked.follow_up_text = text.strip()
-    locked.follow_up_year = year
-    locked.followed_up_at = timezone.now()
-    default_reason = _("Uppföljningen ändrades") if correction else _("Utvecklingsområdet följdes upp")
-    return audited_save(locked, actor=actor, reason=reason or default_reason)
+    default_reason = (_("Uppföljningen ändrades") if locked.is_followed_up
+                      else _("Utvecklingsområdet följdes upp"))
+
+    def valid(_locked: DevelopmentArea) -> None:
+        if not text.strip():
+            raise ServiceError(_("Beskriv vad uppföljningen visar."))
+        if year <= locked.year_decided:
+            raise ServiceError(_("Uppföljningen görs tidigast året efter beslutet."))
+
+    return transition(locked, locked=True, to=status, actor=actor, reason=reason or default_reason,
+                      table=ALLOWED_TRANSITIONS, stamp=FOLLOW_UP_STAMPS, check=valid,
+                      follow_up_text=text.strip(), follow_up_year=year)

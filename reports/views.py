@@ -13,7 +13,7 @@ from cases.services import ServiceError
 from cases.views.mixins import PermissionMixin
 
 from . import services
-from .forms import AreaFilterForm, DevelopmentAreaForm, FollowUpForm
+from .forms import DevelopmentAreaForm, FollowUpForm
 from .models import DevelopmentArea
 from .selectors import VIEW_ROLES, WRITE_ROLES, development_area_list, development_areas_visible_to
 
@@ -39,12 +39,11 @@ class DevelopmentAreaListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filters = AreaFilterForm(self.request.GET or None)
-        return development_area_list(self.request.user, year=self.filters.value("ar"),
-                                     status=self.filters.value("status") or "")
+        self.filterset = development_area_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filters=self.filters, **kwargs)
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class DevelopmentAreaCreateView(PermissionMixin, FormView):

@@ -8,13 +8,16 @@ writes need sektionschef or kvalitetsstrateg in the same scope. Everything else 
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, Role, Unit
-from cases.selectors.visibility import membership_scope
+from cases.models import Case, Measure, Role, Unit
+from cases.selectors.links import LinkedCases, cases_split_visible
+from cases.selectors.visibility import cases_visible_to, membership_scope
+from cases.types import Params, Viewer
 
-from .models import RiskAnalysis
+from .filters import AnalysisFilter
+from .models import Risk, RiskAnalysis
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -27,7 +30,7 @@ class OverdueItem(NamedTuple):
     unit: Unit | None
 
 
-def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
+def analyses_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     """One SQL query: EXISTS a covered unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return RiskAnalysis.objects.none()
@@ -38,17 +41,12 @@ def analyses_visible_to(user, *, write: bool = False) -> QuerySet[RiskAnalysis]:
     return RiskAnalysis.objects.filter(Exists(covered))
 
 
-def analysis_list(user, *, status: str = "", year: int | None = None, case: Case | None = None):
+def analysis_list(user: Viewer, params: Params) -> AnalysisFilter:
+    """The list page: visible analyses filtered by `params` (status, year, arende)."""
     qs = analyses_visible_to(user).select_related("trigger", "scale").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("path"))
     )
-    if status:
-        qs = qs.filter(status=status)
-    if year:
-        qs = qs.filter(analysed_on__year=year)
-    if case is not None:
-        qs = qs.filter(source_cases=case)
-    return qs
+    return AnalysisFilter(params, queryset=qs, user=user)
 
 
 def _overdue_filter(today: date) -> Q:
@@ -58,7 +56,7 @@ def _overdue_filter(today: date) -> Q:
     )
 
 
-def overdue_analyses(user) -> QuerySet[RiskAnalysis]:
+def overdue_analyses(user: Viewer) -> QuerySet[RiskAnalysis]:
     today = timezone.localdate()
     return (
         analyses_visible_to(user)
@@ -68,7 +66,7 @@ def overdue_analyses(user) -> QuerySet[RiskAnalysis]:
     )
 
 
-def overdue_items_for(user) -> list[OverdueItem]:
+def overdue_items_for(user: Viewer) -> list[OverdueItem]:
     """Risk analyses whose follow-up date has passed (Europe/Stockholm date) without a result."""
     return [
         OverdueItem(a.title, a.get_absolute_url(), a.follow_up_on, next(iter(a.units.all()), None))
@@ -76,7 +74,34 @@ def overdue_items_for(user) -> list[OverdueItem]:
     ]
 
 
-def riskanalyses_for_case(case: Case, user=None) -> QuerySet[RiskAnalysis]:
+def source_cases_visible(user: Viewer, analysis: RiskAnalysis) -> LinkedCases:
+    """The deviations the analysis was started from, as far as the user may open them."""
+    return cases_split_visible(user, analysis.source_cases.all())
+
+
+def analysis_risks(user: Viewer, analysis: RiskAnalysis) -> list[Risk]:
+    """The analysis's risks with their measures and the deviations created from each risk.
+
+    Each risk carries `visible_cases` (the linked cases the user may open, by reference) and
+    `hidden_case_count` (the others, shown only as a number). Three queries, whatever the
+    number of risks, measures and links.
+    """
+    visible = cases_visible_to(user).order_by("reference")
+    risks: list[Risk] = list(
+        analysis.risks.annotate(linked_total=Count("linked_cases", distinct=True))
+        .prefetch_related(
+            Prefetch("measures", queryset=Measure.objects.select_related(
+                "measure_type", "responsible")),
+            Prefetch("linked_cases", queryset=visible, to_attr="visible_cases"),
+        )
+    )
+    for risk in risks:
+        shown = len(vars(risk)["visible_cases"])
+        vars(risk)["hidden_case_count"] = max(vars(risk)["linked_total"] - shown, 0)
+    return risks
+
+
+def riskanalyses_for_case(case: Case, user: Viewer | None = None) -> QuerySet[RiskAnalysis]:
     """Analyses started from this case (lineage). With a user: only those the user may see."""
     qs = analyses_visible_to(user) if user is not None else RiskAnalysis.objects.all()
     return qs.filter(source_cases=case).order_by("-analysed_on")

@@ -2,16 +2,18 @@
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Code, CodeList, Measure, Unit
 from cases.selectors import units_in_scope
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ConcurrentEditError, ServiceError, audited_save
 from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
+from cases.services.transitions import transition
+from cases.types import User
 
 from .models import ALLOWED_TRANSITIONS, Risk, RiskAnalysis, RiskScale, RiskTemplate
 from .selectors import WRITE_ROLES
@@ -45,7 +47,7 @@ def _validate_scale(probability_labels: list, consequence_labels: list, levels: 
 
 @transaction.atomic
 def scale_new_version(
-    *, actor, probability_labels: list, consequence_labels: list, levels: list,
+    *, actor: User, probability_labels: list, consequence_labels: list, levels: list,
     key: str = "standard", name: str = "",
 ) -> RiskScale:
     """A scale is never edited: a change is a new version; analyses keep their own version."""
@@ -65,7 +67,7 @@ def scale_new_version(
 # --- analyses ---------------------------------------------------------------------------------
 
 
-def _check_units(actor, units: Iterable[Unit]) -> list[Unit]:
+def _check_units(actor: User, units: Iterable[Unit]) -> list[Unit]:
     units = list(units)
     if not units:
         raise ServiceError(_("Välj minst en enhet som analysen omfattar."))
@@ -76,7 +78,7 @@ def _check_units(actor, units: Iterable[Unit]) -> list[Unit]:
     return units
 
 
-def _audit_context(obj: models.Model, actor, reason: str) -> None:
+def _audit_context(obj: models.Model, actor: User, reason: str) -> None:
     # M2M history (simple-history m2m_fields) reads these from the instance.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
@@ -85,7 +87,7 @@ def _audit_context(obj: models.Model, actor, reason: str) -> None:
 @transaction.atomic
 def analysis_create(
     *,
-    actor,
+    actor: User,
     title: str,
     units: Iterable[Unit],
     analysed_on: date,
@@ -143,7 +145,7 @@ def analysis_create(
 
 @transaction.atomic
 def analysis_create_from_cases(
-    *, actor, cases: Iterable[Case], title: str, units: Iterable[Unit], analysed_on: date,
+    *, actor: User, cases: Iterable[Case], title: str, units: Iterable[Unit], analysed_on: date,
     participants: str = "",
 ) -> RiskAnalysis:
     """A pattern of deviations starts an analysis; the cases stay linked as its lineage."""
@@ -165,7 +167,7 @@ def _lock(analysis: RiskAnalysis) -> RiskAnalysis:
 
 @transaction.atomic
 def analysis_update(
-    *, analysis: RiskAnalysis, data: dict, actor, units: Iterable[Unit] | None = None,
+    *, analysis: RiskAnalysis, data: dict, actor: User, units: Iterable[Unit] | None = None,
     reason: str = "", expected_version: int | None = None,
 ) -> RiskAnalysis:
     """expected_version: the version the editor's form was loaded with (None: no check)."""
@@ -188,48 +190,46 @@ def analysis_update(
     return locked
 
 
-def _check_version(locked, expected_version: int | None) -> None:
+def _check_version(locked: RiskAnalysis | Risk, expected_version: int | None) -> None:
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError(current=locked)
 
 
-def _transition(analysis: RiskAnalysis, to_status: str) -> RiskAnalysis:
-    locked = _lock(analysis)
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(RiskAnalysis.Status(locked.status).label), str(RiskAnalysis.Status(to_status).label)
-        )
-    locked.status = to_status
-    return locked
+# Each move records when; reopening clears the completion (the analysis is a draft again).
+STAMPS = {RiskAnalysis.Status.DONE: "completed_at", RiskAnalysis.Status.FOLLOWED_UP: "followed_up_at"}
 
 
-@transaction.atomic
-def analysis_complete(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.DONE)
+def _transition(analysis: RiskAnalysis, to_status: str, actor: User | None, reason: str, **kwargs: Any) -> RiskAnalysis:
+    return transition(analysis, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, stamp=STAMPS, **kwargs)
+
+
+def _ready_to_complete(locked: RiskAnalysis) -> None:
     risks = list(locked.risks.all())
     if not risks:
         raise ServiceError(_("Lägg till minst en risk innan analysen markeras som genomförd."))
     if any(not r.is_scored for r in risks):
         raise ServiceError(_("Alla risker måste bedömas (sannolikhet och konsekvens) först."))
-    locked.completed_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen genomförd"))
 
 
-@transaction.atomic
-def analysis_follow_up(*, analysis: RiskAnalysis, actor, result: str, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.FOLLOWED_UP)
-    if not result.strip():
-        raise ServiceError(_("Skriv resultatet av uppföljningen."))
-    locked.follow_up_result = result.strip()
-    locked.followed_up_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen följdes upp"))
+def analysis_complete(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
+    return _transition(analysis, RiskAnalysis.Status.DONE, actor,
+                       reason or _("Riskanalysen genomförd"), check=_ready_to_complete)
 
 
-@transaction.atomic
-def analysis_reopen(*, analysis: RiskAnalysis, actor, reason: str = "") -> RiskAnalysis:
-    locked = _transition(analysis, RiskAnalysis.Status.DRAFT)
-    locked.completed_at = None
-    return audited_save(locked, actor=actor, reason=reason or _("Riskanalysen öppnades igen"))
+def analysis_follow_up(*, analysis: RiskAnalysis, actor: User | None, result: str, reason: str = "") -> RiskAnalysis:
+    def has_result(_locked: RiskAnalysis) -> None:
+        if not result.strip():
+            raise ServiceError(_("Skriv resultatet av uppföljningen."))
+
+    return _transition(analysis, RiskAnalysis.Status.FOLLOWED_UP, actor,
+                       reason or _("Riskanalysen följdes upp"), check=has_result,
+                       follow_up_result=result.strip())
+
+
+def analysis_reopen(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
+    return _transition(analysis, RiskAnalysis.Status.DRAFT, actor,
+                       reason or _("Riskanalysen öppnades igen"), completed_at=None)
 
 
 # --- risks ------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def _require_draft(analysis: RiskAnalysis) -> None:
 
 @transaction.atomic
 def risk_add(
-    *, analysis: RiskAnalysis, description: str, actor, probability: int | None = None,
+    *, analysis: RiskAnalysis, description: str, actor: User, probability: int | None = None,
     consequence: int | None = None,
 ) -> Risk:
     locked = _lock(analysis)
@@ -265,7 +265,7 @@ def risk_add(
 
 @transaction.atomic
 def risk_update(
-    *, risk: Risk, description: str, probability: int | None, consequence: int | None, actor,
+    *, risk: Risk, description: str, probability: int | None, consequence: int | None, actor: User,
     expected_version: int | None = None,
 ) -> Risk:
     analysis = _lock(risk.analysis)
@@ -281,7 +281,7 @@ def risk_update(
 
 
 @transaction.atomic
-def risk_measure_add(*, risk: Risk, actor, description: str, **fields) -> Measure:
+def risk_measure_add(*, risk: Risk, actor: User, description: str, **fields: Any) -> Measure:
     """A measure per risk: the shared core Measure (no case), attached to the risk."""
     if risk.analysis.status == RiskAnalysis.Status.FOLLOWED_UP:
         raise ServiceError(_("En uppföljd riskanalys kan inte ändras."))
@@ -293,7 +293,7 @@ def risk_measure_add(*, risk: Risk, actor, description: str, **fields) -> Measur
 
 
 def deviation_for_finding(
-    *, unit: Unit, title: str, description: str, actor, reason: str
+    *, unit: Unit, title: str, description: str, actor: User, reason: str
 ) -> Case:
     """A kvalitetsavvikelse through the deviation type's own create service (registry)."""
     return case_spawn(kind=CaseKind.DEVIATION, unit=unit, title=title, description=description,
@@ -302,7 +302,7 @@ def deviation_for_finding(
 
 @transaction.atomic
 def risk_deviation_create(
-    *, risk: Risk, unit: Unit, title: str, description: str, actor
+    *, risk: Risk, unit: Unit, title: str, description: str, actor: User
 ) -> Case:
     analysis = risk.analysis
     if not analysis.units.filter(pk=unit.pk).exists():

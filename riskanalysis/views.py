@@ -5,14 +5,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from cases.history import HistorySource, history_entries
-from cases.models import Case, CaseKind, Measure, Unit
+from cases.models import CaseKind, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
 from cases.views.actionkit import ServicePostView
@@ -31,7 +30,15 @@ from .forms import (
 )
 from .matrix import build_matrix
 from .models import Risk, RiskAnalysis, RiskTemplate
-from .selectors import VIEW_ROLES, WRITE_ROLES, analyses_visible_to, analysis_list, overdue_analyses
+from .selectors import (
+    VIEW_ROLES,
+    WRITE_ROLES,
+    analyses_visible_to,
+    analysis_list,
+    analysis_risks,
+    overdue_analyses,
+    source_cases_visible,
+)
 
 
 class AnalysisMixin(PermissionMixin):
@@ -61,25 +68,16 @@ class AnalysisListView(PermissionMixin, ListView):
     context_object_name = "analyses"
 
     def get_queryset(self):
-        status = self.request.GET.get("status", "")
-        if status not in RiskAnalysis.Status.values:
-            status = ""
-        year = self.request.GET.get("year", "")
-        case = None
-        reference = self.request.GET.get("arende", "").strip()
-        if reference:
-            case = get_object_or_404(cases_visible_to(self.request.user), reference=reference)
-        self.case = case
-        return analysis_list(self.request.user, status=status,
-                             year=int(year) if year.isdigit() else None, case=case)
+        self.filterset = analysis_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
             overdue=overdue_analyses(self.request.user)[:50],
-            statuses=RiskAnalysis.Status.choices,
+            filter=self.filterset,
+            case_reference=self.filterset.form.cleaned_data.get("arende", "").strip(),
             can_create=bool(self.roles & set(WRITE_ROLES)),
-            case=self.case,
             today=timezone.localdate(),
         )
         return ctx
@@ -98,10 +96,10 @@ class AnalysisCreateView(PermissionMixin, FormView):
     def get_initial(self):
         initial = {"analysed_on": timezone.localdate()}
         template_id = self.request.GET.get("mall", "")
-        if template_id.isdigit():
+        if template_id.isdecimal():  # isdigit() accepts "²", which int() refuses
             initial["template"] = RiskTemplate.objects.filter(pk=template_id, active=True).first()
         copy_id = self.request.GET.get("kopiera", "")
-        if copy_id.isdigit():
+        if copy_id.isdecimal():
             source = analyses_visible_to(self.request.user).filter(pk=copy_id).first()
             if source is not None:
                 initial.update(copy_from=source, title=_("Kopia av %s") % source.title,
@@ -213,13 +211,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         analysis = self.object
-        risks = list(
-            analysis.risks.prefetch_related(
-                Prefetch("measures", queryset=Measure.objects.select_related(
-                    "measure_type", "responsible")),
-                Prefetch("linked_cases", queryset=Case.objects.order_by("reference")),
-            )
-        )
+        risks = analysis_risks(self.request.user, analysis)
         can_write = self.can_write(analysis)
         units = list(analysis.units.order_by("path"))
         for risk in risks:
@@ -232,9 +224,7 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
             risks=risks,
             matrix=build_matrix(analysis.scale, risks),
             units=units,
-            source_cases=list(cases_visible_to(self.request.user).filter(
-                pk__in=analysis.source_cases.values("pk")).select_related("unit")),
-            hidden_source_count=analysis.source_cases.count(),
+            sources=source_cases_visible(self.request.user, analysis),
             can_write=can_write,
             risk_form=RiskForm(scale=analysis.scale, prefix="new"),
             follow_up_form=FollowUpForm(),
@@ -243,7 +233,6 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
                             and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
                             and not analysis.follow_up_result),
         )
-        ctx["hidden_source_count"] -= len(ctx["source_cases"])
         return ctx
 
 

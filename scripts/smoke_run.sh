@@ -51,6 +51,11 @@ fi
 
 echo "== install, database, demo data"
 make -s install db
+# The URLs the service check chose (the developer's own servers or the private ones).
+set -a
+# shellcheck source=/dev/null
+. "$ROOT/var/services.env"
+set +a
 "$VENV/bin/python" manage.py seed_demo ${SEED_ARGS[@]+"${SEED_ARGS[@]}"} | tee "$LOG_DIR/$INSTANCE-seed_demo.log"
 
 echo "== start worker, beat and runserver on $BASE"

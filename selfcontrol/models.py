@@ -19,7 +19,7 @@ class Frequency(models.TextChoices):
 
 
 # How many periods of equal length a year is split into.
-PERIODS_PER_YEAR = {
+PERIODS_PER_YEAR: dict[str, int] = {
     Frequency.YEARLY: 1,
     Frequency.HALF_YEARLY: 2,
     Frequency.QUARTERLY: 4,

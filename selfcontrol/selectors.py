@@ -11,8 +11,12 @@ from django.db.models import Count, Exists, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Role, Unit
+from cases.selectors.accesslog import access_log_rule
+from cases.selectors.links import LinkedCases, cases_split_visible
 from cases.selectors.visibility import membership_scope
+from cases.types import Params, User, Viewer
 
+from .filters import PlanFilter
 from .models import LogSample, SelfControlPlan, SelfControlRun
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
@@ -26,44 +30,68 @@ class OverdueItem(NamedTuple):
     unit: Unit | None
 
 
-def _in_scope(user, write: bool, unit_path_ref: str) -> Exists:
+def _in_scope(user: User, write: bool, unit_path_ref: str) -> Exists:
     return membership_scope(user, WRITE_ROLES if write else VIEW_ROLES, unit_path_ref)
 
 
-def plans_visible_to(user, *, write: bool = False) -> QuerySet[SelfControlPlan]:
+def plans_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[SelfControlPlan]:
     if not user.is_authenticated:
         return SelfControlPlan.objects.none()
     return SelfControlPlan.objects.filter(_in_scope(user, write, "responsible_unit__path"))
 
 
-def runs_visible_to(user, *, write: bool = False) -> QuerySet[SelfControlRun]:
+def runs_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[SelfControlRun]:
     if not user.is_authenticated:
         return SelfControlRun.objects.none()
     return SelfControlRun.objects.filter(_in_scope(user, write, "plan__responsible_unit__path"))
 
 
-def log_samples_visible_to(user, *, write: bool = False) -> QuerySet[LogSample]:
+def log_samples_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[LogSample]:
     if not user.is_authenticated:
         return LogSample.objects.none()
     return LogSample.objects.filter(_in_scope(user, write, "run__plan__responsible_unit__path"))
 
 
-def plan_list(user) -> QuerySet[SelfControlPlan]:
-    return (
+def linked_cases_visible(user: Viewer, run: SelfControlRun) -> LinkedCases:
+    """The deviations registered from the run, as far as the user may open them (an
+    arbetsutskott member reads the run but not the deviations)."""
+    return cases_split_visible(user, run.linked_cases.all())
+
+
+def log_samples_visible(user: Viewer, run: SelfControlRun) -> tuple[list[LogSample], int]:
+    """A loggkontroll's sample rows the user may read, and how many others there are. A row
+    names a colleague and a case reference, so it is shown to whoever may read that row in
+    the access log (chef or quality staff over the unit), not to every reader of the run."""
+    samples = run.log_samples.all()
+    if not user.is_authenticated:
+        return [], samples.count()
+    readable = list(
+        samples.filter(access_log_rule(user, "entry__"))
+        .select_related("entry", "entry__user", "entry__unit", "reviewed_by")
+        .order_by("position")
+    )
+    return readable, samples.count() - len(readable)
+
+
+def plan_list(user: Viewer, params: Params) -> PlanFilter:
+    """The list page: visible plans with their run counts, active ones unless `alla`."""
+    qs = (
         plans_visible_to(user)
         .select_related("method", "responsible_unit", "responsible_person")
         .annotate(
             run_count=Count("runs"),
             done_count=Count("runs", filter=Q(runs__status=SelfControlRun.Status.DONE)),
         )
+        .order_by("responsible_unit__path", "area", "id")
     )
+    return PlanFilter(params, queryset=qs)
 
 
 def _overdue_q(today: date) -> Q:
     return Q(due_date__lt=today) & ~Q(status=SelfControlRun.Status.DONE)
 
 
-def overdue_runs(user) -> QuerySet[SelfControlRun]:
+def overdue_runs(user: Viewer) -> QuerySet[SelfControlRun]:
     # Local date: a run due 31 Dec is overdue from 00:00 on 1 Jan in Stockholm, not UTC.
     return (
         runs_visible_to(user)
@@ -73,14 +101,14 @@ def overdue_runs(user) -> QuerySet[SelfControlRun]:
     )
 
 
-def overdue_items_for(user) -> list[OverdueItem]:
+def overdue_items_for(user: Viewer) -> list[OverdueItem]:
     return [
         OverdueItem(str(r), r.get_absolute_url(), r.due_date, r.plan.responsible_unit)
         for r in overdue_runs(user)
     ]
 
 
-def year_overview(user, *, unit: Unit, year: int, today: date | None = None) -> dict:
+def year_overview(user: Viewer, *, unit: Unit, year: int, today: date | None = None) -> dict:
     """Plans of the unit's subtree with their runs in the year, and planned/done/overdue counts.
 
     A run belongs to the year its period starts in; done = status klar; overdue = not done and

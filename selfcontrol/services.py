@@ -4,16 +4,20 @@ import calendar
 import random
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import AccessLog, Case, CaseKind, Code, Measure, Unit
 from cases.selectors import units_in_scope
-from cases.services import ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ServiceError, audited_save
 from cases.services.cases import case_spawn
 from cases.services.parts import measure_create
+from cases.services.transitions import transition
+from cases.types import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -50,12 +54,12 @@ def periods_for(frequency: str, year: int) -> list[tuple[date, date]]:
     return periods
 
 
-def _audit_context(obj: models.Model, actor, reason: str) -> None:
+def _audit_context(obj: models.Model, actor: User, reason: str) -> None:
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
-def _check_unit(actor, unit: Unit) -> None:
+def _check_unit(actor: User, unit: Unit) -> None:
     if not units_in_scope(actor, WRITE_ROLES).filter(pk=unit.pk).exists():
         raise ServiceError(_("Du kan bara planera egenkontroller för enheter du ansvarar för."))
 
@@ -66,7 +70,7 @@ def _check_unit(actor, unit: Unit) -> None:
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: User,
     area: str,
     what_checked: str,
     method: Code,
@@ -74,7 +78,7 @@ def plan_create(
     frequency: str = "yearly",
     sample_rule: str = "",
     sample_size: int | None = None,
-    responsible_person=None,
+    responsible_person: User | None = None,
     schedule_year: int | None = None,
 ) -> SelfControlPlan:
     """A plan; with schedule_year its runs for that year are planned at once."""
@@ -91,7 +95,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: SelfControlPlan, data: dict, actor, reason: str = "") -> SelfControlPlan:
+def plan_update(*, plan: SelfControlPlan, data: dict, actor: User, reason: str = "") -> SelfControlPlan:
     locked = SelfControlPlan.objects.select_for_update().get(pk=plan.pk)
     unknown = set(data) - PLAN_FIELDS
     if unknown:
@@ -104,7 +108,7 @@ def plan_update(*, plan: SelfControlPlan, data: dict, actor, reason: str = "") -
 
 
 @transaction.atomic
-def plan_schedule_year(*, plan: SelfControlPlan, year: int, actor) -> list[SelfControlRun]:
+def plan_schedule_year(*, plan: SelfControlPlan, year: int, actor: User) -> list[SelfControlRun]:
     """Plan the year's runs from the frequency. Idempotent: existing periods are kept."""
     locked = SelfControlPlan.objects.select_for_update().get(pk=plan.pk)
     if not locked.active:
@@ -127,20 +131,17 @@ def _lock(run: SelfControlRun) -> SelfControlRun:
     return SelfControlRun.objects.select_for_update().select_related("plan", "plan__method").get(pk=run.pk)
 
 
-def _transition(run: SelfControlRun, to_status: str, from_status: str) -> SelfControlRun:
-    """Check the table; from_status keeps start (planerad → pågår) and reopen (klar → pågår)
-    apart although both end in pågår."""
-    locked = _lock(run)
-    if locked.status != from_status or to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(SelfControlRun.Status(locked.status).label), str(SelfControlRun.Status(to_status).label)
-        )
-    locked.status = to_status
-    return locked
+def _transition(run: SelfControlRun, to_status: str, from_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> SelfControlRun:
+    """from_status keeps start (planerad → pågår) and reopen (klar → pågår) apart although
+    both end in pågår."""
+    return transition(run, to=to_status, sources={from_status}, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, queryset=SelfControlRun.objects.select_related(
+                          "plan", "plan__method"), **kwargs)
 
 
 @transaction.atomic
-def run_update(*, run: SelfControlRun, data: dict, actor, reason: str = "") -> SelfControlRun:
+def run_update(*, run: SelfControlRun, data: dict, actor: User, reason: str = "") -> SelfControlRun:
     locked = _lock(run)
     if locked.is_done:
         raise ServiceError(_("En klar egenkontroll kan inte ändras. Öppna den igen först."))
@@ -152,35 +153,37 @@ def run_update(*, run: SelfControlRun, data: dict, actor, reason: str = "") -> S
     return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen uppdaterades"))
 
 
-@transaction.atomic
-def run_start(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED)
+def _keep_first_start(locked: SelfControlRun) -> None:
     locked.started_at = locked.started_at or timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen påbörjades"))
 
 
-@transaction.atomic
-def run_complete(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING)
+def run_start(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
+    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED, actor,
+                       reason or _("Egenkontrollen påbörjades"), derive=_keep_first_start)
+
+
+def _ready_to_complete(locked: SelfControlRun) -> None:
     if locked.result not in RunResult.values:
         raise ServiceError(_("Ange resultatet: utan anmärkning eller brister."))
     if locked.result == RunResult.DEFICIENCIES and not locked.findings.strip():
         raise ServiceError(_("Beskriv de brister som hittades."))
     if locked.plan.is_log_review and locked.log_samples.filter(review=LogReview.PENDING).exists():
         raise ServiceError(_("Alla loggposter i urvalet måste granskas först."))
-    locked.completed_at = timezone.now()
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen klar"))
+
+
+def run_complete(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
+    return _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING, actor,
+                       reason or _("Egenkontrollen klar"), check=_ready_to_complete,
+                       stamp={SelfControlRun.Status.DONE: "completed_at"})
+
+
+def run_reopen(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
+    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE, actor,
+                       reason or _("Egenkontrollen öppnades igen"), completed_at=None)
 
 
 @transaction.atomic
-def run_reopen(*, run: SelfControlRun, actor, reason: str = "") -> SelfControlRun:
-    locked = _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE)
-    locked.completed_at = None
-    return audited_save(locked, actor=actor, reason=reason or _("Egenkontrollen öppnades igen"))
-
-
-@transaction.atomic
-def run_measure_add(*, run: SelfControlRun, actor, description: str, **fields) -> Measure:
+def run_measure_add(*, run: SelfControlRun, actor: User, description: str, **fields: Any) -> Measure:
     measure = measure_create(case=None, actor=actor, description=description,
                              reason=_("Åtgärd från egenkontroll"), **fields)
     _audit_context(run, actor, _("Åtgärd kopplad till egenkontrollen"))
@@ -189,7 +192,7 @@ def run_measure_add(*, run: SelfControlRun, actor, description: str, **fields) -
 
 
 @transaction.atomic
-def run_deviation_create(*, run: SelfControlRun, title: str, description: str, actor,
+def run_deviation_create(*, run: SelfControlRun, title: str, description: str, actor: User,
                          unit: Unit | None = None) -> Case:
     """A finding becomes a kvalitetsavvikelse, linked to the run."""
     unit = unit or run.plan.responsible_unit
@@ -210,7 +213,7 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def log_candidates(*, unit: Unit, period_start: date, period_end: date):
+def log_candidates(*, unit: Unit, period_start: date, period_end: date) -> QuerySet[AccessLog]:
     """Access-log rows of the unit's subtree in the period (local dates), in id order."""
     return AccessLog.objects.filter(
         unit__path__startswith=unit.path,
@@ -227,7 +230,7 @@ def log_sample_ids(*, unit: Unit, period_start: date, period_end: date, seed: in
 
 
 @transaction.atomic
-def run_draw_log_sample(*, run: SelfControlRun, actor, size: int | None = None,
+def run_draw_log_sample(*, run: SelfControlRun, actor: User, size: int | None = None,
                         seed: int | None = None) -> list[LogSample]:
     locked = _lock(run)
     if not locked.plan.is_log_review:
@@ -252,7 +255,7 @@ def run_draw_log_sample(*, run: SelfControlRun, actor, size: int | None = None,
 
 
 @transaction.atomic
-def log_sample_review(*, sample: LogSample, review: str, actor, comment: str = "") -> LogSample:
+def log_sample_review(*, sample: LogSample, review: str, actor: User, comment: str = "") -> LogSample:
     locked = LogSample.objects.select_for_update().select_related("run").get(pk=sample.pk)
     if locked.run.status != SelfControlRun.Status.ONGOING:
         raise ServiceError(_("Granskningen kan bara ändras medan egenkontrollen pågår."))

@@ -29,6 +29,8 @@ from .models import LogSample, SelfControlPlan, SelfControlRun
 from .selectors import (
     VIEW_ROLES,
     WRITE_ROLES,
+    linked_cases_visible,
+    log_samples_visible,
     overdue_runs,
     plan_list,
     plans_visible_to,
@@ -81,14 +83,13 @@ class PlanListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = plan_list(self.request.user).order_by("responsible_unit__path", "area", "id")
-        if self.request.GET.get("alla") != "1":
-            qs = qs.filter(active=True)
-        return qs
+        self.filterset = plan_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(overdue=overdue_runs(self.request.user)[:50],
+                   show_all=bool(self.filterset.form.cleaned_data.get("alla")),
                    can_create=bool(self.roles & set(WRITE_ROLES)),
                    year=timezone.localdate().year)
         return ctx
@@ -227,8 +228,7 @@ class RunDetailView(RunMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         run = self.object
         can_write = self.can_write_run(run)
-        samples = list(run.log_samples.select_related("entry", "entry__user", "entry__unit",
-                                                      "reviewed_by"))
+        samples, hidden_samples = log_samples_visible(self.request.user, run)
         if can_write:
             for sample in samples:
                 sample.form = LogReviewForm(initial={"review": sample.review, "comment": sample.comment},
@@ -237,8 +237,10 @@ class RunDetailView(RunMixin, DetailView):
             can_write=can_write,
             is_overdue=not run.is_done and run.due_date < timezone.localdate(),
             measures=run.measures.select_related("measure_type", "responsible"),
-            linked_cases=run.linked_cases.order_by("reference"),
+            linked=linked_cases_visible(self.request.user, run),
             samples=samples,
+            hidden_samples=hidden_samples,
+            sample_count=len(samples) + hidden_samples,
             run_form=RunForm(instance=run),
             measure_form=RiskMeasureForm(),
             deviation_form=RunDeviationForm(initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,

@@ -4,27 +4,32 @@ closed complaints concern bemötande, most show no deviation after investigation
 measures are mostly about following routines. Neighbours complain about insecurity around
 housing. No real personal data: names and texts are invented.
 
-Everything goes through the services, so every case has a full history. Each step runs with
-the clock set to the time it "happened" (see `_clock`), so received, acknowledged, replied and
-closed dates — and the history — lie in the past where they belong. Idempotent: skipped when
+The cases the personas work with — everything received this year, and every older case still
+open — go through the services, each step with the clock set to the time it "happened" (see
+`_clock`), so received, acknowledged, replied and closed dates and the history lie in the past
+where they belong. The closed years behind the reports and statistics (~900 cases; 90 s through
+the services) are written in bulk in a few seconds, the way deviations/demo.py does: the same
+rows, and every step's history row with its date, user and reason, as the services would have
+written them. Both paths draw the same handling (`_Handling`). Idempotent: skipped when
 complaints already exist.
 """
 
 import contextlib
 import time as time_module
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.complaints import services as svc
+from cases.complaints.demo_bulk import REASON, Plan, write_block
 from cases.complaints.models import Complaint
-from cases.complaints.workflow import ComplaintStatus
-from cases.models import Code, MeasureLevel, Unit
+from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
+from cases.models import Case, CaseKind, Code, Measure, MeasureLevel, Unit
 
 # Cases per year: (from outside, from staff). 2024–2025 exactly as in seed 000 so the demo
-# report reads "213 (177)" and "56 (37)"; 2021–2023 are estimates kept lower so that the whole
-# run, through the services with full history, stays around a minute (~65 ms per case).
+# report reads "213 (177)" and "56 (37)"; 2021–2023 are estimates kept lower.
 VOLUME = {2021: (100, 22), 2022: (110, 24), 2023: (120, 28), 2024: (177, 37), 2025: (213, 56)}
 VOLUME_2026 = (60, 16)  # received so far this year; the recent ones are still open
 
@@ -253,7 +258,9 @@ class _Seeder:
         with _clock(self.clamp(at)):
             return fn(**kwargs)
 
-    def external(self, received: datetime) -> Complaint:
+    # --- Drawing a case: what arrives and how it is handled ---------------------------------
+
+    def external(self, received: datetime) -> "_Draft":
         rng = self.rng
         ctype, topics, category, title, text = rng.choices(EXTERNAL, EXTERNAL_WEIGHTS)[0]
         unit = self.units[rng.choices(self.unit_codes, self.unit_weights)[0]]
@@ -272,31 +279,28 @@ class _Seeder:
                             f"{rng.randint(10, 99)}" if rng.random() < 0.5 else "",
         }
         actor = None if channel == "e-tjanst" else self.chef(unit)
-        complaint = self.step(
-            received, svc.complaint_create,
+        return _Draft(ctype=ctype, topics=topics, received=received, unit=unit, actor=actor,
+                      create=dict(
             source="utomstaende", unit=unit, complaint_type=self.code("complaint_type", ctype),
             title=title, description=text, actor=actor,
             sender_category=self.code("sender_category", category),
             channel=self.code("channel", channel), anonymous=anonymous, received_at=received,
-            with_receipt_code=channel == "e-tjanst", reason="Demodata", **contact,
-        ).complaint
-        self.handle(complaint, ctype, topics, received)
-        return complaint
+            with_receipt_code=channel == "e-tjanst", reason=REASON, **contact,
+        ))
 
-    def staff(self, received: datetime) -> Complaint:
+    def staff(self, received: datetime) -> "_Draft":
         rng = self.rng
         ctype, topics, title, text = rng.choice(STAFF)
         unit = self.units[rng.choices(self.unit_codes, self.unit_weights)[0]]
         reporter = self.users.get("medarbetare") if unit.code.startswith("UTR-BU") else None
-        complaint = self.step(
-            received, svc.complaint_create,
+        actor = reporter or self.chef(unit)
+        return _Draft(ctype=ctype, topics=topics, received=received, unit=unit, actor=actor,
+                      create=dict(
             source="personal", unit=unit, complaint_type=self.code("complaint_type", ctype),
-            title=title, description=text, actor=reporter or self.chef(unit), reporter=reporter,
+            title=title, description=text, actor=actor, reporter=reporter,
             sender_category=self.code("sender_category", "personal"), received_at=received,
-            reason="Demodata",
-        ).complaint
-        self.handle(complaint, ctype, topics, received)
-        return complaint
+            reason=REASON,
+        ))
 
     def topics(self, topics: list[str]) -> list[Code]:
         chosen = {self.code("complaint_topic", t) for t in topics}
@@ -305,41 +309,141 @@ class _Seeder:
                 ["information", "handlaggning", "bemotande"])))
         return sorted(chosen, key=lambda c: c.order)
 
-    def handle(self, complaint: Complaint, ctype: str, topics: list[str], received: datetime):
-        rng = self.rng
-        target = _target_status(rng, received, self.now)
-        if target == ComplaintStatus.RECEIVED:
-            return
-        chef = self.chef(complaint.case.unit)
-        at = received + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 5))
-        case = self.step(at, svc.complaint_receive, case=complaint.case, actor=chef, notify=False)
+    def handling(self, draft: "_Draft") -> "_Handling":
+        """Every later step of the case, with the moment it happens (clamped to the past)."""
+        rng, ctype = self.rng, draft.ctype
+        h = _Handling(target=_target_status(rng, draft.received, self.now),
+                      chef=self.chef(draft.unit))
+        if h.target == ComplaintStatus.RECEIVED:
+            return h
+        at = draft.received + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 5))
+        h.receive_at = self.clamp(at)
         deviation = ctype == "klagomal" and rng.random() < 0.3
         if ctype in ("klagomal", "synpunkt", "forbattringsforslag"):
             at += timedelta(days=rng.randint(2, 8))
-            self.step(at, svc.complaint_assess, case=case, topics=self.topics(topics),
-                      deviation_found=deviation if ctype == "klagomal" else None, actor=chef,
-                      reason="Utredning klar")
+            h.assess_at = self.clamp(at)
+            h.topics = self.topics(draft.topics)
+            h.deviation_found = deviation if ctype == "klagomal" else None
             if deviation:
-                for description, mtype, level in rng.sample(MEASURES, rng.randint(1, 2)):
-                    self.step(at, svc.complaint_measure_add, case=case, description=description,
-                              measure_type=self.code("measure_type", mtype), level=level,
-                              actor=chef, due_date=(at + timedelta(days=30)).date())
-        if target == ComplaintStatus.INVESTIGATING:
-            return
+                h.measures = [(description, self.code("measure_type", mtype), level,
+                               (at + timedelta(days=30)).date())
+                              for description, mtype, level in rng.sample(MEASURES,
+                                                                          rng.randint(1, 2))]
+        if h.target == ComplaintStatus.INVESTIGATING:
+            return h
         at = self.clamp(at + timedelta(days=rng.randint(1, 9)))
         if ctype == "berom":
-            reply = REPLY_BEROM
+            h.reply = REPLY_BEROM
         elif ctype == "fraga":
-            reply = REPLY_FRAGA
+            h.reply = REPLY_FRAGA
         else:
-            reply = rng.choice(REPLIES_DEVIATION if deviation else REPLIES_NO_DEVIATION)
-        case = self.step(at, svc.complaint_reply, case=case, reply_text=reply, actor=chef,
-                         replied_on=timezone.localtime(at).date(), notify=False)
-        if target == ComplaintStatus.ANSWERED:
-            return
+            h.reply = rng.choice(REPLIES_DEVIATION if deviation else REPLIES_NO_DEVIATION)
+        h.reply_at = at
+        if h.target == ComplaintStatus.ANSWERED:
+            return h
         at += timedelta(days=rng.randint(1, 10))
-        self.step(at, svc.complaint_close, case=case, actor=chef,
-                  reason="Åtgärder vidtagna" if deviation else "Besvarat, ingen avvikelse")
+        h.close_at = self.clamp(at)
+        h.close_reason = "Åtgärder vidtagna" if deviation else "Besvarat, ingen avvikelse"
+        return h
+
+    # --- Through the services (the cases the personas click through) ------------------------
+
+    def through_services(self, draft: "_Draft", h: "_Handling") -> Complaint:
+        complaint = self.step(draft.received, svc.complaint_create, **draft.create).complaint
+        if h.receive_at is None:
+            return complaint
+        chef = h.chef
+        case = self.step(h.receive_at, svc.complaint_receive, case=complaint.case, actor=chef,
+                         notify=False)
+        if h.assess_at is not None:
+            self.step(h.assess_at, svc.complaint_assess, case=case, topics=h.topics,
+                      deviation_found=h.deviation_found, actor=chef, reason="Utredning klar")
+            for description, mtype, level, due in h.measures:
+                self.step(h.assess_at, svc.complaint_measure_add, case=case,
+                          description=description, measure_type=mtype, level=level,
+                          actor=chef, due_date=due)
+        if h.reply_at is not None:
+            case = self.step(h.reply_at, svc.complaint_reply, case=case, reply_text=h.reply,
+                             actor=chef, replied_on=timezone.localtime(h.reply_at).date(),
+                             notify=False)
+        if h.close_at is not None:
+            self.step(h.close_at, svc.complaint_close, case=case, actor=chef,
+                      reason=h.close_reason)
+        return complaint
+
+    # --- In bulk (the closed years behind the statistics) -----------------------------------
+
+    def in_bulk(self, draft: "_Draft", h: "_Handling") -> "Plan":
+        """The rows and history rows the services would write for this case, unsaved. The
+        reference is set when the plan is written (numbers are taken in blocks)."""
+        c = draft.create
+        case = Case(kind=CaseKind.COMPLAINT, unit=draft.unit, title=c["title"].strip()[:200],
+                    description=c["description"].strip(), received_at=draft.received,
+                    reporter=c.get("reporter"), status=COMPLAINT_WORKFLOW.initial)
+        complaint = Complaint(
+            case=case, source=c["source"], complaint_type=c["complaint_type"],
+            sender_category=c["sender_category"], channel=c.get("channel"),
+            anonymous=c.get("anonymous", False), sender_name=c.get("sender_name", ""),
+            sender_email=c.get("sender_email", ""), sender_phone=c.get("sender_phone", ""),
+        )
+        if c.get("with_receipt_code"):
+            complaint.receipt_selector, complaint.receipt_code_hash = svc.receipt_hash(
+                svc.receipt_code_generate())
+        plan = Plan(case=case, complaint=complaint)
+        plan.case_step(draft.received, REASON, draft.actor, {})
+        plan.complaint_step(draft.received, REASON, draft.actor, {})
+        chef = h.chef
+        plan.case_step(h.receive_at, "Mottagen och utredning påbörjad", chef,
+                       {"status": ComplaintStatus.INVESTIGATING})
+        plan.complaint_step(h.receive_at, "Mottagningsbekräftad", chef,
+                            {"acknowledged_at": h.receive_at})
+        if h.assess_at is not None:
+            plan.topics = h.topics
+            plan.complaint_step(h.assess_at, "Utredning klar", chef,
+                                {"deviation_found": h.deviation_found}, with_topics=True)
+            for description, mtype, level, due in h.measures:
+                measure = Measure(case=case, description=description, measure_type=mtype,
+                                  level=level, due_date=due, created_by=chef)
+                measure._history_date = h.assess_at  # type: ignore[attr-defined]
+                measure._history_user = chef  # type: ignore[attr-defined]
+                measure._change_reason = "Åtgärd efter klagomål"  # type: ignore[attr-defined]
+                plan.measures.append(measure)
+        plan.case_step(h.reply_at, "Återkoppling lämnad", chef,
+                       {"status": ComplaintStatus.ANSWERED})
+        plan.complaint_step(h.reply_at, "Återkoppling lämnad", chef,
+                            {"reply_text": h.reply,
+                             "replied_on": timezone.localtime(h.reply_at).date()},
+                            with_topics=bool(plan.topics))
+        outcome = {True: "avvikelse", False: "ingen_avvikelse", None: ""}[h.deviation_found]
+        plan.case_step(h.close_at, h.close_reason, chef,
+                       {"status": ComplaintStatus.CLOSED, "closed_at": h.close_at,
+                        "outcome": outcome})
+        return plan
+
+
+@dataclass
+class _Draft:
+    ctype: str
+    topics: list[str]
+    received: datetime
+    unit: Unit
+    actor: object
+    create: dict  # the arguments of complaint_create
+
+
+@dataclass
+class _Handling:
+    target: str
+    chef: object
+    receive_at: datetime | None = None
+    assess_at: datetime | None = None
+    topics: list[Code] = field(default_factory=list)
+    deviation_found: bool | None = None
+    measures: list[tuple] = field(default_factory=list)  # (description, type, level, due)
+    reply: str = ""
+    reply_at: datetime | None = None
+    close_at: datetime | None = None
+    close_reason: str = ""
 
 
 def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
@@ -355,22 +459,39 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
         return 0
     volume = dict(VOLUME)
     volume[now.year] = VOLUME_2026
-    created = 0
+    created = bulk = 0
     for year in sorted(volume):
         if years is not None and year not in years:
             continue
         external, staff = (max(1, round(n * scale)) for n in volume[year])
-        # Chronological within the year so reference numbers follow the received dates.
+        # Chronological within the year so reference numbers follow the received dates:
+        # the bulk block is written (numbers taken) before each case that goes through the
+        # services, which takes the next number itself.
         today = now.date()
         plan = sorted(
             [(_received(rng, year, today), "external") for _i in range(external)]
             + [(_received(rng, year, today), "staff") for _i in range(staff)]
         )
+        block: list[Plan] = []
         for received, source in plan:
-            with transaction.atomic():
-                (seeder.external if source == "external" else seeder.staff)(received)
+            draft = (seeder.external if source == "external" else seeder.staff)(received)
+            handling = seeder.handling(draft)
             created += 1
+            if year < now.year and handling.target == ComplaintStatus.CLOSED:
+                block.append(seeder.in_bulk(draft, handling))
+                continue
+            with transaction.atomic():
+                if block:
+                    write_block(block, year)
+                    bulk += len(block)
+                    block = []
+                seeder.through_services(draft, handling)
+        if block:
+            with transaction.atomic():
+                write_block(block, year)
+            bulk += len(block)
     stdout.write(
-        f"Klagomål och synpunkter: {created} ärenden ({time_module.monotonic() - started:.0f} s)."
+        f"Klagomål och synpunkter: {created} ärenden, varav {bulk} avslutade i bulk "
+        f"({time_module.monotonic() - started:.0f} s)."
     )
     return created

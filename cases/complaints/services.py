@@ -25,6 +25,7 @@ from cases.services.cases import case_assign, case_create, case_spawn, case_tran
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
 from cases.services.parts import attachment_add, case_link, measure_create
+from cases.types import User
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def complaint_create(
     unit: Unit,
     complaint_type: Code | str,
     description: str,
-    actor,
+    actor: User | None,
     title: str = "",
     sender_category: Code | str | None = None,
     channel: Code | str | None = None,
@@ -157,7 +158,7 @@ def complaint_create(
     sender_phone: str = "",
     occurred_on: date | None = None,
     received_at: datetime | None = None,
-    reporter=None,
+    reporter: User | None = None,
     topics: list[Code] | None = None,
     with_receipt_code: bool = False,
     attachments: list | None = None,
@@ -251,7 +252,7 @@ def complaint_submit_public(
 
 
 def complaint_create_staff(
-    *, unit: Unit, complaint_type, title: str, description: str, actor,
+    *, unit: Unit, complaint_type: Code | str, title: str, description: str, actor: User,
     occurred_on: date | None = None, attachments: list | None = None,
 ) -> Submission:
     """Klagomål och synpunkter från personal: the reporter is the logged-in staff member."""
@@ -271,8 +272,8 @@ def complaint_create_staff(
 
 
 def complaint_register(
-    *, unit: Unit, complaint_type, title: str, description: str, channel, sender_category,
-    actor, received_on: date | None = None, anonymous: bool = False, sender_name: str = "",
+    *, unit: Unit, complaint_type: Code | str, title: str, description: str, channel: Code | str | None, sender_category: Code | str | None,
+    actor: User, received_on: date | None = None, anonymous: bool = False, sender_name: str = "",
     sender_email: str = "", sender_phone: str = "", occurred_on: date | None = None,
 ) -> Submission:
     """A complaint received by letter, phone or visit, registered by staff for the sender."""
@@ -348,7 +349,7 @@ def complaint_email_recipient(complaint: Complaint) -> str:
 
 
 @transaction.atomic
-def complaint_receive(*, case: Case, actor, reason: str = "", notify: bool = True) -> Case:
+def complaint_receive(*, case: Case, actor: User, reason: str = "", notify: bool = True) -> Case:
     """Inkommen → under utredning; sends the acknowledgement when an address is known."""
     complaint = _complaint(case)
     _require_status(complaint, ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING)
@@ -364,7 +365,7 @@ def complaint_receive(*, case: Case, actor, reason: str = "", notify: bool = Tru
 
 
 @transaction.atomic
-def complaint_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
+def complaint_assign(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
     if not _complaint(case).case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
@@ -372,7 +373,7 @@ def complaint_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
 
 @transaction.atomic
 def complaint_assess(
-    *, case: Case, topics: list[Code], deviation_found: bool | None, actor, reason: str = ""
+    *, case: Case, topics: list[Code], deviation_found: bool | None, actor: User, reason: str = ""
 ) -> Complaint:
     """Record the topics (multi) and whether the investigation found a deviation."""
     complaint = _complaint(case)
@@ -398,8 +399,8 @@ def complaint_assess(
 
 @transaction.atomic
 def complaint_measure_add(
-    *, case: Case, description: str, actor, level: str = MeasureLevel.CASE,
-    measure_type: Code | None = None, responsible=None, due_date: date | None = None,
+    *, case: Case, description: str, actor: User, level: str = MeasureLevel.CASE,
+    measure_type: Code | None = None, responsible: User | None = None, due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
     if not _complaint(case).case.is_open:
@@ -416,7 +417,7 @@ def complaint_measure_add(
 
 @transaction.atomic
 def complaint_reply(
-    *, case: Case, reply_text: str, actor, replied_on: date | None = None, reason: str = "",
+    *, case: Case, reply_text: str, actor: User, replied_on: date | None = None, reason: str = "",
     notify: bool = True,
 ) -> Case:
     """Återkoppling to the sender: under utredning → besvarad; e-mailed when possible."""
@@ -439,7 +440,7 @@ def complaint_reply(
 
 
 @transaction.atomic
-def complaint_resume(*, case: Case, actor, reason: str = "") -> Case:
+def complaint_resume(*, case: Case, actor: User, reason: str = "") -> Case:
     """Besvarad → under utredning, e.g. when the sender adds information after the reply."""
     _require_status(_complaint(case), ComplaintStatus.ANSWERED, ComplaintStatus.INVESTIGATING)
     return case_transition(
@@ -449,7 +450,7 @@ def complaint_resume(*, case: Case, actor, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def complaint_close(*, case: Case, actor, reason: str) -> Case:
+def complaint_close(*, case: Case, actor: User, reason: str) -> Case:
     complaint = _complaint(case)
     if not (reason or "").strip():
         raise ServiceError(_("Skriv en motivering till att ärendet avslutas."))
@@ -473,7 +474,7 @@ ESCALATION_KINDS = (CaseKind.DEVIATION, CaseKind.LEXSARAH)
 
 
 @transaction.atomic
-def complaint_escalate(*, case: Case, kind: str, actor, reason: str, title: str = "") -> Case:
+def complaint_escalate(*, case: Case, kind: str, actor: User, reason: str, title: str = "") -> Case:
     """A complaint spawns a kvalitetsavvikelse or a lex Sarah report; lineage on both."""
     _complaint(case)
     if kind not in ESCALATION_KINDS:

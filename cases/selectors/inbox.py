@@ -27,7 +27,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _l
 
 from cases.deadlines import deadline_state
+from cases.filters import InboxFilter
 from cases.models import Case, CaseKind
+from cases.types import Params, User
 
 from .visibility import cases_visible_to, handle_rule
 
@@ -48,7 +50,7 @@ class Segment:
         sign = "-" if desc else ""
         return (f"{sign}{self.key}", f"{sign}id")
 
-    def after(self, value, pk: int, reverse: bool) -> Q:
+    def after(self, value: datetime, pk: int, reverse: bool) -> Q:
         """Rows strictly after (value, pk) in this segment's order (or before, if reverse).
 
         Written as `key >= v AND (key > v OR id > pk)` rather than an OR alone: the first
@@ -115,7 +117,7 @@ class InboxPage:
     extra: dict = field(default_factory=dict)
 
 
-def inbox_cases(user) -> QuerySet[Case]:
+def inbox_cases(user: User) -> QuerySet[Case]:
     """Open cases the user may see, with `can_handle` per row — one SQL query for the page.
 
     The handle rule is a row condition in the SELECT list, so PostgreSQL evaluates it only for
@@ -131,6 +133,12 @@ def inbox_cases(user) -> QuerySet[Case]:
     )
 
 
+def inbox_list(user: User, params: Params, *, candidates: list) -> InboxFilter:
+    """The inbox's rows filtered by `params` (the keyset pager orders and pages `.qs`).
+    `candidates` are the people the assignee filter offers (`assignee_candidates()`)."""
+    return InboxFilter(params, queryset=inbox_cases(user), user=user, candidates=candidates)
+
+
 def _cursor_for(case: Case, sort: str) -> Cursor:
     for index, segment in enumerate(SORTS[sort]):
         if segment.matches(case):
@@ -138,7 +146,9 @@ def _cursor_for(case: Case, sort: str) -> Cursor:
     raise ValueError(f"case {case.pk} fits no segment of {sort}")
 
 
-def _collect(qs: QuerySet[Case], sort: str, cursor: Cursor | None, want: int, reverse: bool):
+def _collect(
+    qs: QuerySet[Case], sort: str, cursor: Cursor | None, want: int, reverse: bool
+) -> list[Case]:
     """Walk the segments from the cursor's, forward or backward, until `want` rows."""
     segments = SORTS[sort]
     order = range(len(segments)) if not reverse else range(len(segments) - 1, -1, -1)
@@ -223,7 +233,7 @@ def inbox_export_rows(qs: QuerySet[Case], *, sort: str = DEFAULT_SORT, limit: in
     return rows
 
 
-def assignee_candidates():
+def assignee_candidates() -> QuerySet[User]:
     """People a case can be handed to from the inbox: active chefs, investigators and quality
     staff anywhere (an investigator usually sits above the unit, outside the chef's subtree)."""
     from django.contrib.auth import get_user_model

@@ -1,6 +1,8 @@
 """Reads about people and units that every case type's forms need: which units are valid today
 and who may take a case."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
@@ -9,7 +11,7 @@ from django.utils import timezone
 from cases.models import Case, Membership, Role, Unit
 
 
-def units_valid(qs: QuerySet[Unit] | None = None, day=None) -> QuerySet[Unit]:
+def units_valid(qs: QuerySet[Unit] | None = None, day: date | None = None) -> QuerySet[Unit]:
     """Units valid today. (treebeard's manager returns its own queryset class, so the model's
     `valid_on` queryset method is not reachable through `Unit.objects`.)"""
     day = day or timezone.localdate()

@@ -13,18 +13,21 @@ Rules
 - `skyddad` cases: explicit grants only, whatever the role.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 
 from cases.models import Case, CaseKind, CaseUserObjectPermission, Membership, Role, Unit
+from cases.types import User, Viewer
 
 FULL_SCOPE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 LEXSARAH_SCOPE_ROLES = (Role.ARBETSUTSKOTT,)
 HANDLER_ROLES = (Role.SEKTIONSCHEF,)
 
 
-def membership_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
+def membership_scope(user: User, roles: Iterable[str], unit_path_ref: str = "unit__path") -> Exists:
     """EXISTS an active membership with one of `roles` on an ancestor-or-self of the unit."""
     return Exists(
         Membership.objects.active()
@@ -33,45 +36,56 @@ def membership_scope(user, roles, unit_path_ref: str = "unit__path") -> Exists:
     )
 
 
-def _granted(user, codename: str) -> Exists:
+def _granted(user: User, codename: str, case_ref: str = "pk") -> Exists:
     return Exists(
         CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename
+            content_object=OuterRef(case_ref), user=user, permission__codename=codename
         )
     )
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def visible_rule(user: User, prefix: str = "") -> Q:
+    """The visibility rule as a row condition on a case reached through `prefix` ("" for the
+    case row itself, "target__" for the target of a CaseLink): linked cases are filtered row by
+    row, never by an IN over every case the user may see. Callers check is_authenticated."""
+    unit_path = f"{prefix}unit__path"
+    by_role = membership_scope(user, FULL_SCOPE_ROLES, unit_path) | (
+        Q(**{f"{prefix}kind": CaseKind.LEXSARAH})
+        & membership_scope(user, LEXSARAH_SCOPE_ROLES, unit_path)
+    )
+    return _granted(user, "view_case", f"{prefix}pk") | (
+        Q(**{f"{prefix}skyddad": False}) & by_role
+    )
+
+
+def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
-    by_role = membership_scope(user, FULL_SCOPE_ROLES) | (
-        Q(kind=CaseKind.LEXSARAH) & membership_scope(user, LEXSARAH_SCOPE_ROLES)
-    )
-    return Case.objects.filter(_granted(user, "view_case") | (Q(skyddad=False) & by_role))
+    return Case.objects.filter(visible_rule(user))
 
 
-def handle_rule(user) -> Q:
+def handle_rule(user: User) -> Q:
     """The handle rule as a row condition, for `cases_handleable_by` and for annotating a list
     row by row (`Exists(cases_handleable_by(...).filter(pk=OuterRef("pk")))` is planned as a
     hashed subplan over every handleable case)."""
     return _granted(user, "handle_case") | (Q(skyddad=False) & membership_scope(user, HANDLER_ROLES))
 
 
-def cases_handleable_by(user) -> QuerySet[Case]:
+def cases_handleable_by(user: Viewer) -> QuerySet[Case]:
     """Cases the user may change: chefs in scope (not skyddad) and explicit handle grants."""
     if not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(handle_rule(user))
 
 
-def cases_reported_by(user) -> QuerySet[Case]:
+def cases_reported_by(user: Viewer) -> QuerySet[Case]:
     """A reporter's own reports: shown as status only, never the handling."""
     if not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(reporter=user)
 
 
-def case_get_visible(user, reference: str) -> Case:
+def case_get_visible(user: Viewer, reference: str) -> Case:
     """Detail pages: invisible and missing are the same answer, 404."""
     case = (
         cases_visible_to(user)
@@ -84,13 +98,13 @@ def case_get_visible(user, reference: str) -> Case:
     return case
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user: Viewer) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
 
 
-def units_in_scope(user, roles=None) -> QuerySet[Unit]:
+def units_in_scope(user: Viewer, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
     """Units in the subtree of the user's memberships (optionally only some roles)."""
     memberships = Membership.objects.active().filter(user=user)
     if roles:

@@ -2,14 +2,17 @@
 
 from collections.abc import Iterable
 
+from django.http import HttpRequest
+
 from cases.models import AccessLog, Case, Unit
+from cases.types import User
 
 
-def _ip(request) -> str | None:
+def _ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def access_log_record(*, user, case: Case, action: str, request=None, detail: str = "") -> AccessLog:
+def access_log_record(*, user: User, case: Case, action: str, request: HttpRequest | None = None, detail: str = "") -> AccessLog:
     return AccessLog.objects.create(
         user=user,
         case=case,
@@ -22,7 +25,7 @@ def access_log_record(*, user, case: Case, action: str, request=None, detail: st
 
 
 def access_log_record_many(
-    *, user, cases: Iterable[Case], action: str, request=None, detail: str = ""
+    *, user: User, cases: Iterable[Case], action: str, request: HttpRequest | None = None, detail: str = ""
 ) -> int:
     """One row per exported case, written in one INSERT (exports can hold thousands)."""
     rows = [
@@ -41,7 +44,7 @@ def access_log_record_many(
     return len(rows)
 
 
-def access_log_record_unit(*, user, unit: Unit, action: str, request=None, detail: str = "") -> AccessLog:
+def access_log_record_unit(*, user: User, unit: Unit, action: str, request: HttpRequest | None = None, detail: str = "") -> AccessLog:
     """An export that holds figures, not cases (statistics): one row for the unit it covers,
     so the unit's chefs see it in loggkontroll."""
     return AccessLog.objects.create(

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from cases.models import Case, CaseKind
 from cases.registry import case_type_or_none
 from cases.selectors import cases_handleable_by, cases_visible_to
+from cases.types import User
 
 from .errors import ServiceError
 
@@ -66,7 +67,7 @@ def _ids(case_ids: Iterable) -> list[int]:
 
 
 def _run(
-    *, case_ids: Iterable, actor, step: str, call: Callable[[Callable, Case], Case]
+    *, case_ids: Iterable, actor: User, step: str, call: Callable[[Callable, Case], Case]
 ) -> BulkResult:
     ids = _ids(case_ids)
     result = BulkResult()
@@ -97,7 +98,7 @@ def _run(
     return result
 
 
-def cases_bulk_receive(*, case_ids: Iterable, actor) -> BulkResult:
+def cases_bulk_receive(*, case_ids: Iterable, actor: User) -> BulkResult:
     reason = _("Mottagen via inkorgen")
     return _run(
         case_ids=case_ids,
@@ -107,7 +108,7 @@ def cases_bulk_receive(*, case_ids: Iterable, actor) -> BulkResult:
     )
 
 
-def cases_bulk_assign(*, case_ids: Iterable, assignee, actor) -> BulkResult:
+def cases_bulk_assign(*, case_ids: Iterable, assignee: User, actor: User) -> BulkResult:
     reason = _("Tilldelad %s via inkorgen") % (assignee.get_full_name() or assignee.username)
     return _run(
         case_ids=case_ids,

@@ -1,6 +1,8 @@
 """Creating, editing and moving cases through their workflow."""
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,11 +12,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.deadlines import due_for
 from cases.models import Case, Unit
 from cases.registry import case_type
+from cases.types import User
 from cases.workflow import workflow_for
 
-from .errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from .errors import ConcurrentEditError, ServiceError
 from .history import audited_save, person_name
 from .references import reference_next
+from .transitions import transition
 
 # Fields a handler may edit through case_update; status, version and dates have their services.
 EDITABLE_FIELDS = {"title", "description", "occurred_on", "unit", "event_category", "skyddad"}
@@ -33,13 +37,13 @@ def case_create(
     kind: str,
     unit: Unit,
     title: str,
-    actor,
+    actor: User | None,
     description: str = "",
     occurred_on: date | None = None,
     received_at: datetime | None = None,
-    reporter=None,
+    reporter: User | None = None,
     reason: str = "",
-    **fields,
+    **fields: Any,
 ) -> Case:
     received_at = received_at or timezone.now()
     year = timezone.localtime(received_at).year
@@ -63,28 +67,27 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-@transaction.atomic
-def case_transition(*, case: Case, to_status: str, actor, reason: str, outcome: str = "") -> Case:
-    """The only place that assigns Case.status: lock, check the table, stamp, record."""
-    locked = _lock(case)
-    wf = workflow_for(locked.kind)
-    if not wf.can(locked.status, to_status):
-        raise TransitionNotAllowed(wf.label(locked.status), wf.label(to_status))
-    locked.status = to_status
+def case_transition(*, case: Case, to_status: str, actor: User | None, reason: str, outcome: str = "",
+                    check: Callable[[Case], None] | None = None) -> Case:
+    """A case moves through its type's workflow; `check(locked)` may refuse first (the
+    caller's action_require). Closing stamps closed_at and keeps the outcome; any other status
+    clears closed_at. The deadline follows the new status."""
+    wf = workflow_for(case.kind)
+    fields: dict[str, Any]
     if to_status in wf.closed:
-        locked.closed_at = timezone.now()
-        locked.outcome = outcome or locked.outcome
+        fields = {"outcome": outcome} if outcome else {}
     else:
-        locked.closed_at = None
-    locked.version += 1
-    _refresh_deadline(locked)
-    audited_save(locked, actor=actor, reason=reason)
-    return locked
+        fields = {"closed_at": None}
+    return transition(
+        case, to=to_status, actor=actor, reason=reason, table=wf.allowed, labels=wf.label,
+        stamp=dict.fromkeys(wf.closed, "closed_at"), check=check, derive=_refresh_deadline,
+        **fields,
+    )
 
 
 @transaction.atomic
 def case_update(
-    *, case: Case, expected_version: int, data: dict, actor, reason: str = ""
+    *, case: Case, expected_version: int, data: dict, actor: User, reason: str = ""
 ) -> Case:
     """Edit case fields with optimistic locking: a stale version raises ConcurrentEditError."""
     locked = _lock(case)
@@ -100,7 +103,7 @@ def case_update(
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
+def case_assign(*, case: Case, assignee: User | None, actor: User | None, reason: str = "") -> Case:
     locked = _lock(case)
     previous = locked.assignee
     locked.assignee = assignee
@@ -123,7 +126,7 @@ def case_assign(*, case: Case, assignee, actor, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> Case:
+def case_set_deadline(*, case: Case, step: str, due_at: datetime | None, actor: User | None, reason: str) -> Case:
     """A deadline that does not run from receipt (e.g. the IVO week from the AU decision):
     set after the transition, in the same transaction, with its own history row."""
     locked = _lock(case)
@@ -132,9 +135,9 @@ def case_set_deadline(*, case: Case, step: str, due_at, actor, reason: str) -> C
     return audited_save(locked, actor=actor, reason=reason)
 
 
-def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor, reason: str,
-               reporter=None, occurred_on: date | None = None, source_case: Case | None = None,
-               **extra) -> Case:
+def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor: User, reason: str,
+               reporter: User | None = None, occurred_on: date | None = None, source_case: Case | None = None,
+               **extra: Any) -> Case:
     """A case of another type from this one (an escalated complaint, a reclassified deviation,
     a finding in a risk analysis or an egenkontroll): the target type's own create service,
     found through the registry, so its one-to-one rows and lineage exist from the start."""
@@ -146,7 +149,7 @@ def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor, re
 
 
 @transaction.atomic
-def case_move_open_to_new_chef(*, unit: Unit, old_chef, new_chef, actor) -> int:
+def case_move_open_to_new_chef(*, unit: Unit, old_chef: User, new_chef: User, actor: User | None) -> int:
     """A chef change hands every open case assigned to the old chef in the unit to the new one."""
     moved = 0
     qs = Case.objects.filter(

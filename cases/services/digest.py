@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseKind, DigestSent, Membership, Role
 from cases.registry import followup_sources
 from cases.selectors import cases_handleable_by
+from cases.types import User
 
 # Each section lists at most this many items and then says how many more there are.
 SECTION_LIMIT = 50
@@ -79,11 +80,11 @@ def _section(title: str, lines: list[str]) -> DigestSection:
     return DigestSection(title, lines[:SECTION_LIMIT], max(len(lines) - SECTION_LIMIT, 0))
 
 
-def _case_lines(qs) -> list[str]:
+def _case_lines(qs: QuerySet[Case]) -> list[str]:
     return [_case_line(c) for c in qs.select_related("unit")[: SECTION_LIMIT + 1]]
 
 
-def digest_build(user, *, since: datetime, now: datetime) -> Digest:
+def digest_build(user: User, *, since: datetime, now: datetime) -> Digest:
     open_cases = cases_handleable_by(user).filter(closed_at__isnull=True)
     new = open_cases.filter(received_at__gt=since, received_at__lte=now).order_by("received_at")
     overdue = open_cases.filter(Q(due_at__lt=now)).order_by("due_at", "id")
@@ -101,7 +102,7 @@ def digest_build(user, *, since: datetime, now: datetime) -> Digest:
     return Digest(since=since, until=now, sections=[s for s in sections if s.items])
 
 
-def _since(user, day: date, now: datetime) -> datetime:
+def _since(user: User, day: date, now: datetime) -> datetime:
     last = DigestSent.objects.filter(user=user, day__lt=day).order_by("-day").first()
     return last.covered_until if last else now - FIRST_DIGEST_LOOKBACK
 
@@ -134,7 +135,7 @@ def digest_send(*, user_id: int, day: date | None = None, now: datetime | None =
     return bool(digest.sections)
 
 
-def _mail(user, digest: Digest, day: date) -> None:
+def _mail(user: User, digest: Digest, day: date) -> None:
     context = {
         "user": user,
         "digest": digest,

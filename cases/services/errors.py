@@ -1,3 +1,4 @@
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 
@@ -16,7 +17,7 @@ class TransitionNotAllowed(ServiceError):
 class ConcurrentEditError(ServiceError):
     """Someone saved in between: the caller shows both versions, nothing is overwritten."""
 
-    def __init__(self, current):
+    def __init__(self, current: Model):
         self.current = current
         super().__init__(
             _(

@@ -1,8 +1,10 @@
 """Saving audited rows: every save carries its user and reason into simple-history."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
+
+from cases.types import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -15,7 +17,7 @@ def reason_clean(text: str | None) -> str:
     return (text or "").strip()[:REASON_MAX]
 
 
-def person_name(user) -> str:
+def person_name(user: User | None) -> str:
     """A person as people know them: the full name, the username only when no name is set.
     Reasons and the history show this, never str(user), which is the username."""
     if user is None:
@@ -23,7 +25,7 @@ def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
+def audited_save(obj: M, *, actor: User | None, reason: str, **save_kwargs: Any) -> M:
     # simple-history reads these two attributes when it writes the historical row.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
@@ -31,7 +33,7 @@ def audited_save(obj: M, *, actor, reason: str, **save_kwargs) -> M:
     return obj
 
 
-def audited_delete(obj: models.Model, *, actor, reason: str) -> None:
+def audited_delete(obj: models.Model, *, actor: User | None, reason: str) -> None:
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
     obj.delete()

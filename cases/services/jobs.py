@@ -1,44 +1,48 @@
-"""Background job rows: PostgreSQL holds the truth (pending → running → done/failed)."""
+"""Background job rows: PostgreSQL holds the truth (pending → running → done/failed).
+
+Jobs move through the same `transition()` as every other stateful row; Job keeps no history
+(it is operational, not a record), so a move is one locked SELECT and one UPDATE."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Job
+from cases.types import User
 
-from .errors import ServiceError
+from .errors import TransitionNotAllowed
+from .transitions import transition
+
+# A finished job records when; a job taken up again (swept back to pending) keeps its first
+# start and counts its attempts.
+JOB_STAMPS = {Job.Status.DONE: "finished_at", Job.Status.FAILED: "finished_at"}
 
 
-def job_create(*, kind: str, payload: dict, actor=None) -> Job:
+def job_create(*, kind: str, payload: dict, actor: User | None = None) -> Job:
     return Job.objects.create(kind=kind, payload=payload, created_by=actor)
 
 
-def _move(job_id: int, to_status: str, **fields) -> Job:
-    with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
-        if to_status not in Job.ALLOWED_TRANSITIONS.get(job.status, set()):
-            raise ServiceError(f"Jobbet kan inte gå från {job.status} till {to_status}.")
-        job.status = to_status
-        for name, value in fields.items():
-            setattr(job, name, value)
-        job.save()
-        return job
+def _move(job_id: int, to_status: str, **kwargs: Any) -> Job:
+    return transition(Job(pk=job_id), to=to_status, actor=None, reason="", stamp=JOB_STAMPS,
+                      **kwargs)
+
+
+def _claimed(job: Job) -> None:
+    now = timezone.now()
+    job.started_at = job.started_at or now
+    job.heartbeat_at = now
+    job.attempts += 1
 
 
 def job_start(*, job_id: int) -> Job | None:
-    """Claim a pending job; None if another worker already has it or it is finished."""
-    with transaction.atomic():
-        job = Job.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
-        if job is None or job.status != Job.Status.PENDING:
-            return None
-        now = timezone.now()
-        job.status = Job.Status.RUNNING
-        job.started_at = job.started_at or now
-        job.heartbeat_at = now
-        job.attempts += 1
-        job.save()
-        return job
+    """Claim a pending job; None if another worker already has it, it is finished or gone.
+    A second worker waits the few milliseconds of the first claim, then finds it running."""
+    try:
+        return _move(job_id, Job.Status.RUNNING, derive=_claimed)
+    except (TransitionNotAllowed, Job.DoesNotExist):
+        return None
 
 
 def job_progress(*, job_id: int, progress: int) -> None:
@@ -47,11 +51,11 @@ def job_progress(*, job_id: int, progress: int) -> None:
 
 
 def job_finish(*, job_id: int, result: dict) -> Job:
-    return _move(job_id, Job.Status.DONE, result=result, progress=100, finished_at=timezone.now())
+    return _move(job_id, Job.Status.DONE, result=result, progress=100)
 
 
 def job_fail(*, job_id: int, error: str) -> Job:
-    return _move(job_id, Job.Status.FAILED, error=error[:5000], finished_at=timezone.now())
+    return _move(job_id, Job.Status.FAILED, error=error[:5000])
 
 
 def jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> list[int]:
@@ -59,10 +63,10 @@ def jobs_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> list
     cutoff = timezone.now() - older_than
     ids = []
     with transaction.atomic():
+        # skip_locked: a job being claimed or finished right now is not stale.
         for job in Job.objects.select_for_update(skip_locked=True).filter(
             status=Job.Status.RUNNING, heartbeat_at__lt=cutoff
         ):
-            job.status = Job.Status.PENDING
-            job.save(update_fields=["status"])
+            transition(job, to=Job.Status.PENDING, actor=None, reason="", locked=True)
             ids.append(job.pk)
     return ids

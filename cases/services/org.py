@@ -4,11 +4,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Unit, UnitKind
+from cases.types import User
 
 
 @transaction.atomic
 def unit_create(
-    *, code: str, name: str, kind: UnitKind, actor=None, parent: Unit | None = None,
+    *, code: str, name: str, kind: UnitKind, actor: User | None = None, parent: Unit | None = None,
     public_name: str = "", reason: str = "",
 ) -> Unit:
     unit = Unit(code=code, name=name, kind=kind, public_name=public_name)
@@ -20,7 +21,7 @@ def unit_create(
 
 
 @transaction.atomic
-def membership_create(*, user, unit: Unit, role: str, actor=None, reason: str = "") -> Membership:
+def membership_create(*, user: User, unit: Unit, role: str, actor: User | None = None, reason: str = "") -> Membership:
     membership = Membership(user=user, unit=unit, role=role)
     membership._history_user = actor  # type: ignore[attr-defined]
     membership._change_reason = reason or _("Roll tilldelad")  # type: ignore[attr-defined]

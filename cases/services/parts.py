@@ -3,18 +3,20 @@
 import hashlib
 import os
 from datetime import date
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
+from cases.types import User
 
-from .errors import ServiceError, TransitionNotAllowed
+from .errors import ServiceError
 from .history import audited_save
+from .transitions import transition
 
 # Allowed attachment types, decided by the file's content, never by its name.
 ALLOWED_MIME = {
@@ -42,12 +44,12 @@ REFUSED_EXTENSIONS = {".html", ".htm", ".xhtml", ".svg", ".js", ".exe", ".bat", 
 @transaction.atomic
 def measure_create(
     *,
-    actor,
+    actor: User,
     description: str,
     case: Case | None = None,
     measure_type: Code | None = None,
     level: str = "verksamhet",
-    responsible=None,
+    responsible: User | None = None,
     due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
@@ -63,32 +65,25 @@ def measure_create(
     return audited_save(measure, actor=actor, reason=reason or _("Åtgärd tillagd"))
 
 
-@transaction.atomic
 def measure_set_status(
-    *, measure: Measure, status: str, actor, reason: str = "", effect_followup: str = ""
+    *, measure: Measure, status: str, actor: User, reason: str = "", effect_followup: str = ""
 ) -> Measure:
-    locked = Measure.objects.select_for_update().get(pk=measure.pk)
-    if status not in Measure.ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            locked.get_status_display(), str(Measure.Status(status).label)
-        )
-    locked.status = status
-    if status == Measure.Status.DONE:
-        locked.completed_on = timezone.localdate()
-    if effect_followup:
-        locked.effect_followup = effect_followup
-    return audited_save(locked, actor=actor, reason=reason or _("Åtgärdens status ändrades"))
+    fields: dict[str, Any] = {"effect_followup": effect_followup} if effect_followup else {}
+    return transition(
+        measure, to=status, actor=actor, reason=reason or _("Åtgärdens status ändrades"),
+        stamp={Measure.Status.DONE: "completed_on"}, **fields,
+    )
 
 
 @transaction.atomic
-def note_add(*, case: Case, text: str, actor) -> Note:
+def note_add(*, case: Case, text: str, actor: User) -> Note:
     if not text.strip():
         raise ServiceError(_("Anteckningen är tom."))
     return audited_save(Note(case=case, text=text, author=actor), actor=actor, reason=_("Anteckning"))
 
 
 @transaction.atomic
-def case_link(*, source: Case, target: Case, kind: str, actor, reason: str = "") -> CaseLink:
+def case_link(*, source: Case, target: Case, kind: str, actor: User | None, reason: str = "") -> CaseLink:
     if source.pk == target.pk:
         raise ServiceError(_("Ett ärende kan inte kopplas till sig självt."))
     existing = CaseLink.objects.filter(source=source, target=target, kind=kind).first()
@@ -114,7 +109,7 @@ def _sniff(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, case: Case, upload: UploadedFile, actor) -> Attachment:
+def attachment_add(*, case: Case, upload: UploadedFile, actor: User | None) -> Attachment:
     size = upload.size or 0
     if size > settings.ATTACHMENT_MAX_BYTES:
         raise ServiceError(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.models import Code, CodeList
 from cases.selectors.visibility import units_in_scope
-from cases.supervision.models import Authority, Supervision, SupervisionMeasure
+from cases.supervision.models import Supervision, SupervisionMeasure
 from cases.supervision.selectors import WRITE_ROLES
 
 DATE = DateInput()
@@ -163,29 +163,3 @@ class CloseForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivering"), required=False, max_length=500)
-
-
-class FilterForm(forms.Form):
-    """The list filters; an invalid value is ignored rather than an error page."""
-
-    myndighet = forms.ChoiceField(label=_("Myndighet"), required=False,
-                                  choices=[("", _("Alla"))] + list(Authority.choices))
-    typ = forms.ChoiceField(label=_("Typ av tillsyn"), required=False)
-    ar = forms.IntegerField(label=_("År (beslutsdatum)"), required=False, min_value=2000,
-                            max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Öppna eller avslutade"), required=False,
-        choices=[("", _("Alla")), ("open", _("Öppna")), ("closed", _("Avslutade"))],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["typ"].choices = [("", _("Alla"))] + [
-            (c.code, c.label) for c in Code.objects.filter(codelist=CodeList.SUPERVISION_TYPE)
-        ]
-
-    def value(self, name: str):
-        if not self.is_bound:
-            return None
-        self.is_valid()  # fills cleaned_data with the fields that are valid
-        return self.cleaned_data.get(name)

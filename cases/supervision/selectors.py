@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Role, Unit
 from cases.selectors.visibility import membership_scope
+from cases.supervision.filters import SupervisionFilter
 from cases.supervision.models import Authority, Supervision, SupervisionDecision
+from cases.types import Params, Viewer
 
 VIEW_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT)
 WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
@@ -22,7 +24,7 @@ WRITE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 _Through = Supervision.units.through
 
 
-def supervisions_visible_to(user, *, write: bool = False) -> QuerySet[Supervision]:
+def supervisions_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[Supervision]:
     """One SQL query: EXISTS a concerned unit inside the subtree of one of the user's roles."""
     if not user.is_authenticated:
         return Supervision.objects.none()
@@ -31,7 +33,7 @@ def supervisions_visible_to(user, *, write: bool = False) -> QuerySet[Supervisio
     return Supervision.objects.filter(Exists(concerned))
 
 
-def supervision_get_visible(user, pk: int) -> Supervision | None:
+def supervision_get_visible(user: Viewer, pk: int) -> Supervision | None:
     return (
         supervisions_visible_to(user)
         .select_related("supervision_type", "created_by")
@@ -40,7 +42,7 @@ def supervision_get_visible(user, pk: int) -> Supervision | None:
     )
 
 
-def supervision_can_write(user, supervision: Supervision) -> bool:
+def supervision_can_write(user: Viewer, supervision: Supervision) -> bool:
     return supervisions_visible_to(user, write=True).filter(pk=supervision.pk).exists()
 
 
@@ -50,33 +52,18 @@ def _in_subtree(unit: Unit) -> Exists:
     )
 
 
-def supervision_list(
-    user, *, authority: str = "", type_code: str = "", year: int | None = None,
-    state: str = "",
-) -> QuerySet[Supervision]:
-    """The list page. `year` means "has a decision dated that year" (counted by decision date);
-    `state` is "open" (not closed by the authority) or "closed"."""
+def supervision_list(user: Viewer, params: Params) -> SupervisionFilter:
+    """The list page: visible supervisions filtered by `params` (myndighet, typ, ar = has a
+    decision dated that year, status = open or closed by the authority)."""
     qs = supervisions_visible_to(user).select_related("supervision_type").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("path"))
     )
-    if authority:
-        qs = qs.filter(authority=authority)
-    if type_code:
-        qs = qs.filter(supervision_type__code=type_code)
-    if year:
-        qs = qs.filter(
-            Exists(SupervisionDecision.objects.filter(supervision=OuterRef("pk"),
-                                                      decided_on__year=year))
-        )
-    if state == "open":
-        qs = qs.exclude(status=Supervision.Status.CLOSED)
-    elif state == "closed":
-        qs = qs.filter(status=Supervision.Status.CLOSED)
     # Explicit order: Meta.ordering is not applied to aggregate (GROUP BY) queries.
-    return qs.annotate(
+    qs = qs.annotate(
         decision_count=Count("decisions", distinct=True),
         last_decided_on=Max("decisions__decided_on"),
     ).order_by("-initiated_on", "-id")
+    return SupervisionFilter(params, queryset=qs)
 
 
 # --- counting by decision date (the yearly report and the list page) ---------------------------

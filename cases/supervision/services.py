@@ -4,14 +4,16 @@ below, checked against `ALLOWED_TRANSITIONS`."""
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Code, CodeList, Unit
 from cases.selectors.visibility import units_in_scope
-from cases.services.errors import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from cases.services.errors import ConcurrentEditError, ServiceError
 from cases.services.history import audited_save
+from cases.services.transitions import transition
 from cases.supervision.models import (
     ALLOWED_TRANSITIONS,
     MEASURE_TRANSITIONS,
@@ -20,6 +22,7 @@ from cases.supervision.models import (
     SupervisionMeasure,
 )
 from cases.supervision.selectors import WRITE_ROLES
+from cases.types import User
 
 # Fields supervision_update may change; status, version and the response/closing dates that
 # belong to a transition have their own services.
@@ -29,13 +32,13 @@ EDITABLE_FIELDS = {
 }
 
 
-def _audit_context(obj: models.Model, actor, reason: str) -> None:
+def _audit_context(obj: models.Model, actor: User, reason: str) -> None:
     # M2M history (simple-history m2m_fields) reads these from the instance.
     obj._history_user = actor  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
 
 
-def _check_units(actor, units: Iterable[Unit]) -> list[Unit]:
+def _check_units(actor: User, units: Iterable[Unit]) -> list[Unit]:
     chosen = list(units)
     if not chosen:
         raise ServiceError(_("Välj minst en berörd enhet."))
@@ -66,7 +69,7 @@ def _require_open(supervision: Supervision) -> None:
 @transaction.atomic
 def supervision_create(
     *,
-    actor,
+    actor: User,
     authority: str,
     supervision_type: Code,
     title: str,
@@ -93,7 +96,7 @@ def supervision_create(
 
 @transaction.atomic
 def supervision_update(
-    *, supervision: Supervision, expected_version: int, data: dict, actor,
+    *, supervision: Supervision, expected_version: int, data: dict, actor: User,
     units: Iterable[Unit] | None = None, reason: str = "",
 ) -> Supervision:
     """Edit with optimistic locking: a stale version raises ConcurrentEditError, nothing saved."""
@@ -116,7 +119,7 @@ def supervision_update(
     return locked
 
 
-def _set_units(supervision: Supervision, actor, units: Iterable[Unit], reason: str) -> None:
+def _set_units(supervision: Supervision, actor: User, units: Iterable[Unit], reason: str) -> None:
     # The form only offers units in the actor's scope, so units outside it (another
     # avdelning's, concerned by the same supervision) are kept rather than silently dropped.
     current = set(supervision.units.values_list("pk", flat=True))
@@ -132,7 +135,7 @@ def _set_units(supervision: Supervision, actor, units: Iterable[Unit], reason: s
 def supervision_decision_add(
     *,
     supervision: Supervision,
-    actor,
+    actor: User,
     decided_on: date,
     deficiencies_found: bool,
     deficiency_categories: Iterable[Code] = (),
@@ -169,7 +172,7 @@ def supervision_decision_add(
 def supervision_measure_add(
     *,
     supervision: Supervision,
-    actor,
+    actor: User,
     description: str,
     status: str = SupervisionMeasure.Status.PLANNED,
     expected_effect: str = "",
@@ -194,71 +197,64 @@ def supervision_measure_add(
 
 @transaction.atomic
 def supervision_measure_complete(
-    *, measure: SupervisionMeasure, actor, completed_on: date, reason: str = ""
+    *, measure: SupervisionMeasure, actor: User, completed_on: date, reason: str = ""
 ) -> SupervisionMeasure:
-    locked = SupervisionMeasure.objects.select_for_update().get(pk=measure.pk)
-    to_status = SupervisionMeasure.Status.DONE
-    if to_status not in MEASURE_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(SupervisionMeasure.Status(locked.status).label), str(to_status.label)
-        )
-    locked.status = to_status
-    locked.completed_on = completed_on
-    return audited_save(locked, actor=actor, reason=reason or _("Åtgärden genomförd"))
+    return transition(measure, to=SupervisionMeasure.Status.DONE, actor=actor,
+                      reason=reason or _("Åtgärden genomförd"), table=MEASURE_TRANSITIONS,
+                      completed_on=completed_on)
 
 
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str) -> Supervision:
-    locked = _lock(supervision)
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(
-            str(Supervision.Status(locked.status).label), str(Supervision.Status(to_status).label)
-        )
-    locked.status = to_status
-    locked.version += 1
-    return locked
+def _transition(supervision: Supervision, to_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> Supervision:
+    return transition(supervision, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, **kwargs)
 
 
 @transaction.atomic
 def supervision_register_response_sent(
-    *, supervision: Supervision, actor, sent_on: date, board_on: date | None = None,
+    *, supervision: Supervision, actor: User, sent_on: date, board_on: date | None = None,
     reason: str = "",
 ) -> Supervision:
     """The yttrande has been sent: pågående → yttrande inskickat."""
-    locked = _transition(supervision, Supervision.Status.RESPONSE_SENT)
-    if not locked.decisions.exists():
-        raise ServiceError(_("Registrera myndighetens beslut innan yttrandet registreras."))
-    if sent_on < locked.initiated_on:
-        raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
-    locked.response_sent_on = sent_on
-    if board_on is not None:
-        locked.board_on = board_on
-    return audited_save(locked, actor=actor, reason=reason or _("Yttrande skickat"))
+
+    def ready(locked: Supervision) -> None:
+        if not locked.decisions.exists():
+            raise ServiceError(_("Registrera myndighetens beslut innan yttrandet registreras."))
+        if sent_on < locked.initiated_on:
+            raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
+
+    board = {"board_on": board_on} if board_on is not None else {}
+    return _transition(supervision, Supervision.Status.RESPONSE_SENT, actor,
+                       reason or _("Yttrande skickat"), check=ready, response_sent_on=sent_on,
+                       **board)
 
 
 @transaction.atomic
 def supervision_request_supplement(
-    *, supervision: Supervision, actor, reason: str = ""
+    *, supervision: Supervision, actor: User, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
-    locked = _transition(supervision, Supervision.Status.ONGOING)
-    return audited_save(locked, actor=actor, reason=reason or _("Myndigheten begärde komplettering"))
+    return _transition(supervision, Supervision.Status.ONGOING, actor,
+                       reason or _("Myndigheten begärde komplettering"))
 
 
 @transaction.atomic
 def supervision_close(
-    *, supervision: Supervision, actor, closed_on: date, closing_note: str = "",
+    *, supervision: Supervision, actor: User, closed_on: date, closing_note: str = "",
     reason: str = "",
 ) -> Supervision:
     """The authority has closed its case: → avslutad. Nothing changes afterwards."""
-    locked = _transition(supervision, Supervision.Status.CLOSED)
-    last = locked.decisions.aggregate(m=models.Max("decided_on"))["m"]
-    if last is None:
-        raise ServiceError(_("Registrera myndighetens beslut innan ärendet avslutas."))
-    if closed_on < last:
-        raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
-    locked.closed_on = closed_on
-    locked.closing_note = closing_note.strip()
-    return audited_save(locked, actor=actor, reason=reason or _("Avslutat av myndigheten"))
+
+    def ready(locked: Supervision) -> None:
+        last = locked.decisions.aggregate(m=models.Max("decided_on"))["m"]
+        if last is None:
+            raise ServiceError(_("Registrera myndighetens beslut innan ärendet avslutas."))
+        if closed_on < last:
+            raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
+
+    return _transition(supervision, Supervision.Status.CLOSED, actor,
+                       reason or _("Avslutat av myndigheten"), check=ready, closed_on=closed_on,
+                       closing_note=closing_note.strip())

@@ -17,7 +17,6 @@ from cases.supervision import services as services
 from cases.supervision.forms import (
     CloseForm,
     DecisionForm,
-    FilterForm,
     MeasureCompleteForm,
     MeasureForm,
     ReasonForm,
@@ -69,19 +68,15 @@ class SupervisionListView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filters = FilterForm(self.request.GET or None)
-        f = self.filters
-        return supervision_list(
-            self.request.user, authority=f.value("myndighet") or "",
-            type_code=f.value("typ") or "", year=f.value("ar"), state=f.value("status") or "",
-        )
+        self.filterset = supervision_list(self.request.user, self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        year = self.filters.value("ar") or timezone.localdate().year
+        year = self.filterset.form.cleaned_data.get("ar") or timezone.localdate().year
         # The counts follow the list's filters, by decision date in the chosen (or this) year.
         ctx.update(
-            filters=self.filters,
+            filter=self.filterset,
             counts=supervision_counts_for_year(year=year, supervisions=self.object_list),
             counts_year=year,
             can_create=bool(self.roles & set(WRITE_ROLES)),

@@ -2,9 +2,8 @@
 
 from django.views.generic import ListView
 
-from cases.filters import AccessLogFilter
 from cases.models import AccessLog, Role
-from cases.selectors.accesslog import access_log_visible_to
+from cases.selectors.accesslog import access_log_list
 
 from .mixins import PermissionMixin
 
@@ -15,8 +14,7 @@ class AccessLogView(PermissionMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = access_log_visible_to(self.request.user).select_related("user", "unit")
-        self.filterset = AccessLogFilter(self.request.GET, queryset=qs, request=self.request)
+        self.filterset = access_log_list(self.request.user, self.request.GET)
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):

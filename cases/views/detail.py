@@ -13,9 +13,10 @@ from django.views.generic import TemplateView
 
 from cases.forms import AttachmentForm, MeasureForm, NoteForm
 from cases.history import case_history_entries
-from cases.models import AccessAction, Attachment, CaseLink, Code, CodeList
+from cases.models import AccessAction, Attachment, Code, CodeList
 from cases.registry import case_type_or_none
 from cases.selectors import case_get_visible, cases_handleable_by, cases_reported_by
+from cases.selectors.links import case_links_visible
 from cases.services import ServiceError
 from cases.services.access import access_log_record
 from cases.services.parts import attachment_add, measure_create, note_add
@@ -75,8 +76,7 @@ class CaseDetailView(CaseMixin, TemplateView):
             ctx["measures"] = case.measures.select_related("measure_type", "responsible")
             ctx["notes"] = case.notes.select_related("author")
             ctx["attachments"] = case.attachments.all()
-            ctx["links_out"] = CaseLink.objects.filter(source=case).select_related("target")
-            ctx["links_in"] = CaseLink.objects.filter(target=case).select_related("source")
+            ctx["links"] = case_links_visible(self.request.user, case)
             ctx["note_form"] = NoteForm()
             ctx["attachment_form"] = AttachmentForm()
             form = MeasureForm()

@@ -26,8 +26,8 @@ from cases.selectors.inbox import (
     DEFAULT_SORT,
     PAGE_SIZES,
     assignee_candidates,
-    inbox_cases,
     inbox_export_rows,
+    inbox_list,
     inbox_page,
 )
 from cases.services.access import access_log_record_many
@@ -48,9 +48,7 @@ class InboxMixin(PermissionMixin):
     def get_filterset(self) -> InboxFilter:
         user = self.request.user
         self.candidates = list(assignee_candidates())
-        return InboxFilter(
-            self.request.GET, queryset=inbox_cases(user), user=user, candidates=self.candidates
-        )
+        return inbox_list(user, self.request.GET, candidates=self.candidates)
 
     def sort_of(self, filterset: InboxFilter) -> str:
         filterset.is_valid()

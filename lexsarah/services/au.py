@@ -1,5 +1,6 @@
 """AU-behandling (§3.3.5): meetings, agenda items per investigation, the AU's decision."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.services import ServiceError, audited_save
 from cases.services.cases import case_transition
+from cases.types import User
 
 from ..models import (
     FINDING_ASSESSMENTS,
@@ -30,7 +32,7 @@ AGENDA_FROM = (LexSarahStatus.ASSESSED,)
 
 @transaction.atomic
 def au_meeting_create(
-    *, held_on: date, actor, chair=None, members=(), title: str = ""
+    *, held_on: date, actor: User, chair: User | None = None, members: Iterable[User] = (), title: str = ""
 ) -> AUMeeting:
     meeting = AUMeeting(held_on=held_on, chair=chair, title=(title or "").strip()[:200])
     audited_save(meeting, actor=actor, reason=_("AU-sammanträde skapat"))
@@ -49,7 +51,7 @@ def _next_paragraph(meeting: AUMeeting) -> str:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: AUMeeting, investigation: Investigation, actor, paragraph: str = ""
+    *, meeting: AUMeeting, investigation: Investigation, actor: User, paragraph: str = ""
 ) -> AgendaItem:
     """Put an assessed investigation with a finding on the agenda; its reports → AU."""
     meeting = AUMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -77,7 +79,7 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_decide(
-    *, item: AgendaItem, actor, measures_approved: bool, severity: str, ivo: bool,
+    *, item: AgendaItem, actor: User, measures_approved: bool, severity: str, ivo: bool,
     minutes: str = "",
 ) -> AgendaItem:
     """The AU decides severity, whether the measures suffice and whether IVO is notified.

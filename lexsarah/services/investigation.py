@@ -1,6 +1,7 @@
 """Utredning (§3.3.3): one investigation may cover several reports; drafts are saved often,
 versioned by simple-history and protected by optimistic locking. Bedömning and closing."""
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from cases.services.cases import case_assign, case_transition
 from cases.services.errors import TransitionNotAllowed
 from cases.services.history import person_name
 from cases.services.parts import attachment_add
+from cases.types import User
 
 from ..models import (
     FINDING_ASSESSMENTS,
@@ -39,7 +41,7 @@ def _lock(investigation: Investigation) -> Investigation:
     return Investigation.objects.select_for_update().get(pk=investigation.pk)
 
 
-def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
+def _join(report: LexSarahReport, investigation: Investigation, actor: User) -> None:
     if report.case.status not in INVESTIGATION_START_FROM:
         raise TransitionNotAllowed(
             WORKFLOW.label(report.case.status), WORKFLOW.label(LexSarahStatus.INVESTIGATING)
@@ -55,7 +57,7 @@ def _join(report: LexSarahReport, investigation: Investigation, actor) -> None:
 
 
 @transaction.atomic
-def investigation_create(*, cases: list[Case], actor, investigator=None) -> Investigation:
+def investigation_create(*, cases: list[Case], actor: User, investigator: User | None = None) -> Investigation:
     """Start one investigation covering the given reports (received, or notified urgently)."""
     if not cases:
         raise ServiceError(_("Välj minst en rapport som ska utredas."))
@@ -72,7 +74,7 @@ def investigation_create(*, cases: list[Case], actor, investigator=None) -> Inve
 
 
 @transaction.atomic
-def investigation_add_report(*, investigation: Investigation, case: Case, actor) -> Investigation:
+def investigation_add_report(*, investigation: Investigation, case: Case, actor: User) -> Investigation:
     locked = _lock(investigation)
     if locked.completed_at is not None:
         raise ServiceError(_("Utredningen är färdig. Öppna den igen innan du lägger till rapporter."))
@@ -86,7 +88,7 @@ def investigation_add_report(*, investigation: Investigation, case: Case, actor)
 
 @transaction.atomic
 def investigation_save_draft(
-    *, investigation: Investigation, expected_version: int, data: dict, actor, reason: str = ""
+    *, investigation: Investigation, expected_version: int, data: dict, actor: User, reason: str = ""
 ) -> Investigation:
     """Save the sections. A stale version raises ConcurrentEditError with the stored row: the
     view shows both texts and nothing is overwritten."""
@@ -106,7 +108,7 @@ def investigation_save_draft(
 
 @transaction.atomic
 def investigation_attachment_add(
-    *, investigation: Investigation, case: Case, upload, actor
+    *, investigation: Investigation, case: Case, upload: UploadedFile, actor: User
 ) -> Attachment:
     """Attachments belong to the report cases (the shared part), never to the investigation."""
     if not investigation.reports.filter(pk=case.pk).exists():
@@ -115,7 +117,7 @@ def investigation_attachment_add(
     return attachment_add(case=case, upload=upload, actor=actor)
 
 
-def _set_assessment(report: LexSarahReport, assessment: str, motivation: str, actor,
+def _set_assessment(report: LexSarahReport, assessment: str, motivation: str, actor: User,
                     reason: str) -> None:
     report.assessment = assessment
     report.assessment_motivation = motivation
@@ -126,7 +128,7 @@ def _set_assessment(report: LexSarahReport, assessment: str, motivation: str, ac
 
 @transaction.atomic
 def investigation_assess(
-    *, investigation: Investigation, assessment: str, motivation: str, actor
+    *, investigation: Investigation, assessment: str, motivation: str, actor: User
 ) -> Investigation:
     """Bedömning with motivation: finishes the investigation, every covered report → bedömd."""
     if assessment not in Assessment.values:
@@ -151,7 +153,7 @@ def investigation_assess(
 
 
 @transaction.atomic
-def investigation_reopen(*, investigation: Investigation, actor, reason: str) -> Investigation:
+def investigation_reopen(*, investigation: Investigation, actor: User, reason: str) -> Investigation:
     """Back to drafting (the AU found the measures insufficient, or new facts came in)."""
     reason = clean_text(reason, maximum=500, empty_message=_("Skriv varför utredningen öppnas igen."))
     locked = _lock(investigation)
@@ -192,7 +194,7 @@ def close_blockers(report: LexSarahReport) -> list[str]:
 
 
 @transaction.atomic
-def lexsarah_close(*, case: Case, actor, reason: str) -> Case:
+def lexsarah_close(*, case: Case, actor: User, reason: str) -> Case:
     report = lock_report(case)
     reason = clean_text(reason, maximum=500,
                         empty_message=_("Skriv en motivering till att ärendet avslutas."))

@@ -11,6 +11,7 @@ from cases.deadlines import due_for
 from cases.models import Case
 from cases.services import ServiceError, audited_save
 from cases.services.cases import case_set_deadline, case_transition
+from cases.types import User
 
 from ..models import AgendaItem, IvoNotification, IvoOutcome, IvoPath, LexSarahReport
 from ..workflow import URGENT_IVO_FROM, LexSarahStatus
@@ -19,14 +20,14 @@ from ._common import clean_text, lock_report, reason_text, require_status
 IVO_STEP = "ivo_notification"
 
 
-def _set_case_deadline(case: Case, due_at: datetime | None, actor) -> None:
+def _set_case_deadline(case: Case, due_at: datetime | None, actor: User) -> None:
     # The core computes deadlines from receipt; the IVO week runs from the decision.
     case_set_deadline(case=case, step=IVO_STEP, due_at=due_at, actor=actor,
                       reason=_("Tidsfrist för anmälan till IVO"))
 
 
 def _decide(
-    report: LexSarahReport, *, path: str, actor, motivation: str = "",
+    report: LexSarahReport, *, path: str, actor: User, motivation: str = "",
     agenda_item: AgendaItem | None = None, decided_at: datetime | None = None,
 ) -> IvoNotification:
     existing = IvoNotification.objects.filter(report=report).first()
@@ -46,7 +47,7 @@ def _decide(
 
 
 @transaction.atomic
-def ivo_decide_urgent(*, case: Case, actor, motivation: str) -> IvoNotification:
+def ivo_decide_urgent(*, case: Case, actor: User, motivation: str) -> IvoNotification:
     """The chair's urgent decision: only before the investigation is finished, and recorded
     as such (path = ordförande)."""
     report = lock_report(case)
@@ -58,7 +59,7 @@ def ivo_decide_urgent(*, case: Case, actor, motivation: str) -> IvoNotification:
     return _decide(report, path=IvoPath.URGENT, actor=actor, motivation=motivation)
 
 
-def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor) -> IvoNotification:
+def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor: User) -> IvoNotification:
     """Called by agenda_item_decide inside its transaction, with the report locked."""
     return _decide(report, path=IvoPath.AU, actor=actor, agenda_item=agenda_item,
                    motivation=agenda_item.minutes)
@@ -74,7 +75,7 @@ def _notification(case: Case) -> IvoNotification:
 
 @transaction.atomic
 def ivo_notification_sent(
-    *, case: Case, sent_on: date, actor, ivo_reference: str = ""
+    *, case: Case, sent_on: date, actor: User, ivo_reference: str = ""
 ) -> IvoNotification:
     notification = _notification(case)
     if sent_on > timezone.localdate():
@@ -92,7 +93,7 @@ def ivo_notification_sent(
 
 @transaction.atomic
 def ivo_decision_record(
-    *, case: Case, decision_date: date, outcome: str, actor, note: str = ""
+    *, case: Case, decision_date: date, outcome: str, actor: User, note: str = ""
 ) -> IvoNotification:
     """IVO's answer may arrive after the case is closed; it is recorded all the same."""
     notification = _notification(case)

@@ -1,7 +1,8 @@
 """Rapport, mottagande, omedelbara åtgärder and the investigator's assignment (§3.3.1–2)."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +16,7 @@ from cases.services import ServiceError, audited_save
 from cases.services.cases import case_assign, case_create, case_transition
 from cases.services.history import person_name
 from cases.services.parts import case_link
+from cases.types import User
 
 from ..models import ImmediateMeasure, LexSarahReport, ReportKind
 from ..workflow import LexSarahStatus
@@ -55,8 +57,8 @@ def lexsarah_report_create(
     unit: Unit,
     title: str,
     description: str,
-    actor,
-    reporter=None,
+    actor: User,
+    reporter: User | None = None,
     occurred_at: datetime | None = None,
     source_case: Case | None = None,
     reason: str = "",
@@ -178,7 +180,7 @@ def chef_notification_send(*, case_id: int) -> bool:
 
 @transaction.atomic
 def immediate_measure_add(
-    *, case: Case, text: str, actor, taken_at: datetime | None = None
+    *, case: Case, text: str, actor: User, taken_at: datetime | None = None
 ) -> ImmediateMeasure:
     report = lock_report(case)
     require_open(report)
@@ -194,7 +196,7 @@ def immediate_measure_add(
 
 @transaction.atomic
 def lexsarah_receive(
-    *, case: Case, actor, reason: str = "", immediate_measure: str = ""
+    *, case: Case, actor: User, reason: str = "", immediate_measure: str = ""
 ) -> Case:
     """Rapporterad → mottagen: the chef has read the report (and may record a measure)."""
     report = lock_report(case)
@@ -207,12 +209,12 @@ def lexsarah_receive(
     )
 
 
-def is_investigator(user) -> bool:
+def is_investigator(user: User) -> bool:
     return Membership.objects.active().filter(user=user, role=Role.UTREDARE).exists()
 
 
 @transaction.atomic
-def lexsarah_assign_investigator(*, case: Case, assignee, actor, reason: str = "") -> Case:
+def lexsarah_assign_investigator(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
     """The chef names a lex Sarah-utredare; case_assign grants view_case + handle_case."""
     report = lock_report(case)
     require_open(report)
@@ -225,7 +227,7 @@ def lexsarah_assign_investigator(*, case: Case, assignee, actor, reason: str = "
 
 
 @transaction.atomic
-def imy_report_record(*, case: Case, actor, reported_at: datetime | None = None) -> LexSarahReport:
+def imy_report_record(*, case: Case, actor: User, reported_at: datetime | None = None) -> LexSarahReport:
     report = lock_report(case)
     if not report.personal_data_breach:
         raise ServiceError(_("Rapporten är inte markerad som personuppgiftsincident."))
@@ -236,9 +238,9 @@ def imy_report_record(*, case: Case, actor, reported_at: datetime | None = None)
     return audited_save(report, actor=actor, reason=_("Anmäld till IMY"))
 
 
-def lexsarah_spawn(*, unit: Unit, title: str, description: str, actor, reporter=None,
-                   occurred_on=None, source_case: Case | None = None, reason: str = "",
-                   **extra) -> Case:
+def lexsarah_spawn(*, unit: Unit, title: str, description: str, actor: User, reporter: User | None = None,
+                   occurred_on: date | None = None, source_case: Case | None = None, reason: str = "",
+                   **extra: Any) -> Case:
     """The registry's cross-type create (`CaseType.spawn`): a report from another case (an
     escalated complaint, a reclassified deviation), whose event date is a day, not a time."""
     occurred_at = (

@@ -2,6 +2,7 @@
 a sektionschef or kvalitetsstrateg whose active membership covers the analysis's unit
 (its subtree) sees it; only sektionschefer in scope may write (DESIGN §2, §5)."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from cases.models import Role
 from cases.selectors import cases_visible_to
 from cases.selectors.visibility import membership_scope
+from cases.types import Viewer
 
 from .figures import Period, cases_count, closed_cases, figures_compute, figures_sum
 from .models import AnalysisRound, UnitAnalysis
@@ -18,7 +20,7 @@ WRITE_ROLES = (Role.SEKTIONSCHEF,)
 QUALITY_ROLES = (Role.KVALITETSSTRATEG,)
 
 
-def analyses_visible_to(user, *, roles=VIEW_ROLES) -> QuerySet[UnitAnalysis]:
+def analyses_visible_to(user: Viewer, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[UnitAnalysis]:
     """One SQL query: EXISTS an active membership with one of `roles` on an ancestor-or-self."""
     if not user.is_authenticated:
         return UnitAnalysis.objects.none()
@@ -26,17 +28,17 @@ def analyses_visible_to(user, *, roles=VIEW_ROLES) -> QuerySet[UnitAnalysis]:
     return UnitAnalysis.objects.filter(in_scope)
 
 
-def analyses_writable_by(user) -> QuerySet[UnitAnalysis]:
+def analyses_writable_by(user: Viewer) -> QuerySet[UnitAnalysis]:
     return analyses_visible_to(user, roles=WRITE_ROLES)
 
 
-def chef_analysis_list(user) -> QuerySet[UnitAnalysis]:
+def chef_analysis_list(user: Viewer) -> QuerySet[UnitAnalysis]:
     """The analyses of the units a sektionschef leads (their subtree), newest round first."""
     return (analyses_writable_by(user).select_related("round", "unit", "chef")
             .order_by("-round__year", "unit__path"))
 
 
-def round_analyses(user, analysis_round: AnalysisRound) -> QuerySet[UnitAnalysis]:
+def round_analyses(user: Viewer, analysis_round: AnalysisRound) -> QuerySet[UnitAnalysis]:
     return (analyses_visible_to(user, roles=QUALITY_ROLES).filter(round=analysis_round)
             .select_related("unit", "chef", "submitted_by").order_by("unit__path"))
 
@@ -66,14 +68,16 @@ def analysis_figures(analysis: UnitAnalysis) -> dict:
     return analysis_live_figures(analysis)
 
 
-def analysis_cases(user, analysis: UnitAnalysis, *, limit: int = 500) -> tuple[list, int]:
+def analysis_cases(user: Viewer, analysis: UnitAnalysis, *, limit: int = 500) -> tuple[list, int]:
     """The closed cases the viewer may open, and how many more exist that they may not."""
     period, excluded = analysis_period(analysis), excluded_paths(analysis)
     visible = closed_cases(cases=cases_visible_to(user), unit_path=analysis.unit.path,
                            exclude_paths=excluded, period=period)
     shown = list(visible[:limit])
     total = cases_count(unit_path=analysis.unit.path, exclude_paths=excluded, period=period)
-    return shown, max(total - len(shown), 0)
+    # Past the limit, visible rows are left out too: only the invisible ones are "hidden".
+    seen = len(shown) if len(shown) < limit else visible.count()
+    return shown, max(total - seen, 0)
 
 
 def round_rollup(analyses: list[UnitAnalysis]) -> dict:

@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Role, Unit
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed, audited_save
+from cases.services import ConcurrentEditError, ServiceError, audited_save
+from cases.services.transitions import transition
+from cases.types import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -51,7 +53,7 @@ def _chef_units(day: date) -> dict[int, int]:
 
 @transaction.atomic
 def round_open(
-    *, year: int, actor=None, period_start: date | None = None, period_end: date | None = None,
+    *, year: int, actor: User | None = None, period_start: date | None = None, period_end: date | None = None,
     due_date: date | None = None, day: date | None = None,
 ) -> AnalysisRound:
     """Open the year's round: one analysis per unit a sektionschef leads directly.
@@ -84,7 +86,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_update(*, analysis_round: AnalysisRound, actor, period_start: date, period_end: date,
+def round_update(*, analysis_round: AnalysisRound, actor: User, period_start: date, period_end: date,
                  due_date: date) -> AnalysisRound:
     """Configure a round's period and due date, as long as nothing has been submitted."""
     locked = AnalysisRound.objects.select_for_update().get(pk=analysis_round.pk)
@@ -118,7 +120,7 @@ def _apply_text(locked: UnitAnalysis, expected_version: int, data: dict) -> None
 
 
 @transaction.atomic
-def analysis_update(*, analysis: UnitAnalysis, expected_version: int, data: dict, actor
+def analysis_update(*, analysis: UnitAnalysis, expected_version: int, data: dict, actor: User
                     ) -> UnitAnalysis:
     """Save the draft. A stale version raises ConcurrentEditError; nothing is overwritten."""
     locked = _lock(analysis)
@@ -133,22 +135,22 @@ def _check_complete(analysis: UnitAnalysis) -> None:
         raise ServiceError(_("Beskriv behovet av övergripande åtgärder innan analysen lämnas in."))
 
 
-@transaction.atomic
-def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor,
+def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor: User | None,
                     data: dict | None = None) -> UnitAnalysis:
     """utkast → inlämnad: saves what was typed, freezes the figures, and locks the analysis."""
-    locked = _lock(analysis)
-    to_status = UnitAnalysis.Status.SUBMITTED
-    if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-        raise TransitionNotAllowed(str(UnitAnalysis.Status(locked.status).label),
-                                   str(UnitAnalysis.Status(to_status).label))
-    _apply_text(locked, expected_version, data or {})
-    _check_complete(locked)
-    locked.figures = analysis_live_figures(locked)
-    locked.status = to_status
-    locked.submitted_at = timezone.now()
-    locked.submitted_by = actor
-    return audited_save(locked, actor=actor, reason=_("Analysen lämnades in"))
+
+    def ready(locked: UnitAnalysis) -> None:
+        # The text typed on the submit form is saved with the move (and bumps the version).
+        _apply_text(locked, expected_version, data or {})
+        _check_complete(locked)
+        locked.figures = analysis_live_figures(locked)
+
+    return transition(
+        analysis, to=UnitAnalysis.Status.SUBMITTED, actor=actor,
+        reason=_("Analysen lämnades in"), table=ALLOWED_TRANSITIONS, check=ready,
+        queryset=UnitAnalysis.objects.select_related("round", "unit"), bump_version=False,
+        stamp={UnitAnalysis.Status.SUBMITTED: "submitted_at"}, submitted_by=actor,
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def _remind(analysis: UnitAnalysis, day: date) -> bool:
     return True
 
 
-def _mail(analysis: UnitAnalysis, chef) -> None:
+def _mail(analysis: UnitAnalysis, chef: User) -> None:
     url = settings.SITE_URL.rstrip("/") + analysis.get_absolute_url()
     with translation.override(settings.LANGUAGE_CODE):
         send_mail(

@@ -106,6 +106,11 @@ class DataBlockForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "block_type" and v}
 
 
+def statistics_units(user):
+    """The units the statistics page offers: the subtree of the user's chef or quality roles."""
+    return units_in_scope(user, [Role.KVALITETSSTRATEG, Role.SEKTIONSCHEF]).order_by("path")
+
+
 class StatisticsForm(forms.Form):
     unit = UnitChoice(label=_("Enhet"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
@@ -114,5 +119,4 @@ class StatisticsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_in_scope(
-            user, [Role.KVALITETSSTRATEG, Role.SEKTIONSCHEF]).order_by("path")
+        self.fields["unit"].queryset = statistics_units(user)

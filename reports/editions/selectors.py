@@ -2,22 +2,25 @@
 membership covers the edition's unit (subtree); everyone else gets 403 (no role) or 404 (out of
 scope). Figures start from cases_visible_to(user): the statistics rule of DESIGN §5."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Case, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.visibility import membership_scope
+from cases.types import Params, User, Viewer
 
 from .blocks import BlockScope, compute_block
+from .forms import StatisticsForm, statistics_units
 from .models import ReportBlock, ReportEdition, ReportSection
 
 EDIT_ROLES = (Role.KVALITETSSTRATEG,)
 
 
-def editions_visible_to(user) -> QuerySet[ReportEdition]:
+def editions_visible_to(user: Viewer) -> QuerySet[ReportEdition]:
     if not user.is_authenticated:
         return ReportEdition.objects.none()
     in_scope = membership_scope(user, EDIT_ROLES, "unit__path")
@@ -49,7 +52,7 @@ def edition_outline(edition: ReportEdition) -> list[OutlineNode]:
     for s in sections:
         by_parent.setdefault(s.parent_id, []).append(s)
 
-    def build(parent_id, prefix: str, depth: int) -> list[OutlineNode]:
+    def build(parent_id: int | None, prefix: str | None, depth: int) -> list[OutlineNode]:
         nodes, counter = [], 0
         for s in by_parent.get(parent_id, []):
             if s.is_appendix or prefix is None:
@@ -65,13 +68,13 @@ def edition_outline(edition: ReportEdition) -> list[OutlineNode]:
     return build(None, "", 1)
 
 
-def walk(nodes: list[OutlineNode]):
+def walk(nodes: list[OutlineNode]) -> Iterator[OutlineNode]:
     for node in nodes:
         yield node
         yield from walk(node.children)
 
 
-def edition_scope(edition: ReportEdition, user=None) -> BlockScope:
+def edition_scope(edition: ReportEdition, user: Viewer | None = None) -> BlockScope:
     """user=None only for operators (the management command): all cases of the subtree."""
     cases = cases_visible_to(user) if user is not None else Case.objects.all()
     return BlockScope(
@@ -81,7 +84,7 @@ def edition_scope(edition: ReportEdition, user=None) -> BlockScope:
     )
 
 
-def edition_compute(edition: ReportEdition, user=None,
+def edition_compute(edition: ReportEdition, user: Viewer | None = None,
                     progress: Callable[[int, int], None] | None = None) -> list[OutlineNode]:
     """The outline with every data block computed (results keyed by block id)."""
     outline = edition_outline(edition)
@@ -112,3 +115,23 @@ def edition_figures(edition: ReportEdition, outline: list[OutlineNode]) -> dict:
                     "diarienummer": edition.diarienummer, "responsible": edition.responsible},
         "sections": sections,
     }
+
+
+def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockScope | None]:
+    """The statistics page's unit and period from `params` (request.GET), over the cases the
+    user may see. Without a unit the user's first unit and this year are shown; a value that
+    does not validate gives the form with its Swedish errors and no scope (nothing computed)."""
+    this_year = timezone.localdate().year
+    data = params if "unit" in params else None
+    form = StatisticsForm(data, user=user, initial={"year": this_year, "period_start_month": 1})
+    if data is None:
+        first = statistics_units(user).first()
+        if first is None:
+            return form, None
+        form = StatisticsForm({"unit": first.pk, "year": this_year, "period_start_month": 1},
+                              user=user)
+    if not form.is_valid():
+        return form, None
+    return form, BlockScope(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
+                            cases=cases_visible_to(user),
+                            period_start=(form.cleaned_data["period_start_month"], 1))

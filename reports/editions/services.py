@@ -2,14 +2,17 @@
 reason (cases.services.history.audited_save). An approved edition is frozen: every write
 below goes through `_editable`, which refuses."""
 
+from typing import Any
+
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Unit
-from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
+from cases.services import ConcurrentEditError, ServiceError
 from cases.services.history import audited_delete, audited_save
+from cases.services.transitions import transition
+from cases.types import User
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -36,7 +39,7 @@ def _lock(edition_id: int) -> ReportEdition:
     return ReportEdition.objects.select_for_update().get(pk=edition_id)
 
 
-def _build(edition, structure: list, parent, actor, fill: dict) -> None:
+def _build(edition: ReportEdition, structure: list, parent: ReportSection | None, actor: User | None, fill: dict) -> None:
     for order, spec in enumerate(structure):
         section = audited_save(
             ReportSection(edition=edition, parent=parent, order=order,
@@ -51,8 +54,8 @@ def _build(edition, structure: list, parent, actor, fill: dict) -> None:
 
 
 @transaction.atomic
-def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor,
-                   title: str = "", reason: str = "", **fields) -> ReportEdition:
+def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor: User | None,
+                   title: str = "", reason: str = "", **fields: Any) -> ReportEdition:
     title = title or _("Kvalitetsberättelse %(year)s") % {"year": year}
     if ReportEdition.objects.filter(unit=unit, year=year, title=title).exists():
         raise ServiceError(_("Det finns redan en kvalitetsberättelse med den rubriken för "
@@ -69,7 +72,7 @@ def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor,
 
 
 @transaction.atomic
-def edition_update(*, edition: ReportEdition, expected_version: int, data: dict, actor,
+def edition_update(*, edition: ReportEdition, expected_version: int, data: dict, actor: User,
                    reason: str = "") -> ReportEdition:
     edition = _editable(_lock(edition.pk))
     if edition.version != expected_version:
@@ -82,28 +85,23 @@ def edition_update(*, edition: ReportEdition, expected_version: int, data: dict,
     return audited_save(edition, actor=actor, reason=reason or _("Uppgifterna ändrades"))
 
 
-def _transition(edition_id: int, to_status: str, actor, reason: str) -> ReportEdition:
-    edition = _lock(edition_id)
-    if to_status not in ALLOWED_TRANSITIONS.get(edition.status, set()):
-        labels = dict(ReportEdition.Status.choices)
-        raise TransitionNotAllowed(str(labels[edition.status]), str(labels[to_status]))
-    # The version guards the cover fields only; a status change leaves them as they were.
-    edition.status = to_status
-    return edition
+def _transition(edition: ReportEdition, to_status: str, actor: User | None, reason: str,
+                **kwargs: Any) -> ReportEdition:
+    # The version guards the cover fields only (and dates the compiled PDFs): a status change
+    # leaves it as it was, so the approved PDF stays current.
+    return transition(edition, to=to_status, actor=actor, reason=reason,
+                      table=ALLOWED_TRANSITIONS, bump_version=False, **kwargs)
 
 
-@transaction.atomic
-def edition_submit_for_review(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
-    edition = _transition(edition.pk, ReportEdition.Status.REVIEW, actor, reason)
-    return audited_save(edition, actor=actor, reason=reason or _("Skickad på granskning"))
+def edition_submit_for_review(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
+    return _transition(edition, ReportEdition.Status.REVIEW, actor,
+                       reason or _("Skickad på granskning"))
 
 
-@transaction.atomic
-def edition_return_to_draft(*, edition: ReportEdition, actor, reason: str) -> ReportEdition:
+def edition_return_to_draft(*, edition: ReportEdition, actor: User | None, reason: str) -> ReportEdition:
     if not reason.strip():
         raise ServiceError(_("Ange varför kvalitetsberättelsen skickas tillbaka."))
-    edition = _transition(edition.pk, ReportEdition.Status.DRAFT, actor, reason)
-    return audited_save(edition, actor=actor, reason=reason)
+    return _transition(edition, ReportEdition.Status.DRAFT, actor, reason)
 
 
 def pdf_is_current(edition: ReportEdition, compiled: CompiledReport) -> bool:
@@ -118,31 +116,32 @@ def pdf_is_current(edition: ReportEdition, compiled: CompiledReport) -> bool:
     return changed is None or changed <= read_at
 
 
-@transaction.atomic
-def edition_approve(*, edition: ReportEdition, actor, reason: str = "") -> ReportEdition:
-    """Freezes the edition on its latest compiled PDF, which must show the current text."""
-    edition = _transition(edition.pk, ReportEdition.Status.APPROVED, actor, reason)
+def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
     latest = CompiledReport.objects.filter(edition=edition).order_by("-created_at", "-id").first()
     if latest is None:
         raise ServiceError(_("Kompilera kvalitetsberättelsen innan den godkänns."))
     if not pdf_is_current(edition, latest):
         raise ServiceError(_("Texten har ändrats sedan den senaste PDF:en. Kompilera om innan "
                              "kvalitetsberättelsen godkänns."))
-    edition.approved_at = timezone.now()
-    edition.approved_by = actor
     edition.approved_pdf = latest
-    return audited_save(edition, actor=actor, reason=reason or _("Godkänd"))
+
+
+def edition_approve(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
+    """Freezes the edition on its latest compiled PDF, which must show the current text."""
+    return _transition(edition, ReportEdition.Status.APPROVED, actor, reason or _("Godkänd"),
+                       check=_freeze_on_latest_pdf,
+                       stamp={ReportEdition.Status.APPROVED: "approved_at"}, approved_by=actor)
 
 
 # --- structure ------------------------------------------------------------------------------
 
 
-def _next_order(qs) -> int:
+def _next_order(qs: QuerySet) -> int:
     return (qs.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
 @transaction.atomic
-def section_add(*, edition: ReportEdition, title: str, actor, parent: ReportSection | None = None,
+def section_add(*, edition: ReportEdition, title: str, actor: User, parent: ReportSection | None = None,
                 is_appendix: bool = False) -> ReportSection:
     _editable(_lock(edition.pk))
     if not title.strip():
@@ -160,7 +159,7 @@ def section_add(*, edition: ReportEdition, title: str, actor, parent: ReportSect
 
 
 @transaction.atomic
-def section_rename(*, section: ReportSection, title: str, actor) -> ReportSection:
+def section_rename(*, section: ReportSection, title: str, actor: User) -> ReportSection:
     _editable(_lock(section.edition_id))
     if not title.strip():
         raise ServiceError(_("Ange en rubrik för avsnittet."))
@@ -170,7 +169,7 @@ def section_rename(*, section: ReportSection, title: str, actor) -> ReportSectio
 
 
 @transaction.atomic
-def section_delete(*, section: ReportSection, actor) -> None:
+def section_delete(*, section: ReportSection, actor: User) -> None:
     _editable(_lock(section.edition_id))
     # Children and blocks go too; their history rows stay.
     for child in section.children.all():
@@ -181,7 +180,7 @@ def section_delete(*, section: ReportSection, actor) -> None:
 
 
 @transaction.atomic
-def section_move(*, section: ReportSection, direction: str, actor) -> ReportSection:
+def section_move(*, section: ReportSection, direction: str, actor: User) -> ReportSection:
     """Swap with the previous or next sibling ("up"/"down")."""
     _editable(_lock(section.edition_id))
     siblings = list(ReportSection.objects.filter(edition_id=section.edition_id,
@@ -199,7 +198,7 @@ def section_move(*, section: ReportSection, direction: str, actor) -> ReportSect
 
 
 @transaction.atomic
-def block_add(*, section: ReportSection, actor, block_type: str = "", params: dict | None = None
+def block_add(*, section: ReportSection, actor: User, block_type: str = "", params: dict | None = None
               ) -> ReportBlock:
     from .blocks import BLOCK_TYPES
 
@@ -214,13 +213,13 @@ def block_add(*, section: ReportSection, actor, block_type: str = "", params: di
 
 
 @transaction.atomic
-def block_delete(*, block: ReportBlock, actor) -> None:
+def block_delete(*, block: ReportBlock, actor: User) -> None:
     _editable(_lock(block.section.edition_id))
     audited_delete(block, actor=actor, reason=_("Block borttaget"))
 
 
 @transaction.atomic
-def block_text_save(*, block_id: int, expected_version: int, text: str, actor,
+def block_text_save(*, block_id: int, expected_version: int, text: str, actor: User,
                     reason: str = "") -> ReportBlock:
     """Autosave target. A stale version raises ConcurrentEditError with the stored block, so
     the page can show both texts and keep what the user typed."""

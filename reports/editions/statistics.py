@@ -3,19 +3,17 @@ and period, starting from cases_visible_to(user); every table exports to XLSX.""
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cases.models import AccessAction, Role
-from cases.selectors import cases_visible_to
 from cases.services.access import access_log_record_unit
 from cases.views.mixins import PermissionMixin
 from cases.xlsx import xlsx_response
 
-from .blocks import BlockScope, compute_block
+from .blocks import compute_block
 from .blocks.charts import svg_data_uri
-from .forms import StatisticsForm
+from .selectors import statistics_scope
 
 STAT_BLOCKS = [
     ("case_count", {"kind": "complaint", "source": "utomstaende"}),
@@ -38,21 +36,7 @@ class StatisticsView(PermissionMixin, View):
     required_roles = (Role.KVALITETSSTRATEG, Role.SEKTIONSCHEF)
 
     def _scope(self, request):
-        data = request.GET if "unit" in request.GET else None
-        form = StatisticsForm(data, user=request.user,
-                              initial={"year": timezone.localdate().year, "period_start_month": 1})
-        if data is None:
-            first = form.fields["unit"].queryset.first()
-            if first is None:
-                return form, None
-            form = StatisticsForm({"unit": first.pk, "year": timezone.localdate().year,
-                                   "period_start_month": 1}, user=request.user)
-        if not form.is_valid():
-            return form, None
-        scope = BlockScope(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
-                           cases=cases_visible_to(request.user),
-                           period_start=(form.cleaned_data["period_start_month"], 1))
-        return form, scope
+        return statistics_scope(request.user, request.GET)
 
     def get(self, request):
         form, scope = self._scope(request)

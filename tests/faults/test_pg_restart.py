@@ -1,9 +1,11 @@
 """PostgreSQL restarted under load: the application recovers by itself and no acknowledged
 write is lost. Runs its own throw-away PostgreSQL on another port, never the shared one."""
 
+import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -13,10 +15,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PORT = 55439
+# Debian's server programs, whichever version is installed (scripts/services.py installs them).
+PG_BIN = Path(max(glob.glob("/usr/lib/postgresql/*/bin/initdb") or ["/usr/lib/postgresql/15/bin/initdb"],
+                  key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)).parent
 
-pytestmark = [pytest.mark.slow, pytest.mark.real_clock]
+pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.real_clock]
+
+
+def _free_port() -> int:
+    # A free port, not a fixed one: another checkout's suite may run its own copy of this test.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def _as_postgres(*cmd: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -27,7 +40,8 @@ def _as_postgres(*cmd: str, check: bool = True) -> subprocess.CompletedProcess:
 @pytest.fixture
 def own_postgres():
     if not (PG_BIN / "initdb").exists():
-        pytest.fail("PostgreSQL 15 server binaries saknas (/usr/lib/postgresql/15/bin).")
+        pytest.fail("PostgreSQL-serverns program saknas (/usr/lib/postgresql/*/bin): "
+                    "apt-get install postgresql.")
     datadir = Path(tempfile.mkdtemp(prefix="avvika-pg-"))
     shutil.chown(datadir, "postgres") if os.geteuid() == 0 else None
     _as_postgres(str(PG_BIN / "initdb"), "-D", str(datadir / "data"), "-A", "trust", "-U", "postgres")

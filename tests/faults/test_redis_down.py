@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import make_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_clock]
+pytestmark = [pytest.mark.faults, pytest.mark.django_db, pytest.mark.real_clock]
 DEAD_REDIS = "redis://127.0.0.1:6399/0"  # nothing listens here
 
 

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 QUEUED_TEXT = "Kön för bakgrundsjobb går inte att nå just nu"
 
-pytestmark = [pytest.mark.slow, pytest.mark.real_clock, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.real_clock,
+              pytest.mark.django_db(transaction=True)]
 
 
 def _free_port(preferred: int = 56390) -> int:

@@ -116,6 +116,17 @@ def test_case_list_shows_only_visible_cases_but_counts_all(org, login, analyses)
     assert "1 ärende till som du inte har behörighet att se." in page
 
 
+def test_case_list_past_its_limit_counts_only_invisible_cases_as_hidden(org, analyses):
+    from reports.analysis.selectors import analysis_cases
+
+    for day in (1, 2, 3):
+        deviation(org.units["A1"], local(2025, 1, day))
+    hidden = deviation(org.units["A1"], local(2025, 2, 1))
+    Case.objects.filter(pk=hidden.pk).update(skyddad=True)
+    shown, hidden_count = analysis_cases(org.users["chef_a1"], analyses["A1"], limit=2)
+    assert len(shown) == 2 and hidden_count == 1
+
+
 def test_overview_rolls_up_and_lists_needs(org, login, analyses):
     deviation(org.units["A1"], local(2025, 1, 1))
     deviation(org.units["B1"], local(2025, 1, 2))

@@ -172,12 +172,18 @@ def build_world(org) -> World:
 
 
 def state_fingerprint() -> tuple:
-    """Counts of every history table and of jobs: a refused POST must leave it unchanged."""
+    """Counts of every history table and of jobs: a refused POST must leave it unchanged.
+    One query for all of them: the sweep takes ~750 fingerprints (54 COUNTs each were a
+    third of its run time)."""
     from django.apps import apps
+    from django.db import connection
 
-    counts = [m.objects.count() for m in apps.get_models()
-              if m.__name__.startswith("Historical")]
-    return (*counts, Job.objects.count())
+    models = [m for m in apps.get_models() if m.__name__.startswith("Historical")] + [Job]
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT count(*) FROM {quote(m._meta.db_table)})" for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")  # table names from model metadata only
+        return tuple(cursor.fetchone())
 
 
 __all__ = ["MARK", "SimpleNamespace", "World", "build_world", "state_fingerprint"]

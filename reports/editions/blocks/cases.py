@@ -3,6 +3,9 @@ verksamhetsområde, and distributions by category, cause and measure type. All c
 done by PostgreSQL (filter/annotate/aggregate); Python only shapes a few dozen result rows.
 Cases are counted by their registered unit (Case.unit); the subtree is a path prefix."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
@@ -59,7 +62,7 @@ def in_period(qs: QuerySet, rule: str, period) -> QuerySet:
     return qs.filter(**{f"{name}__gte": start, f"{name}__lt": end})
 
 
-def count_by_year(qs: QuerySet, rule: str, periods: list[tuple[int, object]],
+def count_by_year(qs: QuerySet, rule: str, periods: Sequence[tuple[int, Period]],
                   group_len: int | None = None) -> list[dict]:
     """One query: each case falls in the bucket of the period it belongs to (CASE WHEN), then
     GROUP BY bucket (and the unit-path prefix of the grouping level)."""
@@ -132,7 +135,10 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     for row in counts:
         table.setdefault(_group_label(row["group"], labels), {})[row["bucket"]] = row["n"]
     headers = [_("Verksamhetsområde")] + [year_label(p) for _y, p in periods]
-    rows = [[name] + [by_year.get(y, 0) for y in years] for name, by_year in sorted(table.items())]
+    # A row is its label, then one count per year.
+    rows: list[list[Any]] = [
+        [name] + [by_year.get(y, 0) for y in years] for name, by_year in sorted(table.items())
+    ]
     add_table(result, key="trend", caption=result["title"], headers=headers, rows=rows,
               total=[_("Totalt")] + [sum(r[i + 1] for r in rows) for i in range(len(years))])
     for y, p in periods:

@@ -3,6 +3,8 @@ decision date, riskanalyser and egenkontroller marked for the report grouped by 
 and the development areas decided and followed up. Titles and the short summaries written for
 the report are shown; no case free text, no names."""
 
+from typing import Any
+
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -23,8 +25,10 @@ def block_supervision(scope: BlockScope, params: dict) -> dict:
              else _("Beslut från tillsynsmyndigheter"))
     result = new_result("supervision", title, "decided", period)
     counts = supervision_counts(start=period.start, end=period.last_day, unit=scope.unit)
-    rows = [[f"{r.authority_label} – {r.type_label}", r.decisions, r.cases_with_deficiencies]
-            for r in counts.rows if not authority or r.authority == authority]
+    rows: list[list[Any]] = [
+        [f"{r.authority_label} – {r.type_label}", r.decisions, r.cases_with_deficiencies]
+        for r in counts.rows if not authority or r.authority == authority
+    ]
     headers = [_("Myndighet och typ av tillsyn"), _("Beslut"), _("Ärenden med konstaterade brister")]
     add_table(result, key="supervision", caption=title, headers=headers, rows=rows,
               total=[_("Totalt"), sum(r[1] for r in rows), sum(r[2] for r in rows)])
@@ -51,7 +55,7 @@ def _grouped(scope: BlockScope, rows: list[dict], result: dict, noun: str, key: 
     for row in rows:
         groups.setdefault(labels.get(row["group"], scope.unit.name), {})[row["item"]] = row
     distinct = len({row["item"] for row in rows})
-    table_rows = [[name, len(items)] for name, items in sorted(groups.items())]
+    table_rows: list[list[Any]] = [[name, len(items)] for name, items in sorted(groups.items())]
     note = ""
     if sum(r[1] for r in table_rows) != distinct:
         note = _("En %(noun)s kan omfatta flera avdelningar; antal unika: %(n)s.") % {

@@ -11,8 +11,7 @@ from cases.workflow import Workflow, workflow_for
 from .entries import Entry, HistorySource, history_entries
 
 
-def history_of(model: type[Model], case_field: str = "case_id", *, label: str = "",
-               **options):
+def history_of(model: type[Model], case_field: str = "case_id", *, label: str = "", **options):
     """A `history_sources` helper: fn(case) → the model's rows for one case. A row keyed by
     the case itself (Deviation, Complaint, LexSarahReport) is a part of the case."""
 
@@ -45,9 +44,13 @@ def _case_verb(workflow: Workflow):
 def case_history_sources(case: Case) -> list[HistorySource]:
     wf = workflow_for(case.kind)
     sources = [
-        HistorySource(Case, case.history.all(), _("ärendet"),  # type: ignore[attr-defined]
-                      formats={"status": wf.label, "outcome": wf.outcome_label},
-                      verb=_case_verb(wf)),
+        HistorySource(
+            Case,
+            case.history.all(),
+            _("ärendet"),  # type: ignore[attr-defined]
+            formats={"status": wf.label, "outcome": wf.outcome_label},
+            verb=_case_verb(wf),
+        ),
         history_of(Measure, label=_("åtgärd"))(case),
         history_of(Note, label=_("anteckning"))(case),
         # The stored file name is random; the original name says which file it is.

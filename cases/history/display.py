@@ -61,8 +61,11 @@ class Resolver:
             found = model._default_manager.in_bulk(missing)
             restricted = self.reader is not None and _is_case(model)
             if restricted:
-                seen = set(cases_visible_to(self.reader).filter(pk__in=missing)
-                           .values_list("pk", flat=True))
+                seen = set(
+                    cases_visible_to(self.reader)
+                    .filter(pk__in=missing)
+                    .values_list("pk", flat=True)
+                )
                 found = {pk: obj for pk, obj in found.items() if pk in seen}
             for pk in missing:
                 obj = found.get(pk)
@@ -120,9 +123,14 @@ def display(field: Field, value, resolver: Resolver, fmt=None) -> str:
         seen = sorted(name for name in names if not isinstance(name, _Unseen))
         unseen = len(names) - len(seen)
         if unseen:
-            seen.append(ngettext("%(n)s ärende som du inte har behörighet att se",
-                                 "%(n)s ärenden som du inte har behörighet att se",
-                                 unseen) % {"n": unseen})
+            seen.append(
+                ngettext(
+                    "%(n)s ärende som du inte har behörighet att se",
+                    "%(n)s ärenden som du inte har behörighet att se",
+                    unseen,
+                )
+                % {"n": unseen}
+            )
         return ", ".join(seen) or EMPTY
     if field.is_relation and related is not None:
         return resolver.name(related, value)

@@ -26,10 +26,19 @@ from .display import Resolver, display, is_empty, is_person
 
 # Bookkeeping and secrets never appear as changes. Fields without a Swedish verbose_name
 # (created_by, sha256, CaseLink's ends …) are bookkeeping too; see `_shown`.
-HIDDEN_FIELDS = frozenset({
-    "id", "version", "search", "due_at", "due_step", "created_at", "updated_at",
-    "receipt_selector", "receipt_code_hash",
-})
+HIDDEN_FIELDS = frozenset(
+    {
+        "id",
+        "version",
+        "search",
+        "due_at",
+        "due_step",
+        "created_at",
+        "updated_at",
+        "receipt_selector",
+        "receipt_code_hash",
+    }
+)
 
 # Rows one user writes within this window belong to one action: a close writes the Case row
 # and the type's row, a classification the Case row and the M2M rows, a drawn loggkontroll
@@ -124,14 +133,17 @@ def _m2m_values(source: HistorySource, records: list, fields: list[Field]) -> di
     return {key: sorted(pks) for key, pks in values.items()}
 
 
-def _rows(order: int, source: HistorySource, subject: type[Model],
-          resolver: Resolver) -> list[_Row]:
+def _rows(
+    order: int, source: HistorySource, subject: type[Model], resolver: Resolver
+) -> list[_Row]:
     history_model = source.records.model
-    records = list(source.records.select_related("history_user")
-                   .order_by("history_date", "history_id"))
+    records = list(
+        source.records.select_related("history_user").order_by("history_date", "history_id")
+    )
     plain = [f for f in history_model.tracked_fields if _shown(f, source, subject)]
-    m2m = [f for f in getattr(history_model, "_history_m2m_fields", [])
-           if _shown(f, source, subject)]
+    m2m = [
+        f for f in getattr(history_model, "_history_m2m_fields", []) if _shown(f, source, subject)
+    ]
     m2m_values = _m2m_values(source, records, m2m) if m2m and records else {}
 
     def value(f: Field, rec):
@@ -183,9 +195,11 @@ class _Group:
     def takes(self, row: _Row) -> bool:
         if row.rec.history_date - self.rows[-1].rec.history_date > SAME_ACTION:
             return False
-        return ((row.order, row.key) not in self.objects
-                or (row.rec.history_change_reason or "") in self.reasons
-                or not row.changed)  # bookkeeping of the same action (a deadline)
+        return (
+            (row.order, row.key) not in self.objects
+            or (row.rec.history_change_reason or "") in self.reasons
+            or not row.changed
+        )  # bookkeeping of the same action (a deadline)
 
     def add(self, row: _Row) -> None:
         self.rows.append(row)
@@ -247,8 +261,9 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
     per_source = Counter(order for order, _key in objects)
     phrases: list[str] = []
     changes: list[Change] = []
-    created = Counter(order for (order, _key), rows in objects.items()
-                      if rows[0].rec.history_type == "+")
+    created = Counter(
+        order for (order, _key), rows in objects.items() if rows[0].rec.history_type == "+"
+    )
     for (order, _key), rows in objects.items():
         source = rows[0].source
         net = _net_changes(rows)
@@ -264,12 +279,14 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
         prefix = f"{str(rows[-1].rec.instance)[:60]}: " if per_source[order] > 1 else ""
         for name, (f, old, new) in net.items():
             fmt = source.formats.get(name)
-            changes.append(Change(
-                label=prefix + capfirst(str(f.verbose_name)),
-                old=display(f, old, resolver, fmt),
-                new=display(f, new, resolver, fmt),
-                person=is_person(f) or name in source.personal,
-            ))
+            changes.append(
+                Change(
+                    label=prefix + capfirst(str(f.verbose_name)),
+                    old=display(f, old, resolver, fmt),
+                    new=display(f, new, resolver, fmt),
+                    person=is_person(f) or name in source.personal,
+                )
+            )
     if not phrases:  # only parts changed: the first one speaks
         first_rows = next(iter(objects.values()))
         phrases.append(_phrase(first_rows, _net_changes(first_rows)))
@@ -278,8 +295,9 @@ def _entry(group: list[_Row], resolver: Resolver) -> Entry:
         at=first.history_date,
         user=person_name(first.history_user) if first.history_user else _("Systemet"),
         summary=_join(phrases),
-        reason="; ".join(dict.fromkeys(r.rec.history_change_reason for r in group
-                                       if r.rec.history_change_reason)),
+        reason="; ".join(
+            dict.fromkeys(r.rec.history_change_reason for r in group if r.rec.history_change_reason)
+        ),
         changes=changes,
         system=first.history_user is None,
     )

@@ -74,7 +74,8 @@ def history_shown(body: str) -> list[Shown]:
         rows = {
             _text(label): (_text(old), _text(new))
             for label, old, new in re.findall(
-                r'<th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td>', item, re.S)
+                r'<th scope="row">(.*?)</th><td>(.*?)</td><td>(.*?)</td>', item, re.S
+            )
         }
         entries.append(Shown(_text(time.group(1)), " ".join(_text(head).split()), rows))
     return entries
@@ -114,11 +115,15 @@ def _assert_readable(body: str, entries: list[Shown], usernames=()) -> None:
         assert username not in section.group(1)
 
 
-def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, login, people,
-                                                                         later):
+def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, login, people, later):
     chef, staff = people["chef"], people["staff"]
-    case = deviation_create(unit=org.units["A1"], title="Beslut skickades inte ut",
-                            description="Beslutet skickades aldrig.", actor=staff, reporter=staff)
+    case = deviation_create(
+        unit=org.units["A1"],
+        title="Beslut skickades inte ut",
+        description="Beslutet skickades aldrig.",
+        actor=staff,
+        reporter=staff,
+    )
     later()
     deviation_receive(case=case, actor=chef)
     later()
@@ -127,11 +132,18 @@ def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, lo
     case.refresh_from_db()
     causes = list(Code.objects.filter(codelist=CodeList.ROOT_CAUSE).order_by("order")[:2])
     category = Code.objects.filter(codelist=CodeList.EVENT_CATEGORY).order_by("order").first()
-    deviation_classify(case=case, expected_version=case.version, actor=chef, root_causes=causes,
-                       event_category=category, reason="Efter samtal med personalen")
+    deviation_classify(
+        case=case,
+        expected_version=case.version,
+        actor=chef,
+        root_causes=causes,
+        event_category=category,
+        reason="Efter samtal med personalen",
+    )
     later()
-    deviation_measure_add(case=case, description="Ny rutin för utskick", actor=chef,
-                          responsible=staff)
+    deviation_measure_add(
+        case=case, description="Ny rutin för utskick", actor=chef, responsible=staff
+    )
     later()
     deviation_close(case=case, outcome="med_atgard", summary="Rutinen var okänd", actor=chef)
 
@@ -169,18 +181,21 @@ def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, lo
 
 def test_complaint_codes_read_as_labels(org, login, people, later):
     chef, staff = people["chef"], people["staff"]
-    case = complaint_create(source="personal", unit=org.units["A1"],
-                            complaint_type=code(CodeList.COMPLAINT_TYPE, "synpunkt"),
-                            description="Rutinen följs inte.", actor=staff,
-                            reporter=staff).complaint.case
+    case = complaint_create(
+        source="personal",
+        unit=org.units["A1"],
+        complaint_type=code(CodeList.COMPLAINT_TYPE, "synpunkt"),
+        description="Rutinen följs inte.",
+        actor=staff,
+        reporter=staff,
+    ).complaint.case
     later()
     complaint_receive(case=case, actor=chef, notify=False)
     later()
     topic = Code.objects.filter(codelist=CodeList.COMPLAINT_TOPIC).order_by("order").first()
     complaint_assess(case=case, topics=[topic], deviation_found=False, actor=chef)
     later()
-    complaint_reply(case=case, reply_text="Vi har pratat med personalen.", actor=chef,
-                    notify=False)
+    complaint_reply(case=case, reply_text="Vi har pratat med personalen.", actor=chef, notify=False)
     later()
     complaint_close(case=case, actor=chef, reason="Besvarat och klart")
 
@@ -206,9 +221,15 @@ def test_complaint_codes_read_as_labels(org, login, people, later):
 
 def test_lex_sarah_case_and_investigation(org, login, people, later):
     chef, staff, investigator = people["chef"], people["staff"], people["investigator"]
-    case = lexsarah_report_create(unit=org.units["A1"], title="Fel läkemedel",
-                                  description="Kvällspersonalen gav fel dos.", actor=staff,
-                                  reporter=staff, reporter_type="anstalld", notify=False)
+    case = lexsarah_report_create(
+        unit=org.units["A1"],
+        title="Fel läkemedel",
+        description="Kvällspersonalen gav fel dos.",
+        actor=staff,
+        reporter=staff,
+        reporter_type="anstalld",
+        notify=False,
+    )
     later()
     lexsarah_receive(case=case, actor=chef, immediate_measure="Extra personal i kväll")
     later()
@@ -216,13 +237,19 @@ def test_lex_sarah_case_and_investigation(org, login, people, later):
     later()
     investigation = investigation_create(cases=[case], actor=investigator)
     later()
-    investigation_save_draft(investigation=investigation,
-                             expected_version=investigation.version,
-                             data={"events": "Dosen förväxlades."}, actor=investigator)
+    investigation_save_draft(
+        investigation=investigation,
+        expected_version=investigation.version,
+        data={"events": "Dosen förväxlades."},
+        actor=investigator,
+    )
     later()
-    investigation_assess(investigation=investigation, assessment="allvarligt",
-                         motivation="Allvarlig brist i läkemedelshanteringen.",
-                         actor=investigator)
+    investigation_assess(
+        investigation=investigation,
+        assessment="allvarligt",
+        motivation="Allvarlig brist i läkemedelshanteringen.",
+        actor=investigator,
+    )
 
     client = login(investigator)
     body = client.get(reverse("cases:history", args=[case.reference])).content.decode()
@@ -232,8 +259,9 @@ def test_lex_sarah_case_and_investigation(org, login, people, later):
     assert len(entries) == 5  # reported, received (+ measure), assigned, started, assessed
     assessed, started, assigned, received, reported = entries
     # The case row ("Bedömd: …") and the report row ("Bedömning") of one assessment.
-    assert assessed.head.startswith("Bo Utredare ändrade status för ärendet: Bedömd: "
-                                    "Allvarligt missförhållande")
+    assert assessed.head.startswith(
+        "Bo Utredare ändrade status för ärendet: Bedömd: Allvarligt missförhållande"
+    )
     assert assessed.rows["Status"] == ("Utredning pågår", "Bedömd")
     assert assessed.rows["Bedömning"] == ("–", "Allvarligt missförhållande")
     assert assessed.rows["Bedömd av"] == ("–", "Bo Utredare")
@@ -258,15 +286,25 @@ def test_lex_sarah_case_and_investigation(org, login, people, later):
 
 def test_risk_analysis_scores_read_on_its_scale(org, login, people, later):
     quality = people["quality"]
-    analysis = make_analysis(quality, [org.units["A1"]], risks=[("Digital post når inte fram",
-                                                                 2, 3)])
+    analysis = make_analysis(
+        quality, [org.units["A1"]], risks=[("Digital post når inte fram", 2, 3)]
+    )
     scale = analysis.scale
     later()
-    analysis_update(analysis=analysis, data={"participants": "Enhetschef och två handläggare"},
-                    units=[org.units["A1"], org.units["A2"]], actor=quality)
+    analysis_update(
+        analysis=analysis,
+        data={"participants": "Enhetschef och två handläggare"},
+        units=[org.units["A1"], org.units["A2"]],
+        actor=quality,
+    )
     later()
-    risk_update(risk=analysis.risks.get(), description="Digital post når inte fram",
-                probability=4, consequence=4, actor=quality)
+    risk_update(
+        risk=analysis.risks.get(),
+        description="Digital post når inte fram",
+        probability=4,
+        consequence=4,
+        actor=quality,
+    )
     later()
     analysis_complete(analysis=analysis, actor=quality)
 
@@ -277,10 +315,14 @@ def test_risk_analysis_scores_read_on_its_scale(org, login, people, later):
     completed, rescored, updated, _created = entries
     assert completed.head == "Klara Strand ändrade riskanalysen: Riskanalysen genomförd"
     assert completed.rows["Status"] == ("Utkast", "Genomförd")
-    assert rescored.rows["Sannolikhet"] == (f"2 – {scale.probability_label(2)}",
-                                            f"4 – {scale.probability_label(4)}")
-    assert rescored.rows["Konsekvens"] == (f"3 – {scale.consequence_label(3)}",
-                                           f"4 – {scale.consequence_label(4)}")
+    assert rescored.rows["Sannolikhet"] == (
+        f"2 – {scale.probability_label(2)}",
+        f"4 – {scale.probability_label(4)}",
+    )
+    assert rescored.rows["Konsekvens"] == (
+        f"3 – {scale.consequence_label(3)}",
+        f"4 – {scale.consequence_label(4)}",
+    )
     assert updated.rows["Enheter som omfattas"] == ("Sektion A1", "Sektion A1, Sektion A2")
     assert updated.rows["Deltagare"] == ("–", "Enhetschef och två handläggare")
     assert "utkast</td>" not in body
@@ -292,8 +334,13 @@ def test_two_requests_on_one_object_are_two_entries_even_seconds_apart(org, logi
 
     chef = people["chef"]
     case = make_case(org.units["A1"], kind_="deviation", title="Gammal rubrik", actor=chef)
-    case_update(case=case, expected_version=case.version, data={"title": "Ny rubrik"},
-                actor=chef, reason="Förtydligad rubrik")
+    case_update(
+        case=case,
+        expected_version=case.version,
+        data={"title": "Ny rubrik"},
+        actor=chef,
+        reason="Förtydligad rubrik",
+    )
 
     body = login(chef).get(reverse("cases:history", args=[case.reference])).content.decode()
     edited, created = history_shown(body)
@@ -309,28 +356,38 @@ def test_history_names_only_cases_the_reader_may_see(org, login, people):
 
     seen = make_case(org.units["A1"], kind_="deviation", actor=people["staff"])
     unseen = make_case(org.units["B1"], kind_="deviation", actor=people["staff"])
-    analysis = analysis_create_from_cases(actor=people["quality"], cases=[seen, unseen],
-                                          title="Tvärs avdelningar",
-                                          units=[org.units["A1"], org.units["B1"]],
-                                          analysed_on=date(2025, 6, 1))
+    analysis = analysis_create_from_cases(
+        actor=people["quality"],
+        cases=[seen, unseen],
+        title="Tvärs avdelningar",
+        units=[org.units["A1"], org.units["B1"]],
+        analysed_on=date(2025, 6, 1),
+    )
 
     body = login(people["chef"]).get(analysis.get_absolute_url()).content.decode()
     (created,) = history_shown(body)
 
     assert created.rows["Avvikelser som föranledde analysen"] == (
-        "–", f"{seen}, 1 ärende som du inte har behörighet att se")
+        "–",
+        f"{seen}, 1 ärende som du inte har behörighet att se",
+    )
     assert unseen.reference not in body
 
 
 def test_supervision_units_and_authority_by_name(org, client, people, later):
     quality = people["quality"]
-    supervision = make_supervision(quality, [org.units["A1"]],
-                                   decisions=[(date(2024, 3, 1), ["bemanning"])])
+    supervision = make_supervision(
+        quality, [org.units["A1"]], decisions=[(date(2024, 3, 1), ["bemanning"])]
+    )
     later()
     supervision_services.supervision_update(
-        supervision=supervision, expected_version=supervision.version,
-        data={"title": "Tillsyn av HVB Solrosen"}, units=[org.units["A2"]], actor=quality,
-        reason="Fel sektion")
+        supervision=supervision,
+        expected_version=supervision.version,
+        data={"title": "Tillsyn av HVB Solrosen"},
+        units=[org.units["A2"]],
+        actor=quality,
+        reason="Fel sektion",
+    )
 
     client.force_login(quality)
     body = client.get(reverse("supervision:history", args=[supervision.pk])).content.decode()
@@ -339,8 +396,10 @@ def test_supervision_units_and_authority_by_name(org, client, people, later):
     _assert_readable(body, entries, usernames=("quality",))
     updated, created = entries  # the decision was registered in the same minute as the case
     assert updated.head == "Klara Strand ändrade tillsynsärendet: Fel sektion"
-    assert updated.rows == {"Rubrik": ("Tillsyn av HVB", "Tillsyn av HVB Solrosen"),
-                            "Berörda enheter": ("Sektion A1", "Sektion A2")}
+    assert updated.rows == {
+        "Rubrik": ("Tillsyn av HVB", "Tillsyn av HVB Solrosen"),
+        "Berörda enheter": ("Sektion A1", "Sektion A2"),
+    }
     assert created.rows["Tillsynsmyndighet"] == ("–", "Inspektionen för vård och omsorg (IVO)")
     assert created.rows["Berörda enheter"] == ("–", "Sektion A1")
     assert created.rows["Brister konstaterade"] == ("–", "Ja")
@@ -348,21 +407,23 @@ def test_supervision_units_and_authority_by_name(org, client, people, later):
     assert "ivo</td>" not in body
 
 
-def test_selfcontrol_and_development_area_pages_use_the_same_history(org, login, people,
-                                                                      later):
+def test_selfcontrol_and_development_area_pages_use_the_same_history(org, login, people, later):
     quality = people["quality"]
     plan = make_plan(quality, org.units["A1"], year=2026, responsible_person=people["chef"])
     run = plan.runs.order_by("period_start").first()
     later()
     run_start(run=run, actor=quality)
     later()
-    run_update(run=run, data={"result": "brister", "findings": "Journalen saknades."},
-               actor=quality)
-    area = development_area_create(actor=quality, unit=org.units["ASF"], year_decided=2025,
-                                   title="Fler egenkontroller")
+    run_update(
+        run=run, data={"result": "brister", "findings": "Journalen saknades."}, actor=quality
+    )
+    area = development_area_create(
+        actor=quality, unit=org.units["ASF"], year_decided=2025, title="Fler egenkontroller"
+    )
     later()
-    development_area_update(area=area, data={"title": "Fler och bättre egenkontroller"},
-                            actor=quality)
+    development_area_update(
+        area=area, data={"title": "Fler och bättre egenkontroller"}, actor=quality
+    )
     client = login(quality)
 
     body = client.get(plan.get_absolute_url()).content.decode()
@@ -394,13 +455,26 @@ def test_a_drawn_log_sample_is_one_entry_with_a_count(org, login, people, later)
     quality = people["quality"]
     read = make_case(org.units["A1"], title="Läst ärende", actor=quality)
     for _ in range(12):
-        row = AccessLog.objects.create(user=people["staff"], action="read", case=read,
-                                       case_reference=read.reference, unit=org.units["A1"])
+        row = AccessLog.objects.create(
+            user=people["staff"],
+            action="read",
+            case=read,
+            case_reference=read.reference,
+            unit=org.units["A1"],
+        )
         # test data: back-date the append-only row into the run's period
         AccessLog.objects.filter(pk=row.pk).update(
-            at=datetime(2025, 3, 5, 10, tzinfo=ZoneInfo("Europe/Stockholm")))
-    plan = make_plan(quality, org.units["A1"], area="Loggkontroll", method_code="loggkontroll",
-                     frequency="monthly", year=2025, sample_size=10)
+            at=datetime(2025, 3, 5, 10, tzinfo=ZoneInfo("Europe/Stockholm"))
+        )
+    plan = make_plan(
+        quality,
+        org.units["A1"],
+        area="Loggkontroll",
+        method_code="loggkontroll",
+        frequency="monthly",
+        year=2025,
+        sample_size=10,
+    )
     run = plan.runs.get(period_start=date(2025, 3, 1))
     later()
     run_start(run=run, actor=quality)
@@ -410,8 +484,10 @@ def test_a_drawn_log_sample_is_one_entry_with_a_count(org, login, people, later)
     body = login(quality).get(run.get_absolute_url()).content.decode()
     drawn = history_shown(body)[0]
 
-    assert drawn.head == ("Klara Strand ändrade egenkontrollen och skapade granskad loggpost "
-                          "(10 st.): Urval ur åtkomstloggen draget (frö 7); Loggpost i urvalet")
+    assert drawn.head == (
+        "Klara Strand ändrade egenkontrollen och skapade granskad loggpost "
+        "(10 st.): Urval ur åtkomstloggen draget (frö 7); Loggpost i urvalet"
+    )
     assert drawn.rows == {"Slumpfrö": ("–", "7")}
     assert "None" not in body
 
@@ -419,8 +495,13 @@ def test_a_drawn_log_sample_is_one_entry_with_a_count(org, login, people, later)
 def _busy_case(org, people, later, rounds: int):
     """A deviation whose history grows with `rounds` (notes, reassignments, measures)."""
     chef, staff = people["chef"], people["staff"]
-    case = deviation_create(unit=org.units["A1"], title="Många händelser",
-                            description="Text", actor=staff, reporter=staff)
+    case = deviation_create(
+        unit=org.units["A1"],
+        title="Många händelser",
+        description="Text",
+        actor=staff,
+        reporter=staff,
+    )
     deviation_receive(case=case, actor=chef)
     assignees = [chef, people["quality"], org.users["chef_a"]]
     for n in range(rounds):
@@ -429,13 +510,15 @@ def _busy_case(org, people, later, rounds: int):
         later()
         note_add(case=case, text=f"Anteckning {n}", actor=chef)
         later()
-        deviation_measure_add(case=case, description=f"Åtgärd {n}", actor=chef,
-                              responsible=assignees[n % 3])
+        deviation_measure_add(
+            case=case, description=f"Åtgärd {n}", actor=chef, responsible=assignees[n % 3]
+        )
     return case
 
 
-def test_history_tab_queries_do_not_grow_with_the_history(org, login, people, later,
-                                                           django_assert_max_num_queries):
+def test_history_tab_queries_do_not_grow_with_the_history(
+    org, login, people, later, django_assert_max_num_queries
+):
     small = _busy_case(org, people, later, rounds=1)
     big = _busy_case(org, people, later, rounds=8)
     client = login(people["chef"])

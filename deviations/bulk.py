@@ -55,7 +55,7 @@ def deviations_bulk_create(specs: list[DeviationSpec], *, user, reason: str) -> 
 def import_apply(items, *, codes, user, reason: str) -> None:
     """`CaseType.import_applier`: items are (ImportedCase, CaseRow); codes maps
     (codelist, code) → Code. Imported rows carry deficiencies ("brister") and root causes
-    ("orsaker") as lists of codes. Written by COPY with history made by PostgreSQL
+    ("orsaker") as lists of codes and the consequence ("konsekvens") as one. Written by COPY with history made by PostgreSQL
     (cases.imports.bulk): 100 000 rows must import in < 60 s."""
     from cases.imports import bulk
 
@@ -63,7 +63,9 @@ def import_apply(items, *, codes, user, reason: str) -> None:
         return
     rows, deficiencies, causes = [], [], []
     for case, row in items:
-        rows.append({"case_id": case.pk})
+        consequence = row.codes.get("konsekvens") or []
+        rows.append({"case_id": case.pk, "consequence_id":
+                     codes[("consequence", consequence[0])].pk if consequence else None})
         deficiencies += [{"deviation_id": case.pk, "code_id": codes[("deficiency", c)].pk}
                          for c in row.codes.get("brister", [])]
         causes += [{"deviation_id": case.pk, "code_id": codes[("root_cause", c)].pk}

@@ -113,8 +113,19 @@ def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
         _build(child, Unit.objects.get(pk=unit.pk), kinds)
 
 
-@transaction.atomic
+# The demo förvaltning, its units and its people's roles exist from before the first demo case:
+# the services run at the moments cases were handled (demo_clock) and check roles valid then.
+ORGANISATION_SINCE = date(2021, 1, 1)
+
+
 def seed_organisation() -> dict[str, object]:
+    since = timezone.make_aware(datetime.combine(ORGANISATION_SINCE, time(8, 0)))
+    with demo_clock(since):
+        return _seed_organisation()
+
+
+@transaction.atomic
+def _seed_organisation() -> dict[str, object]:
     kinds = {k.code: k for k in UnitKind.objects.all()}
     _build(TREE, None, kinds)
     User = get_user_model()

@@ -1,9 +1,16 @@
 """Shared fixtures. Tests run against the real PostgreSQL and Redis (never SQLite, no mocks)."""
 
+import hashlib
 import os
+import re
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 import time_machine
 
@@ -33,6 +40,84 @@ def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=F
 
 
 DatabaseOperations.sql_flush = _delete_flush
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- One migrated template database, copied for every test database ---------------------------
+# Migrating an empty database takes ~20 s of CPU (Django renders the model state of every
+# migration). Every xdist worker and the fault-test pass need a test database; the first one
+# migrates a template, the others copy it (CREATE DATABASE … TEMPLATE, about a second). The
+# template's name carries a hash of the migrations and pyproject.toml, so a change builds a new
+# one, and it stays on the server for the next run.
+
+
+def _template_key() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "pyproject.toml"]:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _server_url(db: dict, name: str) -> str:
+    auth = quote(db.get("USER") or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{auth}@{host}/{quote(name)}"
+
+
+def _build_template(conn, db: dict, template: str, base: str) -> None:
+    building = f"{template}_new"
+    conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
+    conn.execute(f'CREATE DATABASE "{building}"')
+    env = {**os.environ, "DATABASE_URL": _server_url(db, building), "AVVIKA_TESTING": "1",
+           "DEBUG": "0"}
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
+        raise RuntimeError(f"migrating the test template failed:\n{result.stderr[-3000:]}")
+    conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+    # Templates of older migrations: nobody copies them any more.
+    stale = re.compile(rf"{re.escape(base)}_tpl_[0-9a-f]{{10}}")
+    for (name,) in conn.execute("SELECT datname FROM pg_database").fetchall():
+        if stale.fullmatch(name) and name != template:
+            try:
+                conn.execute(f'DROP DATABASE "{name}"')
+            except psycopg.Error:
+                pass  # in use by another run; its own run will drop it later
+
+
+@pytest.fixture(scope="session")
+def _test_db_template(django_db_modify_db_settings, django_db_blocker):
+    """Point the test database's TEST["TEMPLATE"] at a migrated template, built if missing."""
+    from django.db import connections
+
+    db = connections["default"].settings_dict
+    base = re.sub(r"_gw\d+$", "", db["TEST"]["NAME"])
+    template = f"{base}_tpl_{_template_key()}"
+    params = {"dbname": "postgres", "user": db.get("USER") or None,
+              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
+              "port": db.get("PORT") or None}
+    with psycopg.connect(autocommit=True, **params) as conn:
+        # One builder at a time; the others wait here, then find the template made.
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
+        try:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                 [template]).fetchone()
+            if not found:
+                _build_template(conn, db, template, base)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
+    db["TEST"]["TEMPLATE"] = template
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_test_db_template, django_db_setup):
+    """pytest-django's database setup, on a copy of the template."""
+    yield
 
 
 # Every test runs on a pinned clock so that nothing depends on the day the suite runs (deadlines

@@ -173,6 +173,10 @@ def _target(rng, age_days: int) -> str:
     return DeviationStatus.CLOSED if rng.random() > 0.01 else DeviationStatus.INVESTIGATING
 
 
+def _classified_before(plan: _Plan, moved: datetime) -> bool:
+    return plan.investigate_at is not None and plan.investigate_at < moved
+
+
 def _day(moment: datetime) -> str:
     return timezone.localtime(moment).date().isoformat()
 
@@ -238,19 +242,21 @@ class _Seeder:
     # --- Before the move: one import row per case -----------------------------------------
 
     def import_row(self, plan: _Plan, external_reference: str, moved: datetime) -> dict[str, str]:
-        """The row the old system's export holds: everything for a case closed before the
-        move; only what was reported for one still open (its handling comes later)."""
+        """The row the old system's export holds: what was known on the day of the move. A
+        case still open then carries its classification if it had one; the rest of its
+        handling comes later, in Avvika."""
         row = {"typ": "avvikelse", "extern_referens": external_reference,
                "enhet": plan.unit.code, "inkom": _day(plan.received),
                "handelse": plan.occurred_on.isoformat(), "rubrik": plan.event[4],
                "beskrivning": plan.event[5]}
-        if plan.close_at is not None and plan.close_at < moved:
+        closed = plan.close_at is not None and plan.close_at < moved
+        if closed or _classified_before(plan, moved):
             row.update({
-                "avslutad": _day(plan.close_at), "kategori": plan.category,
-                "brister": "|".join(plan.deficiencies), "orsaker": "|".join(plan.causes),
-                "konsekvens": plan.consequence,
-                "atgarder": "|".join(mtype for _d, mtype, _l in plan.measures),
-            })
+                "kategori": plan.category, "brister": "|".join(plan.deficiencies),
+                "orsaker": "|".join(plan.causes), "konsekvens": plan.consequence})
+        if closed:
+            row.update({"avslutad": _day(plan.close_at),
+                        "atgarder": "|".join(mtype for _d, mtype, _l in plan.measures)})
         return row
 
     # --- Through the services ---------------------------------------------------------------
@@ -263,8 +269,10 @@ class _Seeder:
             concerns_child=plan.concerns_child, at_absence_or_handover=plan.at_absence,
         )
 
-    def handle(self, case: Case, plan: _Plan, receive_at, investigate_at, close_at) -> None:
-        """Every step after the report, each at its moment, as the chef would click it."""
+    def handle(self, case: Case, plan: _Plan, receive_at, investigate_at, close_at, *,
+               classified: bool = False) -> None:
+        """Every step after the report, each at its moment, as the chef would click it
+        (`classified`: the import brought the classification)."""
         chef = plan.chef
         if receive_at is not None:
             case = demo_step(receive_at, svc.deviation_receive, case=case, actor=chef)
@@ -274,6 +282,7 @@ class _Seeder:
         if investigate_at is not None:
             case = demo_step(investigate_at, svc.deviation_start_investigation, case=case,
                              actor=chef)
+        if investigate_at is not None and not classified:
             demo_step(
                 investigate_at, svc.deviation_classify, case=case, expected_version=case.version,
                 actor=chef, event_category=self.codes[("event_category", plan.category)],
@@ -342,7 +351,7 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
             resumed = moved + timedelta(days=rng.randint(0, 9), hours=rng.randint(8, 15))
             seeder.handle(imported[refs[id(plan)]], plan, *continue_after(
                 resumed, [plan.receive_at, plan.investigate_at, plan.close_at],
-                latest=seeder.latest))
+                latest=seeder.latest), classified=_classified_before(plan, moved))
         for plan in since:
             seeder.handle(seeder.report(plan), plan, plan.receive_at, plan.investigate_at,
                           plan.close_at)

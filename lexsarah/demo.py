@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.demo import IMPORT_USER, demo_import, demo_step
+from cases.demo import IMPORT_USER, continue_after, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, Unit
 
 from . import services as svc
@@ -203,7 +203,21 @@ class _Seeder:
             timelines.remove(pair[1])
         for timeline in timelines:
             self.plan(timeline)
+            self.close_before_move(timeline)
         return timelines
+
+    def close_before_move(self, t: _Timeline) -> None:
+        """A report whose every step (up to the notification) was done before the move was
+        closed in the old system too: imported closed, its AU date and IVO notification in
+        the year they happened, not handled again in Avvika."""
+        steps = list(t.steps.values())
+        if t.reports[0].target != S.CLOSED or not steps or max(steps) >= self.moved:
+            return
+        last = max(steps)
+        for r in t.reports:
+            if r.close_by >= self.moved:
+                r.close_by = last + max(timedelta(hours=1),
+                                        (self.moved - last) * self.rng.uniform(0.2, 0.9))
 
     def plan(self, t: _Timeline, start: datetime | None = None) -> None:
         """When each step happens, from `start` (the last report's receipt unless given). A
@@ -274,23 +288,41 @@ class _Seeder:
         self.events.append((at, len(self.events), action))
 
     def schedule(self, t: _Timeline) -> None:
-        """Queue every step that has happened by now. A report imported open is handled on
-        from the weeks after the move, at the usual pace."""
-        if t.reports[0].case is None:  # reported in Avvika
-            for r in t.reports:
-                self.add(r.received, lambda r=r: self.create(r))
-        else:
-            self.plan(t, start=self.moved + timedelta(days=self.rng.randint(1, 9),
-                                                      hours=self.rng.randint(8, 15)))
+        """Queue every step that has happened by now."""
         steps = dict(t.steps)
         for r in t.reports:
             if r.target == S.CLOSED:
                 steps[f"close:{id(r)}"] = r.close_by
         if t.decision_on:
             steps["decision"] = _at(t.decision_on, 11)
+        if t.reports[0].case is None:  # reported in Avvika
+            for r in t.reports:
+                self.add(r.received, lambda r=r: self.create(r))
+        else:
+            steps = self.resume(t, steps)
         for name, at in steps.items():
             if at <= self.latest:
                 self.add(at, lambda name=name, at=at: self.step(t, name, at))
+
+    def resume(self, t: _Timeline, steps: dict[str, datetime]) -> dict[str, datetime]:
+        """A report imported open: what it had been through before the move is done again in
+        Avvika in the first days after it; what came later keeps its moment (the AU still
+        decides at a meeting, the notification is sent after the decision)."""
+        resumed = self.moved + timedelta(days=self.rng.randint(1, 3),
+                                         hours=self.rng.randint(8, 15))
+        names = sorted(steps, key=steps.get)
+        steps = dict(zip(names, continue_after(resumed, [steps[n] for n in names],
+                                               latest=self.latest), strict=True))
+        if "decide" in steps and timezone.localdate(steps["decide"]) != t.meeting_day:
+            t.meeting_day = au_meeting_day(timezone.localdate(steps["decide"]))
+            steps["decide"] = _at(t.meeting_day, 14)
+            later = names[names.index("decide") + 1:]
+            steps.update(zip(later, continue_after(
+                steps["decide"] + timedelta(hours=20), [steps[n] for n in later],
+                latest=self.latest), strict=True))
+        if "sent" in steps:
+            t.sent_on = timezone.localdate(steps["sent"])
+        return steps
 
     def run(self) -> None:
         """Every step of every report in the order of time, each at its moment."""

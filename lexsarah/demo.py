@@ -2,8 +2,8 @@
 finding, about 8 a year are notified to IVO; the most recent reports are open in every status.
 Invented texts, no personal data.
 
-Written the way real reports are (cases.demo): the register moved into Avvika at the turn of
-the year. The years before came in through the import service as one file (docs/import.md:
+Written the way real reports are (cases.demo): the register moved into Avvika half a year ago
+(`SERVICES_DAYS`). The years before came in through the import service as one file (docs/import.md:
 bedömning, AU date, IVO notification and decision, what the yearly report counts); the
 reports still open then were imported open and handled on through the services. Every report
 since goes through the services step by step — report, receipt with an immediate measure,
@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.demo import IMPORT_USER, continue_after, demo_import, demo_step
+from cases.demo import IMPORT_USER, continue_after, cutover, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, Unit
 
 from . import services as svc
@@ -27,6 +27,9 @@ from .models import AgendaItem, Assessment, AUMeeting, Investigation, IvoOutcome
 from .workflow import LexSarahStatus as S
 
 PER_YEAR = 110
+# Reports received in the last half year go through the services step by step (about 0.3 s a
+# report: some ten services each); six months give the AU persona half a year of meetings.
+SERVICES_DAYS = 183
 IVO_PER_YEAR = 8
 IMPORT_FILE = "demo-lex-sarah-treserva.csv"
 UNITS = ["UTR-BU-1", "UTR-BU-2", "INS-OV-1", "INS-OV-2", "INS-PL-1", "EKB-EB-1", "BTS-OB-1",
@@ -145,7 +148,7 @@ class _Seeder:
         self.users, self.rng, self.now = users, rng, now
         self.today = timezone.localdate(now)
         self.latest = now - timedelta(minutes=5)
-        self.moved = _at(date(self.today.year, 1, 1), 0)
+        self.moved = cutover(self.today, days=SERVICES_DAYS)
         self.units = list(Unit.objects.filter(code__in=UNITS)) or list(
             Unit.objects.filter(depth__gte=3))
         self.reporter_types = list(Code.objects.filter(codelist="reporter_type"))

@@ -40,9 +40,9 @@ def test_demo_lexsarah():
     ivo = IvoNotification.objects.filter(report__case__in=full_years).count()
     assert 30 <= ivo <= 45
     assert full_years.filter(imported_from=IMPORT_FILE).exists()
-    # Since the move the AU meets in Avvika: decided agenda items month by month, the next
-    # meeting's agenda still open, and the chair's urgent path once.
-    assert AUMeeting.objects.filter(items__decided_at__isnull=False).distinct().count() >= 6
+    # Since the move (half a year ago) the AU meets in Avvika: decided agenda items month by
+    # month, the next meeting's agenda still open, and the chair's urgent path once.
+    assert AUMeeting.objects.filter(items__decided_at__isnull=False).distinct().count() >= 4
     assert AgendaItem.objects.filter(decided_at__isnull=True, meeting__held_on__gte=timezone.localdate()).exists()
     assert IvoNotification.objects.filter(path="ordforande").exists()
     assert IvoNotification.objects.filter(path="au", sent_on__isnull=False,

@@ -1,13 +1,24 @@
 """Demo organisation and users modelled on Malmö's Arbetsmarknads- och socialförvaltning
-(seeds 000, 001). Idempotent: units and users are looked up by code/username."""
+(seeds 000, 001). Idempotent: units and users are looked up by code/username.
 
+Also the two write paths every case-type seeder uses, the same ones real data takes: the
+services, run at the moment a step "happened" (`demo_clock`), and the import service for the
+years before Avvika (`demo_import`)."""
+
+import contextlib
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
+from cases.imports import ImportResult, import_cases_file
+from cases.imports.runner import CASE_COLUMNS
 from cases.models import Membership, Role, Unit, UnitKind
 from cases.services.org import membership_create, unit_create
 
@@ -102,11 +113,19 @@ def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
         _build(child, Unit.objects.get(pk=unit.pk), kinds)
 
 
-DEMO_ROLES_FROM = date(2015, 1, 1)
+# The demo förvaltning, its units and its people's roles exist from before the first demo case:
+# the services run at the moments cases were handled (demo_clock) and check roles valid then.
+ORGANISATION_SINCE = date(2021, 1, 1)
+
+
+def seed_organisation() -> dict[str, object]:
+    since = timezone.make_aware(datetime.combine(ORGANISATION_SINCE, time(8, 0)))
+    with demo_clock(since):
+        return _seed_organisation()
 
 
 @transaction.atomic
-def seed_organisation() -> dict[str, object]:
+def _seed_organisation() -> dict[str, object]:
     kinds = {k.code: k for k in UnitKind.objects.all()}
     _build(TREE, None, kinds)
     User = get_user_model()
@@ -130,6 +149,66 @@ def seed_organisation() -> dict[str, object]:
             # The demo writes years of history as these people: they held their roles then,
             # so the services' action rules (cases/actions.py) let them act on those dates.
             membership_create(user=user, unit=unit, role=du.role, reason="Demodata",
-                              valid_from=DEMO_ROLES_FROM)
+                              valid_from=ORGANISATION_SINCE)
         users[du.username] = user
     return users
+
+
+# --- Writing demo cases the way real ones are written ------------------------------------------
+
+# The quality strategist runs the import of the years before Avvika (named in its history rows).
+IMPORT_USER = "kvalitet"
+
+
+@contextlib.contextmanager
+def demo_clock(at: datetime) -> Iterator[None]:
+    """Run services as if it were `at`: timestamps, auto_now fields and history rows all read
+    django.utils.timezone.now. Demo data only (a single-threaded management command)."""
+    real_now = timezone.now
+    timezone.now = lambda: at
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+
+
+def demo_step(at: datetime, service: Callable, **kwargs):
+    """One service call at the moment the step happened."""
+    with demo_clock(at):
+        return service(**kwargs)
+
+
+def cutover(today: date, *, days: int) -> datetime:
+    """The day a type's register moved into Avvika, `days` before today (midnight, local
+    time). Cases received before it come in through the import; the rest through the
+    services, as users would have entered them."""
+    return timezone.make_aware(datetime.combine(today - timedelta(days=days), time(0, 0)))
+
+
+def continue_after(floor: datetime, moments: Iterable[datetime | None], *,
+                   latest: datetime) -> list[datetime | None]:
+    """The steps of a case imported open and handled on from `floor`: each one at its own
+    moment, but not before `floor`, at least an hour apart, in order, never after `latest`."""
+    out: list[datetime | None] = []
+    earliest = floor
+    for moment in moments:
+        if moment is None:
+            out.append(None)
+            continue
+        step = min(max(moment, earliest), latest)
+        out.append(step)
+        earliest = step + timedelta(hours=1)
+    return out
+
+
+def demo_import(rows: list[dict[str, str]], *, filename: str, user, at: datetime) -> ImportResult:
+    """The years before Avvika through the import service (docs/import.md), as a
+    förvaltning's history from Lifecare or Treserva comes in: a CSV file built in memory,
+    imported at `at` by `user` (so the history says who imported it, and when)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CASE_COLUMNS, delimiter=";", lineterminator="\n",
+                            restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    with demo_clock(at):
+        return import_cases_file(out.getvalue().encode(), filename, user=user)

@@ -2,32 +2,37 @@
 categories, Karlshamn's deficiency areas, root causes, consequences and measures. Most are
 closed; recent ones are open in every step. Invented texts, no real personal data.
 
-~7 000 cases through the services would take minutes, so the rows are written in bulk — but
-every step still leaves its history row (reported, received, investigating, closed) with the
-user, reason and the date it "happened", as the services would have written it.
-Idempotent: skipped when deviations already exist.
+Written the way real deviations are (cases.demo): the förvaltning moved its deviation register
+into Avvika six weeks ago (`SERVICES_DAYS`). Everything received before that comes in through
+the import service as one file (docs/import.md) — the years the statistics and the yearly
+report count — and the cases still open on the day of the move are imported open and handled
+on through the services. Everything received since goes through the services from the report
+on, each step at the moment it happened. (~7 000 cases through the services would take
+minutes; the import writes them in seconds.) Idempotent: skipped when deviations exist.
 """
 
-import copy
 import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from cases.deadlines import due_for
-from cases.models import Case, CaseKind, Code, Measure, ReferenceCounter, Unit
-from cases.registry import case_type
+from cases.demo import IMPORT_USER, continue_after, cutover, demo_import, demo_step
+from cases.models import Case, CaseKind, Code, Measure, Unit
+from cases.services.parts import measure_set_status
 
-from .bulk import DeviationSpec, deviations_bulk_create
+from . import services as svc
 from .models import Deviation, ReclassifiedTo
 from .workflow import DeviationOutcome, DeviationStatus
 
+# Cases received in the last six weeks go through the services from their first step; the
+# services cost about 0.1 s a case, so this keeps the whole seeder in seconds.
+SERVICES_DAYS = 42
+IMPORT_FILE = "demo-avvikelser-lifecare.csv"
+
 PER_YEAR = 1200
 FIRST_YEAR = 2021
-REASON = "Demodata"
 UNIT_WEIGHTS = {
     "UTR-BU-1": 12, "UTR-BU-2": 10, "UTR-FR-1": 6, "UTR-MOT-5": 5, "INS-OV-1": 6,
     "INS-OV-2": 9, "INS-PL-1": 8, "EKB-EB-1": 12, "EKB-EB-2": 10, "EKB-MB-1": 7,
@@ -113,27 +118,38 @@ MEASURES = [
 ]
 
 
+RECLASSIFICATION_REASON = "Händelsen gäller hälso- och sjukvård/arbetsmiljö."
+
+
 @dataclass
 class _Plan:
-    case: Case
-    steps: list[tuple[datetime, str, object, dict]] = field(default_factory=list)
-    spec: DeviationSpec | None = None
-    measures: list[Measure] = field(default_factory=list)
+    """One drawn deviation: what happened and when each step of its handling happens."""
 
+    received: datetime
+    unit: Unit
+    chef: object
+    reporter: object
+    event: tuple
+    occurred_on: date
+    concerns_child: bool
+    at_absence: bool
+    receive_at: datetime | None = None
+    investigate_at: datetime | None = None
+    close_at: datetime | None = None
+    outcome: str = ""
+    reclassified_to: str = ""
+    deficiencies: list[str] = field(default_factory=list)
+    causes: list[str] = field(default_factory=list)
+    measures: list[tuple[str, str, str]] = field(default_factory=list)  # description, type, level
+    measures_done_at: datetime | None = None
 
-def _allocate(prefix: str, year: int, count: int) -> range:
-    """Reserve `count` gap-free numbers at once (the counter row the services use)."""
-    table = ReferenceCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s)
-                ON CONFLICT (prefix, year)
-                DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number
-                RETURNING last_number""",  # noqa: S608 - our table name, values are parameters
-            [prefix, year, count],
-        )
-        last = cursor.fetchone()[0]
-    return range(last - count + 1, last + 1)
+    @property
+    def category(self) -> str:
+        return self.event[0]
+
+    @property
+    def consequence(self) -> str:
+        return self.event[3]
 
 
 def _received(rng, year: int, now: datetime) -> datetime:
@@ -157,6 +173,14 @@ def _target(rng, age_days: int) -> str:
     return DeviationStatus.CLOSED if rng.random() > 0.01 else DeviationStatus.INVESTIGATING
 
 
+def _classified_before(plan: _Plan, moved: datetime) -> bool:
+    return plan.investigate_at is not None and plan.investigate_at < moved
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
 class _Seeder:
     def __init__(self, *, users, rng, now):
         self.rng, self.now, self.users = rng, now, users
@@ -165,128 +189,132 @@ class _Seeder:
         self.unit_weights = [UNIT_WEIGHTS[c] for c in self.unit_codes]
         self.codes = {(c.codelist, c.code): c for c in Code.objects.all()}
         self.fallback = users.get("kvalitet")
+        self.latest = now - timedelta(minutes=5)
 
     def chef(self, unit: Unit):
         return self.users.get(CHEF_FOR_UNIT.get(unit.code, ""), self.fallback)
 
     def at(self, moment: datetime) -> datetime:
-        return min(moment, self.now - timedelta(minutes=5))
+        return min(moment, self.latest)
 
-    def plan(self, received: datetime, reference: str) -> _Plan:
+    # --- Drawing: what happened and how it is handled -------------------------------------
+
+    def plan(self, received: datetime) -> _Plan:
         rng = self.rng
         event = rng.choices(EVENTS, [e[-1] for e in EVENTS])[0]
-        category, deficiencies, causes, consequence, title, text, immediate, _w = event
+        deficiencies, causes = event[1], event[2]
         unit = self.units[rng.choices(self.unit_codes, self.unit_weights)[0]]
-        chef = self.chef(unit)
-        reporter = self.users.get("medarbetare") if unit.code == "UTR-BU-1" else None
-        case = Case(kind=CaseKind.DEVIATION, reference=reference, unit=unit, title=title,
-                    description=text, received_at=received, reporter=reporter,
-                    occurred_on=(received - timedelta(days=rng.randint(0, 6))).date(),
-                    status=DeviationStatus.REPORTED)
-        plan = _Plan(case=case)
-        plan.steps.append((received, "Avvikelse rapporterad", reporter or chef, {}))
+        plan = _Plan(
+            received=received, unit=unit, chef=self.chef(unit), event=event,
+            reporter=self.users.get("medarbetare") if unit.code == "UTR-BU-1" else None,
+            occurred_on=(received - timedelta(days=rng.randint(0, 6))).date(),
+            concerns_child=unit.code.startswith(("UTR-BU", "INS")) and rng.random() < 0.6,
+            at_absence=rng.random() < 0.15,
+        )
         target = _target(rng, (self.now - received).days)
         moment = received
         if target != DeviationStatus.REPORTED:
             moment = self.at(moment + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6)))
-            plan.steps.append((moment, "Avvikelsen mottagen", chef,
-                               {"status": DeviationStatus.RECEIVED, "assignee": chef}))
-        classified = target in (DeviationStatus.INVESTIGATING, DeviationStatus.CLOSED)
-        if classified:
+            plan.receive_at = moment
+        if target in (DeviationStatus.INVESTIGATING, DeviationStatus.CLOSED):
             moment = self.at(moment + timedelta(days=rng.randint(1, 10)))
-            plan.steps.append((moment, "Utredning påbörjad", chef,
-                               {"status": DeviationStatus.INVESTIGATING,
-                                "event_category": self.codes[("event_category", category)]}))
-        outcome = ""
-        if target == DeviationStatus.CLOSED:
-            outcome = rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
-            moment = self.at(moment + timedelta(days=rng.randint(7, 75)))
-            plan.steps.append((moment, f"{DeviationOutcome(outcome).label}", chef,
-                               {"status": DeviationStatus.CLOSED, "closed_at": moment,
-                                "outcome": outcome}))
-        plan.spec = self.spec(case, classified, deficiencies, causes, consequence, immediate,
-                              outcome, moment, chef)
-        if outcome == DeviationOutcome.WITH_MEASURES or (
-                target == DeviationStatus.INVESTIGATING and rng.random() < 0.3):
-            plan.measures = self.measures(case, chef, moment, closed=bool(outcome))
-        return plan
-
-    def spec(self, case, classified, deficiencies, causes, consequence, immediate, outcome,
-             moment, chef) -> DeviationSpec:
-        rng = self.rng
-        deviation = Deviation(
-            case=case, immediate_consequence=immediate,
-            concerns_child=case.unit.code.startswith(("UTR-BU", "INS")) and rng.random() < 0.6,
-            at_absence_or_handover=rng.random() < 0.15,
-            closing_summary=SUMMARIES.get(outcome, "") if outcome else "",
-        )
-        if outcome == DeviationOutcome.RECLASSIFIED:
-            deviation.reclassified_to = rng.choice([ReclassifiedTo.VARDSKADA,
-                                                    ReclassifiedTo.ARBETSMILJO])
-            deviation.reclassification_reason = "Händelsen gäller hälso- och sjukvård/arbetsmiljö."
-        spec = DeviationSpec(deviation=deviation, history_date=moment, history_user=chef)
-        if classified:
-            deviation.consequence = self.codes[("consequence", consequence)]
+            plan.investigate_at = moment
             chosen = rng.sample(deficiencies, rng.randint(1, len(deficiencies)))
             if rng.random() < 0.2:
                 chosen.append(rng.choice(["kompetens", "kommunikation-information"]))
-            spec.deficiency_ids = sorted({self.codes[("deficiency", c)].pk for c in chosen})
-            spec.root_cause_ids = sorted({self.codes[("root_cause", c)].pk for c in
-                                          rng.sample(causes, rng.randint(1, len(causes)))})
-        return spec
+            plan.deficiencies = sorted(set(chosen))
+            plan.causes = sorted(set(rng.sample(causes, rng.randint(1, len(causes)))))
+        closing = moment + timedelta(days=rng.randint(7, 75))
+        if target == DeviationStatus.CLOSED and closing < self.latest:
+            # (One that would close in the future is still being investigated.)
+            plan.outcome = rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
+            plan.close_at = closing
+            if plan.outcome == DeviationOutcome.RECLASSIFIED:
+                plan.reclassified_to = rng.choice([ReclassifiedTo.VARDSKADA,
+                                                   ReclassifiedTo.ARBETSMILJO])
+        if plan.outcome == DeviationOutcome.WITH_MEASURES or (
+                plan.close_at is None and plan.investigate_at and rng.random() < 0.3):
+            plan.measures = [m[:3] for m in rng.sample(MEASURES, rng.randint(1, 2))]
+            if plan.close_at is not None and (self.now - plan.close_at).days > 45:
+                plan.measures_done_at = plan.close_at + timedelta(days=rng.randint(5, 30))
+        return plan
 
-    def measures(self, case, chef, moment, *, closed: bool) -> list[Measure]:
-        rng = self.rng
-        out = []
-        for description, mtype, level, _w in rng.sample(MEASURES, rng.randint(1, 2)):
-            done = closed and (self.now - moment).days > 45
-            measure = Measure(
-                case=case, description=description, measure_type=self.codes[("measure_type", mtype)],
-                level=level, responsible=chef, due_date=(moment + timedelta(days=30)).date(),
-                status=Measure.Status.DONE if done else Measure.Status.PLANNED,
-                completed_on=(moment + timedelta(days=rng.randint(5, 30))).date() if done else None,
-                created_by=chef,
+    # --- Before the move: one import row per case -----------------------------------------
+
+    def import_row(self, plan: _Plan, external_reference: str, moved: datetime) -> dict[str, str]:
+        """The row the old system's export holds: what was known on the day of the move. A
+        case still open then carries its classification if it had one; the rest of its
+        handling comes later, in Avvika."""
+        row = {"typ": "avvikelse", "extern_referens": external_reference,
+               "enhet": plan.unit.code, "inkom": _day(plan.received),
+               "handelse": plan.occurred_on.isoformat(), "rubrik": plan.event[4],
+               "beskrivning": plan.event[5]}
+        closed = plan.close_at is not None and plan.close_at < moved
+        if closed or _classified_before(plan, moved):
+            row.update({
+                "kategori": plan.category, "brister": "|".join(plan.deficiencies),
+                "orsaker": "|".join(plan.causes), "konsekvens": plan.consequence})
+        if closed:
+            row.update({"avslutad": _day(plan.close_at),
+                        "atgarder": "|".join(mtype for _d, mtype, _l in plan.measures)})
+        return row
+
+    # --- Through the services ---------------------------------------------------------------
+
+    def report(self, plan: _Plan) -> Case:
+        return demo_step(
+            plan.received, svc.deviation_create, unit=plan.unit, title=plan.event[4],
+            description=plan.event[5], actor=plan.reporter or plan.chef, reporter=plan.reporter,
+            occurred_on=plan.occurred_on, immediate_consequence=plan.event[6],
+            concerns_child=plan.concerns_child, at_absence_or_handover=plan.at_absence,
+        )
+
+    def handle(self, case: Case, plan: _Plan, receive_at, investigate_at, close_at, *,
+               classified: bool = False) -> None:
+        """Every step after the report, each at its moment, as the chef would click it
+        (`classified`: the import brought the classification)."""
+        chef = plan.chef
+        if receive_at is not None:
+            case = demo_step(receive_at, svc.deviation_receive, case=case, actor=chef)
+            if plan.unit.code in CHEF_FOR_UNIT:  # the personas take their own cases
+                case = demo_step(receive_at, svc.deviation_assign, case=case, assignee=chef,
+                                 actor=chef)
+        if investigate_at is not None:
+            case = demo_step(investigate_at, svc.deviation_start_investigation, case=case,
+                             actor=chef)
+        if investigate_at is not None and not classified:
+            demo_step(
+                investigate_at, svc.deviation_classify, case=case, expected_version=case.version,
+                actor=chef, event_category=self.codes[("event_category", plan.category)],
+                deficiencies=[self.codes[("deficiency", c)] for c in plan.deficiencies],
+                root_causes=[self.codes[("root_cause", c)] for c in plan.causes],
+                consequence=self.codes[("consequence", plan.consequence)],
             )
-            measure._history_date = moment - timedelta(hours=1)  # type: ignore[attr-defined]
-            measure._history_user = chef  # type: ignore[attr-defined]
-            out.append(measure)
-        return out
+        if close_at is None:
+            if investigate_at is not None:
+                self.add_measures(case, plan, investigate_at)
+            return
+        if plan.outcome == DeviationOutcome.RECLASSIFIED:
+            demo_step(close_at, svc.deviation_reclassify, case=case, target=plan.reclassified_to,
+                      reason=RECLASSIFICATION_REASON, actor=chef)
+            return
+        measures = self.add_measures(case, plan, close_at)
+        demo_step(close_at, svc.deviation_close, case=case, outcome=plan.outcome,
+                  summary=SUMMARIES[plan.outcome], actor=chef)
+        if plan.measures_done_at is not None and plan.measures_done_at < self.latest:
+            for measure in measures:
+                demo_step(plan.measures_done_at, measure_set_status, measure=measure,
+                          status=Measure.Status.DONE, actor=chef,
+                          reason="Åtgärden genomförd")
 
-
-def _snapshots(plans: list[_Plan]) -> tuple[list[Case], list[Case]]:
-    """Set each case to its final state; return the history snapshots (created, later)."""
-    created, later = [], []
-    for plan in plans:
-        case = plan.case
-        for index, (moment, reason, user, changes) in enumerate(plan.steps):
-            for name, value in changes.items():
-                setattr(case, name, value)
-            case.version = index + 1
-            snap = copy.copy(case)
-            snap._history_date, snap._history_user = moment, user  # type: ignore[attr-defined]
-            snap._change_reason = reason  # type: ignore[attr-defined]
-            (later if index else created).append(snap)
-        if case.closed_at is None:
-            case.due_step = "receive" if case.status == DeviationStatus.REPORTED else "close"
-            case.due_at = due_for(CaseKind.DEVIATION, case.due_step, case.received_at)
-    return created, later
-
-
-def _write(plans: list[_Plan]) -> None:
-    created, later = _snapshots(plans)
-    cases = [p.case for p in plans]
-    Case.objects.bulk_create(cases, batch_size=2000)
-    saved = {c.reference: c for c in cases}
-    for snap in created + later:
-        case = saved[snap.reference]
-        snap.pk, snap.created_at, snap.updated_at = case.pk, case.created_at, case.updated_at
-    Case.history.bulk_history_create(created, batch_size=2000, default_change_reason=REASON)
-    Case.history.bulk_history_create(later, batch_size=2000, update=True,
-                                     default_change_reason=REASON)
-    # The deviation and measure rows pick up their case's new pk when they are saved.
-    deviations_bulk_create([p.spec for p in plans], user=None, reason=REASON)
-    measures = [m for p in plans for m in p.measures]
-    bulk_create_with_history(measures, Measure, batch_size=2000, default_change_reason=REASON)
+    def add_measures(self, case: Case, plan: _Plan, at: datetime) -> list[Measure]:
+        return [
+            demo_step(at, svc.deviation_measure_add, case=case, description=description,
+                      actor=plan.chef, measure_type=self.codes[("measure_type", mtype)],
+                      level=level, responsible=plan.chef,
+                      due_date=(at + timedelta(days=30)).date())
+            for description, mtype, level in plan.measures
+        ]
 
 
 def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
@@ -300,19 +328,35 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
     if not seeder.unit_codes:
         stdout.write("Inga demoenheter för avvikelser – hoppar över.")
         return 0
-    total = 0
+    plans: list[_Plan] = []
     for year in range(FIRST_YEAR, now.year + 1):
         if years is not None and year not in years:
             continue
         share = 1.0 if year < now.year else now.timetuple().tm_yday / 366
         count = max(1, round(PER_YEAR * share * scale))
-        # Chronological within the year so reference numbers follow the received dates.
-        received = sorted(_received(rng, year, now) for _i in range(count))
-        with transaction.atomic():
-            numbers = _allocate(case_type(CaseKind.DEVIATION).reference_prefix, year, count)
-            plans = [seeder.plan(r, f"AV-{year}-{n:04d}")
-                     for r, n in zip(received, numbers, strict=True)]
-            _write(plans)
-        total += count
-    stdout.write(f"Kvalitetsavvikelser: {total} ärenden ({time_module.monotonic() - started:.0f} s).")
-    return total
+        # Chronological, so reference numbers follow the received dates.
+        plans += [seeder.plan(r) for r in sorted(_received(rng, year, now) for _i in range(count))]
+    moved = cutover(timezone.localdate(now), days=SERVICES_DAYS)
+    before = [p for p in plans if p.received < moved]
+    since = [p for p in plans if p.received >= moved]
+    refs = {id(p): f"LC-{p.received.year}-{i:05d}" for i, p in enumerate(before, start=1)}
+    with transaction.atomic():
+        demo_import([seeder.import_row(p, refs[id(p)], moved) for p in before],
+                    filename=IMPORT_FILE, user=users.get(IMPORT_USER), at=moved)
+        imported = {c.external_reference: c for c in Case.objects.filter(
+            kind=CaseKind.DEVIATION, imported_from=IMPORT_FILE, closed_at__isnull=True)}
+        still_open = [p for p in before if refs[id(p)] in imported]
+        for plan in still_open:
+            # Handled on in Avvika during the weeks after the move, in working hours.
+            resumed = moved + timedelta(days=rng.randint(0, 9), hours=rng.randint(8, 15))
+            seeder.handle(imported[refs[id(plan)]], plan, *continue_after(
+                resumed, [plan.receive_at, plan.investigate_at, plan.close_at],
+                latest=seeder.latest), classified=_classified_before(plan, moved))
+        for plan in since:
+            seeder.handle(seeder.report(plan), plan, plan.receive_at, plan.investigate_at,
+                          plan.close_at)
+    stdout.write(
+        f"Kvalitetsavvikelser: {len(plans)} ärenden, varav {len(before)} importerade "
+        f"({len(still_open)} handläggs vidare) och {len(since)} genom tjänsterna "
+        f"({time_module.monotonic() - started:.0f} s).")
+    return len(plans)

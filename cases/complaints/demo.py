@@ -4,17 +4,16 @@ closed complaints concern bemötande, most show no deviation after investigation
 measures are mostly about following routines. Neighbours complain about insecurity around
 housing. No real personal data: names and texts are invented.
 
-The cases the personas work with — everything received this year, and every older case still
-open — go through the services, each step with the clock set to the time it "happened" (see
-`_clock`), so received, acknowledged, replied and closed dates and the history lie in the past
-where they belong. The closed years behind the reports and statistics (~900 cases; 90 s through
-the services) are written in bulk in a few seconds, the way deviations/demo.py does: the same
-rows, and every step's history row with its date, user and reason, as the services would have
-written them. Both paths draw the same handling (`_Handling`). Idempotent: skipped when
-complaints already exist.
+Written the way real complaints are (cases.demo): the register moved into Avvika at the turn
+of the year. The years before — behind the reports and statistics — come in through the import
+service as one file (docs/import.md: type, topics, sender category, channel, finding, measures,
+reply); the complaints still open then are imported open and handled on through the services.
+Everything received since goes through the services, each step with the clock set to the time
+it "happened" (`demo_clock`), so received, acknowledged, replied and closed dates and the
+history lie in the past where they belong. Both paths draw the same handling (`_Handling`).
+Idempotent: skipped when complaints already exist.
 """
 
-import contextlib
 import time as time_module
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,10 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.complaints import services as svc
-from cases.complaints.demo_bulk import REASON, Plan, write_block
 from cases.complaints.models import Complaint
-from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintStatus
-from cases.models import Case, CaseKind, Code, Measure, MeasureLevel, Unit
+from cases.complaints.workflow import ComplaintStatus
+from cases.demo import IMPORT_USER, continue_after, demo_import, demo_step
+from cases.models import Case, CaseKind, Code, MeasureLevel, Unit
 
 # Cases per year: (from outside, from staff). 2024–2025 exactly as in seed 000 so the demo
 # report reads "213 (177)" and "56 (37)"; 2021–2023 are estimates kept lower.
@@ -190,18 +189,8 @@ MEASURES = [
 NAMES = ["Lena Svensson", "Ahmed Karimi", "Maja Lund", "Peter Olsson", "Fatima Haddad",
          "Erik Jönsson", "Sofia Nguyen", "Kenneth Bergström", "Amira Saleh", "Johan Ek"]
 CHANNEL_WEIGHTS = {"e-tjanst": 55, "e-post": 15, "telefon": 15, "brev": 10, "besok": 5}
-
-
-@contextlib.contextmanager
-def _clock(at: datetime):
-    """Run services as if it were `at`: timestamps, auto_now fields and history rows all read
-    django.utils.timezone.now. Demo data only (a single-threaded management command)."""
-    real_now = timezone.now
-    timezone.now = lambda: at
-    try:
-        yield
-    finally:
-        timezone.now = real_now
+IMPORT_FILE = "demo-klagomal-lifecare.csv"
+FOUND = {True: "ja", False: "nej", None: ""}
 
 
 def _working_hours(rng, day: date) -> datetime:
@@ -255,8 +244,7 @@ class _Seeder:
         return min(at, self.now - timedelta(minutes=5))
 
     def step(self, at: datetime, fn, **kwargs):
-        with _clock(self.clamp(at)):
-            return fn(**kwargs)
+        return demo_step(self.clamp(at), fn, **kwargs)
 
     # --- Drawing a case: what arrives and how it is handled ---------------------------------
 
@@ -285,7 +273,7 @@ class _Seeder:
             title=title, description=text, actor=actor,
             sender_category=self.code("sender_category", category),
             channel=self.code("channel", channel), anonymous=anonymous, received_at=received,
-            with_receipt_code=channel == "e-tjanst", reason=REASON, **contact,
+            with_receipt_code=channel == "e-tjanst", **contact,
         ))
 
     def staff(self, received: datetime) -> "_Draft":
@@ -299,7 +287,6 @@ class _Seeder:
             source="personal", unit=unit, complaint_type=self.code("complaint_type", ctype),
             title=title, description=text, actor=actor, reporter=reporter,
             sender_category=self.code("sender_category", "personal"), received_at=received,
-            reason=REASON,
         ))
 
     def topics(self, topics: list[str]) -> list[Code]:
@@ -346,85 +333,67 @@ class _Seeder:
         h.close_reason = "Åtgärder vidtagna" if deviation else "Besvarat, ingen avvikelse"
         return h
 
+    # --- Before the move: one import row per complaint --------------------------------------
+
+    def import_row(self, draft: "_Draft", h: "_Handling", reference: str,
+                   moved: datetime) -> dict[str, str]:
+        """The old system's row: everything for a complaint closed before the move, only what
+        came in for one still open (its handling comes later, in Avvika)."""
+        c = draft.create
+        row = {
+            "typ": f"klagomal_{c['source']}", "extern_referens": reference,
+            "enhet": draft.unit.code, "inkom": _day(draft.received), "rubrik": c["title"],
+            "beskrivning": c["description"], "klagomalstyp": draft.ctype,
+            "avsandare": c["sender_category"].code, "kanal": c["channel"].code if c.get("channel") else "",
+        }
+        if _closed_before(h, moved):
+            row.update({
+                "avslutad": _day(h.close_at), "amnen": "|".join(t.code for t in h.topics),
+                "avvikelse_konstaterad": FOUND[h.deviation_found],
+                "atgarder": "|".join(mtype.code for _d, mtype, _l, _due in h.measures),
+                "aterkoppling": h.reply, "aterkoppling_datum": _day(h.reply_at),
+            })
+        return row
+
     # --- Through the services (the cases the personas click through) ------------------------
 
-    def through_services(self, draft: "_Draft", h: "_Handling") -> Complaint:
-        complaint = self.step(draft.received, svc.complaint_create, **draft.create).complaint
-        if h.receive_at is None:
-            return complaint
+    def report(self, draft: "_Draft") -> Case:
+        return self.step(draft.received, svc.complaint_create, **draft.create).complaint.case
+
+    def handle(self, case: Case, h: "_Handling", receive_at, assess_at, reply_at,
+               close_at) -> None:
+        """Every step after the complaint came in, each at its moment."""
         chef = h.chef
-        case = complaint.case
+        if receive_at is None:
+            return
         if chef is self.fallback:
             # No demo chef over this unit: the quality strategist handles it as the assigned
             # handläggare (the services let only handlers act: the complaint's action table).
-            case = self.step(h.receive_at, svc.complaint_assign, case=case, assignee=chef,
+            case = self.step(receive_at, svc.complaint_assign, case=case, assignee=chef,
                              actor=None, reason="Demodata")
-        case = self.step(h.receive_at, svc.complaint_receive, case=case, actor=chef,
-                         notify=False)
-        if h.assess_at is not None:
-            self.step(h.assess_at, svc.complaint_assess, case=case, topics=h.topics,
+        case = self.step(receive_at, svc.complaint_receive, case=case, actor=chef, notify=False)
+        if assess_at is not None:
+            self.step(assess_at, svc.complaint_assess, case=case, topics=h.topics,
                       deviation_found=h.deviation_found, actor=chef, reason="Utredning klar")
             for description, mtype, level, due in h.measures:
-                self.step(h.assess_at, svc.complaint_measure_add, case=case,
+                self.step(assess_at, svc.complaint_measure_add, case=case,
                           description=description, measure_type=mtype, level=level,
                           actor=chef, due_date=due)
-        if h.reply_at is not None:
-            case = self.step(h.reply_at, svc.complaint_reply, case=case, reply_text=h.reply,
-                             actor=chef, replied_on=timezone.localtime(h.reply_at).date(),
+        if reply_at is not None:
+            case = self.step(reply_at, svc.complaint_reply, case=case, reply_text=h.reply,
+                             actor=chef, replied_on=timezone.localtime(reply_at).date(),
                              notify=False)
-        if h.close_at is not None:
-            self.step(h.close_at, svc.complaint_close, case=case, actor=chef,
+        if close_at is not None:
+            self.step(close_at, svc.complaint_close, case=case, actor=chef,
                       confirm_open_measures=True, reason=h.close_reason)
-        return complaint
 
-    # --- In bulk (the closed years behind the statistics) -----------------------------------
 
-    def in_bulk(self, draft: "_Draft", h: "_Handling") -> "Plan":
-        """The rows and history rows the services would write for this case, unsaved. The
-        reference is set when the plan is written (numbers are taken in blocks)."""
-        c = draft.create
-        case = Case(kind=CaseKind.COMPLAINT, unit=draft.unit, title=c["title"].strip()[:200],
-                    description=c["description"].strip(), received_at=draft.received,
-                    reporter=c.get("reporter"), status=COMPLAINT_WORKFLOW.initial)
-        complaint = Complaint(
-            case=case, source=c["source"], complaint_type=c["complaint_type"],
-            sender_category=c["sender_category"], channel=c.get("channel"),
-            anonymous=c.get("anonymous", False), sender_name=c.get("sender_name", ""),
-            sender_email=c.get("sender_email", ""), sender_phone=c.get("sender_phone", ""),
-        )
-        if c.get("with_receipt_code"):
-            complaint.receipt_selector, complaint.receipt_code_hash = svc.receipt_hash(
-                svc.receipt_code_generate())
-        plan = Plan(case=case, complaint=complaint)
-        plan.case_step(draft.received, REASON, draft.actor, {})
-        plan.complaint_step(draft.received, REASON, draft.actor, {})
-        chef = h.chef
-        plan.case_step(h.receive_at, "Mottagen och utredning påbörjad", chef,
-                       {"status": ComplaintStatus.INVESTIGATING})
-        plan.complaint_step(h.receive_at, "Mottagningsbekräftad", chef,
-                            {"acknowledged_at": h.receive_at})
-        if h.assess_at is not None:
-            plan.topics = h.topics
-            plan.complaint_step(h.assess_at, "Utredning klar", chef,
-                                {"deviation_found": h.deviation_found}, with_topics=True)
-            for description, mtype, level, due in h.measures:
-                measure = Measure(case=case, description=description, measure_type=mtype,
-                                  level=level, due_date=due, created_by=chef)
-                measure._history_date = h.assess_at  # type: ignore[attr-defined]
-                measure._history_user = chef  # type: ignore[attr-defined]
-                measure._change_reason = "Åtgärd efter klagomål"  # type: ignore[attr-defined]
-                plan.measures.append(measure)
-        plan.case_step(h.reply_at, "Återkoppling lämnad", chef,
-                       {"status": ComplaintStatus.ANSWERED})
-        plan.complaint_step(h.reply_at, "Återkoppling lämnad", chef,
-                            {"reply_text": h.reply,
-                             "replied_on": timezone.localtime(h.reply_at).date()},
-                            with_topics=bool(plan.topics))
-        outcome = {True: "avvikelse", False: "ingen_avvikelse", None: ""}[h.deviation_found]
-        plan.case_step(h.close_at, h.close_reason, chef,
-                       {"status": ComplaintStatus.CLOSED, "closed_at": h.close_at,
-                        "outcome": outcome})
-        return plan
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _closed_before(h: "_Handling", moved: datetime) -> bool:
+    return h.close_at is not None and h.close_at < moved
 
 
 @dataclass
@@ -465,39 +434,41 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
         return 0
     volume = dict(VOLUME)
     volume[now.year] = VOLUME_2026
-    created = bulk = 0
+    drawn: list[tuple[_Draft, _Handling]] = []
     for year in sorted(volume):
         if years is not None and year not in years:
             continue
         external, staff = (max(1, round(n * scale)) for n in volume[year])
-        # Chronological within the year so reference numbers follow the received dates:
-        # the bulk block is written (numbers taken) before each case that goes through the
-        # services, which takes the next number itself.
+        # Chronological within the year so reference numbers follow the received dates.
         today = now.date()
-        plan = sorted(
+        arrivals = sorted(
             [(_received(rng, year, today), "external") for _i in range(external)]
             + [(_received(rng, year, today), "staff") for _i in range(staff)]
         )
-        block: list[Plan] = []
-        for received, source in plan:
+        for received, source in arrivals:
             draft = (seeder.external if source == "external" else seeder.staff)(received)
-            handling = seeder.handling(draft)
-            created += 1
-            if year < now.year and handling.target == ComplaintStatus.CLOSED:
-                block.append(seeder.in_bulk(draft, handling))
-                continue
-            with transaction.atomic():
-                if block:
-                    write_block(block, year)
-                    bulk += len(block)
-                    block = []
-                seeder.through_services(draft, handling)
-        if block:
-            with transaction.atomic():
-                write_block(block, year)
-            bulk += len(block)
+            drawn.append((draft, seeder.handling(draft)))
+    moved = timezone.make_aware(datetime(now.year, 1, 1))
+    before = [(d, h) for d, h in drawn if d.received < moved]
+    since = [(d, h) for d, h in drawn if d.received >= moved]
+    refs = [f"LC-KS-{d.received.year}-{i:04d}" for i, (d, _h) in enumerate(before, start=1)]
+    with transaction.atomic():
+        demo_import([seeder.import_row(d, h, ref, moved) for (d, h), ref in zip(before, refs, strict=True)],
+                    filename=IMPORT_FILE, user=users.get(IMPORT_USER), at=moved)
+        imported = {c.external_reference: c for c in Case.objects.filter(
+            kind=CaseKind.COMPLAINT, imported_from=IMPORT_FILE, closed_at__isnull=True)}
+        for (_draft, h), ref in zip(before, refs, strict=True):
+            if ref in imported:  # open at the move: handled on in the weeks after it
+                resumed = moved + timedelta(days=rng.randint(1, 9), hours=rng.randint(8, 15))
+                seeder.handle(imported[ref], h, *continue_after(
+                    resumed, [h.receive_at, h.assess_at, h.reply_at, h.close_at],
+                    latest=seeder.clamp(now)))
+        for draft, h in since:
+            seeder.handle(seeder.report(draft), h, h.receive_at, h.assess_at, h.reply_at,
+                          h.close_at)
     stdout.write(
-        f"Klagomål och synpunkter: {created} ärenden, varav {bulk} avslutade i bulk "
+        f"Klagomål och synpunkter: {len(drawn)} ärenden, varav {len(before)} importerade "
+        f"({len(imported)} handläggs vidare) och {len(since)} genom tjänsterna "
         f"({time_module.monotonic() - started:.0f} s)."
     )
-    return created
+    return len(drawn)

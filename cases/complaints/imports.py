@@ -1,9 +1,10 @@
 """Import applier for klagomål och synpunkter (`CaseType.import_applier`, kind "complaint").
 
 Each imported complaint row gets its Complaint row: source (utomstående/personal from `typ`),
-complaint type (`klagomalstyp`, else the inactive code "okand"), topics (`amnen`) and
-`avvikelse_konstaterad`. Channel and sender category are not in the import format and stay
-blank ("Ej angivet" in statistics); no contact data and no receipt code are imported.
+complaint type (`klagomalstyp`, else the inactive code "okand"), topics (`amnen`),
+`avvikelse_konstaterad`, sender category (`avsandare`) and channel (`kanal`), blank ("Ej
+angivet" in statistics) when the file leaves them out, and the reply (`aterkoppling`,
+`aterkoppling_datum`). No contact data and no receipt code are imported.
 
 Written with cases.imports.bulk (100 000 rows < 60 s): COPY for the rows and the topic links,
 one INSERT … SELECT each for the history rows and their topic snapshots.
@@ -17,6 +18,11 @@ from cases.models import CodeList
 FOUND = {"ja": True, "nej": False, "": None}
 
 
+def _code_id(codes, codelist: str, row_codes: dict, column: str) -> int | None:
+    values = row_codes.get(column) or []
+    return codes[(codelist, values[0])].pk if values else None
+
+
 def complaints_import_apply(items, *, codes, user, reason: str) -> None:
     """items: list of (ImportedCase, CaseRow); codes maps (codelist, code) → Code."""
     if not items:
@@ -27,7 +33,11 @@ def complaints_import_apply(items, *, codes, user, reason: str) -> None:
         rows.append({
             "case_id": case.pk, "source": row.source,
             "complaint_type_id": codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
+            "sender_category_id": _code_id(codes, CodeList.SENDER_CATEGORY, row.codes, "avsandare"),
+            "channel_id": _code_id(codes, CodeList.CHANNEL, row.codes, "kanal"),
             "deviation_found": FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
+            "reply_text": row.raw.get("aterkoppling", ""),
+            "replied_on": row.dates.get("aterkoppling_datum"),
         })
         links += [{"complaint_id": case.pk, "code_id": codes[(CodeList.COMPLAINT_TOPIC, c)].pk}
                   for c in row.codes.get("amnen", [])]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.deadlines import due_for
 from cases.models import (
     Case,
     Code,
@@ -45,23 +46,33 @@ CODE_COLUMNS = {
     "amnen": (CodeList.COMPLAINT_TOPIC, True),
     "atgarder": (CodeList.MEASURE_TYPE, True),
     "klagomalstyp": (CodeList.COMPLAINT_TYPE, False),
+    "avsandare": (CodeList.SENDER_CATEGORY, False),
+    "kanal": (CodeList.CHANNEL, False),
+    "konsekvens": (CodeList.CONSEQUENCE, False),
 }
 # Columns whose data only one kind can hold: anything else would be dropped silently.
 KIND_ONLY_COLUMNS = {
     "amnen": ("complaint", "gäller bara klagomål"),
     "klagomalstyp": ("complaint", "gäller bara klagomål"),
     "avvikelse_konstaterad": ("complaint", "gäller bara klagomål"),
+    "avsandare": ("complaint", "gäller bara klagomål"),
+    "kanal": ("complaint", "gäller bara klagomål"),
+    "aterkoppling": ("complaint", "gäller bara klagomål"),
+    "aterkoppling_datum": ("complaint", "gäller bara klagomål"),
     "brister": ("deviation", "gäller bara avvikelser"),
     "orsaker": ("deviation", "gäller bara avvikelser"),
+    "konsekvens": ("deviation", "gäller bara avvikelser"),
 }
 # Codes the import adds itself (inactive) when a row leaves a required value unknown.
 FALLBACK_CODES = {(CodeList.COMPLAINT_TYPE, UNKNOWN_TYPE): UNKNOWN_TYPE_LABEL}
-DATE_COLUMNS = ["inkom", "handelse", "avslutad", "au_datum", "ivo_anmald", "ivo_beslut_datum"]
+DATE_COLUMNS = ["inkom", "handelse", "avslutad", "au_datum", "ivo_anmald", "ivo_beslut_datum",
+                "aterkoppling_datum"]
 ASSESSMENTS = {"inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"}
 CASE_COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
                 "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
                 "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald",
-                "ivo_beslut_datum", "ivo_beslut", "klagomalstyp"]
+                "ivo_beslut_datum", "ivo_beslut", "klagomalstyp", "avsandare", "kanal",
+                "aterkoppling", "aterkoppling_datum", "konsekvens"]
 UNIT_COLUMNS = ["kod", "namn", "typ", "foralder"]
 UNIT_KIND_CODES = {"forvaltning", "avdelning", "verksamhetsomrade", "sektion", "enhet", "namnd"}
 
@@ -212,6 +223,7 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
                                                       "(använd ÅÅÅÅ-MM-DD)"))
         if dates.get("inkom") and dates.get("avslutad") and dates["avslutad"] < dates["inkom"]:
             row_errors.append(RowError(line, "avslutad", "ligger före inkom"))
+        row_errors += _reply_errors(line, r, dates)
         if len(r.get("rubrik", "")) > 200:
             row_errors.append(RowError(line, "rubrik", "längre än 200 tecken"))
         if "\x00" in "".join(r.values()):  # one scan per row; the detail only when needed
@@ -264,6 +276,20 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
     return parsed, errors, unknown_codes
 
 
+def _reply_errors(line: int, r: dict[str, str], dates: dict[str, date | None]) -> list[RowError]:
+    """A complaint's reply (återkoppling) lies between receipt and closing, and a reply text
+    needs its date: the case page and the receipt page show both."""
+    replied = dates.get("aterkoppling_datum")
+    errors = []
+    if r.get("aterkoppling") and not r.get("aterkoppling_datum"):
+        errors.append(RowError(line, "aterkoppling_datum", "saknas när återkoppling är ifylld"))
+    if replied and dates.get("inkom") and replied < dates["inkom"]:
+        errors.append(RowError(line, "aterkoppling_datum", "ligger före inkom"))
+    if replied and dates.get("avslutad") and replied > dates["avslutad"]:
+        errors.append(RowError(line, "aterkoppling_datum", "ligger efter avslutad"))
+    return errors
+
+
 @lru_cache(maxsize=8192)
 def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
@@ -281,6 +307,21 @@ def _allocate_numbers(prefix: str, year: int, count: int) -> range:
         )
         last = cursor.fetchone()[0]
     return range(last - count + 1, last + 1)
+
+
+class _Deadlines:
+    """due_for per (kind, step, day) once per import: a deadline depends only on the day."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str, date], datetime | None] = {}
+
+    def due(self, kind: str, step: str, day: date) -> datetime | None:
+        if not step:
+            return None
+        key = (kind, step, day)
+        if key not in self._known:
+            self._known[key] = due_for(kind, step, _aware(day))
+        return self._known[key]
 
 
 def _existing(parsed: list[CaseRow]) -> set[tuple[str, str]]:
@@ -320,6 +361,7 @@ def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict
     ids = iter(bulk.next_ids(Case, len(todo)))
     pairs: list[tuple[ImportedCase, CaseRow]] = []
     case_rows: list[dict] = []
+    deadlines = _Deadlines()
     for (kind, year), items in groups.items():
         wf = workflow_for(kind)
         closed_status = sorted(wf.closed)[0]
@@ -328,11 +370,15 @@ def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict
         for number, p in zip(numbers, items, strict=True):
             case = ImportedCase(pk=next(ids), kind=kind, reference=f"{prefix}-{year}-{number:04d}")
             category = codes[(CodeList.EVENT_CATEGORY, p.codes["kategori"][0])] if p.codes["kategori"] else None
+            # An open case lands in the first status with that status's deadline, as if it
+            # had been registered in Avvika on the day it was received: overdue shows.
+            due_step = "" if p.closed else wf.deadline_steps.get(wf.initial, "")
             case_rows.append({
                 "id": case.pk, "kind": kind, "reference": case.reference,
                 "unit_id": units[p.unit_code], "title": p.title[:200], "description": p.description,
                 "occurred_on": p.occurred, "received_at": _aware(p.received),
                 "closed_at": _aware(p.closed) if p.closed else None,
+                "due_step": due_step, "due_at": deadlines.due(kind, due_step, p.received),
                 "status": closed_status if p.closed else wf.initial,
                 "event_category_id": category.pk if category else None,
                 "imported_from": filename[:200], "external_reference": p.external_reference,

@@ -23,24 +23,3 @@ def reference_next(*, prefix: str, year: int) -> str:
         )
         number = cursor.fetchone()[0]
     return f"{prefix}-{year}-{number:04d}"
-
-
-def reference_block(*, prefix: str, year: int, count: int) -> list[str]:
-    """Take `count` consecutive numbers at once, for rows written in bulk (demo data). Inside
-    the transaction that writes them, like reference_next."""
-    assert transaction.get_connection().in_atomic_block, "reference_block needs a transaction"
-    if count <= 0:
-        return []
-    table = ReferenceCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s)
-            ON CONFLICT (prefix, year)
-            DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number
-            RETURNING last_number
-            """,  # noqa: S608 - table name is ours, values are parameters
-            [prefix, year, count],
-        )
-        last = cursor.fetchone()[0]
-    return [f"{prefix}-{year}-{number:04d}" for number in range(last - count + 1, last + 1)]

@@ -2,11 +2,12 @@
 
 import io
 import random
+from datetime import datetime
 
 import pytest
 from django.utils import timezone
 
-from cases.complaints.demo import seed
+from cases.complaints.demo import IMPORT_FILE, seed
 from cases.complaints.models import Complaint
 from cases.demo import seed_organisation
 from cases.models import Case, Measure
@@ -40,8 +41,26 @@ def test_demo_complaints_are_realistic_and_idempotent():
             assert Measure.objects.filter(case=case).exists()
         if case.complaint.anonymous:
             assert not case.complaint.sender_email
-    # Reference numbers follow the received dates within a year.
-    refs = list(cases.filter(received_at__year=2024).order_by("received_at")
+    # Closed before the move into Avvika (the turn of the year): through the import, with the
+    # sender category, channel and reply; since the move: through the services, step by step.
+    moved = timezone.make_aware(datetime(now.year, 1, 1))
+    old = cases.filter(closed_at__lt=moved).select_related("complaint")
+    assert old.exists() and not old.exclude(imported_from=IMPORT_FILE).exists()
+    for case in old[:20]:
+        (row,) = case.history.all()
+        assert row.history_change_reason == f"Import från {IMPORT_FILE}"
+        assert (row.history_user.username, row.history_date) == ("kvalitet", moved)
+        assert case.complaint.sender_category is not None
+    live = cases.filter(received_at__gte=moved).select_related("complaint")
+    assert live.exists() and not live.exclude(imported_from="").exists()
+    for case in live.exclude(status="inkommen"):
+        assert case.complaint.acknowledged_at is not None
+        rows = list(case.history.order_by("history_date", "history_id"))
+        assert [r.status for r in rows][:2] == ["inkommen", "under_utredning"]
+        assert all(r.history_change_reason for r in rows)
+    # Reference numbers follow the received dates within a year (the import keeps the day:
+    # complaints of one day come in file order).
+    refs = list(cases.filter(received_at__year=2024).order_by("received_at", "id")
                 .values_list("reference", flat=True))
     assert refs == sorted(refs)
     assert "ärenden" in out.getvalue()

@@ -6,7 +6,8 @@ import io
 COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
            "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
            "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum",
-           "ivo_beslut", "klagomalstyp"]
+           "ivo_beslut", "klagomalstyp", "avsandare", "kanal", "aterkoppling",
+           "aterkoppling_datum", "konsekvens"]
 
 
 

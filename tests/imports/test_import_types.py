@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.complaints.models import Complaint
 from cases.complaints.services import complaint_create
+from cases.deadlines import deadline_state, due_for
 from cases.imports import ImportError_, import_cases_file
 from cases.models import Case, Code, Measure, ReferenceCounter
 from deviations.models import Deviation
@@ -120,6 +121,81 @@ def test_every_type_lands_with_its_own_data(org):
     second = LexSarahReport.objects.get(case=cases["TS-302"])
     assert second.assessment == "risk" and str(second.au_date) == "2025-07-01"
     assert not IvoNotification.objects.filter(report=second).exists()
+
+
+def test_sender_channel_reply_and_consequence_reach_the_case_page(org, login):
+    rows = [
+        {"typ": "klagomal_utomstaende", "extern_referens": "R-1", "enhet": "A1",
+         "inkom": "2024-03-01", "avslutad": "2024-03-20", "klagomalstyp": "klagomal",
+         "avsandare": "narstaende", "kanal": "brev", "aterkoppling_datum": "2024-03-15",
+         "aterkoppling": "Tack för ditt brev. Vi har gått igenom rutinen med personalen."},
+        {"typ": "avvikelse", "extern_referens": "R-2", "enhet": "A1", "inkom": "2024-04-02",
+         "avslutad": "2024-05-02", "brister": "dokumentation", "konsekvens": "fordrojning"},
+    ]
+    _import(rows, user=org.users["quality"])
+    complaint = Complaint.objects.get(case__external_reference="R-1")
+    assert (complaint.sender_category.code, complaint.channel.code) == ("narstaende", "brev")
+    assert str(complaint.replied_on) == "2024-03-15"
+    assert complaint.history.get().reply_text == complaint.reply_text
+    deviation = Deviation.objects.get(case__external_reference="R-2")
+    assert deviation.consequence.code == "fordrojning"
+    assert deviation.history.get().consequence_id == deviation.consequence_id
+    client = login(org.users["quality"])
+    page = client.get(f"/arenden/{complaint.case.reference}/").content.decode()
+    assert "Närstående" in page and "Brev" in page and "Vi har gått igenom rutinen" in page
+    assert "2024-03-15" in page
+    page = client.get(f"/arenden/{deviation.case.reference}/").content.decode()
+    assert "Fördröjd insats eller beslut" in page
+
+
+def test_reply_dates_and_the_new_columns_are_checked(org):
+    rows = [
+        {"typ": "klagomal_utomstaende", "extern_referens": "V-1", "enhet": "A1",
+         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling": "Svar utan datum"},
+        {"typ": "klagomal_utomstaende", "extern_referens": "V-2", "enhet": "A1",
+         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling_datum": "2024-02-28"},
+        {"typ": "klagomal_personal", "extern_referens": "V-3", "enhet": "A1",
+         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling_datum": "2024-03-21",
+         "kanal": "brevduva", "avsandare": "brukare|narstaende"},
+        {"typ": "avvikelse", "extern_referens": "V-4", "enhet": "A1", "inkom": "2024-03-01",
+         "avsandare": "brukare", "aterkoppling": "x", "aterkoppling_datum": "2024-03-02"},
+        {"typ": "klagomal_personal", "extern_referens": "V-5", "enhet": "A1",
+         "inkom": "2024-03-01", "konsekvens": "ingen"},
+    ]
+    with pytest.raises(ImportError_) as exc:
+        _import(rows)
+    assert [str(e) for e in exc.value.errors] == [
+        "Rad 2, kolumn aterkoppling_datum: saknas när återkoppling är ifylld",
+        "Rad 3, kolumn aterkoppling_datum: ligger före inkom",
+        "Rad 4, kolumn aterkoppling_datum: ligger efter avslutad",
+        "Rad 4, kolumn avsandare: bara ett värde är tillåtet",
+        "Rad 4, kolumn kanal: okänd kod ”brevduva”",
+        "Rad 5, kolumn avsandare: gäller bara klagomål",
+        "Rad 5, kolumn aterkoppling: gäller bara klagomål",
+        "Rad 5, kolumn aterkoppling_datum: gäller bara klagomål",
+        "Rad 6, kolumn konsekvens: gäller bara avvikelser",
+    ]
+    assert not Case.objects.exists()
+
+
+def test_open_imported_cases_get_the_deadline_of_their_first_step(org):
+    rows = [
+        {"typ": "avvikelse", "extern_referens": "O-1", "enhet": "A1", "inkom": "2026-11-02"},
+        {"typ": "klagomal_utomstaende", "extern_referens": "O-2", "enhet": "A1",
+         "inkom": "2026-11-02"},
+        {"typ": "lex_sarah", "extern_referens": "O-3", "enhet": "A1", "inkom": "2026-11-02"},
+        {"typ": "avvikelse", "extern_referens": "O-4", "enhet": "A1", "inkom": "2026-10-01",
+         "avslutad": "2026-10-20"},
+    ]
+    _import(rows)
+    cases = {c.external_reference: c for c in Case.objects.all()}
+    for ref, step in (("O-1", "receive"), ("O-2", "acknowledge"), ("O-3", "immediate_measures")):
+        case = cases[ref]
+        assert case.due_step == step, ref
+        assert case.due_at == due_for(case.kind, step, case.received_at), ref
+        # Received two weeks ago and never handled: overdue in the inbox, as it would be.
+        assert deadline_state(case.due_at) == "overdue", ref
+    assert (cases["O-4"].due_step, cases["O-4"].due_at) == ("", None)
 
 
 def test_imported_numbers_follow_live_cases_of_the_same_year(org):

@@ -178,6 +178,7 @@ smoke: install system-deps
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/lint-imports
 	$(TEST_ENV) $(BIN)/mypy $(TYPED)
 	$(BIN)/bandit -c pyproject.toml -q -r $(APPS) config -lll

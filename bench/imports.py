@@ -26,15 +26,39 @@ SEED = 20260101
 TARGET_S = 60.0
 # Shares as in a förvaltning's old system: half deviations, a third complaints (most from
 # outside), the rest lex Sarah.
-TYPE_MIX = (("avvikelse", 0.50), ("klagomal_utomstaende", 0.28), ("klagomal_personal", 0.07),
-            ("lex_sarah", 0.15))
-HEADER = ("typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
-          "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
-          "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum",
-          "ivo_beslut", "klagomalstyp")
-WORDS = ("läkemedel insats beslut journal dokumentation bemötande samverkan rutin överlämning "
-         "hemtjänst boende placering utredning barn vårdnadshavare kontakt besök telefon brev "
-         "handläggning försening information personal larm fall matsituation tolk sekretess").split()
+TYPE_MIX = (
+    ("avvikelse", 0.50),
+    ("klagomal_utomstaende", 0.28),
+    ("klagomal_personal", 0.07),
+    ("lex_sarah", 0.15),
+)
+HEADER = (
+    "typ",
+    "extern_referens",
+    "enhet",
+    "inkom",
+    "handelse",
+    "avslutad",
+    "rubrik",
+    "beskrivning",
+    "kategori",
+    "brister",
+    "orsaker",
+    "amnen",
+    "atgarder",
+    "avvikelse_konstaterad",
+    "bedomning",
+    "au_datum",
+    "ivo_anmald",
+    "ivo_beslut_datum",
+    "ivo_beslut",
+    "klagomalstyp",
+)
+WORDS = (
+    "läkemedel insats beslut journal dokumentation bemötande samverkan rutin överlämning "
+    "hemtjänst boende placering utredning barn vårdnadshavare kontakt besök telefon brev "
+    "handläggning försening information personal larm fall matsituation tolk sekretess"
+).split()
 TABLE = ("benchmark", "rows", "runs", "total_s", "slowest_s", "rows_per_s", "validate_s")
 
 
@@ -59,10 +83,17 @@ def cases_csv(n: int, rng: random.Random) -> bytes:
     from cases.models import CodeList
 
     sections = [f"IMP{a}{v}{s}" for a in range(4) for v in range(3) for s in range(4)]
-    c = {name: _codes(cl) for name, cl in (
-        ("event", CodeList.EVENT_CATEGORY), ("def", CodeList.DEFICIENCY),
-        ("cause", CodeList.ROOT_CAUSE), ("topic", CodeList.COMPLAINT_TOPIC),
-        ("mtype", CodeList.MEASURE_TYPE), ("ctype", CodeList.COMPLAINT_TYPE))}
+    c = {
+        name: _codes(cl)
+        for name, cl in (
+            ("event", CodeList.EVENT_CATEGORY),
+            ("def", CodeList.DEFICIENCY),
+            ("cause", CodeList.ROOT_CAUSE),
+            ("topic", CodeList.COMPLAINT_TOPIC),
+            ("mtype", CodeList.MEASURE_TYPE),
+            ("ctype", CodeList.COMPLAINT_TYPE),
+        )
+    }
     types, weights = [t for t, _ in TYPE_MIX], [w for _, w in TYPE_MIX]
     start = date(2016, 1, 1).toordinal()
     span = date(2025, 12, 31).toordinal() - start
@@ -75,16 +106,20 @@ def cases_csv(n: int, rng: random.Random) -> bytes:
         occurred = received - timedelta(days=rng.randint(0, 5)) if rng.random() < 0.7 else None
         closed = received + timedelta(days=rng.randint(1, 150)) if rng.random() < 0.92 else None
         row = dict.fromkeys(HEADER, "")
-        row.update({
-            "typ": typ, "extern_referens": f"LC-{received.year}-{i:06d}",
-            "enhet": rng.choice(sections), "inkom": received.isoformat(),
-            "handelse": occurred.isoformat() if occurred else "",
-            "avslutad": closed.isoformat() if closed else "",
-            "rubrik": " ".join(rng.sample(WORDS, 4)).capitalize(),
-            "beskrivning": " ".join(rng.choices(WORDS, k=rng.randint(10, 60))),
-            "kategori": rng.choice(c["event"]) if rng.random() < 0.8 else "",
-            "atgarder": "|".join(rng.sample(c["mtype"], rng.randint(0, 2))) if closed else "",
-        })
+        row.update(
+            {
+                "typ": typ,
+                "extern_referens": f"LC-{received.year}-{i:06d}",
+                "enhet": rng.choice(sections),
+                "inkom": received.isoformat(),
+                "handelse": occurred.isoformat() if occurred else "",
+                "avslutad": closed.isoformat() if closed else "",
+                "rubrik": " ".join(rng.sample(WORDS, 4)).capitalize(),
+                "beskrivning": " ".join(rng.choices(WORDS, k=rng.randint(10, 60))),
+                "kategori": rng.choice(c["event"]) if rng.random() < 0.8 else "",
+                "atgarder": "|".join(rng.sample(c["mtype"], rng.randint(0, 2))) if closed else "",
+            }
+        )
         if typ == "avvikelse":
             row["brister"] = "|".join(rng.sample(c["def"], rng.randint(1, 3)))
             row["orsaker"] = "|".join(rng.sample(c["cause"], rng.randint(0, 2)))
@@ -93,16 +128,21 @@ def cases_csv(n: int, rng: random.Random) -> bytes:
             row["avvikelse_konstaterad"] = rng.choice(["ja", "nej", ""]) if closed else ""
             row["klagomalstyp"] = rng.choice(c["ctype"]) if rng.random() < 0.7 else ""
         else:
-            assessment = rng.choice(["inget", "risk", "missforhallande", "risk_allvarligt",
-                                     "allvarligt"])
+            assessment = rng.choice(
+                ["inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"]
+            )
             row["bedomning"] = assessment
             au = received + timedelta(days=rng.randint(20, 60))
             row["au_datum"] = au.isoformat()
             if assessment in ("risk_allvarligt", "allvarligt"):
                 row["ivo_anmald"] = (au + timedelta(days=rng.randint(1, 7))).isoformat()
                 if rng.random() < 0.8:
-                    row["ivo_beslut_datum"] = (au + timedelta(days=rng.randint(60, 200))).isoformat()
-                    row["ivo_beslut"] = rng.choice(["avslutat", "kritik", "fullgjort", "Annat beslut"])
+                    row["ivo_beslut_datum"] = (
+                        au + timedelta(days=rng.randint(60, 200))
+                    ).isoformat()
+                    row["ivo_beslut"] = rng.choice(
+                        ["avslutat", "kritik", "fullgjort", "Annat beslut"]
+                    )
         writer.writerow([row[h] for h in HEADER])
     return out.getvalue().encode()
 
@@ -115,12 +155,17 @@ def _empty_case_tables() -> None:
 
     from cases.models import Case, ReferenceCounter
 
-    history = [m._meta.db_table for m in apps.get_models()
-               if m.__name__.startswith("Historical") and m._meta.app_label in
-               ("cases", "deviations", "lexsarah")]
+    history = [
+        m._meta.db_table
+        for m in apps.get_models()
+        if m.__name__.startswith("Historical")
+        and m._meta.app_label in ("cases", "deviations", "lexsarah")
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Case._meta.db_table}, {ReferenceCounter._meta.db_table}, "
-                       f"{', '.join(history)} CASCADE")
+        cursor.execute(
+            f"TRUNCATE {Case._meta.db_table}, {ReferenceCounter._meta.db_table}, "
+            f"{', '.join(history)} CASCADE"
+        )
 
 
 def run_once(data: bytes, units: bytes, user) -> dict:
@@ -140,8 +185,9 @@ def run_once(data: bytes, units: bytes, user) -> dict:
     runner._validate_cases = timed
     try:
         started = time.perf_counter()
-        result = import_cases_file(data, "bench.csv", user=user, units_data=units,
-                                   units_filename="enheter.csv")
+        result = import_cases_file(
+            data, "bench.csv", user=user, units_data=units, units_filename="enheter.csv"
+        )
         elapsed = time.perf_counter() - started
     finally:
         runner._validate_cases = original
@@ -154,9 +200,11 @@ def _print(name: str, rows: int, runs: list[dict]) -> bool:
     median = ordered[(len(ordered) - 1) // 2]
     ok = median["seconds"] < TARGET_S and all(r["created"] == rows for r in runs)
     print("  ".join(f"{col:<22}" if i == 0 else f"{col:>10}" for i, col in enumerate(TABLE)))
-    print(f"{name:<22}  {rows:>10}  {len(runs):>10}  {median['seconds']:>10.1f}  "
-          f"{ordered[-1]['seconds']:>10.1f}  {rows / median['seconds']:>10.0f}  "
-          f"{median['validate_s']:>10.1f}{'' if ok else '  > target'}")
+    print(
+        f"{name:<22}  {rows:>10}  {len(runs):>10}  {median['seconds']:>10.1f}  "
+        f"{ordered[-1]['seconds']:>10.1f}  {rows / median['seconds']:>10.0f}  "
+        f"{median['validate_s']:>10.1f}{'' if ok else '  > target'}"
+    )
     return ok
 
 
@@ -174,8 +222,11 @@ def main(argv=None) -> int:
     user, _ = get_user_model().objects.get_or_create(username="bench_import")
     started = time.perf_counter()
     data = cases_csv(args.rows, random.Random(SEED))
-    print(f"generated {args.rows} rows ({len(data) / 1e6:.1f} MB) in "
-          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"generated {args.rows} rows ({len(data) / 1e6:.1f} MB) in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     units = units_csv()
     runs = []
     for i in range(args.runs):
@@ -187,7 +238,9 @@ def main(argv=None) -> int:
             profiler.enable()
             runs.append(run_once(data, units, user))
             profiler.disable()
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+                os.environ.get("BENCH_SORT", "cumulative")
+            ).print_stats(int(os.environ.get("BENCH_TOP", "25")))
         else:
             runs.append(run_once(data, units, user))
     return 0 if _print("import_cases", args.rows, runs) else 1

@@ -38,13 +38,23 @@ def _org():
         kinds = {k.code: k for k in UnitKind.objects.all()}
         root = unit_create(code="KB", name="Bänkförvaltningen", kind=kinds["forvaltning"])
         for a in range(4):
-            avd = unit_create(code=f"KB{a}", name=f"Avdelning {a}", kind=kinds["avdelning"], parent=root)
+            avd = unit_create(
+                code=f"KB{a}", name=f"Avdelning {a}", kind=kinds["avdelning"], parent=root
+            )
             for v in range(3):
-                vo = unit_create(code=f"KB{a}{v}", name=f"Verksamhetsområde {a}.{v}",
-                                 kind=kinds["verksamhetsomrade"], parent=avd)
+                vo = unit_create(
+                    code=f"KB{a}{v}",
+                    name=f"Verksamhetsområde {a}.{v}",
+                    kind=kinds["verksamhetsomrade"],
+                    parent=avd,
+                )
                 for s in range(4):
-                    unit_create(code=f"KB{a}{v}{s}", name=f"Sektion {a}.{v}.{s}",
-                                kind=kinds["sektion"], parent=vo)
+                    unit_create(
+                        code=f"KB{a}{v}{s}",
+                        name=f"Sektion {a}.{v}.{s}",
+                        kind=kinds["sektion"],
+                        parent=vo,
+                    )
     return Unit.objects.get(code="KB")
 
 
@@ -72,12 +82,17 @@ def _generate(n, rng, units, c):
         key = (prefix, received.year)
         counters[key] = counters.get(key, 0) + 1
         row = {
-            "kind": kind, "reference": f"{prefix}-{received.year}-{counters[key]:06d}",
-            "unit_id": rng.choice(units), "title": "Bänkärende", "description": "",
-            "received_at": received.isoformat(), "closed_at": closed.isoformat() if closed else None,
+            "kind": kind,
+            "reference": f"{prefix}-{received.year}-{counters[key]:06d}",
+            "unit_id": rng.choice(units),
+            "title": "Bänkärende",
+            "description": "",
+            "received_at": received.isoformat(),
+            "closed_at": closed.isoformat() if closed else None,
             "status": "avslutad" if closed else "mottagen",
             "event_category_id": rng.choice(c["event"]) if rng.random() < 0.85 else None,
-            "created_at": received.isoformat(), "updated_at": received.isoformat(),
+            "created_at": received.isoformat(),
+            "updated_at": received.isoformat(),
         }
         yield row
 
@@ -97,46 +112,145 @@ def seed(n: int, out) -> None:
         return
     rng = random.Random(SEED)
     units = list(Unit.objects.filter(code__startswith="KB", depth=4).values_list("pk", flat=True))
-    c = {"event": _codes(CodeList.EVENT_CATEGORY), "def": _codes(CodeList.DEFICIENCY),
-         "cause": _codes(CodeList.ROOT_CAUSE), "mtype": _codes(CodeList.MEASURE_TYPE),
-         "ctype": _codes(CodeList.COMPLAINT_TYPE), "topic": _codes(CodeList.COMPLAINT_TOPIC)}
+    c = {
+        "event": _codes(CodeList.EVENT_CATEGORY),
+        "def": _codes(CodeList.DEFICIENCY),
+        "cause": _codes(CodeList.ROOT_CAUSE),
+        "mtype": _codes(CodeList.MEASURE_TYPE),
+        "ctype": _codes(CodeList.COMPLAINT_TYPE),
+        "topic": _codes(CodeList.COMPLAINT_TOPIC),
+    }
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {Case._meta.db_table} CASCADE")
     fields = [f for f in Case._meta.concrete_fields if f.name not in ("id", "search")]
     columns = [f.column for f in fields]
     defaults = {f.column: _db(f.get_default()) for f in fields}
-    _copy(Case._meta.db_table, columns,
-          ([row.get(col, defaults[col]) for col in columns] for row in _generate(n, rng, units, c)))
+    _copy(
+        Case._meta.db_table,
+        columns,
+        ([row.get(col, defaults[col]) for col in columns] for row in _generate(n, rng, units, c)),
+    )
     cases = list(Case.objects.values_list("pk", "kind", "closed_at"))
     by_kind = {k: [(pk, closed) for pk, kind, closed in cases if kind == k] for k, _ in KIND_MIX}
-    _copy(Complaint._meta.db_table, ["case_id", "source", "complaint_type_id", "anonymous",
-                                     "receipt_selector", "receipt_code_hash", "sender_name",
-                                     "sender_email", "sender_phone", "reply_text"],
-          ([pk, "utomstaende" if rng.random() < 0.8 else "personal", rng.choice(c["ctype"]), "f",
-            "", "", "", "", "", ""] for pk, _ in by_kind["complaint"]))
-    _copy(Complaint.topics.through._meta.db_table, ["complaint_id", "code_id"],
-          ([pk, t] for pk, _ in by_kind["complaint"] for t in rng.sample(c["topic"], rng.randint(0, 2))))
-    dev_cols = ["case_id", "immediate_consequence", "concerns_child", "at_absence_or_handover",
-                "closing_summary", "reclassified_to", "reclassification_reason"]
-    _copy(Deviation._meta.db_table, dev_cols,
-          ([pk, "", "f", "f", "", "", ""] for pk, _ in by_kind["deviation"]))
-    for through, pool in ((Deviation.deficiencies.through, c["def"]),
-                          (Deviation.root_causes.through, c["cause"])):
-        _copy(through._meta.db_table, ["deviation_id", "code_id"],
-              ([pk, code] for pk, _ in by_kind["deviation"] for code in rng.sample(pool, rng.randint(0, 3))))
-    _copy(Measure._meta.db_table, ["case_id", "measure_type_id", "level", "description", "status",
-                                   "effect_followup", "created_at"],
-          ([pk, rng.choice(c["mtype"]) if rng.random() < 0.9 else None, "verksamhet", "Åtgärd",
-            "genomford", "", closed.isoformat()]
-           for pk, closed in by_kind["deviation"] if closed and rng.random() < 0.7))
+    _copy(
+        Complaint._meta.db_table,
+        [
+            "case_id",
+            "source",
+            "complaint_type_id",
+            "anonymous",
+            "receipt_selector",
+            "receipt_code_hash",
+            "sender_name",
+            "sender_email",
+            "sender_phone",
+            "reply_text",
+        ],
+        (
+            [
+                pk,
+                "utomstaende" if rng.random() < 0.8 else "personal",
+                rng.choice(c["ctype"]),
+                "f",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+            for pk, _ in by_kind["complaint"]
+        ),
+    )
+    _copy(
+        Complaint.topics.through._meta.db_table,
+        ["complaint_id", "code_id"],
+        (
+            [pk, t]
+            for pk, _ in by_kind["complaint"]
+            for t in rng.sample(c["topic"], rng.randint(0, 2))
+        ),
+    )
+    dev_cols = [
+        "case_id",
+        "immediate_consequence",
+        "concerns_child",
+        "at_absence_or_handover",
+        "closing_summary",
+        "reclassified_to",
+        "reclassification_reason",
+    ]
+    _copy(
+        Deviation._meta.db_table,
+        dev_cols,
+        ([pk, "", "f", "f", "", "", ""] for pk, _ in by_kind["deviation"]),
+    )
+    for through, pool in (
+        (Deviation.deficiencies.through, c["def"]),
+        (Deviation.root_causes.through, c["cause"]),
+    ):
+        _copy(
+            through._meta.db_table,
+            ["deviation_id", "code_id"],
+            (
+                [pk, code]
+                for pk, _ in by_kind["deviation"]
+                for code in rng.sample(pool, rng.randint(0, 3))
+            ),
+        )
+    _copy(
+        Measure._meta.db_table,
+        [
+            "case_id",
+            "measure_type_id",
+            "level",
+            "description",
+            "status",
+            "effect_followup",
+            "created_at",
+        ],
+        (
+            [
+                pk,
+                rng.choice(c["mtype"]) if rng.random() < 0.9 else None,
+                "verksamhet",
+                "Åtgärd",
+                "genomford",
+                "",
+                closed.isoformat(),
+            ]
+            for pk, closed in by_kind["deviation"]
+            if closed and rng.random() < 0.7
+        ),
+    )
     assessments = ["inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"]
-    _copy(LexSarahReport._meta.db_table,
-          ["case_id", "report_kind", "persons_affected", "concerns_child", "personal_data_breach",
-           "assessment", "assessment_motivation", "au_date"],
-          ([pk, "missforhallande", "", "f", "f", rng.choice(assessments), "",
-            (closed.date() + timedelta(days=30)).isoformat() if closed else None]
-           for pk, closed in by_kind["lexsarah"]))
+    _copy(
+        LexSarahReport._meta.db_table,
+        [
+            "case_id",
+            "report_kind",
+            "persons_affected",
+            "concerns_child",
+            "personal_data_breach",
+            "assessment",
+            "assessment_motivation",
+            "au_date",
+        ],
+        (
+            [
+                pk,
+                "missforhallande",
+                "",
+                "f",
+                "f",
+                rng.choice(assessments),
+                "",
+                (closed.date() + timedelta(days=30)).isoformat() if closed else None,
+            ]
+            for pk, closed in by_kind["lexsarah"]
+        ),
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     Unit.objects.filter(pk=root.pk).update(public_name=f"seed-v{SEED_VERSION}")
@@ -155,10 +269,16 @@ def compile_once() -> dict:
 
     unit = Unit.objects.get(code="KB")
     run = ReportEdition.objects.filter(unit=unit, year=YEAR).count() + 1
-    edition = edition_create(unit=unit, year=YEAR, actor=None, title=f"Kvalitetsberättelse {YEAR} ({run})",
-                             template=ReportTemplate.objects.get(is_default=True),
-                             diarienummer="BENCH-1", responsible="Förvaltningsdirektör",
-                             report_date=date(YEAR + 1, 2, 27))
+    edition = edition_create(
+        unit=unit,
+        year=YEAR,
+        actor=None,
+        title=f"Kvalitetsberättelse {YEAR} ({run})",
+        template=ReportTemplate.objects.get(is_default=True),
+        diarienummer="BENCH-1",
+        responsible="Förvaltningsdirektör",
+        report_date=date(YEAR + 1, 2, 27),
+    )
     with transaction.atomic():
         job = edition_compile_request(edition=edition, actor=None)
     from reports.editions.selectors import edition_compute
@@ -200,10 +320,14 @@ def main(argv=None) -> int:
     os.waitpid(pid, 0)
     result = eval(os.read(read, 10_000).decode())  # noqa: S307 — our own child's repr
     ok = result["seconds"] < TARGET_S and result["peak_mb"] < TARGET_MB
-    print(f"{'benchmark':<22}  {'cases':>10}  {'seconds':>10}  {'blocks_s':>10}  {'peak_mb':>10}  {'pages':>10}")
-    print(f"{'kvalitetsberattelse':<22}  {args.cases:>10}  {result['seconds']:>10.1f}  "
-          f"{result['sql_s']:>10.1f}  {result['peak_mb']:>10.0f}  {result['pages']:>10}"
-          f"{'' if ok else '  > target'}")
+    print(
+        f"{'benchmark':<22}  {'cases':>10}  {'seconds':>10}  {'blocks_s':>10}  {'peak_mb':>10}  {'pages':>10}"
+    )
+    print(
+        f"{'kvalitetsberattelse':<22}  {args.cases:>10}  {result['seconds']:>10.1f}  "
+        f"{result['sql_s']:>10.1f}  {result['peak_mb']:>10.0f}  {result['pages']:>10}"
+        f"{'' if ok else '  > target'}"
+    )
     return 0 if ok else 1
 
 

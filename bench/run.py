@@ -80,13 +80,27 @@ def main(argv=None) -> int:
     here = Path(__file__).resolve().parent
     if args.only in (None, "import"):
         # Its own process: its own database and Django setup (issue #9, target < 60 s).
-        done = subprocess.run([sys.executable, str(here / "imports.py"),  # noqa: S603 - our script
-                               "--rows", str(args.import_rows)], check=False)
+        done = subprocess.run(  # noqa: S603 - our own script
+            [
+                sys.executable,
+                str(here / "imports.py"),
+                "--rows",
+                str(args.import_rows),
+            ],
+            check=False,
+        )
         ok = ok and done.returncode == 0
     if args.only in (None, "report"):
         # Its own process too: peak memory is measured per compile (issue #8, < 20 s, < 1 GiB).
-        done = subprocess.run([sys.executable, str(here / "kvalitetsberattelse.py"),  # noqa: S603
-                               "--cases", str(args.cases)], check=False)
+        done = subprocess.run(  # noqa: S603 - our own script
+            [
+                sys.executable,
+                str(here / "kvalitetsberattelse.py"),
+                "--cases",
+                str(args.cases),
+            ],
+            check=False,
+        )
         ok = ok and done.returncode == 0
     return 0 if ok else 1
 

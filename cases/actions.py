@@ -121,8 +121,12 @@ def actor_for_case(user, case: Case) -> Actor:
         .values_list("role", flat=True)
     )
     handles = cases_handleable_by(user).filter(pk=case.pk).exists()
-    return Actor(user=user, roles=roles, handles=handles,
-                 is_assignee=case.assignee_id is not None and case.assignee_id == user.pk)
+    return Actor(
+        user=user,
+        roles=roles,
+        handles=handles,
+        is_assignee=case.assignee_id is not None and case.assignee_id == user.pk,
+    )
 
 
 def actor_for_units(user, unit_paths: list[str], handles_roles=(Role.SEKTIONSCHEF,)) -> Actor:
@@ -157,8 +161,9 @@ class ActionRefused(PermissionDenied):
     TransitionNotAllowed instead, which says which step is missing."""
 
 
-def action_require(actions, name: str, *, status: str, actor: Actor, obj: Any = None,
-                   workflow=None) -> Action:
+def action_require(
+    actions, name: str, *, status: str, actor: Actor, obj: Any = None, workflow=None
+) -> Action:
     """The services' gate: the same test `actions_offered` applies for the page. Not allowed
     for this user: ActionRefused (403). Not possible in this status: TransitionNotAllowed,
     whose Swedish message names the step (labels from `workflow` when given)."""
@@ -184,8 +189,10 @@ def _not_now(action: Action, status: str, workflow):
         return TransitionNotAllowed(label(status), label(action.target))
     if workflow is not None and status in workflow.closed:
         return StepNotAllowed(_("Ärendet är avslutat."))
-    return StepNotAllowed(_("”%(step)s” går inte när ärendet har status ”%(status)s”.")
-                          % {"step": action.label, "status": label(status)})
+    return StepNotAllowed(
+        _("”%(step)s” går inte när ärendet har status ”%(status)s”.")
+        % {"step": action.label, "status": label(status)}
+    )
 
 
 # --- The shared parts of every case page -------------------------------------------------------
@@ -197,13 +204,30 @@ def case_part_actions(statuses) -> tuple[Action, ...]:
     in its own table; a type adds measures with its own "measure" action and service."""
     sources = frozenset(statuses)
     return (
-        Action("measure_status", _l("Ändra åtgärdens status"), sources,
-               url_name="cases:measure_status", section="atgarder",
-               meta={"button": _l("Ändra")}),
-        Action("note", _l("Ny anteckning"), sources, url_name="cases:note_add",
-               section="anteckningar", meta={"button": _l("Spara anteckning")}),
-        Action("attachment", _l("Bifoga fil"), sources, url_name="cases:attachment_add",
-               section="bilagor", meta={"button": _l("Ladda upp")}),
+        Action(
+            "measure_status",
+            _l("Ändra åtgärdens status"),
+            sources,
+            url_name="cases:measure_status",
+            section="atgarder",
+            meta={"button": _l("Ändra")},
+        ),
+        Action(
+            "note",
+            _l("Ny anteckning"),
+            sources,
+            url_name="cases:note_add",
+            section="anteckningar",
+            meta={"button": _l("Spara anteckning")},
+        ),
+        Action(
+            "attachment",
+            _l("Bifoga fil"),
+            sources,
+            url_name="cases:attachment_add",
+            section="bilagor",
+            meta={"button": _l("Ladda upp")},
+        ),
     )
 
 
@@ -212,9 +236,14 @@ def default_actions(workflow) -> tuple[Action, ...]:
     through the core service, for handlers while the case is open (as before the tables)."""
     open_statuses = [s for s in workflow.statuses.values if s not in workflow.closed]
     return (
-        Action("measure", _l("Lägg till åtgärd"), frozenset(open_statuses),
-               url_name="cases:measure_add", section="atgarder",
-               meta={"button": _l("Spara åtgärd")}),
+        Action(
+            "measure",
+            _l("Lägg till åtgärd"),
+            frozenset(open_statuses),
+            url_name="cases:measure_add",
+            section="atgarder",
+            meta={"button": _l("Spara åtgärd")},
+        ),
         *case_part_actions(open_statuses),
     )
 
@@ -229,9 +258,14 @@ def case_action_require(case: Case, name: str, actor_user) -> Action:
     from cases.registry import case_type
 
     ct = case_type(case.kind)
-    return action_require(case_actions(ct), name, status=case.status,
-                          actor=actor_for_case(actor_user, case), obj=case,
-                          workflow=ct.workflow)
+    return action_require(
+        case_actions(ct),
+        name,
+        status=case.status,
+        actor=actor_for_case(actor_user, case),
+        obj=case,
+        workflow=ct.workflow,
+    )
 
 
 def case_actions_offered(case: Case, user) -> list[Action]:

@@ -26,52 +26,170 @@ DEMO_PASSWORD = "Avvika-demo-2025"  # noqa: S105 - documented demo password, DEB
 
 # (code, name, public name, kind, children)
 TREE = (
-    "ASN", "Arbetsmarknads- och socialnämnden", "", "namnd", [
-        ("ASF", "Arbetsmarknads- och socialförvaltningen", "Socialtjänsten", "forvaltning", [
-            ("UTR", "Avdelning för utredning IFO", "Utredning för barn, unga och familjer", "avdelning", [
-                ("UTR-BU", "Barn och unga utredning", "Utredning av barn och unga", "verksamhetsomrade", [
-                    ("UTR-BU-1", "Utredning barn och unga sektion 1", "", "sektion", []),
-                    ("UTR-BU-2", "Utredning barn och unga sektion 2", "", "sektion", []),
-                ]),
-                ("UTR-FR", "Familjerätt", "Familjerätt (vårdnad, boende, umgänge)", "verksamhetsomrade", [
-                    ("UTR-FR-1", "Familjerätt sektion", "", "sektion", []),
-                ]),
-                ("UTR-MOT", "Mottag", "Första kontakt med socialtjänsten", "verksamhetsomrade", [
-                    ("UTR-MOT-5", "Mottag 5 VINR/heder", "Våld i nära relation", "sektion", []),
-                ]),
-            ]),
-            ("INS", "Avdelning för insatser IFO", "Stöd och insatser för barn och familjer", "avdelning", [
-                ("INS-OV", "Öppenvård barn och familj", "Öppenvård för barn och familjer", "verksamhetsomrade", [
-                    ("INS-OV-1", "Tidigt och förebyggande stöd", "", "sektion", []),
-                    ("INS-OV-2", "Familjebehandling", "", "sektion", []),
-                ]),
-                ("INS-PL", "Placering och familjehem", "Familjehem och HVB", "verksamhetsomrade", [
-                    ("INS-PL-1", "Familjehemssektionen", "", "sektion", []),
-                ]),
-            ]),
-            ("EKB", "Avdelning för ekonomiskt bistånd och boende", "Ekonomiskt bistånd", "avdelning", [
-                ("EKB-EB", "Ekonomiskt bistånd", "Ekonomiskt bistånd (försörjningsstöd)", "verksamhetsomrade", [
-                    ("EKB-EB-1", "Ekonomiskt bistånd sektion 1", "", "sektion", []),
-                    ("EKB-EB-2", "Ekonomiskt bistånd sektion 2", "", "sektion", []),
-                ]),
-                ("EKB-MB", "Myndighetsutövning boende", "Hjälp med boende", "verksamhetsomrade", [
-                    ("EKB-MB-1", "Boendesektionen", "", "sektion", []),
-                ]),
-            ]),
-            ("BTS", "Avdelning för boende, tillsyn och service", "Boende, tillstånd och tillsyn", "avdelning", [
-                ("BTS-OB", "Öppenvård boende", "Boendestöd och tillfälligt boende", "verksamhetsomrade", [
-                    ("BTS-OB-1", "Öppenvård boende sektion 1", "", "sektion", []),
-                ]),
-                ("BTS-TT", "Tillstånd och tillsyn", "Tillstånd för alkohol och tobak", "verksamhetsomrade", [
-                    ("BTS-TT-1", "Tillståndssektionen", "", "sektion", []),
-                ]),
-            ]),
-            ("ARB", "Arbetsmarknadsavdelningen", "Stöd till arbete och studier", "avdelning", [
-                ("ARB-JC", "Jobbcentrum", "Jobbcentrum", "verksamhetsomrade", [
-                    ("ARB-JC-1", "Jobbcentrum sektion 1", "", "sektion", []),
-                ]),
-            ]),
-        ]),
+    "ASN",
+    "Arbetsmarknads- och socialnämnden",
+    "",
+    "namnd",
+    [
+        (
+            "ASF",
+            "Arbetsmarknads- och socialförvaltningen",
+            "Socialtjänsten",
+            "forvaltning",
+            [
+                (
+                    "UTR",
+                    "Avdelning för utredning IFO",
+                    "Utredning för barn, unga och familjer",
+                    "avdelning",
+                    [
+                        (
+                            "UTR-BU",
+                            "Barn och unga utredning",
+                            "Utredning av barn och unga",
+                            "verksamhetsomrade",
+                            [
+                                (
+                                    "UTR-BU-1",
+                                    "Utredning barn och unga sektion 1",
+                                    "",
+                                    "sektion",
+                                    [],
+                                ),
+                                (
+                                    "UTR-BU-2",
+                                    "Utredning barn och unga sektion 2",
+                                    "",
+                                    "sektion",
+                                    [],
+                                ),
+                            ],
+                        ),
+                        (
+                            "UTR-FR",
+                            "Familjerätt",
+                            "Familjerätt (vårdnad, boende, umgänge)",
+                            "verksamhetsomrade",
+                            [
+                                ("UTR-FR-1", "Familjerätt sektion", "", "sektion", []),
+                            ],
+                        ),
+                        (
+                            "UTR-MOT",
+                            "Mottag",
+                            "Första kontakt med socialtjänsten",
+                            "verksamhetsomrade",
+                            [
+                                (
+                                    "UTR-MOT-5",
+                                    "Mottag 5 VINR/heder",
+                                    "Våld i nära relation",
+                                    "sektion",
+                                    [],
+                                ),
+                            ],
+                        ),
+                    ],
+                ),
+                (
+                    "INS",
+                    "Avdelning för insatser IFO",
+                    "Stöd och insatser för barn och familjer",
+                    "avdelning",
+                    [
+                        (
+                            "INS-OV",
+                            "Öppenvård barn och familj",
+                            "Öppenvård för barn och familjer",
+                            "verksamhetsomrade",
+                            [
+                                ("INS-OV-1", "Tidigt och förebyggande stöd", "", "sektion", []),
+                                ("INS-OV-2", "Familjebehandling", "", "sektion", []),
+                            ],
+                        ),
+                        (
+                            "INS-PL",
+                            "Placering och familjehem",
+                            "Familjehem och HVB",
+                            "verksamhetsomrade",
+                            [
+                                ("INS-PL-1", "Familjehemssektionen", "", "sektion", []),
+                            ],
+                        ),
+                    ],
+                ),
+                (
+                    "EKB",
+                    "Avdelning för ekonomiskt bistånd och boende",
+                    "Ekonomiskt bistånd",
+                    "avdelning",
+                    [
+                        (
+                            "EKB-EB",
+                            "Ekonomiskt bistånd",
+                            "Ekonomiskt bistånd (försörjningsstöd)",
+                            "verksamhetsomrade",
+                            [
+                                ("EKB-EB-1", "Ekonomiskt bistånd sektion 1", "", "sektion", []),
+                                ("EKB-EB-2", "Ekonomiskt bistånd sektion 2", "", "sektion", []),
+                            ],
+                        ),
+                        (
+                            "EKB-MB",
+                            "Myndighetsutövning boende",
+                            "Hjälp med boende",
+                            "verksamhetsomrade",
+                            [
+                                ("EKB-MB-1", "Boendesektionen", "", "sektion", []),
+                            ],
+                        ),
+                    ],
+                ),
+                (
+                    "BTS",
+                    "Avdelning för boende, tillsyn och service",
+                    "Boende, tillstånd och tillsyn",
+                    "avdelning",
+                    [
+                        (
+                            "BTS-OB",
+                            "Öppenvård boende",
+                            "Boendestöd och tillfälligt boende",
+                            "verksamhetsomrade",
+                            [
+                                ("BTS-OB-1", "Öppenvård boende sektion 1", "", "sektion", []),
+                            ],
+                        ),
+                        (
+                            "BTS-TT",
+                            "Tillstånd och tillsyn",
+                            "Tillstånd för alkohol och tobak",
+                            "verksamhetsomrade",
+                            [
+                                ("BTS-TT-1", "Tillståndssektionen", "", "sektion", []),
+                            ],
+                        ),
+                    ],
+                ),
+                (
+                    "ARB",
+                    "Arbetsmarknadsavdelningen",
+                    "Stöd till arbete och studier",
+                    "avdelning",
+                    [
+                        (
+                            "ARB-JC",
+                            "Jobbcentrum",
+                            "Jobbcentrum",
+                            "verksamhetsomrade",
+                            [
+                                ("ARB-JC-1", "Jobbcentrum sektion 1", "", "sektion", []),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
     ],
 )
 
@@ -87,17 +205,47 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("chef.utredning", "Sara", "Lindqvist", Role.SEKTIONSCHEF, "UTR-BU-1",
-             "sektionschef, Utredning barn och unga sektion 1"),
-    DemoUser("chef.insats", "Omar", "Haddad", Role.SEKTIONSCHEF, "INS-OV-2",
-             "sektionschef, Familjebehandling"),
-    DemoUser("chef.bistand", "Karin", "Nilsson", Role.SEKTIONSCHEF, "EKB-EB-1",
-             "sektionschef, Ekonomiskt bistånd sektion 1"),
-    DemoUser("medarbetare", "Jonas", "Berg", Role.MEDARBETARE, "UTR-BU-1",
-             "socialsekreterare, Utredning barn och unga sektion 1"),
+    DemoUser(
+        "chef.utredning",
+        "Sara",
+        "Lindqvist",
+        Role.SEKTIONSCHEF,
+        "UTR-BU-1",
+        "sektionschef, Utredning barn och unga sektion 1",
+    ),
+    DemoUser(
+        "chef.insats",
+        "Omar",
+        "Haddad",
+        Role.SEKTIONSCHEF,
+        "INS-OV-2",
+        "sektionschef, Familjebehandling",
+    ),
+    DemoUser(
+        "chef.bistand",
+        "Karin",
+        "Nilsson",
+        Role.SEKTIONSCHEF,
+        "EKB-EB-1",
+        "sektionschef, Ekonomiskt bistånd sektion 1",
+    ),
+    DemoUser(
+        "medarbetare",
+        "Jonas",
+        "Berg",
+        Role.MEDARBETARE,
+        "UTR-BU-1",
+        "socialsekreterare, Utredning barn och unga sektion 1",
+    ),
     DemoUser("utredare", "Eva", "Holm", Role.UTREDARE, "ASF", "lex Sarah-utredare"),
-    DemoUser("au.ordforande", "Lars", "Persson", Role.ARBETSUTSKOTT, "ASN",
-             "ordförande i arbetsutskottet"),
+    DemoUser(
+        "au.ordforande",
+        "Lars",
+        "Persson",
+        Role.ARBETSUTSKOTT,
+        "ASN",
+        "ordförande i arbetsutskottet",
+    ),
     DemoUser("kvalitet", "Maria", "Ek", Role.KVALITETSSTRATEG, "ASF", "kvalitetsstrateg"),
     DemoUser("admin", "Ali", "Yilmaz", Role.ADMINISTRATOR, "ASF", "administratör"),
 ]
@@ -107,8 +255,14 @@ def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
     code, name, public, kind, children = node
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        unit = unit_create(code=code, name=name, public_name=public, kind=kinds[kind],
-                           parent=parent, reason="Demodata")
+        unit = unit_create(
+            code=code,
+            name=name,
+            public_name=public,
+            kind=kinds[kind],
+            parent=parent,
+            reason="Demodata",
+        )
     for child in children:
         _build(child, Unit.objects.get(pk=unit.pk), kinds)
 
@@ -136,8 +290,11 @@ def _seed_organisation() -> dict[str, object]:
     for du in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=du.username,
-            defaults={"first_name": du.first, "last_name": du.last,
-                      "email": f"{du.username}@example.se"},
+            defaults={
+                "first_name": du.first,
+                "last_name": du.last,
+                "email": f"{du.username}@example.se",
+            },
         )
         if created:
             user.password = password
@@ -148,8 +305,9 @@ def _seed_organisation() -> dict[str, object]:
         if not Membership.objects.filter(user=user, unit=unit, role=du.role).exists():
             # The demo writes years of history as these people: they held their roles then,
             # so the services' action rules (cases/actions.py) let them act on those dates.
-            membership_create(user=user, unit=unit, role=du.role, reason="Demodata",
-                              valid_from=ORGANISATION_SINCE)
+            membership_create(
+                user=user, unit=unit, role=du.role, reason="Demodata", valid_from=ORGANISATION_SINCE
+            )
         users[du.username] = user
     return users
 
@@ -185,8 +343,9 @@ def cutover(today: date, *, days: int) -> datetime:
     return timezone.make_aware(datetime.combine(today - timedelta(days=days), time(0, 0)))
 
 
-def continue_after(floor: datetime, moments: Iterable[datetime | None], *,
-                   latest: datetime) -> list[datetime | None]:
+def continue_after(
+    floor: datetime, moments: Iterable[datetime | None], *, latest: datetime
+) -> list[datetime | None]:
     """The steps of a case imported open and handled on from `floor`: each one at its own
     moment, but not before `floor`, at least an hour apart, in order, never after `latest`."""
     out: list[datetime | None] = []
@@ -206,8 +365,9 @@ def demo_import(rows: list[dict[str, str]], *, filename: str, user, at: datetime
     förvaltning's history from Lifecare or Treserva comes in: a CSV file built in memory,
     imported at `at` by `user` (so the history says who imported it, and when)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CASE_COLUMNS, delimiter=";", lineterminator="\n",
-                            restval="")
+    writer = csv.DictWriter(
+        out, fieldnames=CASE_COLUMNS, delimiter=";", lineterminator="\n", restval=""
+    )
     writer.writeheader()
     writer.writerows(rows)
     with demo_clock(at):

@@ -36,14 +36,19 @@ class YearFilter(django_filters.Filter):
 class AccessLogFilter(django_filters.FilterSet):
     case_reference = django_filters.CharFilter(label=_("Ärende"), lookup_expr="iexact")
     user__username = django_filters.CharFilter(label=_("Användare"), lookup_expr="iexact")
-    action = django_filters.ChoiceFilter(label=_("Händelse"), choices=AccessAction.choices,
-                                         empty_label=_("Alla"))
+    action = django_filters.ChoiceFilter(
+        label=_("Händelse"), choices=AccessAction.choices, empty_label=_("Alla")
+    )
     from_date = django_filters.DateFilter(
-        label=_("Från"), field_name="at", lookup_expr="date__gte",
+        label=_("Från"),
+        field_name="at",
+        lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     to_date = django_filters.DateFilter(
-        label=_("Till"), field_name="at", lookup_expr="date__lte",
+        label=_("Till"),
+        field_name="at",
+        lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -72,14 +77,17 @@ class InboxFilter(django_filters.FilterSet):
     """Filters of the inbox. Every choice list comes from the user's scope (one query each)."""
 
     q = django_filters.CharFilter(
-        label=_("Sök"), method="filter_search",
+        label=_("Sök"),
+        method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "id": "inbox-q", "autocomplete": "off"}),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Ärendetyp"), choices=CaseKind.choices, empty_label=_("Alla typer")
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Enhet med underenheter"), queryset=Unit.objects.none(), method="filter_unit",
+        label=_("Enhet med underenheter"),
+        queryset=Unit.objects.none(),
+        method="filter_unit",
         empty_label=_("Alla enheter"),
     )
     status = django_filters.ChoiceFilter(
@@ -95,7 +103,9 @@ class InboxFilter(django_filters.FilterSet):
         label=_("Endast försenade"), method="filter_overdue", widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sortering"), method="filter_nothing", empty_label=None,
+        label=_("Sortering"),
+        method="filter_nothing",
+        empty_label=None,
         choices=[("newest", _("Nyast först")), ("overdue", _("Mest försenade först"))],
     )
 
@@ -115,7 +125,9 @@ class InboxFilter(django_filters.FilterSet):
         self.filters["status"].extra["choices"] = _status_choices()
         people = [(str(u.pk), u.get_full_name() or u.username) for u in candidates]
         self.filters["assignee"].extra["choices"] = [
-            ("me", _("Mina ärenden")), ("none", _("Ej tilldelad")), *people,
+            ("me", _("Mina ärenden")),
+            ("none", _("Ej tilldelad")),
+            *people,
         ]
 
     def filter_search(self, qs, name, value):

@@ -31,7 +31,9 @@ class LoginForm(AuthenticationForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    text = forms.CharField(
+        label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
 
 
 class AttachmentForm(forms.Form):
@@ -80,7 +82,10 @@ class ReasonForm(forms.Form):
     """The one reason form: optional, REASON_MAX characters, kept in the history."""
 
     reason = forms.CharField(
-        label=_("Motivering"), required=False, max_length=REASON_MAX, help_text=REASON_HELP,
+        label=_("Motivering"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=REASON_HELP,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": too_long(REASON_MAX)},
     )
@@ -97,9 +102,12 @@ class RequiredReasonForm(ReasonForm):
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        label=_("Handläggare"), queryset=None,
-        error_messages={"required": _("Välj handläggare."),
-                        "invalid_choice": _("Välj en handläggare i listan.")},
+        label=_("Handläggare"),
+        queryset=None,
+        error_messages={
+            "required": _("Välj handläggare."),
+            "invalid_choice": _("Välj en handläggare i listan."),
+        },
     )
 
     def __init__(self, *args, users=None, **kwargs):
@@ -119,19 +127,28 @@ class CloseConfirmMixin(forms.Form):
                 label=_("Jag vill avsluta trots att åtgärder inte är genomförda"),
                 help_text=ngettext(
                     "%(n)d åtgärd är planerad eller pågår.",
-                    "%(n)d åtgärder är planerade eller pågår.", open_measures,
-                ) % {"n": open_measures},
-                error_messages={"required": _(
-                    "Kryssa i rutan om du vill avsluta trots att åtgärder inte är genomförda.")},
+                    "%(n)d åtgärder är planerade eller pågår.",
+                    open_measures,
+                )
+                % {"n": open_measures},
+                error_messages={
+                    "required": _(
+                        "Kryssa i rutan om du vill avsluta trots att åtgärder inte är genomförda."
+                    )
+                },
             )
 
 
 class MeasureStatusForm(forms.Form):
     """One measure's next status: only the steps its table allows from where it is."""
 
-    status = forms.ChoiceField(label=_("Ny status"),
-                               error_messages={"required": _("Välj status."),
-                                               "invalid_choice": _("Välj en status i listan.")})
+    status = forms.ChoiceField(
+        label=_("Ny status"),
+        error_messages={
+            "required": _("Välj status."),
+            "invalid_choice": _("Välj en status i listan."),
+        },
+    )
 
     def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,4 +158,5 @@ class MeasureStatusForm(forms.Form):
         status_field.choices = [(s.value, s.label) for s in Measure.Status if s in allowed]
         # Every row has one: the label names the measure, so each select is told apart.
         self.fields["status"].label = _("Ny status för ”%s”") % Truncator(
-            measure.description).chars(40)
+            measure.description
+        ).chars(40)

@@ -16,7 +16,9 @@ def mask_personnummer(text: str) -> str:
 
 def mask_names(text: str, names: Iterable[str]) -> str:
     out = text or ""
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True):
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True
+    ):
         out = re.sub(re.escape(name), MASK, out, flags=re.IGNORECASE)
     return out
 

@@ -21,7 +21,8 @@ def expired_cases(now=None):
     for policy in RetentionPolicy.objects.filter(active=True):
         cutoff = now - timedelta(days=round(policy.months_after_close * 30.44))
         per_kind[policy.kind] = Case.objects.filter(
-            kind=policy.kind, closed_at__lt=cutoff, anonymised_at__isnull=True, legal_hold=False)
+            kind=policy.kind, closed_at__lt=cutoff, anonymised_at__isnull=True, legal_hold=False
+        )
     return per_kind
 
 
@@ -40,8 +41,9 @@ def case_scrub(*, case: Case, actor=None) -> None:
         measure.effect_followup = ""
         measure.responsible = None
         audited_save(measure, actor=actor, reason=_("Gallring"))
-    Measure.history.filter(case_id=case.pk).update(description="", effect_followup="",
-                                                   responsible=None)
+    Measure.history.filter(case_id=case.pk).update(
+        description="", effect_followup="", responsible=None
+    )
     # The type's own personal data (sender contact, persons affected): its CaseType says how.
     ct = case_type_or_none(case.kind)
     if ct is not None and ct.scrubber is not None:
@@ -53,8 +55,9 @@ def case_scrub(*, case: Case, actor=None) -> None:
     case.anonymised_at = timezone.now()
     audited_save(case, actor=actor, reason=_("Gallring enligt dokumenthanteringsplanen"))
     # Personal data must leave the history too; the gallring row itself says what happened.
-    Case.history.filter(id=case.pk).update(title=SCRUBBED_TITLE, description="", reporter=None,
-                                           assignee=None)
+    Case.history.filter(id=case.pk).update(
+        title=SCRUBBED_TITLE, description="", reporter=None, assignee=None
+    )
 
 
 def retention_run(*, dry_run: bool = False, actor=None, now=None) -> RetentionRun:

@@ -49,7 +49,8 @@ class TwoFactorView(View):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device, _created = TOTPDevice.objects.get_or_create(
-                user=user, confirmed=False, defaults={"name": "Autentiseringsapp"})
+                user=user, confirmed=False, defaults={"name": "Autentiseringsapp"}
+            )
         return device
 
     def _context(self, request, device, error: str = ""):
@@ -60,21 +61,27 @@ class TwoFactorView(View):
         return ctx
 
     def get(self, request):
-        return render(request, self.template_name, self._context(request, self._device(request.user)))
+        return render(
+            request, self.template_name, self._context(request, self._device(request.user))
+        )
 
     def post(self, request):
         device = self._device(request.user)
         token = "".join(ch for ch in request.POST.get("token", "") if ch.isdigit())
         if not device.verify_token(token):
-            return render(request, self.template_name,
-                          self._context(request, device, _("Koden stämmer inte. Försök igen.")),
-                          status=400)
+            return render(
+                request,
+                self.template_name,
+                self._context(request, device, _("Koden stämmer inte. Försök igen.")),
+                status=400,
+            )
         if not device.confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         otp_login(request, device)
         target = request.POST.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             target = settings.LOGIN_REDIRECT_URL and "/"
         return redirect(target)

@@ -10,8 +10,11 @@ urlpatterns = [
     path("<str:reference>/historik/", detail.CaseHistoryView.as_view(), name="history"),
     path("<str:reference>/anteckning/", detail.NoteAddView.as_view(), name="note_add"),
     path("<str:reference>/atgard/", detail.MeasureAddView.as_view(), name="measure_add"),
-    path("<str:reference>/atgard/<int:pk>/status/", detail.MeasureStatusView.as_view(),
-         name="measure_status"),
+    path(
+        "<str:reference>/atgard/<int:pk>/status/",
+        detail.MeasureStatusView.as_view(),
+        name="measure_status",
+    ),
     path("<str:reference>/bilaga/", detail.AttachmentAddView.as_view(), name="attachment_add"),
     path(
         "<str:reference>/bilaga/<int:pk>/",

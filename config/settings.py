@@ -165,7 +165,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_URL = "/private-media-never-served/"  # no URL pattern serves it; attachments go via a checked view
+MEDIA_URL = (
+    "/private-media-never-served/"  # no URL pattern serves it; attachments go via a checked view
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12_000_000)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

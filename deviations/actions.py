@@ -17,25 +17,68 @@ from .workflow import DeviationStatus as S
 OPEN = frozenset({S.REPORTED, S.RECEIVED, S.INVESTIGATING})
 
 ACTIONS: tuple[Action, ...] = (
-    Action("receive", _("Ta emot"), frozenset({S.REPORTED}), target=S.RECEIVED,
-           primary_in=frozenset({S.REPORTED}), url_name="deviations:receive", inline=True,
-           meta={"button": _("Ta emot avvikelsen")}),
-    Action("investigate", _("Påbörja utredning"), frozenset({S.RECEIVED}),
-           target=S.INVESTIGATING, primary_in=frozenset({S.RECEIVED}),
-           url_name="deviations:investigate", inline=True),
-    Action("close", _("Avsluta avvikelsen"), OPEN, target=S.CLOSED,
-           primary_in=frozenset({S.INVESTIGATING}), url_name="deviations:close",
-           meta={"button": _("Avsluta")}),
-    Action("assign", _("Tilldela handläggare"), OPEN, url_name="deviations:assign",
-           meta={"button": _("Tilldela")}),
-    Action("classify", _("Klassificering"), OPEN, url_name="deviations:classify",
-           meta={"button": _("Spara klassificering"),
-                 "template": "deviations/classify_form.html"}),
-    Action("measure", _("Lägg till åtgärd"), OPEN, url_name="deviations:measure",
-           section="atgarder", meta={"button": _("Spara åtgärd")}),
-    Action("reclassify", _("Omklassificera"), OPEN, target=S.CLOSED,
-           url_name="deviations:reclassify",
-           meta={"help": _("Om händelsen inte är en kvalitetsavvikelse: lex Sarah, vårdskada "
-                           "eller arbetsmiljö. Avvikelsen avslutas och historiken finns kvar.")}),
+    Action(
+        "receive",
+        _("Ta emot"),
+        frozenset({S.REPORTED}),
+        target=S.RECEIVED,
+        primary_in=frozenset({S.REPORTED}),
+        url_name="deviations:receive",
+        inline=True,
+        meta={"button": _("Ta emot avvikelsen")},
+    ),
+    Action(
+        "investigate",
+        _("Påbörja utredning"),
+        frozenset({S.RECEIVED}),
+        target=S.INVESTIGATING,
+        primary_in=frozenset({S.RECEIVED}),
+        url_name="deviations:investigate",
+        inline=True,
+    ),
+    Action(
+        "close",
+        _("Avsluta avvikelsen"),
+        OPEN,
+        target=S.CLOSED,
+        primary_in=frozenset({S.INVESTIGATING}),
+        url_name="deviations:close",
+        meta={"button": _("Avsluta")},
+    ),
+    Action(
+        "assign",
+        _("Tilldela handläggare"),
+        OPEN,
+        url_name="deviations:assign",
+        meta={"button": _("Tilldela")},
+    ),
+    Action(
+        "classify",
+        _("Klassificering"),
+        OPEN,
+        url_name="deviations:classify",
+        meta={"button": _("Spara klassificering"), "template": "deviations/classify_form.html"},
+    ),
+    Action(
+        "measure",
+        _("Lägg till åtgärd"),
+        OPEN,
+        url_name="deviations:measure",
+        section="atgarder",
+        meta={"button": _("Spara åtgärd")},
+    ),
+    Action(
+        "reclassify",
+        _("Omklassificera"),
+        OPEN,
+        target=S.CLOSED,
+        url_name="deviations:reclassify",
+        meta={
+            "help": _(
+                "Om händelsen inte är en kvalitetsavvikelse: lex Sarah, vårdskada "
+                "eller arbetsmiljö. Avvikelsen avslutas och historiken finns kvar."
+            )
+        },
+    ),
     *case_part_actions(OPEN),
 )

@@ -13,8 +13,15 @@ from .models import ReclassifiedTo
 from .services import DESCRIPTION_MAX, SHORT_TEXT_MAX, TITLE_MAX
 from .workflow import CLOSING_OUTCOMES, DeviationOutcome
 
-__all__ = ["AssignForm", "ClassifyForm", "CloseForm", "DeviationMeasureForm", "ReasonForm",
-           "ReclassifyForm", "ReportForm"]
+__all__ = [
+    "AssignForm",
+    "ClassifyForm",
+    "CloseForm",
+    "DeviationMeasureForm",
+    "ReasonForm",
+    "ReclassifyForm",
+    "ReportForm",
+]
 
 TOO_LONG = _("Texten är för lång. Skriv högst %(limit_value)s tecken (du skrev %(show_value)s).")
 INDENT = "\u00a0\u00a0"
@@ -23,10 +30,15 @@ DATE_INVALID = _("Skriv datumet som åååå-mm-dd, till exempel 2025-03-14.")
 
 def _text(label, maximum, *, required=True, rows=4, help_text="", required_msg=None):
     return forms.CharField(
-        label=label, required=required, max_length=maximum, help_text=help_text,
+        label=label,
+        required=required,
+        max_length=maximum,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": required_msg or _("Fältet måste fyllas i."),
-                        "max_length": TOO_LONG},
+        error_messages={
+            "required": required_msg or _("Fältet måste fyllas i."),
+            "max_length": TOO_LONG,
+        },
     )
 
 
@@ -48,31 +60,43 @@ class ReportForm(forms.Form):
     """Rapportera en avvikelse: five questions, one minute."""
 
     unit = forms.ModelChoiceField(
-        label=_("Enhet där det hände"), queryset=Unit.objects.none(),
+        label=_("Enhet där det hände"),
+        queryset=Unit.objects.none(),
         help_text=_("Din egen enhet är förvald."),
-        error_messages={"required": _("Välj enhet."),
-                        "invalid_choice": _("Välj en enhet i listan.")},
+        error_messages={
+            "required": _("Välj enhet."),
+            "invalid_choice": _("Välj en enhet i listan."),
+        },
     )
     occurred_on = forms.DateField(
-        label=_("När hände det?"), widget=DateInput(), validators=[_past_date],
+        label=_("När hände det?"),
+        widget=DateInput(),
+        validators=[_past_date],
         error_messages={"required": _("Ange datum för händelsen."), "invalid": DATE_INVALID},
     )
     description = _text(
-        _("Vad hände?"), DESCRIPTION_MAX, rows=6,
-        help_text=_("Beskriv kort vad som hände. Skriv inte personnummer eller fullständiga "
-                    "namn."),
+        _("Vad hände?"),
+        DESCRIPTION_MAX,
+        rows=6,
+        help_text=_("Beskriv kort vad som hände. Skriv inte personnummer eller fullständiga namn."),
         required_msg=_("Beskriv vad som hände."),
     )
     immediate_consequence = _text(
-        _("Vilken omedelbar konsekvens fick det?"), SHORT_TEXT_MAX, required=False, rows=2,
+        _("Vilken omedelbar konsekvens fick det?"),
+        SHORT_TEXT_MAX,
+        required=False,
+        rows=2,
         help_text=_("Till exempel att ett beslut blev försenat."),
     )
     concerns_child = forms.BooleanField(label=_("Gäller ett barn"), required=False)
     at_absence_or_handover = forms.BooleanField(
-        label=_("Hände vid frånvaro eller överlämning"), required=False,
+        label=_("Hände vid frånvaro eller överlämning"),
+        required=False,
     )
     title = forms.CharField(
-        label=_("Rubrik"), required=False, max_length=TITLE_MAX,
+        label=_("Rubrik"),
+        required=False,
+        max_length=TITLE_MAX,
         help_text=_("Frivilligt. Lämnas den tom används början av beskrivningen."),
         error_messages={"max_length": TOO_LONG},
     )
@@ -87,19 +111,29 @@ class ReportForm(forms.Form):
 class ClassifyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     event_category = forms.ModelChoiceField(
-        label=_("Händelsekategori"), required=False, queryset=Code.objects.none(),
+        label=_("Händelsekategori"),
+        required=False,
+        queryset=Code.objects.none(),
         empty_label=_("Ej angivet"),
     )
     deficiencies = forms.ModelMultipleChoiceField(
-        label=_("Bristområden"), required=False, queryset=Code.objects.none(),
-        widget=forms.CheckboxSelectMultiple, help_text=_("Välj alla som passar."),
+        label=_("Bristområden"),
+        required=False,
+        queryset=Code.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj alla som passar."),
     )
     root_causes = forms.ModelMultipleChoiceField(
-        label=_("Orsaker"), required=False, queryset=Code.objects.none(),
-        widget=forms.CheckboxSelectMultiple, help_text=_("Välj alla som passar."),
+        label=_("Orsaker"),
+        required=False,
+        queryset=Code.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj alla som passar."),
     )
     consequence = forms.ModelChoiceField(
-        label=_("Konsekvens för den enskilde"), required=False, queryset=Code.objects.none(),
+        label=_("Konsekvens för den enskilde"),
+        required=False,
+        queryset=Code.objects.none(),
         empty_label=_("Ej angivet"),
     )
     reason = ReasonForm.base_fields["reason"]
@@ -114,16 +148,27 @@ class ClassifyForm(forms.Form):
 
 class DeviationMeasureForm(forms.Form):
     description = _text(_("Åtgärd"), SHORT_TEXT_MAX, rows=2, required_msg=_("Beskriv åtgärden."))
-    measure_type = forms.ModelChoiceField(label=_("Typ av åtgärd"), required=False,
-                                          queryset=Code.objects.none())
-    level = forms.ChoiceField(label=_("Nivå"), choices=MeasureLevel.choices,
-                              initial=MeasureLevel.UNIT, error_messages={"required": _("Välj nivå.")})
+    measure_type = forms.ModelChoiceField(
+        label=_("Typ av åtgärd"), required=False, queryset=Code.objects.none()
+    )
+    level = forms.ChoiceField(
+        label=_("Nivå"),
+        choices=MeasureLevel.choices,
+        initial=MeasureLevel.UNIT,
+        error_messages={"required": _("Välj nivå.")},
+    )
     responsible = forms.ModelChoiceField(
-        label=_("Ansvarig"), required=False, queryset=None,
+        label=_("Ansvarig"),
+        required=False,
+        queryset=None,
         error_messages={"invalid_choice": _("Välj en ansvarig i listan.")},
     )
-    due_date = forms.DateField(label=_("Klart senast"), required=False, widget=DateInput(),
-                               error_messages={"invalid": DATE_INVALID})
+    due_date = forms.DateField(
+        label=_("Klart senast"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": DATE_INVALID},
+    )
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,22 +179,35 @@ class DeviationMeasureForm(forms.Form):
 
 class CloseForm(CloseConfirmMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Utfall"), widget=forms.RadioSelect,
+        label=_("Utfall"),
+        widget=forms.RadioSelect,
         choices=[(o.value, o.label) for o in DeviationOutcome if o in CLOSING_OUTCOMES],
         error_messages={"required": _("Välj hur avvikelsen avslutas.")},
     )
-    summary = _text(_("Sammanfattning"), SHORT_TEXT_MAX, rows=4,
-                    help_text=_("Vad visade utredningen? Används i sammanställningen."),
-                    required_msg=_("Skriv en sammanfattning av utredningen."))
+    summary = _text(
+        _("Sammanfattning"),
+        SHORT_TEXT_MAX,
+        rows=4,
+        help_text=_("Vad visade utredningen? Används i sammanställningen."),
+        required_msg=_("Skriv en sammanfattning av utredningen."),
+    )
     reason = ReasonForm.base_fields["reason"]
 
 
 class ReclassifyForm(forms.Form):
     target = forms.ChoiceField(
-        label=_("Omklassificera till"), widget=forms.RadioSelect, choices=ReclassifiedTo.choices,
-        help_text=_("Lex Sarah skapar ett nytt kopplat ärende. Vårdskada och arbetsmiljö "
-                    "hanteras utanför Avvika."),
+        label=_("Omklassificera till"),
+        widget=forms.RadioSelect,
+        choices=ReclassifiedTo.choices,
+        help_text=_(
+            "Lex Sarah skapar ett nytt kopplat ärende. Vårdskada och arbetsmiljö "
+            "hanteras utanför Avvika."
+        ),
         error_messages={"required": _("Välj vad avvikelsen ska omklassificeras till.")},
     )
-    reason = _text(_("Motivering"), SHORT_TEXT_MAX, rows=3,
-                   required_msg=_("Skriv varför avvikelsen omklassificeras."))
+    reason = _text(
+        _("Motivering"),
+        SHORT_TEXT_MAX,
+        rows=3,
+        required_msg=_("Skriv varför avvikelsen omklassificeras."),
+    )

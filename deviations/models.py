@@ -20,9 +20,7 @@ class Deviation(models.Model):
     )
     immediate_consequence = models.TextField(_("omedelbar konsekvens"), blank=True)
     concerns_child = models.BooleanField(_("gäller ett barn"), default=False)
-    at_absence_or_handover = models.BooleanField(
-        _("vid frånvaro eller överlämning"), default=False
-    )
+    at_absence_or_handover = models.BooleanField(_("vid frånvaro eller överlämning"), default=False)
     consequence = models.ForeignKey(
         Code,
         on_delete=models.PROTECT,

@@ -25,16 +25,21 @@ def deviation_for_case(case: Case) -> Deviation:
 def reported_deviation(user: Viewer, reference: str) -> Case | None:
     """The reporter's own report, for the receipt (status only, never the handling)."""
     return (
-        cases_reported_by(user).filter(kind=CaseKind.DEVIATION, reference=reference)
-        .select_related("unit").first()
+        cases_reported_by(user)
+        .filter(kind=CaseKind.DEVIATION, reference=reference)
+        .select_related("unit")
+        .first()
     )
 
 
 def default_report_unit(user: Viewer) -> Unit | None:
     """The unit a report starts in: the reporter's own, deepest active membership."""
     membership = (
-        Membership.objects.active().filter(user=user).select_related("unit")
-        .order_by("-unit__depth", "pk").first()
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("-unit__depth", "pk")
+        .first()
     )
     return membership.unit if membership else None
 
@@ -51,8 +56,11 @@ def deviation_label_counts(cases: QuerySet[Case], relation: str) -> list[tuple[s
         .order_by("code__order", "code__label")
     )
     counts = [(r["code__label"], r["n"]) for r in rows]
-    blank = Deviation.objects.filter(case__in=cases).exclude(
-        pk__in=through.objects.values("deviation_id")).count()
+    blank = (
+        Deviation.objects.filter(case__in=cases)
+        .exclude(pk__in=through.objects.values("deviation_id"))
+        .count()
+    )
     if blank:
         counts.append((_("Ej angivet"), blank))
     return counts

@@ -86,8 +86,14 @@ def deviation_create(
         raise ServiceError(_("Händelsedatumet kan inte vara i framtiden."))
     why = _reason(reason) or _("Avvikelse rapporterad")
     case = case_create(
-        kind=CaseKind.DEVIATION, unit=unit, title=title, description=description,
-        occurred_on=occurred_on, reporter=reporter, actor=actor, reason=why,
+        kind=CaseKind.DEVIATION,
+        unit=unit,
+        title=title,
+        description=description,
+        occurred_on=occurred_on,
+        reporter=reporter,
+        actor=actor,
+        reason=why,
     )
     deviation = Deviation(
         case=case,
@@ -97,8 +103,7 @@ def deviation_create(
     )
     audited_save(deviation, actor=actor, reason=why)
     if source_case is not None:
-        case_link(source=source_case, target=case, kind=LinkKind.ESCALATED, actor=actor,
-                  reason=why)
+        case_link(source=source_case, target=case, kind=LinkKind.ESCALATED, actor=actor, reason=why)
     return case
 
 
@@ -144,8 +149,12 @@ def deviation_receive(*, case: Case, actor: User, reason: str = "") -> Case:
     _allowed(case, "receive", actor)
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.REPORTED, DeviationStatus.RECEIVED)
-    return case_transition(case=case, to_status=DeviationStatus.RECEIVED, actor=actor,
-                           reason=_reason(reason) or _("Avvikelsen mottagen"))
+    return case_transition(
+        case=case,
+        to_status=DeviationStatus.RECEIVED,
+        actor=actor,
+        reason=_reason(reason) or _("Avvikelsen mottagen"),
+    )
 
 
 @transaction.atomic
@@ -160,8 +169,12 @@ def deviation_start_investigation(*, case: Case, actor: User, reason: str = "") 
     _allowed(case, "investigate", actor)
     deviation = _deviation(case)
     _require_status(deviation, DeviationStatus.RECEIVED, DeviationStatus.INVESTIGATING)
-    return case_transition(case=case, to_status=DeviationStatus.INVESTIGATING, actor=actor,
-                           reason=_reason(reason) or _("Utredning påbörjad"))
+    return case_transition(
+        case=case,
+        to_status=DeviationStatus.INVESTIGATING,
+        actor=actor,
+        reason=_reason(reason) or _("Utredning påbörjad"),
+    )
 
 
 def _codes(codes: Iterable[Code] | None, codelist: str, what: str) -> list[Code]:
@@ -198,8 +211,13 @@ def deviation_classify(
     consequence = _code(consequence, CodeList.CONSEQUENCE, _("konsekvens"))
     why = _reason(reason) or _("Avvikelsen klassificerades")
     # Checks the version (ConcurrentEditError) and records the event category on the case.
-    case_update(case=case, expected_version=expected_version,
-                data={"event_category": event_category}, actor=actor, reason=why)
+    case_update(
+        case=case,
+        expected_version=expected_version,
+        data={"event_category": event_category},
+        actor=actor,
+        reason=why,
+    )
     # Set the M2M without simple-history's per-change rows, so the save below writes ONE
     # history row holding the new deficiencies, root causes and consequence together.
     deviation.skip_history_when_saving = True  # type: ignore[attr-defined]
@@ -214,8 +232,14 @@ def deviation_classify(
 
 @transaction.atomic
 def deviation_measure_add(
-    *, case: Case, description: str, actor: User, measure_type: Code | None = None,
-    level: str = MeasureLevel.UNIT, responsible: User | None = None, due_date: date | None = None,
+    *,
+    case: Case,
+    description: str,
+    actor: User,
+    measure_type: Code | None = None,
+    level: str = MeasureLevel.UNIT,
+    responsible: User | None = None,
+    due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
     _allowed(case, "measure", actor)
@@ -227,15 +251,27 @@ def deviation_measure_add(
         raise ServiceError(_("Välj nivå."))
     _code(measure_type, CodeList.MEASURE_TYPE, _("åtgärdstyp"))
     return measure_create(
-        case=case, description=description, actor=actor, measure_type=measure_type,
-        level=level, responsible=responsible, due_date=due_date,
+        case=case,
+        description=description,
+        actor=actor,
+        measure_type=measure_type,
+        level=level,
+        responsible=responsible,
+        due_date=due_date,
         reason=_reason(reason) or _("Åtgärd efter avvikelse"),
     )
 
 
 @transaction.atomic
-def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reason: str = "",
-                    confirm_open_measures: bool = False) -> Case:
+def deviation_close(
+    *,
+    case: Case,
+    outcome: str,
+    summary: str,
+    actor: User,
+    reason: str = "",
+    confirm_open_measures: bool = False,
+) -> Case:
     """Close with an outcome; "med åtgärd" needs at least one measure on the case, and measures
     still planned or ongoing need the user's deliberate confirmation (kept in the history)."""
     _allowed(case, "close", actor)
@@ -251,8 +287,9 @@ def deviation_close(*, case: Case, outcome: str, summary: str, actor: User, reas
     why = _reason(reason) or f"{DeviationOutcome(outcome).label}: {summary}"
     # The confirmation first, so the length limit never cuts it off.
     why = _reason(f"{confirmed}. {why}" if confirmed else why)
-    closed = case_transition(case=case, to_status=DeviationStatus.CLOSED, actor=actor,
-                             reason=why, outcome=outcome)
+    closed = case_transition(
+        case=case, to_status=DeviationStatus.CLOSED, actor=actor, reason=why, outcome=outcome
+    )
     deviation.closing_summary = summary
     audited_save(deviation, actor=actor, reason=why)
     return closed
@@ -271,16 +308,27 @@ def _to_lex_sarah(deviation: Deviation, *, actor: User, reason: str) -> Case:
     case = deviation.case
     # Through the registry (case_spawn): the case types never import each other.
     target = case_spawn(
-        kind=CaseKind.LEXSARAH, unit=case.unit, title=case.title,
+        kind=CaseKind.LEXSARAH,
+        unit=case.unit,
+        title=case.title,
         description=_("Omklassificerad från kvalitetsavvikelse %(ref)s.\n\n%(text)s")
         % {"ref": case.reference, "text": case.description},
-        actor=actor, reporter=case.reporter, occurred_on=case.occurred_on,
-        source_case=case, concerns_child=deviation.concerns_child,
-        reason=_reason(_("Omklassificerad från %(ref)s: %(why)s")
-                       % {"ref": case.reference, "why": reason}),
+        actor=actor,
+        reporter=case.reporter,
+        occurred_on=case.occurred_on,
+        source_case=case,
+        concerns_child=deviation.concerns_child,
+        reason=_reason(
+            _("Omklassificerad från %(ref)s: %(why)s") % {"ref": case.reference, "why": reason}
+        ),
     )
-    case_link(source=case, target=target, kind=LinkKind.RECLASSIFIED, actor=actor,
-              reason=reason_clean(reason))
+    case_link(
+        source=case,
+        target=target,
+        kind=LinkKind.RECLASSIFIED,
+        actor=actor,
+        reason=reason_clean(reason),
+    )
     return target
 
 
@@ -296,28 +344,35 @@ def deviation_reclassify(*, case: Case, target: str, reason: str, actor: User) -
     reason = _clean(reason, SHORT_TEXT_MAX)
     if not reason:
         raise ServiceError(_("Skriv varför avvikelsen omklassificeras."))
-    new_case = _to_lex_sarah(deviation, actor=actor, reason=reason) if (
-        target == ReclassifiedTo.LEX_SARAH) else None
+    new_case = (
+        _to_lex_sarah(deviation, actor=actor, reason=reason)
+        if (target == ReclassifiedTo.LEX_SARAH)
+        else None
+    )
     label = ReclassifiedTo(target).label
     why = _reason(
         _("Omklassificerad till %(target)s (%(ref)s): %(why)s")
         % {"target": label, "ref": new_case.reference, "why": reason}
-        if new_case else
-        _("Omklassificerad till %(target)s, hanteras utanför Avvika: %(why)s")
+        if new_case
+        else _("Omklassificerad till %(target)s, hanteras utanför Avvika: %(why)s")
         % {"target": label, "why": reason}
     )
     deviation.reclassified_to = target
     deviation.reclassification_reason = reason
     audited_save(deviation, actor=actor, reason=why)
-    closed = case_transition(case=case, to_status=DeviationStatus.CLOSED, actor=actor,
-                             reason=why, outcome=DeviationOutcome.RECLASSIFIED)
+    closed = case_transition(
+        case=case,
+        to_status=DeviationStatus.CLOSED,
+        actor=actor,
+        reason=why,
+        outcome=DeviationOutcome.RECLASSIFIED,
+    )
     return Reclassification(case=closed, target=new_case)
 
 
 # --- Retention (gallring) --------------------------------------------------------------------
 
-SCRUBBED_TEXT = {"immediate_consequence": "", "closing_summary": "",
-                 "reclassification_reason": ""}
+SCRUBBED_TEXT = {"immediate_consequence": "", "closing_summary": "", "reclassification_reason": ""}
 
 
 def deviation_scrub(case: Case) -> None:

@@ -86,8 +86,11 @@ def deviation_detail_context(request, case, actions=()) -> dict:
     deviation = deviation_for_case(case)
     bound = bound_forms(request)
     offered = {a.name for a in actions}
-    forms = {name: bound.get(name) or _form(name, case, initial=_initial(name, case, deviation))
-             for name in FORM_CLASSES if name in offered}
+    forms = {
+        name: bound.get(name) or _form(name, case, initial=_initial(name, case, deviation))
+        for name in FORM_CLASSES
+        if name in offered
+    }
     return {
         "deviation": deviation,
         "deviation_saved": not deviation._state.adding,
@@ -121,12 +124,15 @@ class ReportCreateView(PermissionMixin, FormView):
         user = self.request.user
         try:
             case = services.deviation_create(
-                unit=data["unit"], title=data["title"], description=data["description"],
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
                 occurred_on=data["occurred_on"],
                 immediate_consequence=data["immediate_consequence"],
                 concerns_child=data["concerns_child"],
                 at_absence_or_handover=data["at_absence_or_handover"],
-                actor=user, reporter=user,
+                actor=user,
+                reporter=user,
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -165,7 +171,9 @@ class _DeviationAction(CaseActionView):
         rebound.is_valid()
         rebound.add_error(None, str(exc))
         self.request.deviation_conflict = {
-            "case": exc.current, "deviation": deviation_for_case(exc.current)}
+            "case": exc.current,
+            "deviation": deviation_for_case(exc.current),
+        }
         return rebound
 
 
@@ -174,8 +182,7 @@ class ReceiveView(_DeviationAction):
     success_message = gettext_lazy("Avvikelsen är mottagen.")
 
     def perform(self, case, data):
-        return services.deviation_receive(case=case, actor=self.request.user,
-                                          reason=data["reason"])
+        return services.deviation_receive(case=case, actor=self.request.user, reason=data["reason"])
 
 
 class AssignView(_DeviationAction):
@@ -183,8 +190,9 @@ class AssignView(_DeviationAction):
     success_message = gettext_lazy("Handläggare tilldelad.")
 
     def perform(self, case, data):
-        return services.deviation_assign(case=case, assignee=data["assignee"],
-                                         actor=self.request.user)
+        return services.deviation_assign(
+            case=case, assignee=data["assignee"], actor=self.request.user
+        )
 
 
 class InvestigateView(_DeviationAction):
@@ -192,8 +200,9 @@ class InvestigateView(_DeviationAction):
     success_message = gettext_lazy("Utredningen är påbörjad.")
 
     def perform(self, case, data):
-        return services.deviation_start_investigation(case=case, actor=self.request.user,
-                                                      reason=data["reason"])
+        return services.deviation_start_investigation(
+            case=case, actor=self.request.user, reason=data["reason"]
+        )
 
 
 class ClassifyView(_DeviationAction):
@@ -202,9 +211,14 @@ class ClassifyView(_DeviationAction):
 
     def perform(self, case, data):
         return services.deviation_classify(
-            case=case, expected_version=data["version"], event_category=data["event_category"],
-            deficiencies=list(data["deficiencies"]), root_causes=list(data["root_causes"]),
-            consequence=data["consequence"], actor=self.request.user, reason=data["reason"],
+            case=case,
+            expected_version=data["version"],
+            event_category=data["event_category"],
+            deficiencies=list(data["deficiencies"]),
+            root_causes=list(data["root_causes"]),
+            consequence=data["consequence"],
+            actor=self.request.user,
+            reason=data["reason"],
         )
 
 
@@ -222,9 +236,13 @@ class CloseView(_DeviationAction):
 
     def perform(self, case, data):
         return services.deviation_close(
-            case=case, outcome=data["outcome"], summary=data["summary"], reason=data["reason"],
+            case=case,
+            outcome=data["outcome"],
+            summary=data["summary"],
+            reason=data["reason"],
             confirm_open_measures=data.get("confirm_open_measures", False),
-            actor=self.request.user)
+            actor=self.request.user,
+        )
 
 
 class ReclassifyView(_DeviationAction):
@@ -232,8 +250,9 @@ class ReclassifyView(_DeviationAction):
     success_message = gettext_lazy("Avvikelsen är omklassificerad och avslutad.")
 
     def perform(self, case, data):
-        return services.deviation_reclassify(case=case, target=data["target"],
-                                             reason=data["reason"], actor=self.request.user)
+        return services.deviation_reclassify(
+            case=case, target=data["target"], reason=data["reason"], actor=self.request.user
+        )
 
     def next_url(self, case, result):
         target = result.target

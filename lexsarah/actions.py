@@ -117,60 +117,107 @@ def closable(case: Case) -> bool:
 
 REPORT_ACTIONS: tuple[Action, ...] = (
     Action(
-        name="receive", label=_("Ta emot rapporten"), sources=frozenset({S.REPORTED}),
-        target=S.RECEIVED, who=chef, primary_in=frozenset({S.REPORTED}),
-        url_name="lexsarah:receive", inline=True, meta={"button": _("Ta emot rapporten")},
+        name="receive",
+        label=_("Ta emot rapporten"),
+        sources=frozenset({S.REPORTED}),
+        target=S.RECEIVED,
+        who=chef,
+        primary_in=frozenset({S.REPORTED}),
+        url_name="lexsarah:receive",
+        inline=True,
+        meta={"button": _("Ta emot rapporten")},
     ),
     Action(
-        name="investigate", label=_("Starta utredning"),
-        sources=frozenset({S.RECEIVED, S.IVO}), target=S.INVESTIGATING, who=handler,
-        primary_in=frozenset({S.RECEIVED}), url_name="lexsarah:investigate",
-        when=can_start_investigation, meta={"button": _("Starta utredning")},
+        name="investigate",
+        label=_("Starta utredning"),
+        sources=frozenset({S.RECEIVED, S.IVO}),
+        target=S.INVESTIGATING,
+        who=handler,
+        primary_in=frozenset({S.RECEIVED}),
+        url_name="lexsarah:investigate",
+        when=can_start_investigation,
+        meta={"button": _("Starta utredning")},
     ),
     Action(
-        name="ivo_sent", label=_("Anmälan skickad till IVO"), sources=IVO_DECIDED,
-        who=ivo_staff, primary_in=frozenset({S.IVO}), url_name="lexsarah:ivo_sent",
-        when=ivo_not_sent, meta={"button": _("Spara datum för anmälan")},
+        name="ivo_sent",
+        label=_("Anmälan skickad till IVO"),
+        sources=IVO_DECIDED,
+        who=ivo_staff,
+        primary_in=frozenset({S.IVO}),
+        url_name="lexsarah:ivo_sent",
+        when=ivo_not_sent,
+        meta={"button": _("Spara datum för anmälan")},
     ),
     Action(
-        name="close", label=_("Avsluta ärendet"), sources=frozenset({S.ASSESSED, S.AU, S.IVO}),
-        target=S.CLOSED, who=either(handler, ivo_staff),
-        primary_in=frozenset({S.ASSESSED, S.AU, S.IVO}), url_name="lexsarah:close",
-        when=closable, meta={"button": _("Avsluta ärendet")},
+        name="close",
+        label=_("Avsluta ärendet"),
+        sources=frozenset({S.ASSESSED, S.AU, S.IVO}),
+        target=S.CLOSED,
+        who=either(handler, ivo_staff),
+        primary_in=frozenset({S.ASSESSED, S.AU, S.IVO}),
+        url_name="lexsarah:close",
+        when=closable,
+        meta={"button": _("Avsluta ärendet")},
     ),
     Action(
-        name="immediate", label=_("Registrera omedelbar åtgärd"), sources=BEFORE_ASSESSMENT,
-        who=chef, url_name="lexsarah:measure", when=not_yet_assessed,
+        name="immediate",
+        label=_("Registrera omedelbar åtgärd"),
+        sources=BEFORE_ASSESSMENT,
+        who=chef,
+        url_name="lexsarah:measure",
+        when=not_yet_assessed,
         meta={"button": _("Spara omedelbar åtgärd")},
     ),
     Action(
-        name="assign", label=_("Utse lex Sarah-utredare"), sources=BEFORE_ASSESSMENT, who=chef,
-        url_name="lexsarah:assign", when=not_yet_assessed,
+        name="assign",
+        label=_("Utse lex Sarah-utredare"),
+        sources=BEFORE_ASSESSMENT,
+        who=chef,
+        url_name="lexsarah:assign",
+        when=not_yet_assessed,
         meta={"button": _("Utse utredare")},
     ),
     Action(
-        name="urgent", label=_("Brådskande anmälan till IVO (ordförandebeslut)"),
-        sources=URGENT_IVO_FROM, target=S.IVO, who=au, url_name="lexsarah:urgent",
+        name="urgent",
+        label=_("Brådskande anmälan till IVO (ordförandebeslut)"),
+        sources=URGENT_IVO_FROM,
+        target=S.IVO,
+        who=au,
+        url_name="lexsarah:urgent",
         when=ivo_not_decided,
-        meta={"button": _("Besluta om anmälan till IVO"),
-              "help": _("Används när anmälan inte kan vänta på att utredningen blir klar.")},
+        meta={
+            "button": _("Besluta om anmälan till IVO"),
+            "help": _("Används när anmälan inte kan vänta på att utredningen blir klar."),
+        },
     ),
     Action(
-        name="imy", label=_("Anmälan till IMY"), sources=OPEN,
-        who=either(handler, ivo_staff), url_name="lexsarah:imy", when=imy_due,
+        name="imy",
+        label=_("Anmälan till IMY"),
+        sources=OPEN,
+        who=either(handler, ivo_staff),
+        url_name="lexsarah:imy",
+        when=imy_due,
         meta={"button": _("Registrera anmälan till IMY")},
     ),
     # IVO's answer often comes months after the case was closed; it is recorded all the same,
     # so this is the one step a closed report still offers.
     Action(
-        name="ivo_decision", label=_("IVO:s beslut"), sources=IVO_DECIDED | {S.CLOSED},
-        who=ivo_staff, url_name="lexsarah:ivo_decision", when=ivo_awaiting_decision,
+        name="ivo_decision",
+        label=_("IVO:s beslut"),
+        sources=IVO_DECIDED | {S.CLOSED},
+        who=ivo_staff,
+        url_name="lexsarah:ivo_decision",
+        when=ivo_awaiting_decision,
         meta={"button": _("Spara IVO:s beslut")},
     ),
     # The shared parts of the case page, for its handlers while the report is open.
     Action(
-        name="measure", label=_("Lägg till åtgärd"), sources=OPEN, url_name="cases:measure_add",
-        section="atgarder", meta={"button": _("Spara åtgärd")},
+        name="measure",
+        label=_("Lägg till åtgärd"),
+        sources=OPEN,
+        url_name="cases:measure_add",
+        section="atgarder",
+        meta={"button": _("Spara åtgärd")},
     ),
     *case_part_actions(OPEN),
 )
@@ -179,21 +226,36 @@ REPORT_ACTIONS: tuple[Action, ...] = (
 # Steps on the investigation page and at the AU meeting, checked for each report they cover.
 PROCESS_ACTIONS: tuple[Action, ...] = (
     Action(
-        name="assess", label=_("Spara bedömning"), sources=frozenset({S.INVESTIGATING, S.IVO}),
-        target=S.ASSESSED, who=handler, url_name="lexsarah:inv_assess",
+        name="assess",
+        label=_("Spara bedömning"),
+        sources=frozenset({S.INVESTIGATING, S.IVO}),
+        target=S.ASSESSED,
+        who=handler,
+        url_name="lexsarah:inv_assess",
     ),
     # Once the AU has the report, only the AU sends the investigation back (its decision).
     Action(
-        name="reopen", label=_("Öppna utredningen igen"), sources=frozenset({S.ASSESSED}),
-        target=S.INVESTIGATING, who=handler, url_name="lexsarah:inv_reopen",
+        name="reopen",
+        label=_("Öppna utredningen igen"),
+        sources=frozenset({S.ASSESSED}),
+        target=S.INVESTIGATING,
+        who=handler,
+        url_name="lexsarah:inv_reopen",
     ),
     Action(
-        name="au_agenda", label=_("Lägg till på dagordningen"), sources=frozenset({S.ASSESSED}),
-        target=S.AU, who=au, url_name="lexsarah:agenda_add",
+        name="au_agenda",
+        label=_("Lägg till på dagordningen"),
+        sources=frozenset({S.ASSESSED}),
+        target=S.AU,
+        who=au,
+        url_name="lexsarah:agenda_add",
     ),
     Action(
-        name="au_decide", label=_("Arbetsutskottets beslut"), sources=frozenset({S.AU}),
-        who=au, url_name="lexsarah:agenda_decide",
+        name="au_decide",
+        label=_("Arbetsutskottets beslut"),
+        sources=frozenset({S.AU}),
+        who=au,
+        url_name="lexsarah:agenda_decide",
     ),
 )
 
@@ -201,15 +263,25 @@ PROCESS_ACTIONS: tuple[Action, ...] = (
 def process_require(case: Case, name: str, user) -> Action:
     """The gate for PROCESS_ACTIONS on one report (ActionRefused → 403, or the status
     refusal, TransitionNotAllowed)."""
-    return action_require(PROCESS_ACTIONS, name, status=case.status,
-                          actor=actor_for_case(user, case), obj=case, workflow=WORKFLOW)
+    return action_require(
+        PROCESS_ACTIONS,
+        name,
+        status=case.status,
+        actor=actor_for_case(user, case),
+        obj=case,
+        workflow=WORKFLOW,
+    )
 
 
 def process_allowed(cases, name: str, user) -> bool:
     """For the investigation and AU pages: may the user take this step for every report?"""
     cases = list(cases)
     return bool(cases) and all(
-        actions_offered([a for a in PROCESS_ACTIONS if a.name == name], case.status,
-                        actor_for_case(user, case), case)
+        actions_offered(
+            [a for a in PROCESS_ACTIONS if a.name == name],
+            case.status,
+            actor_for_case(user, case),
+            case,
+        )
         for case in cases
     )

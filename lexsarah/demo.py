@@ -32,22 +32,54 @@ PER_YEAR = 110
 SERVICES_DAYS = 183
 IVO_PER_YEAR = 8
 IMPORT_FILE = "demo-lex-sarah-treserva.csv"
-UNITS = ["UTR-BU-1", "UTR-BU-2", "INS-OV-1", "INS-OV-2", "INS-PL-1", "EKB-EB-1", "BTS-OB-1",
-         "UTR-FR-1"]
-CHEF_FOR_UNIT = {"UTR-BU-1": "chef.utredning", "UTR-BU-2": "chef.utredning",
-                 "INS-OV-1": "chef.insats", "INS-OV-2": "chef.insats", "INS-PL-1": "chef.insats",
-                 "EKB-EB-1": "chef.bistand"}
+UNITS = [
+    "UTR-BU-1",
+    "UTR-BU-2",
+    "INS-OV-1",
+    "INS-OV-2",
+    "INS-PL-1",
+    "EKB-EB-1",
+    "BTS-OB-1",
+    "UTR-FR-1",
+]
+CHEF_FOR_UNIT = {
+    "UTR-BU-1": "chef.utredning",
+    "UTR-BU-2": "chef.utredning",
+    "INS-OV-1": "chef.insats",
+    "INS-OV-2": "chef.insats",
+    "INS-PL-1": "chef.insats",
+    "EKB-EB-1": "chef.bistand",
+}
 EVENTS = [
-    ("Utebliven insats hos brukare", "Planerat besök av boendestöd blev inte av och ingen meddelade brukaren."),
-    ("Brister i skyddsbedömning", "En orosanmälan om ett barn blev liggande utan skyddsbedömning i flera dagar."),
-    ("Kränkande bemötande", "En medarbetare använde ett nedsättande språk mot en ungdom på boendet."),
-    ("Sekretessbelagda uppgifter skickade fel", "Ett beslut med känsliga uppgifter skickades till fel adress."),
+    (
+        "Utebliven insats hos brukare",
+        "Planerat besök av boendestöd blev inte av och ingen meddelade brukaren.",
+    ),
+    (
+        "Brister i skyddsbedömning",
+        "En orosanmälan om ett barn blev liggande utan skyddsbedömning i flera dagar.",
+    ),
+    (
+        "Kränkande bemötande",
+        "En medarbetare använde ett nedsättande språk mot en ungdom på boendet.",
+    ),
+    (
+        "Sekretessbelagda uppgifter skickade fel",
+        "Ett beslut med känsliga uppgifter skickades till fel adress.",
+    ),
     ("Läkemedel gavs i fel dos", "Kvällspersonalen gav fel dos av ordinerat läkemedel."),
-    ("Placerat barn saknade uppföljning", "Barnets placering hade inte följts upp enligt plan under ett halvår."),
+    (
+        "Placerat barn saknade uppföljning",
+        "Barnets placering hade inte följts upp enligt plan under ett halvår.",
+    ),
     ("Hot mellan boende", "En boende hotade en annan boende och personalen ingrep inte i tid."),
 ]
-IMMEDIATE = ["Extra personal insattes samma kväll.", "Ärendet överfördes till annan handläggare.",
-             "Skyddsbedömning gjordes omedelbart.", "Berörd person informerades och fick stöd."]
+IMMEDIATE = [
+    "Extra personal insattes samma kväll.",
+    "Ärendet överfördes till annan handläggare.",
+    "Skyddsbedömning gjordes omedelbart.",
+    "Berörd person informerades och fick stöd.",
+]
 SECTIONS = {
     "events": "Händelseförloppet har klarlagts genom journalgranskning och samtal.",
     "person_view": "Den enskilde har fått berätta om sin upplevelse.",
@@ -59,11 +91,27 @@ SECTIONS = {
 MOTIVATION = "Bedömningen grundar sig på utredningen."
 URGENT_MOTIVATION = "Risken för barnet kvarstår; anmälan kan inte vänta på utredningen."
 # The reports open today: one or two in every status (the inbox and the AU's next agenda).
-OPEN_TARGETS = [S.REPORTED, S.REPORTED, S.RECEIVED, S.RECEIVED, S.INVESTIGATING,
-                S.INVESTIGATING, S.INVESTIGATING, S.ASSESSED, S.ASSESSED, S.AU, S.AU, S.IVO,
-                S.IVO, S.ASSESSED]
-OPEN_ASSESSMENTS = {S.ASSESSED: Assessment.MISSFORHALLANDE, S.AU: Assessment.RISK,
-                    S.IVO: Assessment.SERIOUS}
+OPEN_TARGETS = [
+    S.REPORTED,
+    S.REPORTED,
+    S.RECEIVED,
+    S.RECEIVED,
+    S.INVESTIGATING,
+    S.INVESTIGATING,
+    S.INVESTIGATING,
+    S.ASSESSED,
+    S.ASSESSED,
+    S.AU,
+    S.AU,
+    S.IVO,
+    S.IVO,
+    S.ASSESSED,
+]
+OPEN_ASSESSMENTS = {
+    S.ASSESSED: Assessment.MISSFORHALLANDE,
+    S.AU: Assessment.RISK,
+    S.IVO: Assessment.SERIOUS,
+}
 # Days from receipt (or from the last report of a joint investigation) to each step.
 PACE = {"receive": 0.1, "assign": 1, "investigate": 2, "draft": 10, "assess": 20, "agenda": 21}
 
@@ -150,7 +198,8 @@ class _Seeder:
         self.latest = now - timedelta(minutes=5)
         self.moved = cutover(self.today, days=SERVICES_DAYS)
         self.units = list(Unit.objects.filter(code__in=UNITS)) or list(
-            Unit.objects.filter(depth__gte=3))
+            Unit.objects.filter(depth__gte=3)
+        )
         self.reporter_types = list(Code.objects.filter(codelist="reporter_type"))
         self.quality = users.get("kvalitet")
         self.investigator = users.get("utredare") or self.quality
@@ -165,8 +214,14 @@ class _Seeder:
 
     def report(self, received: datetime, target: str, assessment: str) -> _Report:
         title, text = self.rng.choice(EVENTS)
-        return _Report(received=received, target=target, assessment=assessment,
-                       unit=self.rng.choice(self.units), title=title, text=text)
+        return _Report(
+            received=received,
+            target=target,
+            assessment=assessment,
+            unit=self.rng.choice(self.units),
+            title=title,
+            text=text,
+        )
 
     def draw(self) -> list[_Report]:
         """The closed reports of five years, then the ones open today."""
@@ -179,8 +234,9 @@ class _Seeder:
             serious = set(rng.sample(range(n), min(IVO_PER_YEAR, n)))
             for i in range(n):
                 day = first + timedelta(days=rng.randrange(max((last - first).days, 1)))
-                report = self.report(_at(day, rng.randrange(8, 17)), S.CLOSED,
-                                     _pick_assessment(rng, i in serious))
+                report = self.report(
+                    _at(day, rng.randrange(8, 17)), S.CLOSED, _pick_assessment(rng, i in serious)
+                )
                 report.close_by = report.received + timedelta(days=rng.randrange(40, 150))
                 reports.append(report)
         for i, target in enumerate(OPEN_TARGETS):
@@ -219,8 +275,9 @@ class _Seeder:
         last = max(steps)
         for r in t.reports:
             if r.close_by >= self.moved:
-                r.close_by = last + max(timedelta(hours=1),
-                                        (self.moved - last) * self.rng.uniform(0.2, 0.9))
+                r.close_by = last + max(
+                    timedelta(hours=1), (self.moved - last) * self.rng.uniform(0.2, 0.9)
+                )
 
     def plan(self, t: _Timeline, start: datetime | None = None) -> None:
         """When each step happens, from `start` (the last report's receipt unless given). A
@@ -232,13 +289,21 @@ class _Seeder:
         start = start or max(r.received for r in t.reports)
         age = (self.now - start).total_seconds() / 86400
         pace = 1.0 if target == S.CLOSED else max(0.0, min(1.0, (age - 0.5) / 22))
-        order = {S.REPORTED: 0, S.RECEIVED: 2, S.INVESTIGATING: 4, S.ASSESSED: 5, S.AU: 6,
-                 S.IVO: 6, S.CLOSED: 6}[target]
+        order = {
+            S.REPORTED: 0,
+            S.RECEIVED: 2,
+            S.INVESTIGATING: 4,
+            S.ASSESSED: 5,
+            S.AU: 6,
+            S.IVO: 6,
+            S.CLOSED: 6,
+        }[target]
         names = ["receive", "assign", "investigate", "draft", "assess", "agenda"][:order]
         t.steps = {name: start + timedelta(days=PACE[name] * pace) for name in names}
         if report.urgent:
-            t.steps = {k: v for k, v in t.steps.items() if k in ("receive", "assign",
-                                                                 "investigate")}
+            t.steps = {
+                k: v for k, v in t.steps.items() if k in ("receive", "assign", "investigate")
+            }
             t.steps["urgent"] = t.steps["investigate"] + timedelta(hours=3)
             return
         if "agenda" in t.steps and not t.finding:
@@ -247,8 +312,9 @@ class _Seeder:
             if target == S.AU:  # on the agenda of the next meeting
                 t.meeting_day = au_meeting_day(self.today)
             else:
-                t.meeting_day = au_meeting_day(timezone.localdate(t.steps["assess"])
-                                               + timedelta(days=5))
+                t.meeting_day = au_meeting_day(
+                    timezone.localdate(t.steps["assess"]) + timedelta(days=5)
+                )
                 t.steps["decide"] = _at(t.meeting_day, 14)
         if t.serious and "decide" in t.steps and target == S.CLOSED:
             t.sent_on = t.meeting_day + timedelta(days=self.rng.randrange(1, 6))
@@ -257,7 +323,8 @@ class _Seeder:
             if decision_on < self.today:
                 t.decision_on = decision_on
                 t.decision = self.rng.choice(
-                    [IvoOutcome.CLOSED, IvoOutcome.FULFILLED, IvoOutcome.CRITICISM])
+                    [IvoOutcome.CLOSED, IvoOutcome.FULFILLED, IvoOutcome.CRITICISM]
+                )
         if target == S.CLOSED:
             last = max(t.steps.values())
             for r in t.reports:
@@ -266,14 +333,18 @@ class _Seeder:
     # --- Before the move: one import row per report ----------------------------------------
 
     def import_row(self, t: _Timeline, report: _Report) -> dict[str, str]:
-        row = {"typ": "lex_sarah", "extern_referens": report.reference,
-               "enhet": report.unit.code, "inkom": report.received.date().isoformat(),
-               "handelse": (report.received - timedelta(days=1)).date().isoformat(),
-               "rubrik": report.title, "beskrivning": report.text}
+        row = {
+            "typ": "lex_sarah",
+            "extern_referens": report.reference,
+            "enhet": report.unit.code,
+            "inkom": report.received.date().isoformat(),
+            "handelse": (report.received - timedelta(days=1)).date().isoformat(),
+            "rubrik": report.title,
+            "beskrivning": report.text,
+        }
         if not self.closed_before_move(report):
             return row  # open on the day of the move: only what was reported
-        row.update({"avslutad": report.close_by.date().isoformat(),
-                    "bedomning": report.assessment})
+        row.update({"avslutad": report.close_by.date().isoformat(), "bedomning": report.assessment})
         if t.meeting_day:
             row["au_datum"] = t.meeting_day.isoformat()
         if t.sent_on:
@@ -311,18 +382,30 @@ class _Seeder:
         """A report imported open: what it had been through before the move is done again in
         Avvika in the first days after it; what came later keeps its moment (the AU still
         decides at a meeting, the notification is sent after the decision)."""
-        resumed = self.moved + timedelta(days=self.rng.randint(1, 3),
-                                         hours=self.rng.randint(8, 15))
+        resumed = self.moved + timedelta(days=self.rng.randint(1, 3), hours=self.rng.randint(8, 15))
         names = sorted(steps, key=steps.get)
-        steps = dict(zip(names, continue_after(resumed, [steps[n] for n in names],
-                                               latest=self.latest), strict=True))
+        steps = dict(
+            zip(
+                names,
+                continue_after(resumed, [steps[n] for n in names], latest=self.latest),
+                strict=True,
+            )
+        )
         if "decide" in steps and timezone.localdate(steps["decide"]) != t.meeting_day:
             t.meeting_day = au_meeting_day(timezone.localdate(steps["decide"]))
             steps["decide"] = _at(t.meeting_day, 14)
-            later = names[names.index("decide") + 1:]
-            steps.update(zip(later, continue_after(
-                steps["decide"] + timedelta(hours=20), [steps[n] for n in later],
-                latest=self.latest), strict=True))
+            later = names[names.index("decide") + 1 :]
+            steps.update(
+                zip(
+                    later,
+                    continue_after(
+                        steps["decide"] + timedelta(hours=20),
+                        [steps[n] for n in later],
+                        latest=self.latest,
+                    ),
+                    strict=True,
+                )
+            )
         if "sent" in steps:
             t.sent_on = timezone.localdate(steps["sent"])
         return steps
@@ -335,14 +418,17 @@ class _Seeder:
     def create(self, report: _Report) -> None:
         rng = self.rng
         report.case = svc.lexsarah_report_create(
-            unit=report.unit, title=report.title, description=report.text,
+            unit=report.unit,
+            title=report.title,
+            description=report.text,
             actor=self.users.get("medarbetare") or self.quality,
             reporter=self.users.get("medarbetare"),
             occurred_at=report.received - timedelta(hours=rng.randrange(1, 30)),
             reporter_type=rng.choice(self.reporter_types) if self.reporter_types else None,
             persons_affected=rng.choice(["En boende", "Ett placerat barn", "En brukare"]),
             concerns_child=report.unit.code.startswith(("UTR-BU", "INS")),
-            report_kind=rng.choice(ReportKind.values), personal_data_breach=report.breach,
+            report_kind=rng.choice(ReportKind.values),
+            personal_data_breach=report.breach,
             notify=False,  # demo data e-mails no one
         )
 
@@ -350,51 +436,75 @@ class _Seeder:
         cases = [r.case for r in t.reports]
         if name == "receive":
             for r in t.reports:
-                svc.lexsarah_receive(case=r.case, actor=self.chef(r),
-                                     immediate_measure=self.rng.choice(IMMEDIATE))
+                svc.lexsarah_receive(
+                    case=r.case, actor=self.chef(r), immediate_measure=self.rng.choice(IMMEDIATE)
+                )
         elif name == "assign":
             for r in t.reports:
-                svc.lexsarah_assign_investigator(case=r.case, assignee=self.investigator,
-                                                 actor=self.chef(r))
+                svc.lexsarah_assign_investigator(
+                    case=r.case, assignee=self.investigator, actor=self.chef(r)
+                )
                 if r.breach and not r.reference:  # (the import holds no breach flag)
                     svc.imy_report_record(case=r.case, actor=self.quality)
         elif name == "investigate":
-            t.investigation = svc.investigation_create(cases=cases, actor=self.investigator,
-                                                       investigator=self.investigator)
+            t.investigation = svc.investigation_create(
+                cases=cases, actor=self.investigator, investigator=self.investigator
+            )
         elif name == "draft":
             t.investigation = svc.investigation_save_draft(
-                investigation=t.investigation, expected_version=t.investigation.version,
-                data=SECTIONS, actor=self.investigator)
+                investigation=t.investigation,
+                expected_version=t.investigation.version,
+                data=SECTIONS,
+                actor=self.investigator,
+            )
         elif name == "assess":
             t.investigation = svc.investigation_assess(
-                investigation=t.investigation, assessment=t.assessment, motivation=MOTIVATION,
-                actor=self.investigator)
+                investigation=t.investigation,
+                assessment=t.assessment,
+                motivation=MOTIVATION,
+                actor=self.investigator,
+            )
         elif name == "urgent":
             svc.ivo_decide_urgent(case=cases[0], actor=self.chair, motivation=URGENT_MOTIVATION)
         elif name == "agenda":
-            t.item = svc.agenda_item_add(meeting=self.meeting(t.meeting_day),
-                                         investigation=t.investigation, actor=self.chair)
+            t.item = svc.agenda_item_add(
+                meeting=self.meeting(t.meeting_day), investigation=t.investigation, actor=self.chair
+            )
         elif name == "decide":
             t.item = svc.agenda_item_decide(
-                item=t.item, actor=self.chair, measures_approved=True, severity=t.assessment,
-                ivo=t.serious, minutes="Arbetsutskottet godkänner de föreslagna åtgärderna.")
+                item=t.item,
+                actor=self.chair,
+                measures_approved=True,
+                severity=t.assessment,
+                ivo=t.serious,
+                minutes="Arbetsutskottet godkänner de föreslagna åtgärderna.",
+            )
         elif name == "sent":
             for case in cases:
-                svc.ivo_notification_sent(case=case, sent_on=t.sent_on, actor=self.quality,
-                                          ivo_reference=f"IVO 3.5.1-{case.pk:05d}/{at.year}")
+                svc.ivo_notification_sent(
+                    case=case,
+                    sent_on=t.sent_on,
+                    actor=self.quality,
+                    ivo_reference=f"IVO 3.5.1-{case.pk:05d}/{at.year}",
+                )
         elif name == "decision":
             for case in cases:
-                svc.ivo_decision_record(case=case, decision_date=t.decision_on,
-                                        outcome=t.decision, actor=self.quality)
+                svc.ivo_decision_record(
+                    case=case, decision_date=t.decision_on, outcome=t.decision, actor=self.quality
+                )
         elif name.startswith("close:"):
             report = next(r for r in t.reports if f"close:{id(r)}" == name)
-            svc.lexsarah_close(case=report.case, actor=self.quality,
-                               reason="Utredningen är klar och åtgärderna genomförda.")
+            svc.lexsarah_close(
+                case=report.case,
+                actor=self.quality,
+                reason="Utredningen är klar och åtgärderna genomförda.",
+            )
 
     def meeting(self, day: date) -> AUMeeting:
         if day not in self.meetings:
             self.meetings[day] = svc.au_meeting_create(
-                held_on=day, actor=self.chair, chair=self.chair, members=[self.chair])
+                held_on=day, actor=self.chair, chair=self.chair, members=[self.chair]
+            )
         return self.meetings[day]
 
 
@@ -410,10 +520,16 @@ def seed(*, users, rng, stdout) -> None:
     for number, (_t, report) in enumerate(before, start=1):
         report.reference = f"TS-LS-{report.received.year}-{number:04d}"
     with transaction.atomic():
-        demo_import([seeder.import_row(t, r) for t, r in before], filename=IMPORT_FILE,
-                    user=users.get(IMPORT_USER), at=seeder.moved)
-        imported = {c.external_reference: c for c in Case.objects.filter(
-            kind=CaseKind.LEXSARAH, imported_from=IMPORT_FILE)}
+        demo_import(
+            [seeder.import_row(t, r) for t, r in before],
+            filename=IMPORT_FILE,
+            user=users.get(IMPORT_USER),
+            at=seeder.moved,
+        )
+        imported = {
+            c.external_reference: c
+            for c in Case.objects.filter(kind=CaseKind.LEXSARAH, imported_from=IMPORT_FILE)
+        }
         for _t, report in before:
             report.case = imported[report.reference]
         for t in timelines:
@@ -423,9 +539,12 @@ def seed(*, users, rng, stdout) -> None:
             elif t.decision_on and t.decision_on >= seeder.moved.date():
                 # IVO's answer to a report closed before the move arrives in Avvika.
                 if t.decision_on <= seeder.today:
-                    seeder.add(_at(t.decision_on, 11),
-                               lambda t=t: seeder.step(t, "decision", seeder.latest))
+                    seeder.add(
+                        _at(t.decision_on, 11),
+                        lambda t=t: seeder.step(t, "decision", seeder.latest),
+                    )
         seeder.run()
     stdout.write(
         f"Lex Sarah: {len(reports)} rapporter, varav {len(before)} importerade, "
-        f"{len(seeder.meetings)} AU-sammanträden ({time_module.monotonic() - started:.0f} s).")
+        f"{len(seeder.meetings)} AU-sammanträden ({time_module.monotonic() - started:.0f} s)."
+    )

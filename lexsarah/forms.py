@@ -24,7 +24,10 @@ class DateTimeInput(forms.DateTimeInput):
 
 def _datetime(label, *, required=True, help_text=""):
     return forms.DateTimeField(
-        label=label, required=required, help_text=help_text, widget=DateTimeInput(),
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={**REQUIRED, "invalid": _("Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM.")},
     )
@@ -37,8 +40,13 @@ def _not_future(value):
 
 
 def _user_choice(label, queryset, *, required=True):
-    field = forms.ModelChoiceField(label=label, queryset=queryset, required=required,
-                                   empty_label=_("Välj person"), error_messages=REQUIRED)
+    field = forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        required=required,
+        empty_label=_("Välj person"),
+        error_messages=REQUIRED,
+    )
     field.label_from_instance = lambda u: u.get_full_name() or u.username
     return field
 
@@ -47,26 +55,47 @@ class ReportForm(forms.Form):
     """Rapport om missförhållande (any staff). No personnummer field: a soft warning if one is
     typed anyway, and the text is kept as typed."""
 
-    report_kind = forms.ChoiceField(label=_("Rapporten gäller"), choices=ReportKind.choices,
-                                    widget=forms.RadioSelect, error_messages=REQUIRED)
-    unit = forms.ModelChoiceField(label=_("Enhet där det hände"), queryset=None,
-                                  empty_label=_("Välj enhet"), error_messages=REQUIRED)
-    occurred_at = _datetime(_("När hände det?"), required=False,
-                            help_text=_("Ungefärlig tid räcker."))
-    reporter_type = forms.ModelChoiceField(label=_("Du rapporterar som"), queryset=None,
-                                           empty_label=_("Välj"), error_messages=REQUIRED)
-    title = forms.CharField(label=_("Rubrik"), max_length=200, required=False,
-                            help_text=_("Kort, utan namn eller personnummer."))
-    description = text_field(_("Vad hände?"), 20_000, rows=8,
-                        required_msg=_("Beskriv vad som hänt."))
+    report_kind = forms.ChoiceField(
+        label=_("Rapporten gäller"),
+        choices=ReportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Enhet där det hände"),
+        queryset=None,
+        empty_label=_("Välj enhet"),
+        error_messages=REQUIRED,
+    )
+    occurred_at = _datetime(
+        _("När hände det?"), required=False, help_text=_("Ungefärlig tid räcker.")
+    )
+    reporter_type = forms.ModelChoiceField(
+        label=_("Du rapporterar som"), queryset=None, empty_label=_("Välj"), error_messages=REQUIRED
+    )
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        required=False,
+        help_text=_("Kort, utan namn eller personnummer."),
+    )
+    description = text_field(
+        _("Vad hände?"), 20_000, rows=8, required_msg=_("Beskriv vad som hänt.")
+    )
     persons_affected = text_field(
-        _("Berörda personer"), 2000, required=False, rows=3,
-        help_text=_("Beskriv vem eller vilka som berörs, t.ex. ”boende på avdelning 2”. "
-                    "Skriv inte personnummer."),
+        _("Berörda personer"),
+        2000,
+        required=False,
+        rows=3,
+        help_text=_(
+            "Beskriv vem eller vilka som berörs, t.ex. ”boende på avdelning 2”. "
+            "Skriv inte personnummer."
+        ),
     )
     concerns_child = forms.BooleanField(label=_("Händelsen gäller ett barn"), required=False)
     personal_data_breach = forms.BooleanField(
-        label=_("Sekretessbelagda uppgifter har röjts (personuppgiftsincident)"), required=False,
+        label=_("Sekretessbelagda uppgifter har röjts (personuppgiftsincident)"),
+        required=False,
         help_text=_("Då kan en anmälan till IMY behövas inom 72 timmar."),
     )
     personnummer_ok = forms.BooleanField(
@@ -87,21 +116,31 @@ class ReportForm(forms.Form):
         texts = [data.get(f, "") for f in ("title", "description", "persons_affected")]
         if any(PERSONNUMMER_RE.search(t or "") for t in texts) and not data.get("personnummer_ok"):
             self.personnummer_warning = True
-            self.add_error(None, _(
-                "Texten ser ut att innehålla ett personnummer. Ta bort det, eller kryssa i att "
-                "du har kontrollerat texten."))
+            self.add_error(
+                None,
+                _(
+                    "Texten ser ut att innehålla ett personnummer. Ta bort det, eller kryssa i att "
+                    "du har kontrollerat texten."
+                ),
+            )
         return data
 
 
 class ReceiveForm(forms.Form):
-    immediate_measure = text_field(_("Omedelbar åtgärd"), 5000, required=False, rows=3,
-                              help_text=_("Vad har du gjort för att skydda den enskilde?"))
+    immediate_measure = text_field(
+        _("Omedelbar åtgärd"),
+        5000,
+        required=False,
+        rows=3,
+        help_text=_("Vad har du gjort för att skydda den enskilde?"),
+    )
 
 
 class ImmediateMeasureForm(forms.Form):
     taken_at = _datetime(_("Tidpunkt"))
-    text = text_field(_("Omedelbar åtgärd"), 5000, rows=3,
-                 required_msg=_("Beskriv den omedelbara åtgärden."))
+    text = text_field(
+        _("Omedelbar åtgärd"), 5000, rows=3, required_msg=_("Beskriv den omedelbara åtgärden.")
+    )
 
     def clean_taken_at(self):
         return _not_future(self.cleaned_data.get("taken_at"))
@@ -118,8 +157,10 @@ class StartInvestigationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["investigator"] = _user_choice(_("Utredare"), users, required=False)
         self.fields["also_cover"] = forms.ModelMultipleChoiceField(
-            label=_("Utred även dessa rapporter i samma utredning"), queryset=others,
-            required=False, widget=forms.CheckboxSelectMultiple,
+            label=_("Utred även dessa rapporter i samma utredning"),
+            queryset=others,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
         )
         self.fields["also_cover"].label_from_instance = lambda c: f"{c.reference} {c.title}"
 
@@ -128,7 +169,9 @@ class AddReportForm(forms.Form):
     def __init__(self, *args, others, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"] = forms.ModelChoiceField(
-            label=_("Rapport"), queryset=others, empty_label=_("Välj rapport"),
+            label=_("Rapport"),
+            queryset=others,
+            empty_label=_("Välj rapport"),
             error_messages=REQUIRED,
         )
         self.fields["case"].label_from_instance = lambda c: f"{c.reference} {c.title}"
@@ -147,14 +190,21 @@ class InvestigationForm(forms.ModelForm):
 
 
 class AssessForm(forms.Form):
-    assessment = forms.ChoiceField(label=_("Bedömning"), choices=Assessment.choices,
-                                   widget=forms.RadioSelect, error_messages=REQUIRED)
-    motivation = text_field(_("Motivering"), 10_000, rows=4, required_msg=_("Motivera bedömningen."))
+    assessment = forms.ChoiceField(
+        label=_("Bedömning"),
+        choices=Assessment.choices,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    motivation = text_field(
+        _("Motivering"), 10_000, rows=4, required_msg=_("Motivera bedömningen.")
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Varför öppnas utredningen igen?"), max_length=500,
-                             error_messages=REQUIRED)
+    reason = forms.CharField(
+        label=_("Varför öppnas utredningen igen?"), max_length=500, error_messages=REQUIRED
+    )
 
 
 class InvestigationAttachmentForm(forms.Form):
@@ -162,33 +212,56 @@ class InvestigationAttachmentForm(forms.Form):
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
-        field = forms.ModelChoiceField(label=_("Bilagan hör till rapport"), queryset=cases,
-                                       empty_label=None, error_messages=REQUIRED)
+        field = forms.ModelChoiceField(
+            label=_("Bilagan hör till rapport"),
+            queryset=cases,
+            empty_label=None,
+            error_messages=REQUIRED,
+        )
         field.label_from_instance = lambda c: c.reference
         self.fields = {"case": field, **self.fields}
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label=_("Motivering till att ärendet avslutas"), max_length=500,
-                             error_messages={"required": _("Skriv en motivering.")})
+    reason = forms.CharField(
+        label=_("Motivering till att ärendet avslutas"),
+        max_length=500,
+        error_messages={"required": _("Skriv en motivering.")},
+    )
 
 
 class UrgentIvoForm(forms.Form):
-    motivation = text_field(_("Varför kan anmälan inte vänta på utredningen?"), 5000, rows=3,
-                       required_msg=_("Motivera varför anmälan inte kan vänta."))
+    motivation = text_field(
+        _("Varför kan anmälan inte vänta på utredningen?"),
+        5000,
+        rows=3,
+        required_msg=_("Motivera varför anmälan inte kan vänta."),
+    )
 
 
 class IvoSentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Skickad till IVO"), widget=DateInput(),
-                              validators=[past_date], error_messages=REQUIRED)
+    sent_on = forms.DateField(
+        label=_("Skickad till IVO"),
+        widget=DateInput(),
+        validators=[past_date],
+        error_messages=REQUIRED,
+    )
     ivo_reference = forms.CharField(label=_("IVO:s diarienummer"), max_length=60, required=False)
 
 
 class IvoDecisionForm(forms.Form):
-    decision_date = forms.DateField(label=_("IVO:s beslutsdatum"), widget=DateInput(),
-                                    validators=[past_date], error_messages=REQUIRED)
-    outcome = forms.ChoiceField(label=_("IVO:s beslut"), choices=IvoOutcome.choices,
-                                widget=forms.RadioSelect, error_messages=REQUIRED)
+    decision_date = forms.DateField(
+        label=_("IVO:s beslutsdatum"),
+        widget=DateInput(),
+        validators=[past_date],
+        error_messages=REQUIRED,
+    )
+    outcome = forms.ChoiceField(
+        label=_("IVO:s beslut"),
+        choices=IvoOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
     note = text_field(_("Kommentar"), 5000, required=False, rows=3)
 
 
@@ -207,7 +280,9 @@ class AUMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["chair"] = _user_choice(_("Ordförande"), users, required=False)
         members = forms.ModelMultipleChoiceField(
-            label=_("Ledamöter"), queryset=users, required=False,
+            label=_("Ledamöter"),
+            queryset=users,
+            required=False,
             widget=forms.CheckboxSelectMultiple,
         )
         members.label_from_instance = lambda u: u.get_full_name() or u.username
@@ -215,15 +290,24 @@ class AUMeetingForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    paragraph = forms.CharField(label=_("Paragraf (§)"), max_length=20, required=False,
-                                help_text=_("Lämna tomt för nästa lediga nummer i år."))
+    paragraph = forms.CharField(
+        label=_("Paragraf (§)"),
+        max_length=20,
+        required=False,
+        help_text=_("Lämna tomt för nästa lediga nummer i år."),
+    )
 
     def __init__(self, *args, investigations, **kwargs):
         super().__init__(*args, **kwargs)
-        field = forms.ModelChoiceField(label=_("Utredning"), queryset=investigations,
-                                       empty_label=_("Välj utredning"), error_messages=REQUIRED)
-        field.label_from_instance = lambda i: ", ".join(
-            f"{r.case.reference}" for r in i.reports.all()) or str(i)
+        field = forms.ModelChoiceField(
+            label=_("Utredning"),
+            queryset=investigations,
+            empty_label=_("Välj utredning"),
+            error_messages=REQUIRED,
+        )
+        field.label_from_instance = lambda i: (
+            ", ".join(f"{r.case.reference}" for r in i.reports.all()) or str(i)
+        )
         self.fields = {"investigation": field, **self.fields}
 
 
@@ -231,11 +315,17 @@ YES_NO = [("ja", _("Ja")), ("nej", _("Nej"))]
 
 
 class AgendaDecideForm(forms.Form):
-    severity = forms.ChoiceField(label=_("Arbetsutskottets bedömning"),
-                                 choices=Assessment.choices, widget=forms.RadioSelect,
-                                 error_messages=REQUIRED)
-    measures_approved = forms.ChoiceField(label=_("Räcker de föreslagna åtgärderna?"),
-                                          choices=YES_NO, widget=forms.RadioSelect,
-                                          error_messages=REQUIRED)
+    severity = forms.ChoiceField(
+        label=_("Arbetsutskottets bedömning"),
+        choices=Assessment.choices,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    measures_approved = forms.ChoiceField(
+        label=_("Räcker de föreslagna åtgärderna?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
     ivo = forms.BooleanField(label=_("Anmäl till IVO"), required=False)
     minutes = text_field(_("Protokollsanteckning"), 10_000, required=False, rows=3)

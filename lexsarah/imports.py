@@ -10,9 +10,12 @@ from .models import IvoNotification, IvoOutcome, IvoPath, LexSarahReport
 
 # Import spellings of IVO's decision → our codes (unknown texts are kept as "annat").
 IVO_OUTCOMES = {
-    "avslutat": IvoOutcome.CLOSED, "fullgjort": IvoOutcome.FULFILLED,
-    "fullgjort utredningsskyldighet": IvoOutcome.FULFILLED, "kritik": IvoOutcome.CRITICISM,
-    "vantar": IvoOutcome.PENDING, "väntar på utredning": IvoOutcome.PENDING,
+    "avslutat": IvoOutcome.CLOSED,
+    "fullgjort": IvoOutcome.FULFILLED,
+    "fullgjort utredningsskyldighet": IvoOutcome.FULFILLED,
+    "kritik": IvoOutcome.CRITICISM,
+    "vantar": IvoOutcome.PENDING,
+    "väntar på utredning": IvoOutcome.PENDING,
     "egen_tillsyn": IvoOutcome.INVESTIGATING,
 }
 
@@ -38,18 +41,29 @@ def apply_import_rows(items, *, codes, user, reason: str) -> None:
     user_id = getattr(user, "pk", None)
     for case, row in items:
         assessment = row.raw.get("bedomning", "")
-        reports.append({
-            "case_id": case.pk, "assessment": assessment, "au_date": row.dates.get("au_datum"),
-            "assessed_at": _aware(row.dates.get("au_datum") or row.received) if assessment else None,
-        })
+        reports.append(
+            {
+                "case_id": case.pk,
+                "assessment": assessment,
+                "au_date": row.dates.get("au_datum"),
+                "assessed_at": _aware(row.dates.get("au_datum") or row.received)
+                if assessment
+                else None,
+            }
+        )
         sent = row.dates.get("ivo_anmald")
         if sent:
-            notifications.append({
-                "report_id": case.pk, "path": IvoPath.AU, "decided_at": _aware(sent),
-                "decided_by_id": user_id, "sent_on": sent,
-                "decision_date": row.dates.get("ivo_beslut_datum"),
-                "decision_outcome": _outcome(row.raw.get("ivo_beslut", "")),
-            })
+            notifications.append(
+                {
+                    "report_id": case.pk,
+                    "path": IvoPath.AU,
+                    "decided_at": _aware(sent),
+                    "decided_by_id": user_id,
+                    "sent_on": sent,
+                    "decision_date": row.dates.get("ivo_beslut_datum"),
+                    "decision_outcome": _outcome(row.raw.get("ivo_beslut", "")),
+                }
+            )
     ids = [case.pk for case, _row in items]
     bulk.copy_rows(LexSarahReport, reports)
     bulk.history_from_rows(LexSarahReport, "case_id", ids, user=user, reason=reason)

@@ -65,12 +65,19 @@ class LexSarahReport(models.Model):
         Case, on_delete=models.CASCADE, primary_key=True, related_name="lexsarah"
     )
     report_kind = models.CharField(
-        _("rapporten gäller"), max_length=20, choices=ReportKind.choices,
+        _("rapporten gäller"),
+        max_length=20,
+        choices=ReportKind.choices,
         default=ReportKind.MISSFORHALLANDE,
     )
     reporter_type = models.ForeignKey(
-        Code, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"codelist": CodeList.REPORTER_TYPE}, verbose_name=_("rapportörstyp"),
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"codelist": CodeList.REPORTER_TYPE},
+        verbose_name=_("rapportörstyp"),
     )
     occurred_at = models.DateTimeField(_("när hände det"), null=True, blank=True)
     persons_affected = models.TextField(_("berörda personer"), blank=True)
@@ -86,8 +93,12 @@ class LexSarahReport(models.Model):
     assessment_motivation = models.TextField(_("motivering"), blank=True)
     assessed_at = models.DateTimeField(_("bedömd"), null=True, blank=True)
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("bedömd av"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bedömd av"),
     )
     # Historic imports carry only the AU date; live cases get it from their agenda item.
     au_date = models.DateField(_("AU-datum"), null=True, blank=True)
@@ -110,13 +121,18 @@ class ImmediateMeasure(models.Model):
     """Omedelbara åtgärder by the chef, with time and author (several per report)."""
 
     report = models.ForeignKey(
-        LexSarahReport, on_delete=models.CASCADE, related_name="immediate_measures",
+        LexSarahReport,
+        on_delete=models.CASCADE,
+        related_name="immediate_measures",
         verbose_name=_("rapport"),
     )
     taken_at = models.DateTimeField(_("tidpunkt"))
     text = models.TextField(_("åtgärd"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("registrerad av"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,7 +149,11 @@ class ImmediateMeasure(models.Model):
 
 # The structured sections of an investigation, in the order of the report (DESIGN §3.3.3).
 INVESTIGATION_SECTIONS = (
-    "events", "person_view", "staff_view", "cause_analysis", "assessment_text",
+    "events",
+    "person_view",
+    "staff_view",
+    "cause_analysis",
+    "assessment_text",
     "proposed_measures",
 )
 
@@ -143,8 +163,12 @@ class Investigation(models.Model):
         LexSarahReport, related_name="investigations", verbose_name=_("rapporter")
     )
     investigator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("utredare"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utredare"),
     )
     events = models.TextField(_("händelseförlopp"), blank=True)
     person_view = models.TextField(_("den enskildes syn"), blank=True)
@@ -179,7 +203,11 @@ class Investigation(models.Model):
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, label, text) in report order, for templates and PDFs."""
         return [
-            (name, str(getattr(self._meta.get_field(name), "verbose_name", name)), getattr(self, name))
+            (
+                name,
+                str(getattr(self._meta.get_field(name), "verbose_name", name)),
+                getattr(self, name),
+            )
             for name in INVESTIGATION_SECTIONS
         ]
 
@@ -190,8 +218,12 @@ class AUMeeting(models.Model):
     held_on = models.DateField(_("datum"))
     title = models.CharField(_("rubrik"), max_length=200, blank=True)
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("ordförande"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ordförande"),
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("ledamöter")
@@ -213,13 +245,17 @@ class AgendaItem(models.Model):
         AUMeeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("sammanträde")
     )
     investigation = models.ForeignKey(
-        Investigation, on_delete=models.PROTECT, related_name="agenda_items",
+        Investigation,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
         verbose_name=_("utredning"),
     )
     paragraph = models.CharField(_("paragraf (§)"), max_length=20, blank=True)
     measures_approved = models.BooleanField(_("åtgärderna godkänns"), null=True, blank=True)
     severity = models.CharField(
-        _("AU:s beslut om allvarlighetsgrad"), max_length=20, choices=Assessment.choices,
+        _("AU:s beslut om allvarlighetsgrad"),
+        max_length=20,
+        choices=Assessment.choices,
         blank=True,
     )
     ivo_decided = models.BooleanField(_("anmäls till IVO"), default=False)
@@ -230,9 +266,7 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["meeting", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "investigation"], name="agenda_item_unique"
-            )
+            models.UniqueConstraint(fields=["meeting", "investigation"], name="agenda_item_unique")
         ]
         verbose_name = _("ärende på dagordningen")
         verbose_name_plural = _("dagordning")
@@ -254,12 +288,19 @@ class IvoNotification(models.Model):
     )
     path = models.CharField(_("beslutsväg"), max_length=20, choices=IvoPath.choices)
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("AU-paragraf"),
     )
     decided_at = models.DateTimeField(_("beslut om anmälan"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("beslutad av"),
     )
     motivation = models.TextField(_("motivering"), blank=True)

@@ -40,8 +40,9 @@ def _investigation_summary(investigation) -> dict:
         "title": investigation.title,
         "investigator": investigation.investigator,
         "sections": [(label, _clean(text)) for _n, label, text in investigation.sections()],
-        "reports": [_report_summary(r) for r in
-                    investigation.reports.select_related("case", "case__unit")],
+        "reports": [
+            _report_summary(r) for r in investigation.reports.select_related("case", "case__unit")
+        ],
     }
 
 
@@ -50,8 +51,11 @@ def au_packet_pdf(meeting: AUMeeting, items: list[AgendaItem]) -> bytes:
         "meeting": meeting,
         "members": list(meeting.members.all()),
         "items": [
-            {"item": item, "paragraph": item.paragraph,
-             "investigation": _investigation_summary(item.investigation)}
+            {
+                "item": item,
+                "paragraph": item.paragraph,
+                "investigation": _investigation_summary(item.investigation),
+            }
             for item in items
         ],
         "legal": LegalReference.objects.filter(active=True),

@@ -9,9 +9,17 @@ from cases.services.history import audited_save
 from .models import ImmediateMeasure, Investigation, IvoNotification, LexSarahReport
 
 REPORT_TEXT = {"persons_affected": "", "assessment_motivation": ""}
-SECTIONS_BLANK = {name: "" for name in (
-    "events", "person_view", "staff_view", "cause_analysis", "assessment_text",
-    "proposed_measures")}
+SECTIONS_BLANK = {
+    name: ""
+    for name in (
+        "events",
+        "person_view",
+        "staff_view",
+        "cause_analysis",
+        "assessment_text",
+        "proposed_measures",
+    )
+}
 
 
 def lexsarah_scrub(case: Case) -> None:
@@ -38,7 +46,9 @@ def _scrub_investigations(report: LexSarahReport) -> None:
     """An investigation is text about every report it covers: scrub it once all are gallrade
     (or about to be: this one is being scrubbed now)."""
     for investigation in report.investigations.all():
-        others = investigation.reports.exclude(pk=report.pk).filter(case__anonymised_at__isnull=True)
+        others = investigation.reports.exclude(pk=report.pk).filter(
+            case__anonymised_at__isnull=True
+        )
         if others.exists():
             continue
         for name, value in SECTIONS_BLANK.items():

@@ -56,9 +56,11 @@ def can_handle(user: Viewer, case: Case) -> bool:
 
 def is_chef_for(user: User, case: Case) -> bool:
     """A sektionschef in scope of the case's unit (receives, immediate measures, assigns)."""
-    return Case.objects.filter(pk=case.pk, skyddad=False).filter(
-        membership_scope(user, CHEF_ROLES)
-    ).exists()
+    return (
+        Case.objects.filter(pk=case.pk, skyddad=False)
+        .filter(membership_scope(user, CHEF_ROLES))
+        .exists()
+    )
 
 
 def has_role(user: Viewer, roles: Iterable[str]) -> bool:
@@ -88,32 +90,40 @@ def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:
     waiting = LexSarahReport.objects.filter(
         investigations=OuterRef("pk"), case__status__in=AGENDA_FROM
     ).exclude(assessment="inget")
-    return investigations_visible_to(user).filter(
-        Exists(waiting), completed_at__isnull=False
-    ).prefetch_related("reports__case")
+    return (
+        investigations_visible_to(user)
+        .filter(Exists(waiting), completed_at__isnull=False)
+        .prefetch_related("reports__case")
+    )
 
 
 def report_for_case(case: Case) -> LexSarahReport | None:
     return (
-        LexSarahReport.objects.select_related("reporter_type", "assessed_by", "ivo",
-                                              "ivo__decided_by")
+        LexSarahReport.objects.select_related(
+            "reporter_type", "assessed_by", "ivo", "ivo__decided_by"
+        )
         .prefetch_related("immediate_measures__author", "investigations")
-        .filter(pk=case.pk).first()
+        .filter(pk=case.pk)
+        .first()
     )
 
 
 def investigators() -> QuerySet[User]:
     """People who hold the lex Sarah-utredare role today."""
     roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.UTREDARE)
-    return get_user_model().objects.filter(Exists(roles), is_active=True).order_by(
-        "first_name", "last_name", "username"
+    return (
+        get_user_model()
+        .objects.filter(Exists(roles), is_active=True)
+        .order_by("first_name", "last_name", "username")
     )
 
 
 def au_members() -> QuerySet[User]:
     roles = Membership.objects.active().filter(user=OuterRef("pk"), role=Role.ARBETSUTSKOTT)
-    return get_user_model().objects.filter(Exists(roles), is_active=True).order_by(
-        "first_name", "last_name", "username"
+    return (
+        get_user_model()
+        .objects.filter(Exists(roles), is_active=True)
+        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -125,9 +135,11 @@ def joinable_reports(user: Viewer, exclude_pk: int | None = None) -> QuerySet[Ca
     busy = Investigation.reports.through.objects.filter(
         lexsarahreport_id=OuterRef("pk"), investigation__completed_at__isnull=True
     )
-    qs = cases_handleable_by(user).filter(
-        kind=CaseKind.LEXSARAH, status__in=INVESTIGATION_START_FROM
-    ).exclude(Exists(busy))
+    qs = (
+        cases_handleable_by(user)
+        .filter(kind=CaseKind.LEXSARAH, status__in=INVESTIGATION_START_FROM)
+        .exclude(Exists(busy))
+    )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("-received_at")

@@ -21,8 +21,10 @@ class DevelopmentAreaForm(forms.ModelForm):
             "continues": _("Fortsättning på tidigare utvecklingsområde"),
         }
         help_texts = {
-            "year_decided": _("Ett område som beslutas med kvalitetsberättelsen för år N följs "
-                              "upp i kvalitetsberättelsen för år N+1."),
+            "year_decided": _(
+                "Ett område som beslutas med kvalitetsberättelsen för år N följs "
+                "upp i kvalitetsberättelsen för år N+1."
+            ),
         }
         widgets = {
             "background": forms.Textarea(attrs={"rows": 4}),
@@ -38,15 +40,15 @@ class DevelopmentAreaForm(forms.ModelForm):
         self.fields["continues"].queryset = continues
         self.fields["continues"].empty_label = _("Nej, ett nytt område")
         self.fields["year_decided"].min_value = 2000
-        self.fields["year_decided"].widget.attrs.update(min=2000,
-                                                       max=timezone.localdate().year + 1)
+        self.fields["year_decided"].widget.attrs.update(min=2000, max=timezone.localdate().year + 1)
 
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label=_("Resultat"), widget=forms.RadioSelect)
     year = forms.IntegerField(label=_("Uppföljt år"), min_value=2000, max_value=2100)
-    text = forms.CharField(label=_("Vad visar uppföljningen?"),
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(
+        label=_("Vad visar uppföljningen?"), widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,7 +29,11 @@ class DevelopmentArea(models.Model):
     background = models.TextField(_("bakgrund"), blank=True)
     actions = models.TextField(_("insatser"), blank=True)
     continues = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
         verbose_name=_("fortsättning på"),
     )
     status = models.CharField(

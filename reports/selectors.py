@@ -26,25 +26,35 @@ def development_areas_visible_to(user: Viewer) -> QuerySet[DevelopmentArea]:
 
 def development_area_list(user: Viewer, params: Params) -> AreaFilter:
     """The list page: visible areas filtered by `params` (ar = year decided, status)."""
-    return AreaFilter(params, queryset=development_areas_visible_to(user)
-                      .select_related("unit", "continues"))
+    return AreaFilter(
+        params, queryset=development_areas_visible_to(user).select_related("unit", "continues")
+    )
 
 
 def _for_unit(unit: Unit, include_subunits: bool) -> Q:
     return Q(unit__path__startswith=unit.path) if include_subunits else Q(unit=unit)
 
 
-def development_areas_decided(unit: Unit, year: int, *, include_subunits: bool = False
-                              ) -> QuerySet[DevelopmentArea]:
+def development_areas_decided(
+    unit: Unit, year: int, *, include_subunits: bool = False
+) -> QuerySet[DevelopmentArea]:
     """Areas decided with year N's report ("Prioriterade utvecklingsområden N+1")."""
-    return (DevelopmentArea.objects.filter(_for_unit(unit, include_subunits), year_decided=year)
-            .select_related("unit").order_by("title", "id"))
+    return (
+        DevelopmentArea.objects.filter(_for_unit(unit, include_subunits), year_decided=year)
+        .select_related("unit")
+        .order_by("title", "id")
+    )
 
 
-def development_areas_followed_up(unit: Unit, year: int, *, include_subunits: bool = False
-                                  ) -> QuerySet[DevelopmentArea]:
+def development_areas_followed_up(
+    unit: Unit, year: int, *, include_subunits: bool = False
+) -> QuerySet[DevelopmentArea]:
     """Areas year N's report follows up: those decided in N-1, plus any follow-up explicitly
     recorded for year N. An area not yet followed up is included, so the report shows it."""
     due = Q(follow_up_year=year) | Q(follow_up_year__isnull=True, year_decided=year - 1)
-    return (DevelopmentArea.objects.filter(_for_unit(unit, include_subunits)).filter(due)
-            .select_related("unit").order_by("title", "id"))
+    return (
+        DevelopmentArea.objects.filter(_for_unit(unit, include_subunits))
+        .filter(due)
+        .select_related("unit")
+        .order_by("title", "id")
+    )

@@ -18,7 +18,9 @@ EDITABLE_FIELDS = {"unit", "year_decided", "title", "background", "actions", "co
 
 def _check_unit(actor: User, unit: Unit) -> None:
     if not units_in_scope(actor, WRITE_ROLES).filter(pk=unit.pk).exists():
-        raise ServiceError(_("Du kan bara registrera utvecklingsområden för din egen organisation."))
+        raise ServiceError(
+            _("Du kan bara registrera utvecklingsområden för din egen organisation.")
+        )
 
 
 def _check_year(year: int) -> None:
@@ -28,16 +30,28 @@ def _check_year(year: int) -> None:
 
 @transaction.atomic
 def development_area_create(
-    *, actor: User, unit: Unit, year_decided: int, title: str, background: str = "",
-    actions: str = "", continues: DevelopmentArea | None = None, reason: str = "",
+    *,
+    actor: User,
+    unit: Unit,
+    year_decided: int,
+    title: str,
+    background: str = "",
+    actions: str = "",
+    continues: DevelopmentArea | None = None,
+    reason: str = "",
 ) -> DevelopmentArea:
     _check_unit(actor, unit)
     _check_year(year_decided)
     if not title.strip():
         raise ServiceError(_("Ange en rubrik."))
     area = DevelopmentArea(
-        unit=unit, year_decided=year_decided, title=title.strip(), background=background,
-        actions=actions, continues=continues, created_by=actor,
+        unit=unit,
+        year_decided=year_decided,
+        title=title.strip(),
+        background=background,
+        actions=actions,
+        continues=continues,
+        created_by=actor,
     )
     return audited_save(area, actor=actor, reason=reason or _("Utvecklingsområde beslutat"))
 
@@ -47,8 +61,9 @@ def _lock(area: DevelopmentArea) -> DevelopmentArea:
 
 
 @transaction.atomic
-def development_area_update(*, area: DevelopmentArea, data: dict, actor: User, reason: str = ""
-                            ) -> DevelopmentArea:
+def development_area_update(
+    *, area: DevelopmentArea, data: dict, actor: User, reason: str = ""
+) -> DevelopmentArea:
     locked = _lock(area)
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
@@ -65,19 +80,29 @@ def development_area_update(*, area: DevelopmentArea, data: dict, actor: User, r
 
 
 # Every outcome records when the follow-up was registered (a correction records it again).
-FOLLOW_UP_STAMPS = dict.fromkeys(ALLOWED_TRANSITIONS[DevelopmentArea.Status.DECIDED], "followed_up_at")
+FOLLOW_UP_STAMPS = dict.fromkeys(
+    ALLOWED_TRANSITIONS[DevelopmentArea.Status.DECIDED], "followed_up_at"
+)
 
 
 @transaction.atomic
 def development_area_follow_up(
-    *, area: DevelopmentArea, actor: User, status: str, text: str, year: int | None = None,
+    *,
+    area: DevelopmentArea,
+    actor: User,
+    status: str,
+    text: str,
+    year: int | None = None,
     reason: str = "",
 ) -> DevelopmentArea:
     """Record (or correct) the follow-up in the next year's report: outcome, text and year."""
     locked = _lock(area)
     year = year or locked.year_decided + 1
-    default_reason = (_("Uppföljningen ändrades") if locked.is_followed_up
-                      else _("Utvecklingsområdet följdes upp"))
+    default_reason = (
+        _("Uppföljningen ändrades")
+        if locked.is_followed_up
+        else _("Utvecklingsområdet följdes upp")
+    )
 
     def valid(_locked: DevelopmentArea) -> None:
         if not text.strip():
@@ -85,6 +110,15 @@ def development_area_follow_up(
         if year <= locked.year_decided:
             raise ServiceError(_("Uppföljningen görs tidigast året efter beslutet."))
 
-    return transition(locked, locked=True, to=status, actor=actor, reason=reason or default_reason,
-                      table=ALLOWED_TRANSITIONS, stamp=FOLLOW_UP_STAMPS, check=valid,
-                      follow_up_text=text.strip(), follow_up_year=year)
+    return transition(
+        locked,
+        locked=True,
+        to=status,
+        actor=actor,
+        reason=reason or default_reason,
+        table=ALLOWED_TRANSITIONS,
+        stamp=FOLLOW_UP_STAMPS,
+        check=valid,
+        follow_up_text=text.strip(),
+        follow_up_year=year,
+    )

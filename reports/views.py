@@ -23,9 +23,12 @@ class AreaMixin(PermissionMixin):
 
     def get_area(self) -> DevelopmentArea:
         if not hasattr(self, "_area"):
-            area = (development_areas_visible_to(self.request.user)
-                    .select_related("unit", "continues", "created_by")
-                    .filter(pk=self.kwargs["pk"]).first())
+            area = (
+                development_areas_visible_to(self.request.user)
+                .select_related("unit", "continues", "created_by")
+                .filter(pk=self.kwargs["pk"])
+                .first()
+            )
             if area is None:
                 raise Http404
             self._area = area
@@ -80,9 +83,10 @@ class DevelopmentAreaDetailView(AreaMixin, DetailView):
     def get_context_data(self, **kwargs):
         area = self.object
         return super().get_context_data(
-            history=history_entries([
-                HistorySource(DevelopmentArea, area.history.all(), _("utvecklingsområdet"))],
-                reader=self.request.user),
+            history=history_entries(
+                [HistorySource(DevelopmentArea, area.history.all(), _("utvecklingsområdet"))],
+                reader=self.request.user,
+            ),
             continuations=development_areas_visible_to(self.request.user).filter(continues=area),
             **kwargs,
         )
@@ -94,13 +98,13 @@ class DevelopmentAreaEditView(AreaMixin, FormView):
     form_class = DevelopmentAreaForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.get_area()}
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.get_area()}
 
     def form_valid(self, form):
         try:
-            services.development_area_update(area=self.get_area(), actor=self.request.user,
-                                             data=dict(form.cleaned_data))
+            services.development_area_update(
+                area=self.get_area(), actor=self.request.user, data=dict(form.cleaned_data)
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -108,8 +112,9 @@ class DevelopmentAreaEditView(AreaMixin, FormView):
         return redirect(self.get_area().get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("Ändra utvecklingsområde"), area=self.get_area(),
-                                        **kwargs)
+        return super().get_context_data(
+            heading=_("Ändra utvecklingsområde"), area=self.get_area(), **kwargs
+        )
 
 
 class DevelopmentAreaFollowUpView(AreaMixin, FormView):
@@ -119,16 +124,22 @@ class DevelopmentAreaFollowUpView(AreaMixin, FormView):
 
     def get_initial(self):
         area = self.get_area()
-        return {"year": area.follow_up_year or area.year_decided + 1,
-                "status": area.status if area.is_followed_up else "",
-                "text": area.follow_up_text}
+        return {
+            "year": area.follow_up_year or area.year_decided + 1,
+            "status": area.status if area.is_followed_up else "",
+            "text": area.follow_up_text,
+        }
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.development_area_follow_up(area=self.get_area(), actor=self.request.user,
-                                                status=data["status"], text=data["text"],
-                                                year=data["year"])
+            services.development_area_follow_up(
+                area=self.get_area(),
+                actor=self.request.user,
+                status=data["status"],
+                text=data["text"],
+                year=data["year"],
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -137,5 +148,4 @@ class DevelopmentAreaFollowUpView(AreaMixin, FormView):
 
     def get_context_data(self, **kwargs):
         area = self.get_area()
-        return super().get_context_data(
-            heading=_("Följ upp: %s") % area.title, area=area, **kwargs)
+        return super().get_context_data(heading=_("Följ upp: %s") % area.title, area=area, **kwargs)

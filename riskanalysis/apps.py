@@ -12,7 +12,12 @@ class RiskAnalysisConfig(AppConfig):
         from . import demo
         from .selectors import overdue_items_for
 
-        register_followups(FollowupSource(
-            key="analyses", heading=_("Riskanalyser med passerat uppföljningsdatum"),
-            due_label=_("uppföljning"), items=overdue_items_for))
+        register_followups(
+            FollowupSource(
+                key="analyses",
+                heading=_("Riskanalyser med passerat uppföljningsdatum"),
+                due_label=_("uppföljning"),
+                items=overdue_items_for,
+            )
+        )
         register_demo_seeder(40, demo.seed, "riskanalysis")

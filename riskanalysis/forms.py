@@ -27,28 +27,47 @@ def _units_field(user):
 class AnalysisCreateForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     template = forms.ModelChoiceField(
-        label=_("Mall"), queryset=RiskTemplate.objects.filter(active=True), required=False,
+        label=_("Mall"),
+        queryset=RiskTemplate.objects.filter(active=True),
+        required=False,
         empty_label=_("Ingen mall"),
         help_text=_("Mallen fyller i avsnitt och föreslagna risker."),
     )
     copy_from = forms.ModelChoiceField(
-        label=_("Utgå från en tidigare riskanalys"), queryset=RiskAnalysis.objects.none(),
-        required=False, empty_label=_("Ingen"),
+        label=_("Utgå från en tidigare riskanalys"),
+        queryset=RiskAnalysis.objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
         help_text=_("Avsnitt och risker kopieras; den tidigare analysen ändras inte."),
     )
-    trigger = forms.ModelChoiceField(label=_("Anledning"), queryset=Code.objects.none(), required=False)
+    trigger = forms.ModelChoiceField(
+        label=_("Anledning"), queryset=Code.objects.none(), required=False
+    )
     analysed_on = forms.DateField(label=_("Datum"), widget=DATE)
-    participants = forms.CharField(label=_("Deltagare"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(
+        label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     follow_up_on = forms.DateField(label=_("Uppföljningsdatum"), required=False, widget=DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"] = _units_field(user)
         self.fields["trigger"].queryset = Code.choices_for(CodeList.RISK_TRIGGER)
-        self.fields["copy_from"].queryset = analyses_visible_to(user).order_by("-analysed_on", "-id")
-        self.order_fields(["title", "template", "copy_from", "units", "trigger", "analysed_on",
-                           "participants", "follow_up_on"])
+        self.fields["copy_from"].queryset = analyses_visible_to(user).order_by(
+            "-analysed_on", "-id"
+        )
+        self.order_fields(
+            [
+                "title",
+                "template",
+                "copy_from",
+                "units",
+                "trigger",
+                "analysed_on",
+                "participants",
+                "follow_up_on",
+            ]
+        )
 
 
 class FromCasesForm(forms.Form):
@@ -57,8 +76,9 @@ class FromCasesForm(forms.Form):
     )
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     analysed_on = forms.DateField(label=_("Datum"), widget=DATE)
-    participants = forms.CharField(label=_("Deltagare"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(
+        label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user, cases_qs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,8 +93,16 @@ class AnalysisEditForm(forms.ModelForm):
 
     class Meta:
         model = RiskAnalysis
-        fields = ["title", "trigger", "analysed_on", "participants", "follow_up_on", "documented",
-                  "include_in_report", "report_summary"]
+        fields = [
+            "title",
+            "trigger",
+            "analysed_on",
+            "participants",
+            "follow_up_on",
+            "documented",
+            "include_in_report",
+            "report_summary",
+        ]
         widgets = {
             "analysed_on": DATE,
             "follow_up_on": DATE,
@@ -91,7 +119,9 @@ class AnalysisEditForm(forms.ModelForm):
         for i, section in enumerate(self.instance.sections):
             self.fields[f"section_{i}"] = forms.CharField(
                 label=section.get("title") or _("Avsnitt %d") % (i + 1),
-                help_text=section.get("help", ""), required=False, initial=section.get("text", ""),
+                help_text=section.get("help", ""),
+                required=False,
+                initial=section.get("text", ""),
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
 
@@ -110,19 +140,23 @@ class AnalysisEditForm(forms.ModelForm):
 
 class RiskForm(forms.Form):
     description = forms.CharField(label=_("Risk"), widget=forms.Textarea(attrs={"rows": 2}))
-    probability = forms.TypedChoiceField(label=_("Sannolikhet"), coerce=int, required=False,
-                                         empty_value=None)
-    consequence = forms.TypedChoiceField(label=_("Konsekvens"), coerce=int, required=False,
-                                         empty_value=None)
+    probability = forms.TypedChoiceField(
+        label=_("Sannolikhet"), coerce=int, required=False, empty_value=None
+    )
+    consequence = forms.TypedChoiceField(
+        label=_("Konsekvens"), coerce=int, required=False, empty_value=None
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, scale, prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
         blank = [("", _("Ej bedömd"))]
         self.fields["probability"].choices = blank + [
-            (i, f"{i} {label}") for i, label in enumerate(scale.probability_labels, start=1)]
+            (i, f"{i} {label}") for i, label in enumerate(scale.probability_labels, start=1)
+        ]
         self.fields["consequence"].choices = blank + [
-            (i, f"{i} {label}") for i, label in enumerate(scale.consequence_labels, start=1)]
+            (i, f"{i} {label}") for i, label in enumerate(scale.consequence_labels, start=1)
+        ]
 
 
 class RiskMeasureForm(MeasureForm):
@@ -142,7 +176,6 @@ class DeviationForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    result = forms.CharField(label=_("Resultat av uppföljningen"),
-                             widget=forms.Textarea(attrs={"rows": 3}))
-
-
+    result = forms.CharField(
+        label=_("Resultat av uppföljningen"), widget=forms.Textarea(attrs={"rows": 3})
+    )

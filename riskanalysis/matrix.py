@@ -10,13 +10,18 @@ def build_matrix(scale, risks) -> dict:
     for risk in risks:
         if risk.is_scored:
             placed[(risk.probability, risk.consequence)].append(risk.number)
-    columns = [{"value": c, "label": scale.consequence_label(c)}
-               for c in range(1, scale.consequence_max + 1)]
+    columns = [
+        {"value": c, "label": scale.consequence_label(c)}
+        for c in range(1, scale.consequence_max + 1)
+    ]
     rows = []
     for p in range(scale.probability_max, 0, -1):
         cells = [
-            {"consequence": c["value"], "level": scale.level_for(p, c["value"]),
-             "risks": placed.get((p, c["value"]), [])}
+            {
+                "consequence": c["value"],
+                "level": scale.level_for(p, c["value"]),
+                "risks": placed.get((p, c["value"]), []),
+            }
             for c in columns
         ]
         rows.append({"value": p, "label": scale.probability_label(p), "cells": cells})

@@ -108,7 +108,11 @@ class RiskAnalysis(models.Model):
         RiskTemplate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("mall")
     )
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
         verbose_name=_("kopia av"),
     )
     source_cases = models.ManyToManyField(
@@ -169,7 +173,9 @@ class Risk(models.Model):
     description = models.TextField(_("risk"))
     probability = models.PositiveSmallIntegerField(_("sannolikhet"), null=True, blank=True)
     consequence = models.PositiveSmallIntegerField(_("konsekvens"), null=True, blank=True)
-    measures = models.ManyToManyField(Measure, blank=True, related_name="+", verbose_name=_("åtgärder"))
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="+", verbose_name=_("åtgärder")
+    )
     linked_cases = models.ManyToManyField(
         Case, blank=True, related_name="+", verbose_name=_("avvikelser skapade från risken")
     )

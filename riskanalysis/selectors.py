@@ -43,16 +43,17 @@ def analyses_visible_to(user: Viewer, *, write: bool = False) -> QuerySet[RiskAn
 
 def analysis_list(user: Viewer, params: Params) -> AnalysisFilter:
     """The list page: visible analyses filtered by `params` (status, year, arende)."""
-    qs = analyses_visible_to(user).select_related("trigger", "scale").prefetch_related(
-        Prefetch("units", queryset=Unit.objects.order_by("path"))
+    qs = (
+        analyses_visible_to(user)
+        .select_related("trigger", "scale")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("path")))
     )
     return AnalysisFilter(params, queryset=qs, user=user)
 
 
 def _overdue_filter(today: date) -> Q:
-    return (
-        Q(follow_up_on__lt=today, follow_up_result="")
-        & ~Q(status=RiskAnalysis.Status.FOLLOWED_UP)
+    return Q(follow_up_on__lt=today, follow_up_result="") & ~Q(
+        status=RiskAnalysis.Status.FOLLOWED_UP
     )
 
 
@@ -88,10 +89,10 @@ def analysis_risks(user: Viewer, analysis: RiskAnalysis) -> list[Risk]:
     """
     visible = cases_visible_to(user).order_by("reference")
     risks: list[Risk] = list(
-        analysis.risks.annotate(linked_total=Count("linked_cases", distinct=True))
-        .prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.select_related(
-                "measure_type", "responsible")),
+        analysis.risks.annotate(linked_total=Count("linked_cases", distinct=True)).prefetch_related(
+            Prefetch(
+                "measures", queryset=Measure.objects.select_related("measure_type", "responsible")
+            ),
             Prefetch("linked_cases", queryset=visible, to_attr="visible_cases"),
         )
     )

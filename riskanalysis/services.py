@@ -20,8 +20,15 @@ from .selectors import WRITE_ROLES
 
 # Fields analysis_update may change; status and timestamps have their own services.
 EDITABLE_FIELDS = {
-    "title", "trigger", "participants", "analysed_on", "sections", "follow_up_on",
-    "documented", "include_in_report", "report_summary",
+    "title",
+    "trigger",
+    "participants",
+    "analysed_on",
+    "sections",
+    "follow_up_on",
+    "documented",
+    "include_in_report",
+    "report_summary",
 }
 
 
@@ -47,8 +54,13 @@ def _validate_scale(probability_labels: list, consequence_labels: list, levels: 
 
 @transaction.atomic
 def scale_new_version(
-    *, actor: User, probability_labels: list, consequence_labels: list, levels: list,
-    key: str = "standard", name: str = "",
+    *,
+    actor: User,
+    probability_labels: list,
+    consequence_labels: list,
+    levels: list,
+    key: str = "standard",
+    name: str = "",
 ) -> RiskScale:
     """A scale is never edited: a change is a new version; analyses keep their own version."""
     _validate_scale(probability_labels, consequence_labels, levels)
@@ -71,8 +83,11 @@ def _check_units(actor: User, units: Iterable[Unit]) -> list[Unit]:
     units = list(units)
     if not units:
         raise ServiceError(_("Välj minst en enhet som analysen omfattar."))
-    allowed = set(units_in_scope(actor, WRITE_ROLES).filter(pk__in=[u.pk for u in units])
-                  .values_list("pk", flat=True))
+    allowed = set(
+        units_in_scope(actor, WRITE_ROLES)
+        .filter(pk__in=[u.pk for u in units])
+        .values_list("pk", flat=True)
+    )
     if any(u.pk not in allowed for u in units):
         raise ServiceError(_("Du kan bara göra riskanalyser för enheter du ansvarar för."))
     return units
@@ -108,12 +123,19 @@ def analysis_create(
         same_scale = copy_from.scale_id == scale.pk
         for risk in copy_from.risks.all():
             # Scores only carry over on the same scale; otherwise the numbers mean something else.
-            risks.append((risk.description, risk.probability if same_scale else None,
-                          risk.consequence if same_scale else None))
+            risks.append(
+                (
+                    risk.description,
+                    risk.probability if same_scale else None,
+                    risk.consequence if same_scale else None,
+                )
+            )
         template = template or copy_from.template
     elif template is not None:
-        sections = [{"title": s.get("title", ""), "help": s.get("help", ""), "text": ""}
-                    for s in template.sections]
+        sections = [
+            {"title": s.get("title", ""), "help": s.get("help", ""), "text": ""}
+            for s in template.sections
+        ]
         risks = [(text, None, None) for text in template.suggested_risks]
     analysis = RiskAnalysis(
         title=title,
@@ -136,16 +158,27 @@ def analysis_create(
         analysis.source_cases.set(source_cases)
     for number, (description, probability, consequence) in enumerate(risks, start=1):
         audited_save(
-            Risk(analysis=analysis, number=number, description=description,
-                 probability=probability, consequence=consequence),
-            actor=actor, reason=reason,
+            Risk(
+                analysis=analysis,
+                number=number,
+                description=description,
+                probability=probability,
+                consequence=consequence,
+            ),
+            actor=actor,
+            reason=reason,
         )
     return analysis
 
 
 @transaction.atomic
 def analysis_create_from_cases(
-    *, actor: User, cases: Iterable[Case], title: str, units: Iterable[Unit], analysed_on: date,
+    *,
+    actor: User,
+    cases: Iterable[Case],
+    title: str,
+    units: Iterable[Unit],
+    analysed_on: date,
     participants: str = "",
 ) -> RiskAnalysis:
     """A pattern of deviations starts an analysis; the cases stay linked as its lineage."""
@@ -153,10 +186,18 @@ def analysis_create_from_cases(
     if not cases:
         raise ServiceError(_("Välj minst ett ärende."))
     trigger = Code.objects.filter(codelist=CodeList.RISK_TRIGGER, code="avvikelsemonster").first()
-    template = RiskTemplate.objects.filter(name__icontains="mönster i avvikelser", active=True).first()
+    template = RiskTemplate.objects.filter(
+        name__icontains="mönster i avvikelser", active=True
+    ).first()
     analysis = analysis_create(
-        actor=actor, title=title, units=units, analysed_on=analysed_on, trigger=trigger,
-        participants=participants, template=template, source_cases=cases,
+        actor=actor,
+        title=title,
+        units=units,
+        analysed_on=analysed_on,
+        trigger=trigger,
+        participants=participants,
+        template=template,
+        source_cases=cases,
     )
     return analysis
 
@@ -167,8 +208,13 @@ def _lock(analysis: RiskAnalysis) -> RiskAnalysis:
 
 @transaction.atomic
 def analysis_update(
-    *, analysis: RiskAnalysis, data: dict, actor: User, units: Iterable[Unit] | None = None,
-    reason: str = "", expected_version: int | None = None,
+    *,
+    analysis: RiskAnalysis,
+    data: dict,
+    actor: User,
+    units: Iterable[Unit] | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> RiskAnalysis:
     """expected_version: the version the editor's form was loaded with (None: no check)."""
     locked = _lock(analysis)
@@ -196,12 +242,24 @@ def _check_version(locked: RiskAnalysis | Risk, expected_version: int | None) ->
 
 
 # Each move records when; reopening clears the completion (the analysis is a draft again).
-STAMPS = {RiskAnalysis.Status.DONE: "completed_at", RiskAnalysis.Status.FOLLOWED_UP: "followed_up_at"}
+STAMPS = {
+    RiskAnalysis.Status.DONE: "completed_at",
+    RiskAnalysis.Status.FOLLOWED_UP: "followed_up_at",
+}
 
 
-def _transition(analysis: RiskAnalysis, to_status: str, actor: User | None, reason: str, **kwargs: Any) -> RiskAnalysis:
-    return transition(analysis, to=to_status, actor=actor, reason=reason,
-                      table=ALLOWED_TRANSITIONS, stamp=STAMPS, **kwargs)
+def _transition(
+    analysis: RiskAnalysis, to_status: str, actor: User | None, reason: str, **kwargs: Any
+) -> RiskAnalysis:
+    return transition(
+        analysis,
+        to=to_status,
+        actor=actor,
+        reason=reason,
+        table=ALLOWED_TRANSITIONS,
+        stamp=STAMPS,
+        **kwargs,
+    )
 
 
 def _ready_to_complete(locked: RiskAnalysis) -> None:
@@ -212,24 +270,45 @@ def _ready_to_complete(locked: RiskAnalysis) -> None:
         raise ServiceError(_("Alla risker måste bedömas (sannolikhet och konsekvens) först."))
 
 
-def analysis_complete(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
-    return _transition(analysis, RiskAnalysis.Status.DONE, actor,
-                       reason or _("Riskanalysen genomförd"), check=_ready_to_complete)
+def analysis_complete(
+    *, analysis: RiskAnalysis, actor: User | None, reason: str = ""
+) -> RiskAnalysis:
+    return _transition(
+        analysis,
+        RiskAnalysis.Status.DONE,
+        actor,
+        reason or _("Riskanalysen genomförd"),
+        check=_ready_to_complete,
+    )
 
 
-def analysis_follow_up(*, analysis: RiskAnalysis, actor: User | None, result: str, reason: str = "") -> RiskAnalysis:
+def analysis_follow_up(
+    *, analysis: RiskAnalysis, actor: User | None, result: str, reason: str = ""
+) -> RiskAnalysis:
     def has_result(_locked: RiskAnalysis) -> None:
         if not result.strip():
             raise ServiceError(_("Skriv resultatet av uppföljningen."))
 
-    return _transition(analysis, RiskAnalysis.Status.FOLLOWED_UP, actor,
-                       reason or _("Riskanalysen följdes upp"), check=has_result,
-                       follow_up_result=result.strip())
+    return _transition(
+        analysis,
+        RiskAnalysis.Status.FOLLOWED_UP,
+        actor,
+        reason or _("Riskanalysen följdes upp"),
+        check=has_result,
+        follow_up_result=result.strip(),
+    )
 
 
-def analysis_reopen(*, analysis: RiskAnalysis, actor: User | None, reason: str = "") -> RiskAnalysis:
-    return _transition(analysis, RiskAnalysis.Status.DRAFT, actor,
-                       reason or _("Riskanalysen öppnades igen"), completed_at=None)
+def analysis_reopen(
+    *, analysis: RiskAnalysis, actor: User | None, reason: str = ""
+) -> RiskAnalysis:
+    return _transition(
+        analysis,
+        RiskAnalysis.Status.DRAFT,
+        actor,
+        reason or _("Riskanalysen öppnades igen"),
+        completed_at=None,
+    )
 
 
 # --- risks ------------------------------------------------------------------------------------
@@ -249,7 +328,11 @@ def _require_draft(analysis: RiskAnalysis) -> None:
 
 @transaction.atomic
 def risk_add(
-    *, analysis: RiskAnalysis, description: str, actor: User, probability: int | None = None,
+    *,
+    analysis: RiskAnalysis,
+    description: str,
+    actor: User,
+    probability: int | None = None,
     consequence: int | None = None,
 ) -> Risk:
     locked = _lock(analysis)
@@ -258,14 +341,24 @@ def risk_add(
     if not description.strip():
         raise ServiceError(_("Beskriv risken."))
     number = (locked.risks.aggregate(m=models.Max("number"))["m"] or 0) + 1
-    risk = Risk(analysis=locked, number=number, description=description.strip(),
-                probability=probability, consequence=consequence)
+    risk = Risk(
+        analysis=locked,
+        number=number,
+        description=description.strip(),
+        probability=probability,
+        consequence=consequence,
+    )
     return audited_save(risk, actor=actor, reason=_("Risk tillagd"))
 
 
 @transaction.atomic
 def risk_update(
-    *, risk: Risk, description: str, probability: int | None, consequence: int | None, actor: User,
+    *,
+    risk: Risk,
+    description: str,
+    probability: int | None,
+    consequence: int | None,
+    actor: User,
     expected_version: int | None = None,
 ) -> Risk:
     analysis = _lock(risk.analysis)
@@ -285,8 +378,13 @@ def risk_measure_add(*, risk: Risk, actor: User, description: str, **fields: Any
     """A measure per risk: the shared core Measure (no case), attached to the risk."""
     if risk.analysis.status == RiskAnalysis.Status.FOLLOWED_UP:
         raise ServiceError(_("En uppföljd riskanalys kan inte ändras."))
-    measure = measure_create(case=None, actor=actor, description=description,
-                             reason=_("Åtgärd för risk i riskanalys"), **fields)
+    measure = measure_create(
+        case=None,
+        actor=actor,
+        description=description,
+        reason=_("Åtgärd för risk i riskanalys"),
+        **fields,
+    )
     _audit_context(risk, actor, _("Åtgärd kopplad till risken"))
     risk.measures.add(measure)
     return measure
@@ -296,8 +394,15 @@ def deviation_for_finding(
     *, unit: Unit, title: str, description: str, actor: User, reason: str
 ) -> Case:
     """A kvalitetsavvikelse through the deviation type's own create service (registry)."""
-    return case_spawn(kind=CaseKind.DEVIATION, unit=unit, title=title, description=description,
-                      actor=actor, reporter=actor, reason=reason)
+    return case_spawn(
+        kind=CaseKind.DEVIATION,
+        unit=unit,
+        title=title,
+        description=description,
+        actor=actor,
+        reporter=actor,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -308,8 +413,9 @@ def risk_deviation_create(
     if not analysis.units.filter(pk=unit.pk).exists():
         raise ServiceError(_("Avvikelsen ska registreras på en enhet som analysen omfattar."))
     reason = _("Avvikelse från riskanalys: %s") % analysis.title
-    case = deviation_for_finding(unit=unit, title=title, description=description, actor=actor,
-                                 reason=reason[:200])
+    case = deviation_for_finding(
+        unit=unit, title=title, description=description, actor=actor, reason=reason[:200]
+    )
     _audit_context(risk, actor, reason)
     risk.linked_cases.add(case)
     return case

@@ -47,7 +47,8 @@ class AnalysisMixin(ScopedObjectMixin):
 
     def scoped_queryset(self):
         return analyses_visible_to(self.request.user).select_related(
-            "scale", "trigger", "template", "copied_from", "created_by")
+            "scale", "trigger", "template", "copied_from", "created_by"
+        )
 
     def check_object(self, obj) -> None:
         if self.write and not self.can_write(obj):
@@ -111,18 +112,27 @@ class AnalysisCreateView(PermissionMixin, FormView):
         if copy_id.isdecimal():
             source = analyses_visible_to(self.request.user).filter(pk=copy_id).first()
             if source is not None:
-                initial.update(copy_from=source, title=_("Kopia av %s") % source.title,
-                               trigger=source.trigger, units=list(source.units.all()))
+                initial.update(
+                    copy_from=source,
+                    title=_("Kopia av %s") % source.title,
+                    trigger=source.trigger,
+                    units=list(source.units.all()),
+                )
         return initial
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
             analysis = services.analysis_create(
-                actor=self.request.user, title=data["title"], units=data["units"],
-                analysed_on=data["analysed_on"], trigger=data["trigger"],
-                participants=data["participants"], template=data["template"],
-                copy_from=data["copy_from"], follow_up_on=data["follow_up_on"],
+                actor=self.request.user,
+                title=data["title"],
+                units=data["units"],
+                analysed_on=data["analysed_on"],
+                trigger=data["trigger"],
+                participants=data["participants"],
+                template=data["template"],
+                copy_from=data["copy_from"],
+                follow_up_on=data["follow_up_on"],
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -144,8 +154,12 @@ class FromCasesView(PermissionMixin, FormView):
     form_class = FromCasesForm
 
     def cases_qs(self):
-        return (cases_visible_to(self.request.user).filter(kind=CaseKind.DEVIATION)
-                .select_related("unit").order_by("-received_at"))
+        return (
+            cases_visible_to(self.request.user)
+            .filter(kind=CaseKind.DEVIATION)
+            .select_related("unit")
+            .order_by("-received_at")
+        )
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -169,7 +183,9 @@ class FromCasesView(PermissionMixin, FormView):
         # preselected ones and the 100 latest: a pick list of thousands helps nobody.
         refs = self.request.GET.getlist("ref") or self.request.POST.getlist("ref")
         selected = list(self.cases_qs().filter(reference__in=refs)) if refs else []
-        chosen = {str(pk) for pk in self.request.POST.getlist("cases")} | {str(c.pk) for c in selected}
+        chosen = {str(pk) for pk in self.request.POST.getlist("cases")} | {
+            str(c.pk) for c in selected
+        }
         latest = [c for c in self.cases_qs()[:100] if c.pk not in {s.pk for s in selected}]
         ctx["case_rows"] = [(c, str(c.pk) in chosen) for c in selected + latest]
         return ctx
@@ -178,8 +194,11 @@ class FromCasesView(PermissionMixin, FormView):
         data = form.cleaned_data
         try:
             analysis = services.analysis_create_from_cases(
-                actor=self.request.user, cases=data["cases"], title=data["title"],
-                units=data["units"], analysed_on=data["analysed_on"],
+                actor=self.request.user,
+                cases=data["cases"],
+                title=data["title"],
+                units=data["units"],
+                analysed_on=data["analysed_on"],
                 participants=data["participants"],
             )
         except ServiceError as exc:
@@ -202,12 +221,21 @@ def _scale_label(labels: list) -> Callable[[int], str]:
 
 def analysis_history(analysis: RiskAnalysis, *, reader):
     scale = analysis.scale
-    return history_entries([
-        HistorySource(RiskAnalysis, analysis.history.all(), _("riskanalysen")),
-        HistorySource(Risk, Risk.history.filter(analysis_id=analysis.pk), _("risk"),
-                      formats={"probability": _scale_label(scale.probability_labels),
-                               "consequence": _scale_label(scale.consequence_labels)}),
-    ], reader=reader)
+    return history_entries(
+        [
+            HistorySource(RiskAnalysis, analysis.history.all(), _("riskanalysen")),
+            HistorySource(
+                Risk,
+                Risk.history.filter(analysis_id=analysis.pk),
+                _("risk"),
+                formats={
+                    "probability": _scale_label(scale.probability_labels),
+                    "consequence": _scale_label(scale.consequence_labels),
+                },
+            ),
+        ],
+        reader=reader,
+    )
 
 
 class AnalysisDetailView(AnalysisMixin, DetailView):
@@ -225,23 +253,29 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
             risk.analysis = analysis  # the scale is already loaded
             if can_write:
                 # Per-risk ids keep every label pointing at its own field.
-                risk.measure_form = bound_form(request, f"risk_measure-{risk.pk}",
-                                               lambda r=risk: _risk_measure_form(r))
-                risk.deviation_form = bound_form(request, f"risk_deviation-{risk.pk}",
-                                                 lambda r=risk: _risk_deviation_form(r))
+                risk.measure_form = bound_form(
+                    request, f"risk_measure-{risk.pk}", lambda r=risk: _risk_measure_form(r)
+                )
+                risk.deviation_form = bound_form(
+                    request, f"risk_deviation-{risk.pk}", lambda r=risk: _risk_deviation_form(r)
+                )
         ctx.update(
             risks=risks,
             matrix=build_matrix(analysis.scale, risks),
             units=units,
             sources=source_cases_visible(self.request.user, analysis),
             can_write=can_write,
-            risk_form=bound_form(request, "risk_add",
-                                 lambda: RiskForm(scale=analysis.scale, prefix="new")),
+            risk_form=bound_form(
+                request, "risk_add", lambda: RiskForm(scale=analysis.scale, prefix="new")
+            ),
             follow_up_form=bound_form(request, "follow_up", FollowUpForm),
             history=analysis_history(analysis, reader=self.request.user),
-            is_overdue=bool(analysis.follow_up_on and analysis.follow_up_on < timezone.localdate()
-                            and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
-                            and not analysis.follow_up_result),
+            is_overdue=bool(
+                analysis.follow_up_on
+                and analysis.follow_up_on < timezone.localdate()
+                and analysis.status != RiskAnalysis.Status.FOLLOWED_UP
+                and not analysis.follow_up_result
+            ),
         )
         return ctx
 
@@ -262,9 +296,13 @@ class AnalysisEditView(AnalysisMixin, FormView):
         data = {name: form.cleaned_data[name] for name in AnalysisEditForm.Meta.fields}
         data["sections"] = form.section_data()
         try:
-            services.analysis_update(analysis=analysis, data=data, units=form.cleaned_data["units"],
-                                     actor=self.request.user,
-                                     expected_version=form.cleaned_data.get("expected_version"))
+            services.analysis_update(
+                analysis=analysis,
+                data=data,
+                units=form.cleaned_data["units"],
+                actor=self.request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
         except ConcurrentEditError as exc:
             return _conflict(self, form, exc, AnalysisEditForm.Meta.fields)
         except ServiceError as exc:
@@ -304,8 +342,7 @@ def _risk_measure_form(risk, data=None):
 
 
 def _risk_deviation_form(risk, data=None):
-    return DeviationForm(data, units=risk.analysis.units.order_by("path"),
-                         auto_id=f"d{risk.pk}-%s")
+    return DeviationForm(data, units=risk.analysis.units.order_by("path"), auto_id=f"d{risk.pk}-%s")
 
 
 class _AnalysisAction(ActionView, AnalysisDetailView):
@@ -353,9 +390,15 @@ class RiskEditView(RiskMixin, FormView):
         risk = self.get_risk()
         if self.request.method == "POST":
             return RiskForm(self.request.POST, scale=risk.analysis.scale)
-        return RiskForm(scale=risk.analysis.scale, initial={
-            "description": risk.description, "probability": risk.probability,
-            "consequence": risk.consequence, "expected_version": risk.version})
+        return RiskForm(
+            scale=risk.analysis.scale,
+            initial={
+                "description": risk.description,
+                "probability": risk.probability,
+                "consequence": risk.consequence,
+                "expected_version": risk.version,
+            },
+        )
 
     def form_valid(self, form):
         risk = self.get_risk()
@@ -403,8 +446,9 @@ class AnalysisCompleteView(_AnalysisAction):
     success_message = _("Riskanalysen är markerad som genomförd.")
 
     def perform(self, analysis, data):
-        return services.analysis_complete(analysis=analysis, actor=self.request.user,
-                                          reason=data["reason"])
+        return services.analysis_complete(
+            analysis=analysis, actor=self.request.user, reason=data["reason"]
+        )
 
 
 class AnalysisFollowUpView(_AnalysisAction):
@@ -413,8 +457,9 @@ class AnalysisFollowUpView(_AnalysisAction):
     success_message = _("Uppföljningen sparades.")
 
     def perform(self, analysis, data):
-        return services.analysis_follow_up(analysis=analysis, actor=self.request.user,
-                                           result=data["result"])
+        return services.analysis_follow_up(
+            analysis=analysis, actor=self.request.user, result=data["result"]
+        )
 
 
 class AnalysisReopenView(_AnalysisAction):
@@ -423,5 +468,6 @@ class AnalysisReopenView(_AnalysisAction):
     success_message = _("Riskanalysen är ett utkast igen.")
 
     def perform(self, analysis, data):
-        return services.analysis_reopen(analysis=analysis, actor=self.request.user,
-                                        reason=data["reason"])
+        return services.analysis_reopen(
+            analysis=analysis, actor=self.request.user, reason=data["reason"]
+        )

@@ -27,10 +27,28 @@ import polib
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 # What holds translatable strings: the apps, config, templates. Tests and tools do not.
-SOURCES = ["cases", "config", "deviations", "lexsarah", "reports", "riskanalysis",
-           "selfcontrol", "templates", "manage.py"]
-IGNORE = [".venv", "node_modules", "tests", "var", "bench", "scripts", "static", "locale",
-          "migrations"]
+SOURCES = [
+    "cases",
+    "config",
+    "deviations",
+    "lexsarah",
+    "reports",
+    "riskanalysis",
+    "selfcontrol",
+    "templates",
+    "manage.py",
+]
+IGNORE = [
+    ".venv",
+    "node_modules",
+    "tests",
+    "var",
+    "bench",
+    "scripts",
+    "static",
+    "locale",
+    "migrations",
+]
 HEADER = {
     "Project-Id-Version": "Avvika",
     "Report-Msgid-Bugs-To": "",
@@ -46,8 +64,19 @@ HEADER = {
 
 def _makemessages(tree: Path) -> None:
     env = {**os.environ, "AVVIKA_TESTING": "1", "DEBUG": "0"}
-    command = [sys.executable, "manage.py", "makemessages", "-l", "sv", "-d", "django",
-               "--no-obsolete", "--no-location", "-v", "0"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        "sv",
+        "-d",
+        "django",
+        "--no-obsolete",
+        "--no-location",
+        "-v",
+        "0",
+    ]
     command += [f"--ignore={pattern}" for pattern in IGNORE]
     # nosec: fixed argument list, no shell.
     subprocess.run(command, cwd=tree, env=env, check=True)  # noqa: S603
@@ -112,8 +141,9 @@ def check() -> int:
         for name in SOURCES:
             source = ROOT / name
             if source.is_dir():
-                shutil.copytree(source, tree / name,
-                                ignore=shutil.ignore_patterns("__pycache__", "migrations"))
+                shutil.copytree(
+                    source, tree / name, ignore=shutil.ignore_patterns("__pycache__", "migrations")
+                )
             else:
                 shutil.copy2(source, tree / name)
         (tree / "locale").mkdir()

@@ -71,16 +71,21 @@ class Target:
 
     def ours_to_start(self) -> bool:
         """The local default (or our own private port): a private instance may stand in."""
-        return self.host in LOCAL_HOSTS and self.port in (None, self.default_port,
-                                                          self.private_port)
+        return self.host in LOCAL_HOSTS and self.port in (
+            None,
+            self.default_port,
+            self.private_port,
+        )
 
 
 def parse(kind: str, url: str, private_port: int) -> Target:
     parts = urlsplit(url)
     schemes = {"postgres": ("postgres", "postgresql"), "redis": ("redis", "rediss", "unix")}[kind]
     if parts.scheme not in schemes:
-        raise ServiceError(f"{'DATABASE_URL' if kind == 'postgres' else 'REDIS_URL'} must start "
-                           f"with {' or '.join(s + '://' for s in schemes)} (got {mask(url)!r})")
+        raise ServiceError(
+            f"{'DATABASE_URL' if kind == 'postgres' else 'REDIS_URL'} must start "
+            f"with {' or '.join(s + '://' for s in schemes)} (got {mask(url)!r})"
+        )
     host = unquote(parts.hostname or "")
     if parts.scheme == "unix":
         host = parts.path
@@ -118,8 +123,11 @@ def _connect(host: str, port: int | None, default: int, timeout: float) -> socke
     if host.startswith("/"):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
-        path = host if host.endswith(".sock") or not Path(host).is_dir() else (
-            f"{host}/.s.PGSQL.{port or default}")
+        path = (
+            host
+            if host.endswith(".sock") or not Path(host).is_dir()
+            else (f"{host}/.s.PGSQL.{port or default}")
+        )
         sock.connect(path)
         return sock
     return socket.create_connection((host or "127.0.0.1", port or default), timeout=timeout)
@@ -164,39 +172,57 @@ def _is_root() -> bool:
     return os.geteuid() == 0
 
 
-def run(cmd: list[str], *, as_postgres: bool = False, check: bool = True,
-        timeout: float = 300) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str], *, as_postgres: bool = False, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess:
     # PostgreSQL refuses to run as root; as root we run its tools as the `postgres` user.
     if as_postgres and _is_root():
         cmd = ["runuser", "-u", PG_SUPERUSER, "--", *cmd]
     # cwd "/": the postgres user may not be allowed into the directory make runs in.
-    result = subprocess.run(cmd, cwd="/", capture_output=True, text=True,  # noqa: S603 - argv lists, no shell
-                            timeout=timeout)
+    result = subprocess.run(  # noqa: S603 - argv lists, no shell
+        cmd,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and result.returncode != 0:
-        raise ServiceError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
-                           f"{(result.stdout + result.stderr).strip()[-2000:]}")
+        raise ServiceError(
+            f"{' '.join(cmd)} failed ({result.returncode}):\n"
+            f"{(result.stdout + result.stderr).strip()[-2000:]}"
+        )
     return result
 
 
 def apt_install(packages: list[str]) -> None:
     if not shutil.which("apt-get"):
-        raise ServiceError(f"{', '.join(packages)} missing and there is no apt-get: install "
-                           "them, or point DATABASE_URL / REDIS_URL at running servers.")
+        raise ServiceError(
+            f"{', '.join(packages)} missing and there is no apt-get: install "
+            "them, or point DATABASE_URL / REDIS_URL at running servers."
+        )
     sudo = [] if _is_root() else ["sudo"]
     print(f"Installing Debian packages: {' '.join(packages)}", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for cmd in (["apt-get", "update", "-q"],
-                ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]):
-        result = subprocess.run([*sudo, *cmd], env=env, capture_output=True,  # noqa: S603
-                                text=True)
+    for cmd in (
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages],
+    ):
+        result = subprocess.run(  # noqa: S603 - argv lists, no shell
+            [*sudo, *cmd],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise ServiceError(f"{' '.join(cmd)} failed:\n{result.stderr.strip()[-2000:]}")
 
 
 def pg_bindir() -> Path | None:
     """The newest Debian PostgreSQL server (initdb lives only in the server package)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     return Path(found[-1]).parent if found else None
 
 
@@ -244,18 +270,47 @@ class PrivatePostgres:
         self._prepare_dir()
         if not (self.data / "PG_VERSION").exists():
             print(f"  initdb {_rel(self.data)} (owner {PG_SUPERUSER})", flush=True)
-            run([str(bindir / "initdb"), "-D", str(self.data), "-U", PG_SUPERUSER, "-A", "trust",
-                 "-E", "UTF8", "--locale=C.UTF-8"], as_postgres=True)
+            run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    PG_SUPERUSER,
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
+                as_postgres=True,
+            )
             # Only TCP on 127.0.0.1: no socket file, so a long var/ path cannot break it.
             # A development and test server: losing the last commits in a crash is acceptable,
             # waiting for every commit to reach the disk is not.
             with (self.data / "postgresql.auto.conf").open("a") as conf:
-                conf.write("listen_addresses = '127.0.0.1'\n"
-                           "unix_socket_directories = ''\n"
-                           "synchronous_commit = off\n"
-                           "max_connections = 200\n")
-        run([str(bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-             "-o", f"-p {port}", "-w", "-t", "60", "start"], as_postgres=True)
+                conf.write(
+                    "listen_addresses = '127.0.0.1'\n"
+                    "unix_socket_directories = ''\n"
+                    "synchronous_commit = off\n"
+                    "max_connections = 200\n"
+                )
+        run(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                f"-p {port}",
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            as_postgres=True,
+        )
 
     def stop(self) -> bool:
         if self.running_port() is None:
@@ -263,8 +318,10 @@ class PrivatePostgres:
         bindir = pg_bindir()
         if bindir is None:
             raise ServiceError("pg_ctl not found; cannot stop the private PostgreSQL")
-        run([str(bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60",
-             "stop"], as_postgres=True)
+        run(
+            [str(bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop"],
+            as_postgres=True,
+        )
         return True
 
 
@@ -318,11 +375,32 @@ class PrivateRedis:
         server = shutil.which("redis-server") or "/usr/sbin/redis-server"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.portfile.write_text(f"{port}\n")
-        run([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-             "--daemonize", "yes", "--pidfile", str(self.pidfile), "--logfile", str(self.log),
-             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"])
-        target = Target("redis", f"redis://127.0.0.1:{port}/0", "127.0.0.1", port,
-                        REDIS_DEFAULT_PORT, port)
+        run(
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.dir),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.pidfile),
+                "--logfile",
+                str(self.log),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--maxmemory-policy",
+                "noeviction",
+            ]
+        )
+        target = Target(
+            "redis", f"redis://127.0.0.1:{port}/0", "127.0.0.1", port, REDIS_DEFAULT_PORT, port
+        )
         deadline = time.monotonic() + 15
         while not answers(target, timeout=0.5):
             if time.monotonic() > deadline:
@@ -379,11 +457,13 @@ def decide(target: Target, answering: bool) -> Decision:
 def failure_message(target: Target) -> str:
     variable = "DATABASE_URL" if target.kind == "postgres" else "REDIS_URL"
     where = target.host or "(socket)"
-    return (f"{target.label} does not answer at {variable}={target.shown}.\n"
-            f"  Check that the server on {where} port {target.port or target.default_port} "
-            f"is running and reachable from here, and that {variable} is spelled right.\n"
-            f"  The project starts a private {target.label} only for the local default "
-            f"(127.0.0.1 or localhost, port {target.default_port}); unset {variable} to get one.")
+    return (
+        f"{target.label} does not answer at {variable}={target.shown}.\n"
+        f"  Check that the server on {where} port {target.port or target.default_port} "
+        f"is running and reachable from here, and that {variable} is spelled right.\n"
+        f"  The project starts a private {target.label} only for the local default "
+        f"(127.0.0.1 or localhost, port {target.default_port}); unset {variable} to get one."
+    )
 
 
 def _pick_port(preferred: int, running: int | None) -> int:
@@ -418,19 +498,27 @@ def ensure(env: dict[str, str], var: Path, env_file: Path, pg_port: int, redis_p
         server.install()
         # Debian's package may have started its own server at the default port: then use it.
         if answers(d.target):
-            print(f"{d.target.label}: {d.target.shown} answers after the install; using it.",
-                  flush=True)
+            print(
+                f"{d.target.label}: {d.target.shown} answers after the install; using it.",
+                flush=True,
+            )
             continue
         running = server.running_port()
         port = _pick_port(d.target.private_port, running)
         if running is None:
-            print(f"{d.target.label}: nothing answers at {d.target.shown}; starting a private "
-                  f"{d.target.label} on 127.0.0.1:{port} (data {_rel(server.dir)})", flush=True)
+            print(
+                f"{d.target.label}: nothing answers at {d.target.shown}; starting a private "
+                f"{d.target.label} on 127.0.0.1:{port} (data {_rel(server.dir)})",
+                flush=True,
+            )
             server.start(port)
             started.append(d.target.label)
         else:
-            print(f"{d.target.label}: the private {d.target.label} already runs on "
-                  f"127.0.0.1:{port} (data {_rel(server.dir)})", flush=True)
+            print(
+                f"{d.target.label}: the private {d.target.label} already runs on "
+                f"127.0.0.1:{port} (data {_rel(server.dir)})",
+                flush=True,
+            )
         urls[d.target.kind] = with_port(d.target, port)
     env_file.parent.mkdir(parents=True, exist_ok=True)
     env_file.write_text(
@@ -439,8 +527,11 @@ def ensure(env: dict[str, str], var: Path, env_file: Path, pg_port: int, redis_p
         f"REDIS_URL={shlex.quote(urls['redis'])}\n"
     )
     if started:
-        print(f"Started privately: {', '.join(started)}. `make stop` stops them "
-              f"(data stay in {_rel(var)}/pg and {_rel(var)}/redis).", flush=True)
+        print(
+            f"Started privately: {', '.join(started)}. `make stop` stops them "
+            f"(data stay in {_rel(var)}/pg and {_rel(var)}/redis).",
+            flush=True,
+        )
     return 0
 
 
@@ -467,19 +558,29 @@ def status(var: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["ensure", "stop", "status"])
-    parser.add_argument("--var", type=Path, default=ROOT / "var",
-                        help="folder for the private data (default: var/)")
+    parser.add_argument(
+        "--var", type=Path, default=ROOT / "var", help="folder for the private data (default: var/)"
+    )
     parser.add_argument("--env-file", type=Path, help="default: <var>/services.env")
-    parser.add_argument("--pg-port", type=int,
-                        default=int(os.environ.get("PRIVATE_PG_PORT") or PRIVATE_PG_PORT))
-    parser.add_argument("--redis-port", type=int,
-                        default=int(os.environ.get("PRIVATE_REDIS_PORT") or PRIVATE_REDIS_PORT))
+    parser.add_argument(
+        "--pg-port", type=int, default=int(os.environ.get("PRIVATE_PG_PORT") or PRIVATE_PG_PORT)
+    )
+    parser.add_argument(
+        "--redis-port",
+        type=int,
+        default=int(os.environ.get("PRIVATE_REDIS_PORT") or PRIVATE_REDIS_PORT),
+    )
     args = parser.parse_args(argv)
     var = args.var.resolve()
     try:
         if args.command == "ensure":
-            return ensure(dict(os.environ), var, args.env_file or var / "services.env",
-                          args.pg_port, args.redis_port)
+            return ensure(
+                dict(os.environ),
+                var,
+                args.env_file or var / "services.env",
+                args.pg_port,
+                args.redis_port,
+            )
         if args.command == "stop":
             return stop(var)
         return status(var)

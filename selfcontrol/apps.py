@@ -12,7 +12,12 @@ class SelfControlConfig(AppConfig):
         from . import demo
         from .selectors import overdue_items_for
 
-        register_followups(FollowupSource(
-            key="runs", heading=_("Försenade egenkontroller"), due_label=_("klar senast"),
-            items=overdue_items_for))
+        register_followups(
+            FollowupSource(
+                key="runs",
+                heading=_("Försenade egenkontroller"),
+                due_label=_("klar senast"),
+                items=overdue_items_for,
+            )
+        )
         register_demo_seeder(50, demo.seed, "selfcontrol")

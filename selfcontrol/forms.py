@@ -20,23 +20,38 @@ class UnitField(forms.ModelChoiceField):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = SelfControlPlan
-        fields = ["area", "what_checked", "method", "frequency", "sample_rule", "sample_size",
-                  "responsible_unit", "responsible_person"]
+        fields = [
+            "area",
+            "what_checked",
+            "method",
+            "frequency",
+            "sample_rule",
+            "sample_size",
+            "responsible_unit",
+            "responsible_person",
+        ]
         widgets = {"what_checked": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"responsible_unit": UnitField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["method"].queryset = Code.choices_for(CodeList.SELFCONTROL_METHOD)
-        self.fields["responsible_unit"].queryset = units_in_scope(user, WRITE_ROLES).order_by("path")
-        self.fields["responsible_person"].queryset = get_user_model().objects.filter(
-            is_active=True).order_by("first_name", "last_name")
+        self.fields["responsible_unit"].queryset = units_in_scope(user, WRITE_ROLES).order_by(
+            "path"
+        )
+        self.fields["responsible_person"].queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+        )
         if self.instance.pk is None:
             year = timezone.localdate().year
             self.fields["schedule_year"] = forms.IntegerField(
-                label=_("Planera körningar för år"), required=False, initial=year,
-                min_value=2000, max_value=2100,
-                help_text=_("Körningarna planeras utifrån frekvensen. Lämna tomt för att vänta."))
+                label=_("Planera körningar för år"),
+                required=False,
+                initial=year,
+                min_value=2000,
+                max_value=2100,
+                help_text=_("Körningarna planeras utifrån frekvensen. Lämna tomt för att vänta."),
+            )
 
 
 class ScheduleForm(forms.Form):
@@ -46,8 +61,16 @@ class ScheduleForm(forms.Form):
 class RunForm(forms.ModelForm):
     class Meta:
         model = SelfControlRun
-        fields = ["due_date", "sample_size", "results", "findings", "result", "documented",
-                  "include_in_report", "report_summary"]
+        fields = [
+            "due_date",
+            "sample_size",
+            "results",
+            "findings",
+            "result",
+            "documented",
+            "include_in_report",
+            "report_summary",
+        ]
         widgets = {
             "due_date": DateInput(),
             "results": forms.Textarea(attrs={"rows": 4}),
@@ -58,7 +81,9 @@ class RunForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [("", _("Ej bedömt ännu"))] + list(self.fields["result"].choices)[1:]
+        self.fields["result"].choices = [("", _("Ej bedömt ännu"))] + list(
+            self.fields["result"].choices
+        )[1:]
         self.fields["result"].required = False
 
     def clean_report_summary(self):
@@ -70,19 +95,26 @@ class RunForm(forms.ModelForm):
 
 class RunDeviationForm(forms.Form):
     title = forms.CharField(label=_("Rubrik för avvikelsen"), max_length=200)
-    description = forms.CharField(label=_("Beskrivning av iakttagelsen"),
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Beskrivning av iakttagelsen"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DrawSampleForm(forms.Form):
-    size = forms.IntegerField(label=_("Antal loggposter i urvalet"), min_value=1, max_value=500,
-                              required=False)
+    size = forms.IntegerField(
+        label=_("Antal loggposter i urvalet"), min_value=1, max_value=500, required=False
+    )
 
 
 class LogReviewForm(forms.Form):
-    review = forms.ChoiceField(label=_("Bedömning"), widget=forms.RadioSelect,
-                               choices=[(LogReview.OK, LogReview.OK.label),
-                                        (LogReview.FOLLOW_UP, LogReview.FOLLOW_UP.label)])
+    review = forms.ChoiceField(
+        label=_("Bedömning"),
+        widget=forms.RadioSelect,
+        choices=[
+            (LogReview.OK, LogReview.OK.label),
+            (LogReview.FOLLOW_UP, LogReview.FOLLOW_UP.label),
+        ],
+    )
     comment = forms.CharField(label=_("Kommentar"), required=False, max_length=2000)
 
 
@@ -95,5 +127,13 @@ class YearForm(forms.Form):
         self.fields["unit"].queryset = units_in_scope(user, VIEW_ROLES).order_by("path")
 
 
-__all__ = ["DrawSampleForm", "LogReviewForm", "PlanForm", "RiskMeasureForm", "RunDeviationForm",
-           "RunForm", "ScheduleForm", "YearForm"]
+__all__ = [
+    "DrawSampleForm",
+    "LogReviewForm",
+    "PlanForm",
+    "RiskMeasureForm",
+    "RunDeviationForm",
+    "RunForm",
+    "ScheduleForm",
+    "YearForm",
+]

@@ -102,7 +102,9 @@ class SelfControlRun(models.Model):
     results = models.TextField(_("resultat"), blank=True)
     findings = models.TextField(_("iakttagelser"), blank=True)
     result = models.CharField(_("bedömning"), max_length=20, choices=RunResult.choices, blank=True)
-    measures = models.ManyToManyField(Measure, blank=True, related_name="+", verbose_name=_("åtgärder"))
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="+", verbose_name=_("åtgärder")
+    )
     linked_cases = models.ManyToManyField(
         Case, blank=True, related_name="+", verbose_name=_("avvikelser skapade från egenkontrollen")
     )
@@ -155,9 +157,14 @@ class LogSample(models.Model):
     """One access-log row drawn into a loggkontroll run, and its review."""
 
     run = models.ForeignKey(
-        SelfControlRun, on_delete=models.CASCADE, related_name="log_samples", verbose_name=_("egenkontroll")
+        SelfControlRun,
+        on_delete=models.CASCADE,
+        related_name="log_samples",
+        verbose_name=_("egenkontroll"),
     )
-    entry = models.ForeignKey(AccessLog, on_delete=models.PROTECT, related_name="+", verbose_name=_("loggpost"))
+    entry = models.ForeignKey(
+        AccessLog, on_delete=models.PROTECT, related_name="+", verbose_name=_("loggpost")
+    )
     position = models.PositiveIntegerField(_("ordning"))
     review = models.CharField(
         _("granskning"), max_length=20, choices=LogReview.choices, default=LogReview.PENDING
@@ -173,9 +180,7 @@ class LogSample(models.Model):
         ordering = ["run", "position"]
         verbose_name = _("granskad loggpost")
         verbose_name_plural = _("granskade loggposter")
-        constraints = [
-            models.UniqueConstraint(fields=["run", "entry"], name="logsample_run_entry")
-        ]
+        constraints = [models.UniqueConstraint(fields=["run", "entry"], name="logsample_run_entry")]
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.position}"

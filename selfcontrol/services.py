@@ -31,12 +31,25 @@ from .models import (
 from .selectors import WRITE_ROLES
 
 PLAN_FIELDS = {
-    "area", "what_checked", "method", "frequency", "sample_rule", "sample_size",
-    "responsible_unit", "responsible_person", "active",
+    "area",
+    "what_checked",
+    "method",
+    "frequency",
+    "sample_rule",
+    "sample_size",
+    "responsible_unit",
+    "responsible_person",
+    "active",
 }
 RUN_FIELDS = {
-    "due_date", "sample_size", "results", "findings", "result", "documented",
-    "include_in_report", "report_summary",
+    "due_date",
+    "sample_size",
+    "results",
+    "findings",
+    "result",
+    "documented",
+    "include_in_report",
+    "report_summary",
 }
 DEFAULT_LOG_SAMPLE_SIZE = 20
 
@@ -84,9 +97,15 @@ def plan_create(
     """A plan; with schedule_year its runs for that year are planned at once."""
     _check_unit(actor, responsible_unit)
     plan = SelfControlPlan(
-        area=area, what_checked=what_checked, method=method, frequency=frequency,
-        sample_rule=sample_rule, sample_size=sample_size, responsible_unit=responsible_unit,
-        responsible_person=responsible_person, created_by=actor,
+        area=area,
+        what_checked=what_checked,
+        method=method,
+        frequency=frequency,
+        sample_rule=sample_rule,
+        sample_size=sample_size,
+        responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
+        created_by=actor,
     )
     audited_save(plan, actor=actor, reason=_("Egenkontrollplan skapad"))
     if schedule_year:
@@ -95,7 +114,9 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: SelfControlPlan, data: dict, actor: User, reason: str = "") -> SelfControlPlan:
+def plan_update(
+    *, plan: SelfControlPlan, data: dict, actor: User, reason: str = ""
+) -> SelfControlPlan:
     locked = SelfControlPlan.objects.select_for_update().get(pk=plan.pk)
     unknown = set(data) - PLAN_FIELDS
     if unknown:
@@ -113,13 +134,20 @@ def plan_schedule_year(*, plan: SelfControlPlan, year: int, actor: User) -> list
     locked = SelfControlPlan.objects.select_for_update().get(pk=plan.pk)
     if not locked.active:
         raise ServiceError(_("Planen är inte aktiv."))
-    existing = set(locked.runs.filter(period_start__year=year).values_list("period_start", flat=True))
+    existing = set(
+        locked.runs.filter(period_start__year=year).values_list("period_start", flat=True)
+    )
     created = []
     for start, end in periods_for(locked.frequency, year):
         if start in existing:
             continue
-        run = SelfControlRun(plan=locked, period_start=start, period_end=end, due_date=end,
-                             sample_size=locked.sample_size)
+        run = SelfControlRun(
+            plan=locked,
+            period_start=start,
+            period_end=end,
+            due_date=end,
+            sample_size=locked.sample_size,
+        )
         created.append(audited_save(run, actor=actor, reason=_("Egenkontroll planerad")))
     return created
 
@@ -128,16 +156,33 @@ def plan_schedule_year(*, plan: SelfControlPlan, year: int, actor: User) -> list
 
 
 def _lock(run: SelfControlRun) -> SelfControlRun:
-    return SelfControlRun.objects.select_for_update().select_related("plan", "plan__method").get(pk=run.pk)
+    return (
+        SelfControlRun.objects.select_for_update()
+        .select_related("plan", "plan__method")
+        .get(pk=run.pk)
+    )
 
 
-def _transition(run: SelfControlRun, to_status: str, from_status: str, actor: User | None, reason: str,
-                **kwargs: Any) -> SelfControlRun:
+def _transition(
+    run: SelfControlRun,
+    to_status: str,
+    from_status: str,
+    actor: User | None,
+    reason: str,
+    **kwargs: Any,
+) -> SelfControlRun:
     """from_status keeps start (planerad → pågår) and reopen (klar → pågår) apart although
     both end in pågår."""
-    return transition(run, to=to_status, sources={from_status}, actor=actor, reason=reason,
-                      table=ALLOWED_TRANSITIONS, queryset=SelfControlRun.objects.select_related(
-                          "plan", "plan__method"), **kwargs)
+    return transition(
+        run,
+        to=to_status,
+        sources={from_status},
+        actor=actor,
+        reason=reason,
+        table=ALLOWED_TRANSITIONS,
+        queryset=SelfControlRun.objects.select_related("plan", "plan__method"),
+        **kwargs,
+    )
 
 
 @transaction.atomic
@@ -158,8 +203,14 @@ def _keep_first_start(locked: SelfControlRun) -> None:
 
 
 def run_start(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
-    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.PLANNED, actor,
-                       reason or _("Egenkontrollen påbörjades"), derive=_keep_first_start)
+    return _transition(
+        run,
+        SelfControlRun.Status.ONGOING,
+        SelfControlRun.Status.PLANNED,
+        actor,
+        reason or _("Egenkontrollen påbörjades"),
+        derive=_keep_first_start,
+    )
 
 
 def _ready_to_complete(locked: SelfControlRun) -> None:
@@ -172,35 +223,62 @@ def _ready_to_complete(locked: SelfControlRun) -> None:
 
 
 def run_complete(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
-    return _transition(run, SelfControlRun.Status.DONE, SelfControlRun.Status.ONGOING, actor,
-                       reason or _("Egenkontrollen klar"), check=_ready_to_complete,
-                       stamp={SelfControlRun.Status.DONE: "completed_at"})
+    return _transition(
+        run,
+        SelfControlRun.Status.DONE,
+        SelfControlRun.Status.ONGOING,
+        actor,
+        reason or _("Egenkontrollen klar"),
+        check=_ready_to_complete,
+        stamp={SelfControlRun.Status.DONE: "completed_at"},
+    )
 
 
 def run_reopen(*, run: SelfControlRun, actor: User | None, reason: str = "") -> SelfControlRun:
-    return _transition(run, SelfControlRun.Status.ONGOING, SelfControlRun.Status.DONE, actor,
-                       reason or _("Egenkontrollen öppnades igen"), completed_at=None)
+    return _transition(
+        run,
+        SelfControlRun.Status.ONGOING,
+        SelfControlRun.Status.DONE,
+        actor,
+        reason or _("Egenkontrollen öppnades igen"),
+        completed_at=None,
+    )
 
 
 @transaction.atomic
-def run_measure_add(*, run: SelfControlRun, actor: User, description: str, **fields: Any) -> Measure:
-    measure = measure_create(case=None, actor=actor, description=description,
-                             reason=_("Åtgärd från egenkontroll"), **fields)
+def run_measure_add(
+    *, run: SelfControlRun, actor: User, description: str, **fields: Any
+) -> Measure:
+    measure = measure_create(
+        case=None,
+        actor=actor,
+        description=description,
+        reason=_("Åtgärd från egenkontroll"),
+        **fields,
+    )
     _audit_context(run, actor, _("Åtgärd kopplad till egenkontrollen"))
     run.measures.add(measure)
     return measure
 
 
 @transaction.atomic
-def run_deviation_create(*, run: SelfControlRun, title: str, description: str, actor: User,
-                         unit: Unit | None = None) -> Case:
+def run_deviation_create(
+    *, run: SelfControlRun, title: str, description: str, actor: User, unit: Unit | None = None
+) -> Case:
     """A finding becomes a kvalitetsavvikelse, linked to the run."""
     unit = unit or run.plan.responsible_unit
     if not unit.path.startswith(run.plan.responsible_unit.path):
         raise ServiceError(_("Avvikelsen ska registreras inom den ansvariga enheten."))
     reason = (_("Avvikelse från egenkontroll: %s") % run.plan.area)[:200]
-    case = case_spawn(kind=CaseKind.DEVIATION, reporter=actor, unit=unit, title=title, description=description, actor=actor,
-                                 reason=reason)
+    case = case_spawn(
+        kind=CaseKind.DEVIATION,
+        reporter=actor,
+        unit=unit,
+        title=title,
+        description=description,
+        actor=actor,
+        reason=reason,
+    )
     _audit_context(run, actor, reason)
     run.linked_cases.add(case)
     return case
@@ -222,16 +300,22 @@ def log_candidates(*, unit: Unit, period_start: date, period_end: date) -> Query
     ).order_by("id")
 
 
-def log_sample_ids(*, unit: Unit, period_start: date, period_end: date, seed: int, size: int) -> list[int]:
+def log_sample_ids(
+    *, unit: Unit, period_start: date, period_end: date, seed: int, size: int
+) -> list[int]:
     """Reproducible: the same rows, seed and size always give the same ids in the same order."""
-    ids = list(log_candidates(unit=unit, period_start=period_start, period_end=period_end)
-               .values_list("id", flat=True))
+    ids = list(
+        log_candidates(unit=unit, period_start=period_start, period_end=period_end).values_list(
+            "id", flat=True
+        )
+    )
     return random.Random(seed).sample(ids, min(size, len(ids)))
 
 
 @transaction.atomic
-def run_draw_log_sample(*, run: SelfControlRun, actor: User, size: int | None = None,
-                        seed: int | None = None) -> list[LogSample]:
+def run_draw_log_sample(
+    *, run: SelfControlRun, actor: User, size: int | None = None, seed: int | None = None
+) -> list[LogSample]:
     locked = _lock(run)
     if not locked.plan.is_log_review:
         raise ServiceError(_("Urval ur åtkomstloggen görs bara för loggkontroller."))
@@ -242,20 +326,29 @@ def run_draw_log_sample(*, run: SelfControlRun, actor: User, size: int | None = 
     size = size or locked.sample_size or locked.plan.sample_size or DEFAULT_LOG_SAMPLE_SIZE
     if seed is None:
         seed = locked.sample_seed if locked.sample_seed is not None else secrets.randbits(62)
-    ids = log_sample_ids(unit=locked.plan.responsible_unit, period_start=locked.period_start,
-                         period_end=locked.period_end, seed=seed, size=size)
+    ids = log_sample_ids(
+        unit=locked.plan.responsible_unit,
+        period_start=locked.period_start,
+        period_end=locked.period_end,
+        seed=seed,
+        size=size,
+    )
     locked.sample_seed = seed
     locked.sample_size = len(ids)
     audited_save(locked, actor=actor, reason=_("Urval ur åtkomstloggen draget (frö %s)") % seed)
     reason = _("Loggpost i urvalet")
     return [
-        audited_save(LogSample(run=locked, entry_id=entry_id, position=pos), actor=actor, reason=reason)
+        audited_save(
+            LogSample(run=locked, entry_id=entry_id, position=pos), actor=actor, reason=reason
+        )
         for pos, entry_id in enumerate(ids, start=1)
     ]
 
 
 @transaction.atomic
-def log_sample_review(*, sample: LogSample, review: str, actor: User, comment: str = "") -> LogSample:
+def log_sample_review(
+    *, sample: LogSample, review: str, actor: User, comment: str = ""
+) -> LogSample:
     locked = LogSample.objects.select_for_update().select_related("run").get(pk=sample.pk)
     if locked.run.status != SelfControlRun.Status.ONGOING:
         raise ServiceError(_("Granskningen kan bara ändras medan egenkontrollen pågår."))

@@ -18,6 +18,9 @@ urlpatterns = [
     path("korningar/<int:pk>/atgard/", views.RunMeasureAddView.as_view(), name="run_measure"),
     path("korningar/<int:pk>/avvikelse/", views.RunDeviationView.as_view(), name="run_deviation"),
     path("korningar/<int:pk>/urval/", views.RunDrawSampleView.as_view(), name="run_draw"),
-    path("korningar/<int:pk>/logg/<int:sample_pk>/", views.LogSampleReviewView.as_view(),
-         name="log_review"),
+    path(
+        "korningar/<int:pk>/logg/<int:sample_pk>/",
+        views.LogSampleReviewView.as_view(),
+        name="log_review",
+    ),
 ]

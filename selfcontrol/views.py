@@ -45,7 +45,8 @@ class PlanMixin(ScopedObjectMixin):
 
     def scoped_queryset(self):
         return plans_visible_to(self.request.user).select_related(
-            "method", "responsible_unit", "responsible_person")
+            "method", "responsible_unit", "responsible_person"
+        )
 
     def check_object(self, obj) -> None:
         if self.write and not self.can_write_plan(obj):
@@ -64,7 +65,8 @@ class RunMixin(ScopedObjectMixin):
 
     def scoped_queryset(self):
         return runs_visible_to(self.request.user).select_related(
-            "plan", "plan__method", "plan__responsible_unit", "plan__responsible_person")
+            "plan", "plan__method", "plan__responsible_unit", "plan__responsible_person"
+        )
 
     def check_object(self, obj) -> None:
         if self.write and not self.can_write_run(obj):
@@ -92,10 +94,12 @@ class PlanListView(PermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(overdue=overdue_runs(self.request.user)[:50],
-                   show_all=bool(self.filterset.form.cleaned_data.get("alla")),
-                   can_create=bool(self.roles & set(WRITE_ROLES)),
-                   year=timezone.localdate().year)
+        ctx.update(
+            overdue=overdue_runs(self.request.user)[:50],
+            show_all=bool(self.filterset.form.cleaned_data.get("alla")),
+            can_create=bool(self.roles & set(WRITE_ROLES)),
+            year=timezone.localdate().year,
+        )
         return ctx
 
 
@@ -163,12 +167,17 @@ class PlanDetailView(PlanMixin, DetailView):
         runs = list(self.object.runs.order_by("-period_start"))
         for run in runs:
             run.is_overdue = not run.is_done and run.due_date < today
-        ctx.update(runs=runs, can_write=self.can_write_plan(self.object),
-                   schedule_form=bound_form(self.request, "plan_schedule",
-                                            lambda: ScheduleForm(initial={"year": today.year})),
-                   history=history_entries([HistorySource(
-                       SelfControlPlan, self.object.history.all(), _("planen"))],
-                       reader=self.request.user))
+        ctx.update(
+            runs=runs,
+            can_write=self.can_write_plan(self.object),
+            schedule_form=bound_form(
+                self.request, "plan_schedule", lambda: ScheduleForm(initial={"year": today.year})
+            ),
+            history=history_entries(
+                [HistorySource(SelfControlPlan, self.object.history.all(), _("planen"))],
+                reader=self.request.user,
+            ),
+        )
         return ctx
 
 
@@ -199,8 +208,13 @@ class YearPlanView(PermissionMixin, TemplateView):
         if not data.get("year"):
             data["year"] = str(timezone.localdate().year)
         if not data.get("unit"):
-            top = (Membership.objects.active().filter(user=user, role__in=VIEW_ROLES)
-                   .select_related("unit").order_by("unit__depth", "unit__path").first())
+            top = (
+                Membership.objects.active()
+                .filter(user=user, role__in=VIEW_ROLES)
+                .select_related("unit")
+                .order_by("unit__depth", "unit__path")
+                .first()
+            )
             data["unit"] = top.unit.code if top else ""
         form = YearForm(data, user=user)
         if not form.is_valid():
@@ -210,8 +224,7 @@ class YearPlanView(PermissionMixin, TemplateView):
             form = YearForm({"unit": data["unit"], "year": timezone.localdate().year}, user=user)
             form.is_valid()
         unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
-        ctx.update(form=form, unit=unit, year=year,
-                   **year_overview(user, unit=unit, year=year))
+        ctx.update(form=form, unit=unit, year=year, **year_overview(user, unit=unit, year=year))
         return ctx
 
 
@@ -229,8 +242,9 @@ class RunDetailView(RunMixin, DetailView):
         samples, hidden_samples = log_samples_visible(self.request.user, run)
         if can_write:
             for sample in samples:
-                sample.form = bound_form(self.request, f"log_review-{sample.pk}",
-                                         lambda s=sample: _review_form(s))
+                sample.form = bound_form(
+                    self.request, f"log_review-{sample.pk}", lambda s=sample: _review_form(s)
+                )
         ctx.update(
             can_write=can_write,
             is_overdue=not run.is_done and run.due_date < timezone.localdate(),
@@ -241,16 +255,30 @@ class RunDetailView(RunMixin, DetailView):
             sample_count=len(samples) + hidden_samples,
             run_form=RunForm(instance=run),
             measure_form=bound_form(self.request, "run_measure", RiskMeasureForm),
-            deviation_form=bound_form(self.request, "run_deviation", lambda: RunDeviationForm(
-                initial={"title": _("Brist i egenkontroll: %s") % run.plan.area,
-                         "description": run.findings})),
-            draw_form=bound_form(self.request, "run_draw", lambda: DrawSampleForm(
-                initial={"size": run.sample_size or run.plan.sample_size})),
-            history=history_entries([
-                HistorySource(SelfControlRun, run.history.all(), _("egenkontrollen")),
-                HistorySource(LogSample, LogSample.history.filter(run_id=run.pk),
-                              _("granskad loggpost")),
-            ], reader=self.request.user),
+            deviation_form=bound_form(
+                self.request,
+                "run_deviation",
+                lambda: RunDeviationForm(
+                    initial={
+                        "title": _("Brist i egenkontroll: %s") % run.plan.area,
+                        "description": run.findings,
+                    }
+                ),
+            ),
+            draw_form=bound_form(
+                self.request,
+                "run_draw",
+                lambda: DrawSampleForm(initial={"size": run.sample_size or run.plan.sample_size}),
+            ),
+            history=history_entries(
+                [
+                    HistorySource(SelfControlRun, run.history.all(), _("egenkontrollen")),
+                    HistorySource(
+                        LogSample, LogSample.history.filter(run_id=run.pk), _("granskad loggpost")
+                    ),
+                ],
+                reader=self.request.user,
+            ),
         )
         return ctx
 
@@ -285,8 +313,11 @@ class RunEditView(RunMixin, FormView):
 
 def _review_form(sample, data=None) -> LogReviewForm:
     # Per-sample ids keep every label pointing at its own field.
-    return LogReviewForm(data, initial={"review": sample.review, "comment": sample.comment},
-                         auto_id=f"s{sample.pk}-%s")
+    return LogReviewForm(
+        data,
+        initial={"review": sample.review, "comment": sample.comment},
+        auto_id=f"s{sample.pk}-%s",
+    )
 
 
 class _RunAction(ActionView, RunDetailView):
@@ -365,5 +396,6 @@ class LogSampleReviewView(_RunAction):
         return run.get_absolute_url() + f"#sample-{self.kwargs['sample_pk']}"
 
     def perform(self, run, data):
-        return services.log_sample_review(sample=self.get_sample(run), actor=self.request.user,
-                                          **data)
+        return services.log_sample_review(
+            sample=self.get_sample(run), actor=self.request.user, **data
+        )

@@ -31,11 +31,11 @@ def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=F
     their indexes (1.4 s a flush, 5 s with two workers fsyncing at once; DELETE takes 0.1 s).
     Every foreign key is DEFERRABLE (Django creates them so), so the order does not matter."""
     if reset_sequences or allow_cascade or not tables:
-        return _truncate_flush(self, style, tables, reset_sequences=reset_sequences,
-                               allow_cascade=allow_cascade)
+        return _truncate_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
     return ["SET CONSTRAINTS ALL DEFERRED;"] + [
-        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};"
-        for t in tables
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables
     ]
 
 
@@ -72,10 +72,20 @@ def _build_template(conn, db: dict, template: str, base: str) -> None:
     building = f"{template}_new"
     conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
     conn.execute(f'CREATE DATABASE "{building}"')
-    env = {**os.environ, "DATABASE_URL": _server_url(db, building), "AVVIKA_TESTING": "1",
-           "DEBUG": "0"}
-    result = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _server_url(db, building),
+        "AVVIKA_TESTING": "1",
+        "DEBUG": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if result.returncode != 0:
         conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
         raise RuntimeError(f"migrating the test template failed:\n{result.stderr[-3000:]}")
@@ -98,15 +108,20 @@ def _test_db_template(django_db_modify_db_settings, django_db_blocker):
     db = connections["default"].settings_dict
     base = re.sub(r"_gw\d+$", "", db["TEST"]["NAME"])
     template = f"{base}_tpl_{_template_key()}"
-    params = {"dbname": "postgres", "user": db.get("USER") or None,
-              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
-              "port": db.get("PORT") or None}
+    params = {
+        "dbname": "postgres",
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
     with psycopg.connect(autocommit=True, **params) as conn:
         # One builder at a time; the others wait here, then find the template made.
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
         try:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                 [template]).fetchone()
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [template]
+            ).fetchone()
             if not found:
                 _build_template(conn, db, template, base)
         finally:
@@ -206,7 +221,6 @@ def login(client):
         return client
 
     return _login
-
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,9 @@ def kind(code: str) -> UnitKind:
     return UnitKind.objects.get(code=code)
 
 
-def make_unit(code: str, name: str | None = None, parent: Unit | None = None, kind_code: str = "sektion") -> Unit:
+def make_unit(
+    code: str, name: str | None = None, parent: Unit | None = None, kind_code: str = "sektion"
+) -> Unit:
     return unit_create(code=code, name=name or code, kind=kind(kind_code), parent=parent)
 
 

@@ -17,8 +17,13 @@ pytestmark = pytest.mark.slow
 
 
 def test_every_marked_string_has_a_swedish_entry():
-    result = subprocess.run([sys.executable, "scripts/catalogue.py", "check"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "scripts/catalogue.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     print(result.stdout.splitlines()[-1] if result.stdout else result.stderr)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 

@@ -150,17 +150,37 @@ NEW_YEARS_EVE = Moment(
         # Wed 30 Dec 2026, 17:00. Thu 31 (nyårsafton), Fri 1 Jan (nyårsdagen), Sat 2 and Sun 3
         # are not working days: Mon 4 Jan is day 1, Tue 5 Jan (trettondagsafton, an ordinary
         # working day) day 2.
-        Arrive("klagomål_30dec", KL, at(2026, 12, 30, 17), "2027-01-05 23:59:59 CET",
-               reference="KS-2026-0001"),
+        Arrive(
+            "klagomål_30dec",
+            KL,
+            at(2026, 12, 30, 17),
+            "2027-01-05 23:59:59 CET",
+            reference="KS-2026-0001",
+        ),
         # Thu 31 Dec 2026, 16:00, nyårsafton afternoon.
         # Klagomål: Mon 4 Jan day 1, Tue 5 Jan day 2.
-        Arrive("klagomål", KL, at(2026, 12, 31, 16), "2027-01-05 23:59:59 CET",
-               reference="KS-2026-0002"),
+        Arrive(
+            "klagomål",
+            KL,
+            at(2026, 12, 31, 16),
+            "2027-01-05 23:59:59 CET",
+            reference="KS-2026-0002",
+        ),
         # Avvikelse: 31 Dec + 5 calendar days = Tue 5 Jan, across the year boundary.
-        Arrive("avvikelse", AV, at(2026, 12, 31, 16), "2027-01-05 23:59:59 CET",
-               reference="AV-2026-0001"),
-        Arrive("lex_sarah", LS, at(2026, 12, 31, 16), "2026-12-31 23:59:59 CET",
-               reference="LS-2026-0001"),
+        Arrive(
+            "avvikelse",
+            AV,
+            at(2026, 12, 31, 16),
+            "2027-01-05 23:59:59 CET",
+            reference="AV-2026-0001",
+        ),
+        Arrive(
+            "lex_sarah",
+            LS,
+            at(2026, 12, 31, 16),
+            "2026-12-31 23:59:59 CET",
+            reference="LS-2026-0001",
+        ),
         Look(
             at(2026, 12, 31, 16, 1),
             {"klagomål_30dec": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "soon"},
@@ -171,8 +191,13 @@ NEW_YEARS_EVE = Moment(
         # Fri 1 Jan 2027, 00:30 CET = 31 Dec 23:30 UTC: received in 2027, so the number is
         # 2027's first. 1 Jan + 5 calendar days = Wed 6 Jan (trettondagen: calendar days do not
         # skip helgdagar).
-        Arrive("avvikelse_nyår", AV, at(2027, 1, 1, 0, 30), "2027-01-06 23:59:59 CET",
-               reference="AV-2027-0001"),
+        Arrive(
+            "avvikelse_nyår",
+            AV,
+            at(2027, 1, 1, 0, 30),
+            "2027-01-06 23:59:59 CET",
+            reference="AV-2027-0001",
+        ),
         Look(
             at(2027, 1, 1, 0, 31),
             {
@@ -263,15 +288,13 @@ MIDSUMMER = Moment(
         Look(
             # Midsommardagen 00:30 CEST = midsommarafton 22:30 UTC.
             at(2026, 6, 20, 0, 30),
-            {"klagomål_torsdag": "ok", "klagomål": "ok", "avvikelse": "ok",
-             "lex_sarah": "overdue"},
+            {"klagomål_torsdag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "overdue"},
             followups_overdue=True,
             digest=Mail(overdue={"lex_sarah"}),
         ),
         Look(
             at(2026, 6, 20, 6, 30),
-            {"klagomål_torsdag": "ok", "klagomål": "ok", "avvikelse": "ok",
-             "lex_sarah": "overdue"},
+            {"klagomål_torsdag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "overdue"},
             followups_overdue=True,
             digest=SAME_DAY,
         ),
@@ -280,16 +303,24 @@ MIDSUMMER = Moment(
             # (40 h). Counting midsommarafton as a working day would have made Thursday's
             # klagomål due on Monday: "Försenad" here and in the digest.
             at(2026, 6, 23, 8),
-            {"klagomål_torsdag": "soon", "klagomål": "soon", "avvikelse": "soon",
-             "lex_sarah": "overdue"},
+            {
+                "klagomål_torsdag": "soon",
+                "klagomål": "soon",
+                "avvikelse": "soon",
+                "lex_sarah": "overdue",
+            },
             followups_overdue=True,
             digest=Mail(overdue={"lex_sarah"}),
         ),
         Look(
             # Wed 24 June 00:30 CEST = Tue 22:30 UTC.
             at(2026, 6, 24, 0, 30),
-            {"klagomål_torsdag": "overdue", "klagomål": "overdue", "avvikelse": "soon",
-             "lex_sarah": "overdue"},
+            {
+                "klagomål_torsdag": "overdue",
+                "klagomål": "overdue",
+                "avvikelse": "soon",
+                "lex_sarah": "overdue",
+            },
             followups_overdue=True,
             digest=Mail(overdue={"klagomål_torsdag", "klagomål", "lex_sarah"}),
         ),
@@ -314,8 +345,13 @@ DST_ENDS = Moment(
         Arrive("lex_sarah_igen", LS, at(2026, 10, 25, 2, 30, fold=1), "2026-10-25 23:59:59 CET"),
         Look(
             at(2026, 10, 25, 2, 31, fold=1),
-            {"avvikelse_fredag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "soon",
-             "lex_sarah_igen": "soon"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "ok",
+                "avvikelse": "ok",
+                "lex_sarah": "soon",
+                "lex_sarah_igen": "soon",
+            },
             followups_overdue=False,
             # Friday's avvikelse arrived more than 24 hours ago.
             digest=Mail(new={"klagomål", "avvikelse", "lex_sarah", "lex_sarah_igen"}),
@@ -324,23 +360,38 @@ DST_ENDS = Moment(
             # Sun 23:30 CET: the lex Sarah deadlines are 29 minutes away (they would be past
             # with a deadline an hour early); the klagomål is 48 h 29 min away.
             at(2026, 10, 25, 23, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "soon",
-             "lex_sarah_igen": "soon"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "ok",
+                "avvikelse": "ok",
+                "lex_sarah": "soon",
+                "lex_sarah_igen": "soon",
+            },
             followups_overdue=False,
             digest=None,
         ),
         Look(
             # Mon 26 Oct 00:30 CET = Sun 23:30 UTC.
             at(2026, 10, 26, 0, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "soon", "avvikelse": "ok",
-             "lex_sarah": "overdue", "lex_sarah_igen": "overdue"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "soon",
+                "avvikelse": "ok",
+                "lex_sarah": "overdue",
+                "lex_sarah_igen": "overdue",
+            },
             followups_overdue=True,
             digest=Mail(overdue={"lex_sarah", "lex_sarah_igen"}),
         ),
         Look(
             at(2026, 10, 26, 6, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "soon", "avvikelse": "ok",
-             "lex_sarah": "overdue", "lex_sarah_igen": "overdue"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "soon",
+                "avvikelse": "ok",
+                "lex_sarah": "overdue",
+                "lex_sarah_igen": "overdue",
+            },
             followups_overdue=True,
             digest=SAME_DAY,
         ),
@@ -348,8 +399,13 @@ DST_ENDS = Moment(
             # Wed 28 Oct 23:30 CET: Friday's avvikelse has 29 minutes left (an hour-early
             # deadline would show "Försenad"); Friday 30's is 48 h 29 min away.
             at(2026, 10, 28, 23, 30),
-            {"avvikelse_fredag": "soon", "klagomål": "overdue", "avvikelse": "ok",
-             "lex_sarah": "overdue", "lex_sarah_igen": "overdue"},
+            {
+                "avvikelse_fredag": "soon",
+                "klagomål": "overdue",
+                "avvikelse": "ok",
+                "lex_sarah": "overdue",
+                "lex_sarah_igen": "overdue",
+            },
             followups_overdue=True,
             digest=None,
         ),
@@ -374,16 +430,26 @@ DST_STARTS = Moment(
         Arrive("lex_sarah_efter", LS, at(2026, 3, 29, 3, 30), "2026-03-29 23:59:59 CEST"),
         Look(
             at(2026, 3, 29, 3, 31),
-            {"avvikelse_fredag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "soon",
-             "lex_sarah_efter": "soon"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "ok",
+                "avvikelse": "ok",
+                "lex_sarah": "soon",
+                "lex_sarah_efter": "soon",
+            },
             followups_overdue=False,
             digest=Mail(new={"klagomål", "avvikelse", "lex_sarah", "lex_sarah_efter"}),
         ),
         Look(
             # Sun 23:30 CEST: 29 minutes left; the klagomål is 48 h 29 min away.
             at(2026, 3, 29, 23, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "ok", "avvikelse": "ok", "lex_sarah": "soon",
-             "lex_sarah_efter": "soon"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "ok",
+                "avvikelse": "ok",
+                "lex_sarah": "soon",
+                "lex_sarah_efter": "soon",
+            },
             followups_overdue=False,
             digest=None,
         ),
@@ -391,15 +457,25 @@ DST_STARTS = Moment(
             # Mon 30 Mar 00:30 CEST = Sun 22:30 UTC: Sunday's lex Sarah deadlines have passed
             # (an hour-late deadline would still say "Snart").
             at(2026, 3, 30, 0, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "soon", "avvikelse": "ok",
-             "lex_sarah": "overdue", "lex_sarah_efter": "overdue"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "soon",
+                "avvikelse": "ok",
+                "lex_sarah": "overdue",
+                "lex_sarah_efter": "overdue",
+            },
             followups_overdue=True,
             digest=Mail(overdue={"lex_sarah", "lex_sarah_efter"}),
         ),
         Look(
             at(2026, 3, 30, 6, 30),
-            {"avvikelse_fredag": "ok", "klagomål": "soon", "avvikelse": "ok",
-             "lex_sarah": "overdue", "lex_sarah_efter": "overdue"},
+            {
+                "avvikelse_fredag": "ok",
+                "klagomål": "soon",
+                "avvikelse": "ok",
+                "lex_sarah": "overdue",
+                "lex_sarah_efter": "overdue",
+            },
             followups_overdue=True,
             digest=SAME_DAY,
         ),
@@ -407,11 +483,15 @@ DST_STARTS = Moment(
             # Thu 2 Apr 00:30 CEST = Wed 22:30 UTC: Wednesday's avvikelse is overdue; Friday's
             # is 47 h 29 min away.
             at(2026, 4, 2, 0, 30),
-            {"avvikelse_fredag": "overdue", "klagomål": "overdue", "avvikelse": "soon",
-             "lex_sarah": "overdue", "lex_sarah_efter": "overdue"},
+            {
+                "avvikelse_fredag": "overdue",
+                "klagomål": "overdue",
+                "avvikelse": "soon",
+                "lex_sarah": "overdue",
+                "lex_sarah_efter": "overdue",
+            },
             followups_overdue=True,
-            digest=Mail(overdue={"avvikelse_fredag", "klagomål", "lex_sarah",
-                                 "lex_sarah_efter"}),
+            digest=Mail(overdue={"avvikelse_fredag", "klagomål", "lex_sarah", "lex_sarah_efter"}),
         ),
     ),
 )
@@ -447,12 +527,23 @@ def _arrive(org, kind: str) -> Case:
             unit=unit, complaint_type="klagomal", description="Ingen ringde tillbaka."
         ).complaint.case
     elif kind == AV:
-        case = deviation_create(unit=unit, title="Beslut till fel adress", actor=staff,
-                                reporter=staff, description="Beslutet skickades fel.")
+        case = deviation_create(
+            unit=unit,
+            title="Beslut till fel adress",
+            actor=staff,
+            reporter=staff,
+            description="Beslutet skickades fel.",
+        )
     else:
-        case = lexsarah_report_create(unit=unit, title="Fel dos", actor=staff, reporter=staff,
-                                      description="Kvällspersonalen gav fel dos.",
-                                      reporter_type="anstalld", notify=False)
+        case = lexsarah_report_create(
+            unit=unit,
+            title="Fel dos",
+            actor=staff,
+            reporter=staff,
+            description="Kvällspersonalen gav fel dos.",
+            reporter_type="anstalld",
+            notify=False,
+        )
     return Case.objects.get(pk=case.pk)
 
 
@@ -548,8 +639,9 @@ def test_the_suite_runs_on_the_pinned_clock():
 def test_deadlines_inbox_and_digest_at_an_awkward_moment(moment, world, clock, client):
     org = world
     chef = org.users["chef_a1"]
-    analysis = make_analysis(chef, [org.units["A1"]], title="Nytt journalsystem",
-                             follow_up_on=moment.follow_up_on)
+    analysis = make_analysis(
+        chef, [org.units["A1"]], title="Nytt journalsystem", follow_up_on=moment.follow_up_on
+    )
     run = make_plan(chef, org.units["A1"], year=moment.follow_up_on.year).runs.get()
     run = run_update(run=run, data={"due_date": moment.follow_up_on}, actor=chef)
     cases: dict[str, Case] = {}

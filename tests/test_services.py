@@ -37,28 +37,43 @@ def _listening(port: int) -> bool:
 
 def _run(var: Path, *args: str, env: dict[str, str], pg_port: int, redis_port: int):
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args, "--var", str(var), "--pg-port", str(pg_port),
-         "--redis-port", str(redis_port)],
+        [
+            sys.executable,
+            str(SCRIPT),
+            *args,
+            "--var",
+            str(var),
+            "--pg-port",
+            str(pg_port),
+            "--redis-port",
+            str(redis_port),
+        ],
         env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", **env},
-        capture_output=True, text=True, timeout=300)
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 # --- The decision, without starting anything ---------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "url", "answering", "action"), [
-    ("postgres", "postgres://postgres@127.0.0.1:5432/avvika", True, "use"),
-    ("postgres", "postgres://postgres@127.0.0.1:5432/avvika", False, "start"),
-    ("postgres", "postgres://postgres@localhost/avvika", False, "start"),
-    ("postgres", "postgres://postgres@127.0.0.1:54329/avvika", False, "start"),  # our own port
-    ("postgres", "postgres://postgres@127.0.0.1:5433/avvika", False, "fail"),
-    ("postgres", "postgres://app:pw@db.example.se:5432/avvika", False, "fail"),
-    ("postgres", "postgres://app:pw@db.example.se:5432/avvika", True, "use"),
-    ("redis", "redis://127.0.0.1:6379/0", False, "start"),
-    ("redis", "redis://localhost:63799/0", False, "start"),
-    ("redis", "redis://127.0.0.1:6380/0", False, "fail"),
-    ("redis", "redis://cache.example.se:6379/0", False, "fail"),
-])
+@pytest.mark.parametrize(
+    ("kind", "url", "answering", "action"),
+    [
+        ("postgres", "postgres://postgres@127.0.0.1:5432/avvika", True, "use"),
+        ("postgres", "postgres://postgres@127.0.0.1:5432/avvika", False, "start"),
+        ("postgres", "postgres://postgres@localhost/avvika", False, "start"),
+        ("postgres", "postgres://postgres@127.0.0.1:54329/avvika", False, "start"),  # our own port
+        ("postgres", "postgres://postgres@127.0.0.1:5433/avvika", False, "fail"),
+        ("postgres", "postgres://app:pw@db.example.se:5432/avvika", False, "fail"),
+        ("postgres", "postgres://app:pw@db.example.se:5432/avvika", True, "use"),
+        ("redis", "redis://127.0.0.1:6379/0", False, "start"),
+        ("redis", "redis://localhost:63799/0", False, "start"),
+        ("redis", "redis://127.0.0.1:6380/0", False, "fail"),
+        ("redis", "redis://cache.example.se:6379/0", False, "fail"),
+    ],
+)
 def test_decision(kind, url, answering, action):
     private = 54329 if kind == "postgres" else 63799
     target = services.parse(kind, url, private)
@@ -66,9 +81,13 @@ def test_decision(kind, url, answering, action):
 
 
 def test_private_url_keeps_database_and_redis_db():
-    pg = services.parse("postgres", "postgres://postgres@127.0.0.1:5432/avvika_x?sslmode=disable",
-                        54329)
-    assert services.with_port(pg, 54400) == "postgres://postgres@127.0.0.1:54400/avvika_x?sslmode=disable"
+    pg = services.parse(
+        "postgres", "postgres://postgres@127.0.0.1:5432/avvika_x?sslmode=disable", 54329
+    )
+    assert (
+        services.with_port(pg, 54400)
+        == "postgres://postgres@127.0.0.1:54400/avvika_x?sslmode=disable"
+    )
     rd = services.parse("redis", "redis://localhost:6379/3", 63799)
     assert services.with_port(rd, 63800) == "redis://127.0.0.1:63800/3"
 
@@ -86,8 +105,10 @@ def test_message_hides_the_password():
 def test_url_elsewhere_that_does_not_answer_stops_and_starts_nothing(tmp_path, which):
     unused, pg_port, redis_port = _free_port(), _free_port(), _free_port()
     # 127.0.0.2 is loopback but not the local default: a server the developer chose.
-    env = {"DATABASE_URL": f"postgres://postgres@127.0.0.2:{unused}/avvika",
-           "REDIS_URL": f"redis://127.0.0.2:{unused}/0"}
+    env = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.2:{unused}/avvika",
+        "REDIS_URL": f"redis://127.0.0.2:{unused}/0",
+    }
     if which == "postgres":
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"  # would be ours to start
     else:
@@ -110,8 +131,10 @@ def test_url_elsewhere_that_does_not_answer_stops_and_starts_nothing(tmp_path, w
 @pytest.mark.slow
 def test_private_postgres_and_redis_start_answer_and_stop():
     pg_port, redis_port = _free_port(), _free_port()
-    env = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/avvika",
-           "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+    env = {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/avvika",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+    }
     # mkdtemp makes a 0700 folder, like a checkout under /root: the script must let the
     # postgres user through to var/pg.
     base = Path(tempfile.mkdtemp(prefix="avvika-services-"))
@@ -126,8 +149,9 @@ def test_private_postgres_and_redis_start_answer_and_stop():
         assert f"DATABASE_URL=postgres://postgres@127.0.0.1:{pg_port}/avvika" in written
         assert f"REDIS_URL=redis://127.0.0.1:{redis_port}/0" in written
 
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres",
-                             connect_timeout=5) as conn:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{pg_port}/postgres", connect_timeout=5
+        ) as conn:
             data_dir = conn.execute("SHOW data_directory").fetchone()[0]
             assert Path(data_dir) == var / "pg" / "data"
             assert conn.execute("SHOW listen_addresses").fetchone()[0] == "127.0.0.1"
@@ -154,7 +178,6 @@ def test_private_postgres_and_redis_start_answer_and_stop():
 
 def test_shared_servers_are_left_alone_by_stop(tmp_path):
     """`stop` in a checkout with no private instances signals nothing, whatever runs elsewhere."""
-    result = _run(tmp_path / "var", "stop", env={}, pg_port=_free_port(),
-                  redis_port=_free_port())
+    result = _run(tmp_path / "var", "stop", env={}, pg_port=_free_port(), redis_port=_free_port())
     assert result.returncode == 0
     assert "No private PostgreSQL or Redis" in result.stdout

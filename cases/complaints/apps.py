@@ -31,8 +31,10 @@ class ComplaintsConfig(AppConfig):
                 detail_template="cases/complaints/detail_part.html",
                 detail_context=complaint_detail_context,
                 history_sources=lambda case: [
-                    history_of(Complaint, personal=frozenset(
-                        {"sender_name", "sender_email", "sender_phone"}))(case),
+                    history_of(
+                        Complaint,
+                        personal=frozenset({"sender_name", "sender_email", "sender_phone"}),
+                    )(case),
                     history_of(ComplaintAddition, "complaint_id")(case),
                 ],
                 import_applier=complaints_import_apply,

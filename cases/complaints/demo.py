@@ -35,128 +35,315 @@ VOLUME_2026 = (60, 16)  # received so far this year; the recent ones are still o
 # Units that receive complaints (the sektion handling them), weighted like Malmö: ekonomiskt
 # bistånd and utredning barn och unga get the most.
 UNIT_WEIGHTS = {
-    "EKB-EB-1": 14, "EKB-EB-2": 12, "UTR-BU-1": 11, "UTR-BU-2": 9, "EKB-MB-1": 8,
-    "UTR-FR-1": 7, "BTS-OB-1": 8, "INS-OV-2": 6, "INS-OV-1": 4, "INS-PL-1": 5,
-    "UTR-MOT-5": 4, "ARB-JC-1": 6, "BTS-TT-1": 2,
+    "EKB-EB-1": 14,
+    "EKB-EB-2": 12,
+    "UTR-BU-1": 11,
+    "UTR-BU-2": 9,
+    "EKB-MB-1": 8,
+    "UTR-FR-1": 7,
+    "BTS-OB-1": 8,
+    "INS-OV-2": 6,
+    "INS-OV-1": 4,
+    "INS-PL-1": 5,
+    "UTR-MOT-5": 4,
+    "ARB-JC-1": 6,
+    "BTS-TT-1": 2,
 }
-CHEF_FOR_UNIT = {"UTR-BU-1": "chef.utredning", "INS-OV-2": "chef.insats",
-                 "EKB-EB-1": "chef.bistand"}
+CHEF_FOR_UNIT = {
+    "UTR-BU-1": "chef.utredning",
+    "INS-OV-2": "chef.insats",
+    "EKB-EB-1": "chef.bistand",
+}
 
 # (type, topics, sender category, title, text) — texts written like real letters, invented.
 EXTERNAL = [
-    ("klagomal", ["bemotande"], "brukare", "Otrevligt bemötande i telefon",
-     "Jag ringde min handläggare för att fråga om mitt beslut. Hon lät irriterad, avbröt mig "
-     "flera gånger och sa att jag fick läsa beslutet själv. Jag kände mig dum och fick inget svar."),
-    ("klagomal", ["bemotande"], "narstaende", "Min mamma blev illa bemött vid besöket",
-     "Min mamma var på besök på kontoret och fick vänta i över en timme. När hon frågade hur "
-     "länge det skulle dröja fick hon ett kort svar och ingen förklaring. Hon blev ledsen."),
-    ("klagomal", ["beslut"], "brukare", "Missnöjd med avslag på ekonomiskt bistånd",
-     "Jag har fått avslag på min ansökan om bistånd till tandvård. Jag förstår inte varför när "
-     "jag har ont varje dag. Ingen har förklarat hur jag överklagar."),
-    ("klagomal", ["handlaggning"], "brukare", "Har inte fått svar på min ansökan",
-     "Jag lämnade in min ansökan för sex veckor sedan och har inte hört något. Jag har ringt "
-     "tre gånger och lämnat meddelande men ingen ringer tillbaka."),
-    ("klagomal", ["handlaggning", "information"], "brukare", "Utbetalningen kom för sent",
-     "Pengarna skulle komma den 25:e men kom först efter en vecka. Jag kunde inte betala hyran "
-     "i tid och fick en påminnelseavgift. Ingen hade sagt att det skulle bli försenat."),
-    ("klagomal", ["information"], "brukare", "Fick inte veta vilka papper som behövdes",
-     "Jag fick komplettera min ansökan fyra gånger eftersom jag inte fick veta från början vilka "
-     "underlag som behövdes. Det borde finnas en lista."),
-    ("klagomal", ["rattssakerhet", "handlaggning"], "narstaende", "Utredningen har tagit för lång tid",
-     "Utredningen om vår son har pågått i över fyra månader. Vi har inte fått veta varför den "
-     "förlängts och ingen har pratat med honom på länge."),
-    ("klagomal", ["bemotande", "rattssakerhet"], "narstaende", "Vi blev inte lyssnade på",
-     "Under mötet om vårt barn kändes det som att beslutet redan var fattat. Våra synpunkter "
-     "skrevs inte ner och vi fick inte läsa anteckningarna."),
-    ("klagomal", ["beslut"], "narstaende", "Missnöjd med beslut om umgänge",
-     "Jag anser att familjerättens yttrande till tingsrätten var ensidigt och inte tog hänsyn "
-     "till vad barnen själva har sagt."),
-    ("klagomal", ["miljo-trygghet"], "allmanhet", "Oro och nedskräpning runt boendet",
-     "Vi som bor granne med boendet upplever stor otrygghet på kvällarna. Det är skrik och "
-     "bråk, och det ligger sprutor och skräp i buskarna vid lekplatsen."),
-    ("klagomal", ["miljo-trygghet"], "allmanhet", "Störningar nattetid från boende",
-     "Det har varit störningar flera nätter i rad från boendet på vår gata. Vem ansvarar och "
-     "vad gör ni åt det?"),
-    ("klagomal", ["utforande-av-insats"], "brukare", "Boendestödet kom inte",
-     "Min boendestödjare har uteblivit två gånger utan att höra av sig. Jag behöver hjälpen för "
-     "att klara vardagen och blir orolig när ingen kommer."),
-    ("klagomal", ["utforande-av-insats", "bemotande"], "narstaende",
-     "Familjebehandlingen fungerar inte",
-     "Vi har bytt behandlare tre gånger på ett halvår. Varje gång måste vi börja om och berätta "
-     "allt igen. Vår dotter vill inte gå dit längre."),
-    ("klagomal", ["tillganglighet"], "brukare", "Svårt att nå min handläggare",
-     "Telefontiden är bara en timme om dagen och det är alltid upptaget. Jag har ingen dator och "
-     "kan inte använda e-tjänsten."),
-    ("klagomal", ["tillganglighet", "information"], "brukare", "Beslutet fanns bara i digital brevlåda",
-     "Jag har ingen digital brevlåda som fungerar och fick veta om avslaget först när tiden för "
-     "att överklaga hade gått ut."),
-    ("klagomal", ["handlaggning"], "annan-myndighet", "Orosanmälan har inte bekräftats",
-     "Skolan gjorde en orosanmälan för tre veckor sedan men har inte fått någon bekräftelse på "
-     "att den tagits emot."),
-    ("klagomal", ["annat"], "allmanhet", "Fel adress på brev från socialtjänsten",
-     "Jag har fått ett brev från er som var adresserat till någon annan. Det innehöll uppgifter "
-     "som jag inte borde ha sett. Jag har slängt det."),
-    ("synpunkt", ["information"], "brukare", "Informationen på webben är svår att förstå",
-     "Texterna om ekonomiskt bistånd på webbplatsen är svåra att förstå. Skriv enklare och gärna "
-     "på fler språk."),
-    ("synpunkt", ["tillganglighet"], "brukare", "Önskar längre telefontid",
-     "Det vore bra om ni hade telefontid även på eftermiddagen. Många av oss jobbar eller går på "
-     "praktik på förmiddagen."),
-    ("synpunkt", ["miljo-trygghet"], "narstaende", "Väntrummet är stökigt",
-     "Väntrummet på mottagningen är trångt och stökigt. Det finns inget ställe för barn att "
-     "vänta på."),
-    ("forbattringsforslag", ["information"], "brukare", "Förslag: sms-påminnelse om möten",
-     "Skicka gärna ett sms dagen innan ett möte. Jag missade ett möte för att brevet kom för sent."),
-    ("forbattringsforslag", ["tillganglighet"], "allmanhet", "Förslag om områdesråd",
-     "Starta ett områdesråd där vi grannar kan träffa personal från boendet och prata om hur vi "
-     "kan göra området tryggare."),
-    ("berom", ["bemotande"], "brukare", "Tack till min handläggare",
-     "Jag vill tacka min handläggare som har varit så förstående och hjälpt mig genom en svår "
-     "tid. Hon har alltid ringt tillbaka."),
-    ("berom", ["utforande-av-insats"], "narstaende", "Beröm till familjebehandlarna",
-     "Vi vill ge beröm till familjebehandlarna. Vår son mår mycket bättre och vi pratar med "
-     "varandra på ett nytt sätt hemma."),
-    ("fraga", ["information"], "brukare", "Hur överklagar jag?",
-     "Jag har fått ett beslut som jag inte håller med om. Hur gör jag för att överklaga och hur "
-     "lång tid har jag på mig?"),
-    ("fraga", ["handlaggning"], "allmanhet", "Vart vänder jag mig med oro för ett barn?",
-     "Jag är orolig för ett barn i mitt trapphus. Vart ska jag vända mig och kan jag vara anonym?"),
-    ("klagomal", ["bemotande"], "via-ivo", "Klagomål överlämnat från IVO",
-     "IVO har överlämnat ett klagomål från en brukare som anser sig ha blivit kränkande bemött "
-     "vid ett hembesök. IVO begär inte yttrande men vill att nämnden hanterar klagomålet."),
+    (
+        "klagomal",
+        ["bemotande"],
+        "brukare",
+        "Otrevligt bemötande i telefon",
+        "Jag ringde min handläggare för att fråga om mitt beslut. Hon lät irriterad, avbröt mig "
+        "flera gånger och sa att jag fick läsa beslutet själv. Jag kände mig dum och fick inget svar.",
+    ),
+    (
+        "klagomal",
+        ["bemotande"],
+        "narstaende",
+        "Min mamma blev illa bemött vid besöket",
+        "Min mamma var på besök på kontoret och fick vänta i över en timme. När hon frågade hur "
+        "länge det skulle dröja fick hon ett kort svar och ingen förklaring. Hon blev ledsen.",
+    ),
+    (
+        "klagomal",
+        ["beslut"],
+        "brukare",
+        "Missnöjd med avslag på ekonomiskt bistånd",
+        "Jag har fått avslag på min ansökan om bistånd till tandvård. Jag förstår inte varför när "
+        "jag har ont varje dag. Ingen har förklarat hur jag överklagar.",
+    ),
+    (
+        "klagomal",
+        ["handlaggning"],
+        "brukare",
+        "Har inte fått svar på min ansökan",
+        "Jag lämnade in min ansökan för sex veckor sedan och har inte hört något. Jag har ringt "
+        "tre gånger och lämnat meddelande men ingen ringer tillbaka.",
+    ),
+    (
+        "klagomal",
+        ["handlaggning", "information"],
+        "brukare",
+        "Utbetalningen kom för sent",
+        "Pengarna skulle komma den 25:e men kom först efter en vecka. Jag kunde inte betala hyran "
+        "i tid och fick en påminnelseavgift. Ingen hade sagt att det skulle bli försenat.",
+    ),
+    (
+        "klagomal",
+        ["information"],
+        "brukare",
+        "Fick inte veta vilka papper som behövdes",
+        "Jag fick komplettera min ansökan fyra gånger eftersom jag inte fick veta från början vilka "
+        "underlag som behövdes. Det borde finnas en lista.",
+    ),
+    (
+        "klagomal",
+        ["rattssakerhet", "handlaggning"],
+        "narstaende",
+        "Utredningen har tagit för lång tid",
+        "Utredningen om vår son har pågått i över fyra månader. Vi har inte fått veta varför den "
+        "förlängts och ingen har pratat med honom på länge.",
+    ),
+    (
+        "klagomal",
+        ["bemotande", "rattssakerhet"],
+        "narstaende",
+        "Vi blev inte lyssnade på",
+        "Under mötet om vårt barn kändes det som att beslutet redan var fattat. Våra synpunkter "
+        "skrevs inte ner och vi fick inte läsa anteckningarna.",
+    ),
+    (
+        "klagomal",
+        ["beslut"],
+        "narstaende",
+        "Missnöjd med beslut om umgänge",
+        "Jag anser att familjerättens yttrande till tingsrätten var ensidigt och inte tog hänsyn "
+        "till vad barnen själva har sagt.",
+    ),
+    (
+        "klagomal",
+        ["miljo-trygghet"],
+        "allmanhet",
+        "Oro och nedskräpning runt boendet",
+        "Vi som bor granne med boendet upplever stor otrygghet på kvällarna. Det är skrik och "
+        "bråk, och det ligger sprutor och skräp i buskarna vid lekplatsen.",
+    ),
+    (
+        "klagomal",
+        ["miljo-trygghet"],
+        "allmanhet",
+        "Störningar nattetid från boende",
+        "Det har varit störningar flera nätter i rad från boendet på vår gata. Vem ansvarar och "
+        "vad gör ni åt det?",
+    ),
+    (
+        "klagomal",
+        ["utforande-av-insats"],
+        "brukare",
+        "Boendestödet kom inte",
+        "Min boendestödjare har uteblivit två gånger utan att höra av sig. Jag behöver hjälpen för "
+        "att klara vardagen och blir orolig när ingen kommer.",
+    ),
+    (
+        "klagomal",
+        ["utforande-av-insats", "bemotande"],
+        "narstaende",
+        "Familjebehandlingen fungerar inte",
+        "Vi har bytt behandlare tre gånger på ett halvår. Varje gång måste vi börja om och berätta "
+        "allt igen. Vår dotter vill inte gå dit längre.",
+    ),
+    (
+        "klagomal",
+        ["tillganglighet"],
+        "brukare",
+        "Svårt att nå min handläggare",
+        "Telefontiden är bara en timme om dagen och det är alltid upptaget. Jag har ingen dator och "
+        "kan inte använda e-tjänsten.",
+    ),
+    (
+        "klagomal",
+        ["tillganglighet", "information"],
+        "brukare",
+        "Beslutet fanns bara i digital brevlåda",
+        "Jag har ingen digital brevlåda som fungerar och fick veta om avslaget först när tiden för "
+        "att överklaga hade gått ut.",
+    ),
+    (
+        "klagomal",
+        ["handlaggning"],
+        "annan-myndighet",
+        "Orosanmälan har inte bekräftats",
+        "Skolan gjorde en orosanmälan för tre veckor sedan men har inte fått någon bekräftelse på "
+        "att den tagits emot.",
+    ),
+    (
+        "klagomal",
+        ["annat"],
+        "allmanhet",
+        "Fel adress på brev från socialtjänsten",
+        "Jag har fått ett brev från er som var adresserat till någon annan. Det innehöll uppgifter "
+        "som jag inte borde ha sett. Jag har slängt det.",
+    ),
+    (
+        "synpunkt",
+        ["information"],
+        "brukare",
+        "Informationen på webben är svår att förstå",
+        "Texterna om ekonomiskt bistånd på webbplatsen är svåra att förstå. Skriv enklare och gärna "
+        "på fler språk.",
+    ),
+    (
+        "synpunkt",
+        ["tillganglighet"],
+        "brukare",
+        "Önskar längre telefontid",
+        "Det vore bra om ni hade telefontid även på eftermiddagen. Många av oss jobbar eller går på "
+        "praktik på förmiddagen.",
+    ),
+    (
+        "synpunkt",
+        ["miljo-trygghet"],
+        "narstaende",
+        "Väntrummet är stökigt",
+        "Väntrummet på mottagningen är trångt och stökigt. Det finns inget ställe för barn att "
+        "vänta på.",
+    ),
+    (
+        "forbattringsforslag",
+        ["information"],
+        "brukare",
+        "Förslag: sms-påminnelse om möten",
+        "Skicka gärna ett sms dagen innan ett möte. Jag missade ett möte för att brevet kom för sent.",
+    ),
+    (
+        "forbattringsforslag",
+        ["tillganglighet"],
+        "allmanhet",
+        "Förslag om områdesråd",
+        "Starta ett områdesråd där vi grannar kan träffa personal från boendet och prata om hur vi "
+        "kan göra området tryggare.",
+    ),
+    (
+        "berom",
+        ["bemotande"],
+        "brukare",
+        "Tack till min handläggare",
+        "Jag vill tacka min handläggare som har varit så förstående och hjälpt mig genom en svår "
+        "tid. Hon har alltid ringt tillbaka.",
+    ),
+    (
+        "berom",
+        ["utforande-av-insats"],
+        "narstaende",
+        "Beröm till familjebehandlarna",
+        "Vi vill ge beröm till familjebehandlarna. Vår son mår mycket bättre och vi pratar med "
+        "varandra på ett nytt sätt hemma.",
+    ),
+    (
+        "fraga",
+        ["information"],
+        "brukare",
+        "Hur överklagar jag?",
+        "Jag har fått ett beslut som jag inte håller med om. Hur gör jag för att överklaga och hur "
+        "lång tid har jag på mig?",
+    ),
+    (
+        "fraga",
+        ["handlaggning"],
+        "allmanhet",
+        "Vart vänder jag mig med oro för ett barn?",
+        "Jag är orolig för ett barn i mitt trapphus. Vart ska jag vända mig och kan jag vara anonym?",
+    ),
+    (
+        "klagomal",
+        ["bemotande"],
+        "via-ivo",
+        "Klagomål överlämnat från IVO",
+        "IVO har överlämnat ett klagomål från en brukare som anser sig ha blivit kränkande bemött "
+        "vid ett hembesök. IVO begär inte yttrande men vill att nämnden hanterar klagomålet.",
+    ),
 ]
 # Weights: about half of complaints concern bemötande (seed 000 §4.2.2).
 EXTERNAL_WEIGHTS = [9, 7, 7, 6, 4, 4, 3, 4, 2, 3, 2, 3, 2, 3, 2, 2, 1, 2, 2, 1, 1, 1, 3, 2, 2, 1, 1]
 
 STAFF = [
-    ("klagomal", ["handlaggning"], "Beslut skickades inte ut",
-     "Ett beslut om bistånd registrerades men skickades aldrig till den enskilde. Det upptäcktes "
-     "när hon ringde och frågade efter tre veckor."),
-    ("klagomal", ["handlaggning"], "Ansökan låg kvar i fel inkorg",
-     "En ansökan hamnade i en funktionsbrevlåda som ingen bevakar under semestern och blev "
-     "liggande i två veckor."),
-    ("synpunkt", ["information"], "Rutinen för överlämning är otydlig",
-     "Det är otydligt vem som ansvarar för ärendet när det överlämnas mellan mottag och "
-     "utredning. Vi gör olika."),
-    ("synpunkt", ["miljo-trygghet"], "Samtalsrummen saknar larm",
-     "Två av samtalsrummen saknar överfallslarm. Vi känner oss otrygga vid svåra samtal."),
-    ("klagomal", ["utforande-av-insats"], "Placering utan genomförandeplan",
-     "En ungdom har varit placerad i sex veckor utan att någon genomförandeplan upprättats."),
-    ("forbattringsforslag", ["handlaggning"], "Mall för förlängning av utredning",
-     "Vi föreslår en gemensam mall för beslut om förlängd utredningstid så att motiveringen "
-     "alltid dokumenteras."),
-    ("synpunkt", ["tillganglighet"], "Tolk bokas för sent",
-     "Tolk bokas ofta för sent och möten får ställas in. Det drabbar familjer som redan väntat "
-     "länge."),
-    ("klagomal", ["rattssakerhet"], "Journalanteckningar förs inte i tid",
-     "Flera journalanteckningar från hembesök har förts in först efter en månad. Det gör "
-     "dokumentationen osäker."),
-    ("synpunkt", ["annat"], "Verksamhetssystemet låser sig",
-     "Verksamhetssystemet låser sig flera gånger i veckan. Då kan vi inte registrera ansökningar "
-     "och beslut i tid."),
-    ("forbattringsforslag", ["information"], "Introduktion för vikarier",
-     "Vikarier får ingen introduktion i våra rutiner. Vi föreslår en checklista för första "
-     "veckan."),
+    (
+        "klagomal",
+        ["handlaggning"],
+        "Beslut skickades inte ut",
+        "Ett beslut om bistånd registrerades men skickades aldrig till den enskilde. Det upptäcktes "
+        "när hon ringde och frågade efter tre veckor.",
+    ),
+    (
+        "klagomal",
+        ["handlaggning"],
+        "Ansökan låg kvar i fel inkorg",
+        "En ansökan hamnade i en funktionsbrevlåda som ingen bevakar under semestern och blev "
+        "liggande i två veckor.",
+    ),
+    (
+        "synpunkt",
+        ["information"],
+        "Rutinen för överlämning är otydlig",
+        "Det är otydligt vem som ansvarar för ärendet när det överlämnas mellan mottag och "
+        "utredning. Vi gör olika.",
+    ),
+    (
+        "synpunkt",
+        ["miljo-trygghet"],
+        "Samtalsrummen saknar larm",
+        "Två av samtalsrummen saknar överfallslarm. Vi känner oss otrygga vid svåra samtal.",
+    ),
+    (
+        "klagomal",
+        ["utforande-av-insats"],
+        "Placering utan genomförandeplan",
+        "En ungdom har varit placerad i sex veckor utan att någon genomförandeplan upprättats.",
+    ),
+    (
+        "forbattringsforslag",
+        ["handlaggning"],
+        "Mall för förlängning av utredning",
+        "Vi föreslår en gemensam mall för beslut om förlängd utredningstid så att motiveringen "
+        "alltid dokumenteras.",
+    ),
+    (
+        "synpunkt",
+        ["tillganglighet"],
+        "Tolk bokas för sent",
+        "Tolk bokas ofta för sent och möten får ställas in. Det drabbar familjer som redan väntat "
+        "länge.",
+    ),
+    (
+        "klagomal",
+        ["rattssakerhet"],
+        "Journalanteckningar förs inte i tid",
+        "Flera journalanteckningar från hembesök har förts in först efter en månad. Det gör "
+        "dokumentationen osäker.",
+    ),
+    (
+        "synpunkt",
+        ["annat"],
+        "Verksamhetssystemet låser sig",
+        "Verksamhetssystemet låser sig flera gånger i veckan. Då kan vi inte registrera ansökningar "
+        "och beslut i tid.",
+    ),
+    (
+        "forbattringsforslag",
+        ["information"],
+        "Introduktion för vikarier",
+        "Vikarier får ingen introduktion i våra rutiner. Vi föreslår en checklista för första "
+        "veckan.",
+    ),
 ]
 
 REPLIES_NO_DEVIATION = [
@@ -175,19 +362,30 @@ REPLIES_DEVIATION = [
     "ändrat hur vi bevakar ärenden så att ingen ansökan blir liggande.",
 ]
 REPLY_BEROM = "Tack för dina fina ord! Vi har lämnat dem vidare till personalen."
-REPLY_FRAGA = ("Tack för din fråga. Du hittar information om hur du överklagar i beslutet. "
-               "Du är också välkommen att ringa oss så hjälper vi dig.")
+REPLY_FRAGA = (
+    "Tack för din fråga. Du hittar information om hur du överklagar i beslutet. "
+    "Du är också välkommen att ringa oss så hjälper vi dig."
+)
 MEASURES = [
     ("Genomgång av rutinen på arbetsplatsträff", "processer", MeasureLevel.UNIT),
     ("Samtal med berörd medarbetare om bemötande", "arbetsledning", MeasureLevel.CASE),
     ("Ny rutin för bevakning av funktionsbrevlådan", "processer", MeasureLevel.UNIT),
     ("Kontakt med den enskilde och rättelse av beslutet", "omedelbar", MeasureLevel.CASE),
     ("Utbildning i bemötande för personalgruppen", "kompetens", MeasureLevel.UNIT),
-    ("Rondering kvällstid runt boendet och dialog i områdesråd", "organisation",
-     MeasureLevel.UNIT),
+    ("Rondering kvällstid runt boendet och dialog i områdesråd", "organisation", MeasureLevel.UNIT),
 ]
-NAMES = ["Lena Svensson", "Ahmed Karimi", "Maja Lund", "Peter Olsson", "Fatima Haddad",
-         "Erik Jönsson", "Sofia Nguyen", "Kenneth Bergström", "Amira Saleh", "Johan Ek"]
+NAMES = [
+    "Lena Svensson",
+    "Ahmed Karimi",
+    "Maja Lund",
+    "Peter Olsson",
+    "Fatima Haddad",
+    "Erik Jönsson",
+    "Sofia Nguyen",
+    "Kenneth Bergström",
+    "Amira Saleh",
+    "Johan Ek",
+]
 CHANNEL_WEIGHTS = {"e-tjanst": 55, "e-post": 15, "telefon": 15, "brev": 10, "besok": 5}
 IMPORT_FILE = "demo-klagomal-lifecare.csv"
 FOUND = {True: "ja", False: "nej", None: ""}
@@ -214,11 +412,13 @@ def _target_status(rng, received: datetime, now: datetime) -> str:
     if age < 3:
         return ComplaintStatus.RECEIVED
     if age < 20:
-        return rng.choice([ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING,
-                           ComplaintStatus.INVESTIGATING])
+        return rng.choice(
+            [ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING, ComplaintStatus.INVESTIGATING]
+        )
     if age < 45:
-        return rng.choice([ComplaintStatus.INVESTIGATING, ComplaintStatus.ANSWERED,
-                           ComplaintStatus.CLOSED])
+        return rng.choice(
+            [ComplaintStatus.INVESTIGATING, ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED]
+        )
     # A few old cases are still open (overdue in the inbox).
     return ComplaintStatus.CLOSED if rng.random() > 0.015 else ComplaintStatus.INVESTIGATING
 
@@ -259,22 +459,47 @@ class _Seeder:
             channel = "brev"
         anonymous = rng.random() < 0.2
         name = rng.choice(NAMES)
-        contact = {} if anonymous else {
-            "sender_name": name,
-            "sender_email": name.lower().replace(" ", ".").replace("ö", "o").replace("ä", "a")
-            .replace("å", "a") + "@example.se" if rng.random() < 0.6 else "",
-            "sender_phone": f"070-{rng.randint(100, 999)} {rng.randint(10, 99)} "
-                            f"{rng.randint(10, 99)}" if rng.random() < 0.5 else "",
-        }
+        contact = (
+            {}
+            if anonymous
+            else {
+                "sender_name": name,
+                "sender_email": name.lower()
+                .replace(" ", ".")
+                .replace("ö", "o")
+                .replace("ä", "a")
+                .replace("å", "a")
+                + "@example.se"
+                if rng.random() < 0.6
+                else "",
+                "sender_phone": f"070-{rng.randint(100, 999)} {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)}"
+                if rng.random() < 0.5
+                else "",
+            }
+        )
         actor = None if channel == "e-tjanst" else self.chef(unit)
-        return _Draft(ctype=ctype, topics=topics, received=received, unit=unit, actor=actor,
-                      create=dict(
-            source="utomstaende", unit=unit, complaint_type=self.code("complaint_type", ctype),
-            title=title, description=text, actor=actor,
-            sender_category=self.code("sender_category", category),
-            channel=self.code("channel", channel), anonymous=anonymous, received_at=received,
-            with_receipt_code=channel == "e-tjanst", **contact,
-        ))
+        return _Draft(
+            ctype=ctype,
+            topics=topics,
+            received=received,
+            unit=unit,
+            actor=actor,
+            create=dict(
+                source="utomstaende",
+                unit=unit,
+                complaint_type=self.code("complaint_type", ctype),
+                title=title,
+                description=text,
+                actor=actor,
+                sender_category=self.code("sender_category", category),
+                channel=self.code("channel", channel),
+                anonymous=anonymous,
+                received_at=received,
+                with_receipt_code=channel == "e-tjanst",
+                **contact,
+            ),
+        )
 
     def staff(self, received: datetime) -> "_Draft":
         rng = self.rng
@@ -282,25 +507,41 @@ class _Seeder:
         unit = self.units[rng.choices(self.unit_codes, self.unit_weights)[0]]
         reporter = self.users.get("medarbetare") if unit.code.startswith("UTR-BU") else None
         actor = reporter or self.chef(unit)
-        return _Draft(ctype=ctype, topics=topics, received=received, unit=unit, actor=actor,
-                      create=dict(
-            source="personal", unit=unit, complaint_type=self.code("complaint_type", ctype),
-            title=title, description=text, actor=actor, reporter=reporter,
-            sender_category=self.code("sender_category", "personal"), received_at=received,
-        ))
+        return _Draft(
+            ctype=ctype,
+            topics=topics,
+            received=received,
+            unit=unit,
+            actor=actor,
+            create=dict(
+                source="personal",
+                unit=unit,
+                complaint_type=self.code("complaint_type", ctype),
+                title=title,
+                description=text,
+                actor=actor,
+                reporter=reporter,
+                sender_category=self.code("sender_category", "personal"),
+                received_at=received,
+            ),
+        )
 
     def topics(self, topics: list[str]) -> list[Code]:
         chosen = {self.code("complaint_topic", t) for t in topics}
         if self.rng.random() < 0.2:
-            chosen.add(self.code("complaint_topic", self.rng.choice(
-                ["information", "handlaggning", "bemotande"])))
+            chosen.add(
+                self.code(
+                    "complaint_topic", self.rng.choice(["information", "handlaggning", "bemotande"])
+                )
+            )
         return sorted(chosen, key=lambda c: c.order)
 
     def handling(self, draft: "_Draft") -> "_Handling":
         """Every later step of the case, with the moment it happens (clamped to the past)."""
         rng, ctype = self.rng, draft.ctype
-        h = _Handling(target=_target_status(rng, draft.received, self.now),
-                      chef=self.chef(draft.unit))
+        h = _Handling(
+            target=_target_status(rng, draft.received, self.now), chef=self.chef(draft.unit)
+        )
         if h.target == ComplaintStatus.RECEIVED:
             return h
         at = draft.received + timedelta(days=rng.randint(0, 2), hours=rng.randint(1, 5))
@@ -312,10 +553,15 @@ class _Seeder:
             h.topics = self.topics(draft.topics)
             h.deviation_found = deviation if ctype == "klagomal" else None
             if deviation:
-                h.measures = [(description, self.code("measure_type", mtype), level,
-                               (at + timedelta(days=30)).date())
-                              for description, mtype, level in rng.sample(MEASURES,
-                                                                          rng.randint(1, 2))]
+                h.measures = [
+                    (
+                        description,
+                        self.code("measure_type", mtype),
+                        level,
+                        (at + timedelta(days=30)).date(),
+                    )
+                    for description, mtype, level in rng.sample(MEASURES, rng.randint(1, 2))
+                ]
         if h.target == ComplaintStatus.INVESTIGATING:
             return h
         at = self.clamp(at + timedelta(days=rng.randint(1, 9)))
@@ -335,24 +581,34 @@ class _Seeder:
 
     # --- Before the move: one import row per complaint --------------------------------------
 
-    def import_row(self, draft: "_Draft", h: "_Handling", reference: str,
-                   moved: datetime) -> dict[str, str]:
+    def import_row(
+        self, draft: "_Draft", h: "_Handling", reference: str, moved: datetime
+    ) -> dict[str, str]:
         """The old system's row: everything for a complaint closed before the move, only what
         came in for one still open (its handling comes later, in Avvika)."""
         c = draft.create
         row = {
-            "typ": f"klagomal_{c['source']}", "extern_referens": reference,
-            "enhet": draft.unit.code, "inkom": _day(draft.received), "rubrik": c["title"],
-            "beskrivning": c["description"], "klagomalstyp": draft.ctype,
-            "avsandare": c["sender_category"].code, "kanal": c["channel"].code if c.get("channel") else "",
+            "typ": f"klagomal_{c['source']}",
+            "extern_referens": reference,
+            "enhet": draft.unit.code,
+            "inkom": _day(draft.received),
+            "rubrik": c["title"],
+            "beskrivning": c["description"],
+            "klagomalstyp": draft.ctype,
+            "avsandare": c["sender_category"].code,
+            "kanal": c["channel"].code if c.get("channel") else "",
         }
         if _closed_before(h, moved):
-            row.update({
-                "avslutad": _day(h.close_at), "amnen": "|".join(t.code for t in h.topics),
-                "avvikelse_konstaterad": FOUND[h.deviation_found],
-                "atgarder": "|".join(mtype.code for _d, mtype, _l, _due in h.measures),
-                "aterkoppling": h.reply, "aterkoppling_datum": _day(h.reply_at),
-            })
+            row.update(
+                {
+                    "avslutad": _day(h.close_at),
+                    "amnen": "|".join(t.code for t in h.topics),
+                    "avvikelse_konstaterad": FOUND[h.deviation_found],
+                    "atgarder": "|".join(mtype.code for _d, mtype, _l, _due in h.measures),
+                    "aterkoppling": h.reply,
+                    "aterkoppling_datum": _day(h.reply_at),
+                }
+            )
         return row
 
     # --- Through the services (the cases the personas click through) ------------------------
@@ -360,8 +616,7 @@ class _Seeder:
     def report(self, draft: "_Draft") -> Case:
         return self.step(draft.received, svc.complaint_create, **draft.create).complaint.case
 
-    def handle(self, case: Case, h: "_Handling", receive_at, assess_at, reply_at,
-               close_at) -> None:
+    def handle(self, case: Case, h: "_Handling", receive_at, assess_at, reply_at, close_at) -> None:
         """Every step after the complaint came in, each at its moment."""
         chef = h.chef
         if receive_at is None:
@@ -369,23 +624,55 @@ class _Seeder:
         if chef is self.fallback:
             # No demo chef over this unit: the quality strategist handles it as the assigned
             # handläggare (the services let only handlers act: the complaint's action table).
-            case = self.step(receive_at, svc.complaint_assign, case=case, assignee=chef,
-                             actor=None, reason="Demodata")
+            case = self.step(
+                receive_at,
+                svc.complaint_assign,
+                case=case,
+                assignee=chef,
+                actor=None,
+                reason="Demodata",
+            )
         case = self.step(receive_at, svc.complaint_receive, case=case, actor=chef, notify=False)
         if assess_at is not None:
-            self.step(assess_at, svc.complaint_assess, case=case, topics=h.topics,
-                      deviation_found=h.deviation_found, actor=chef, reason="Utredning klar")
+            self.step(
+                assess_at,
+                svc.complaint_assess,
+                case=case,
+                topics=h.topics,
+                deviation_found=h.deviation_found,
+                actor=chef,
+                reason="Utredning klar",
+            )
             for description, mtype, level, due in h.measures:
-                self.step(assess_at, svc.complaint_measure_add, case=case,
-                          description=description, measure_type=mtype, level=level,
-                          actor=chef, due_date=due)
+                self.step(
+                    assess_at,
+                    svc.complaint_measure_add,
+                    case=case,
+                    description=description,
+                    measure_type=mtype,
+                    level=level,
+                    actor=chef,
+                    due_date=due,
+                )
         if reply_at is not None:
-            case = self.step(reply_at, svc.complaint_reply, case=case, reply_text=h.reply,
-                             actor=chef, replied_on=timezone.localtime(reply_at).date(),
-                             notify=False)
+            case = self.step(
+                reply_at,
+                svc.complaint_reply,
+                case=case,
+                reply_text=h.reply,
+                actor=chef,
+                replied_on=timezone.localtime(reply_at).date(),
+                notify=False,
+            )
         if close_at is not None:
-            self.step(close_at, svc.complaint_close, case=case, actor=chef,
-                      confirm_open_measures=True, reason=h.close_reason)
+            self.step(
+                close_at,
+                svc.complaint_close,
+                case=case,
+                actor=chef,
+                confirm_open_measures=True,
+                reason=h.close_reason,
+            )
 
 
 def _day(moment: datetime) -> str:
@@ -453,19 +740,34 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
     since = [(d, h) for d, h in drawn if d.received >= moved]
     refs = [f"LC-KS-{d.received.year}-{i:04d}" for i, (d, _h) in enumerate(before, start=1)]
     with transaction.atomic():
-        demo_import([seeder.import_row(d, h, ref, moved) for (d, h), ref in zip(before, refs, strict=True)],
-                    filename=IMPORT_FILE, user=users.get(IMPORT_USER), at=moved)
-        imported = {c.external_reference: c for c in Case.objects.filter(
-            kind=CaseKind.COMPLAINT, imported_from=IMPORT_FILE, closed_at__isnull=True)}
+        demo_import(
+            [seeder.import_row(d, h, ref, moved) for (d, h), ref in zip(before, refs, strict=True)],
+            filename=IMPORT_FILE,
+            user=users.get(IMPORT_USER),
+            at=moved,
+        )
+        imported = {
+            c.external_reference: c
+            for c in Case.objects.filter(
+                kind=CaseKind.COMPLAINT, imported_from=IMPORT_FILE, closed_at__isnull=True
+            )
+        }
         for (_draft, h), ref in zip(before, refs, strict=True):
             if ref in imported:  # open at the move: handled on in the weeks after it
                 resumed = moved + timedelta(days=rng.randint(1, 9), hours=rng.randint(8, 15))
-                seeder.handle(imported[ref], h, *continue_after(
-                    resumed, [h.receive_at, h.assess_at, h.reply_at, h.close_at],
-                    latest=seeder.clamp(now)))
+                seeder.handle(
+                    imported[ref],
+                    h,
+                    *continue_after(
+                        resumed,
+                        [h.receive_at, h.assess_at, h.reply_at, h.close_at],
+                        latest=seeder.clamp(now),
+                    ),
+                )
         for draft, h in since:
-            seeder.handle(seeder.report(draft), h, h.receive_at, h.assess_at, h.reply_at,
-                          h.close_at)
+            seeder.handle(
+                seeder.report(draft), h, h.receive_at, h.assess_at, h.reply_at, h.close_at
+            )
     stdout.write(
         f"Klagomål och synpunkter: {len(drawn)} ärenden, varav {len(before)} importerade "
         f"({len(imported)} handläggs vidare) och {len(since)} genom tjänsterna "

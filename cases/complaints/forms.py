@@ -72,8 +72,13 @@ class _ContactMixin:
 
 ANONYMOUS_CHOICES = [
     ("nej", _("Nej, ni får spara mitt namn och mina kontaktuppgifter så att ni kan svara mig.")),
-    ("ja", _("Ja, jag vill vara anonym. Ni sparar inga uppgifter om mig. "
-             "Jag kan läsa svaret med min kvittokod.")),
+    (
+        "ja",
+        _(
+            "Ja, jag vill vara anonym. Ni sparar inga uppgifter om mig. "
+            "Jag kan läsa svaret med min kvittokod."
+        ),
+    ),
 ]
 
 
@@ -81,55 +86,81 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
     complaint_type = forms.ChoiceField(
         label=_("Vad vill du lämna?"),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Välj om du vill lämna klagomål, synpunkt, beröm, "
-                                      "en fråga eller ett förslag.")},
+        error_messages={
+            "required": _(
+                "Välj om du vill lämna klagomål, synpunkt, beröm, en fråga eller ett förslag."
+            )
+        },
     )
     unit = forms.ChoiceField(
         label=_("Vilken verksamhet gäller det?"),
         help_text=_("Välj ”Jag vet inte” om du är osäker. Vi skickar det rätt."),
-        error_messages={"required": _("Välj vilken verksamhet det gäller."),
-                        "invalid_choice": _("Välj en verksamhet i listan.")},
+        error_messages={
+            "required": _("Välj vilken verksamhet det gäller."),
+            "invalid_choice": _("Välj en verksamhet i listan."),
+        },
     )
     description = text_field(
         _("Berätta vad som hänt"),
         DESCRIPTION_MAX,
-        help_text=_("Skriv vad som hände, när och var. Skriv gärna vad du tycker att vi ska "
-                    "göra. Skriv inte personnummer."),
+        help_text=_(
+            "Skriv vad som hände, när och var. Skriv gärna vad du tycker att vi ska "
+            "göra. Skriv inte personnummer."
+        ),
         rows=10,
         required_msg=_("Berätta vad det gäller."),
     )
     occurred_on = forms.DateField(
-        label=_("När hände det?"), required=False, widget=DateInput(),
+        label=_("När hände det?"),
+        required=False,
+        widget=DateInput(),
         help_text=_("Frivilligt. Skriv datumet som åååå-mm-dd."),
         error_messages={"invalid": _("Skriv datumet som åååå-mm-dd, till exempel 2025-03-14.")},
         validators=[past_date],
     )
     sender_category = forms.ChoiceField(
-        label=_("Vem är du?"), required=False, widget=forms.RadioSelect,
+        label=_("Vem är du?"),
+        required=False,
+        widget=forms.RadioSelect,
         help_text=_("Frivilligt."),
     )
     anonymous = forms.ChoiceField(
-        label=_("Vill du vara anonym?"), choices=ANONYMOUS_CHOICES, widget=forms.RadioSelect,
+        label=_("Vill du vara anonym?"),
+        choices=ANONYMOUS_CHOICES,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Välj om du vill vara anonym eller inte.")},
     )
-    sender_name = forms.CharField(label=_("Ditt namn"), required=False, max_length=200,
-                                  widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                  error_messages={"max_length": too_long(200)})
-    sender_email = forms.CharField(label=_("Din e-postadress"), required=False, max_length=254,
-                                   help_text=_("Då skickar vi svaret till dig."),
-                                   widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-                                   error_messages={"max_length": too_long(254)})
-    sender_phone = forms.CharField(label=_("Ditt telefonnummer"), required=False, max_length=40,
-                                   widget=forms.TextInput(attrs={"type": "tel",
-                                                                 "autocomplete": "tel"}),
-                                   error_messages={"max_length": too_long(40)})
+    sender_name = forms.CharField(
+        label=_("Ditt namn"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"max_length": too_long(200)},
+    )
+    sender_email = forms.CharField(
+        label=_("Din e-postadress"),
+        required=False,
+        max_length=254,
+        help_text=_("Då skickar vi svaret till dig."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"max_length": too_long(254)},
+    )
+    sender_phone = forms.CharField(
+        label=_("Ditt telefonnummer"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": too_long(40)},
+    )
     attachment = forms.FileField(
-        label=_("Bifoga en fil"), required=False,
+        label=_("Bifoga en fil"),
+        required=False,
         help_text=_("Frivilligt. PDF, bild (PNG, JPEG), Word, Excel eller text, högst 10 MB."),
     )
     # Honeypot: hidden with CSS; people leave it empty, naive bots fill it in.
     website = forms.CharField(
-        label=_("Lämna detta fält tomt"), required=False,
+        label=_("Lämna detta fält tomt"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -172,41 +203,62 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
 
 class ReceiptCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Din kvittokod"), max_length=40,
+        label=_("Din kvittokod"),
+        max_length=40,
         help_text=_("Koden står på kvittot du fick, till exempel ABCD-EFGH-JKMN-PQRS."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "characters"}),
-        error_messages={"required": _("Skriv din kvittokod."),
-                        "max_length": _("Kvittokoden är för lång.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={
+            "required": _("Skriv din kvittokod."),
+            "max_length": _("Kvittokoden är för lång."),
+        },
     )
 
 
 class AdditionForm(forms.Form):
-    text = text_field(_("Lägg till uppgifter"), ADDITION_MAX,
-                 help_text=_("Det du skriver här läggs till ditt ärende."), rows=5,
-                 required_msg=_("Skriv det du vill lägga till."))
+    text = text_field(
+        _("Lägg till uppgifter"),
+        ADDITION_MAX,
+        help_text=_("Det du skriver här läggs till ditt ärende."),
+        rows=5,
+        required_msg=_("Skriv det du vill lägga till."),
+    )
 
 
 class StaffComplaintForm(forms.Form):
     """Klagomål och synpunkter från personal."""
 
     unit = forms.ModelChoiceField(
-        label=_("Verksamhet som det gäller"), queryset=Unit.objects.none(),
-        error_messages={"required": _("Välj verksamhet."),
-                        "invalid_choice": _("Välj en verksamhet i listan.")},
+        label=_("Verksamhet som det gäller"),
+        queryset=Unit.objects.none(),
+        error_messages={
+            "required": _("Välj verksamhet."),
+            "invalid_choice": _("Välj en verksamhet i listan."),
+        },
     )
-    complaint_type = forms.ChoiceField(label=_("Typ"), widget=forms.RadioSelect,
-                                       error_messages={"required": _("Välj typ.")})
-    title = forms.CharField(label=_("Rubrik"), max_length=200,
-                            help_text=_("Några ord som sammanfattar ärendet."),
-                            error_messages={"required": _("Skriv en rubrik."),
-                                            "max_length": too_long(200)})
-    description = text_field(_("Beskrivning"), DESCRIPTION_MAX,
-                        help_text=_("Vad hände, när och var? Skriv inte personnummer."),
-                        required_msg=_("Beskriv vad det gäller."))
-    occurred_on = forms.DateField(label=_("Händelsedatum"), required=False, widget=DateInput(),
-                                  validators=[past_date],
-                                  error_messages={"invalid": _("Skriv datumet som åååå-mm-dd.")})
+    complaint_type = forms.ChoiceField(
+        label=_("Typ"), widget=forms.RadioSelect, error_messages={"required": _("Välj typ.")}
+    )
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        help_text=_("Några ord som sammanfattar ärendet."),
+        error_messages={"required": _("Skriv en rubrik."), "max_length": too_long(200)},
+    )
+    description = text_field(
+        _("Beskrivning"),
+        DESCRIPTION_MAX,
+        help_text=_("Vad hände, när och var? Skriv inte personnummer."),
+        required_msg=_("Beskriv vad det gäller."),
+    )
+    occurred_on = forms.DateField(
+        label=_("Händelsedatum"),
+        required=False,
+        widget=DateInput(),
+        validators=[past_date],
+        error_messages={"invalid": _("Skriv datumet som åååå-mm-dd.")},
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,26 +270,51 @@ class StaffComplaintForm(forms.Form):
 class RegisterComplaintForm(_ContactMixin, StaffComplaintForm):
     """A complaint received by letter, phone or visit, registered by a chef or quality staff."""
 
-    channel = forms.ChoiceField(label=_("Hur kom det in?"), widget=forms.RadioSelect,
-                                error_messages={"required": _("Välj hur ärendet kom in.")})
-    sender_category = forms.ChoiceField(label=_("Avsändare"), widget=forms.RadioSelect,
-                                        error_messages={"required": _("Välj avsändare.")})
-    received_on = forms.DateField(label=_("Inkom"), widget=DateInput(), validators=[past_date],
-                                  error_messages={"required": _("Ange när ärendet kom in."),
-                                                  "invalid": _("Skriv datumet som åååå-mm-dd.")})
+    channel = forms.ChoiceField(
+        label=_("Hur kom det in?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj hur ärendet kom in.")},
+    )
+    sender_category = forms.ChoiceField(
+        label=_("Avsändare"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj avsändare.")},
+    )
+    received_on = forms.DateField(
+        label=_("Inkom"),
+        widget=DateInput(),
+        validators=[past_date],
+        error_messages={
+            "required": _("Ange när ärendet kom in."),
+            "invalid": _("Skriv datumet som åååå-mm-dd."),
+        },
+    )
     anonymous = forms.ChoiceField(
-        label=_("Vill avsändaren vara anonym?"), widget=forms.RadioSelect,
+        label=_("Vill avsändaren vara anonym?"),
+        widget=forms.RadioSelect,
         choices=[("nej", _("Nej")), ("ja", _("Ja, inga kontaktuppgifter sparas"))],
         initial="nej",
     )
     sender_name = forms.CharField(label=_("Avsändarens namn"), required=False, max_length=200)
-    sender_email = forms.CharField(label=_("Avsändarens e-post"), required=False, max_length=254,
-                                   widget=forms.EmailInput)
+    sender_email = forms.CharField(
+        label=_("Avsändarens e-post"), required=False, max_length=254, widget=forms.EmailInput
+    )
     sender_phone = forms.CharField(label=_("Avsändarens telefon"), required=False, max_length=40)
 
-    field_order = ["received_on", "channel", "sender_category", "unit", "complaint_type",
-                   "title", "description", "occurred_on", "anonymous", "sender_name",
-                   "sender_email", "sender_phone"]
+    field_order = [
+        "received_on",
+        "channel",
+        "sender_category",
+        "unit",
+        "complaint_type",
+        "title",
+        "description",
+        "occurred_on",
+        "anonymous",
+        "sender_name",
+        "sender_email",
+        "sender_phone",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,12 +344,16 @@ DEVIATION_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("", _("Inte bedömt ä
 
 class AssessForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
-        label=_("Vad handlar ärendet om?"), required=False, queryset=Code.objects.none(),
+        label=_("Vad handlar ärendet om?"),
+        required=False,
+        queryset=Code.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
     deviation_found = forms.ChoiceField(
-        label=_("Visade utredningen en avvikelse?"), choices=DEVIATION_CHOICES,
-        widget=forms.RadioSelect, required=False,
+        label=_("Visade utredningen en avvikelse?"),
+        choices=DEVIATION_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
     )
     reason = ReasonForm.base_fields["reason"]
 
@@ -286,16 +367,25 @@ class AssessForm(forms.Form):
 
 class ComplaintMeasureForm(forms.Form):
     description = text_field(_("Åtgärd"), 5000, rows=2, required_msg=_("Beskriv åtgärden."))
-    measure_type = forms.ModelChoiceField(label=_("Typ av åtgärd"), required=False,
-                                          queryset=Code.objects.none())
+    measure_type = forms.ModelChoiceField(
+        label=_("Typ av åtgärd"), required=False, queryset=Code.objects.none()
+    )
     level = forms.ChoiceField(
-        label=_("Nivå"), widget=forms.RadioSelect, initial=MeasureLevel.CASE,
-        choices=[(MeasureLevel.CASE.value, MeasureLevel.CASE.label),
-                 (MeasureLevel.UNIT.value, MeasureLevel.UNIT.label)],
+        label=_("Nivå"),
+        widget=forms.RadioSelect,
+        initial=MeasureLevel.CASE,
+        choices=[
+            (MeasureLevel.CASE.value, MeasureLevel.CASE.label),
+            (MeasureLevel.UNIT.value, MeasureLevel.UNIT.label),
+        ],
         error_messages={"required": _("Välj nivå.")},
     )
-    due_date = forms.DateField(label=_("Klart senast"), required=False, widget=DateInput(),
-                               error_messages={"invalid": _("Skriv datumet som åååå-mm-dd.")})
+    due_date = forms.DateField(
+        label=_("Klart senast"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Skriv datumet som åååå-mm-dd.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,14 +393,25 @@ class ComplaintMeasureForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply_text = text_field(_("Återkoppling till avsändaren"), REPLY_MAX, rows=8,
-                       help_text=_("Avsändaren läser texten med sin kvittokod och får den med "
-                                   "e-post om adress finns. Skriv inte namn på medarbetare."),
-                       required_msg=_("Skriv återkopplingen."))
-    replied_on = forms.DateField(label=_("Datum för återkoppling"), widget=DateInput(),
-                                 validators=[past_date],
-                                 error_messages={"required": _("Ange datum."),
-                                                 "invalid": _("Skriv datumet som åååå-mm-dd.")})
+    reply_text = text_field(
+        _("Återkoppling till avsändaren"),
+        REPLY_MAX,
+        rows=8,
+        help_text=_(
+            "Avsändaren läser texten med sin kvittokod och får den med "
+            "e-post om adress finns. Skriv inte namn på medarbetare."
+        ),
+        required_msg=_("Skriv återkopplingen."),
+    )
+    replied_on = forms.DateField(
+        label=_("Datum för återkoppling"),
+        widget=DateInput(),
+        validators=[past_date],
+        error_messages={
+            "required": _("Ange datum."),
+            "invalid": _("Skriv datumet som åååå-mm-dd."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -319,11 +420,19 @@ class ReplyForm(forms.Form):
 
 class EscalateForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Skapa"), widget=forms.RadioSelect,
+        label=_("Skapa"),
+        widget=forms.RadioSelect,
         choices=[("deviation", _("Kvalitetsavvikelse")), ("lexsarah", _("Lex Sarah-rapport"))],
         error_messages={"required": _("Välj vad som ska skapas.")},
     )
-    title = forms.CharField(label=_("Rubrik"), required=False, max_length=200,
-                            help_text=_("Lämna tomt för att använda klagomålets rubrik."))
-    reason = forms.CharField(label=_("Varför?"), max_length=500,
-                             error_messages={"required": _("Skriv varför ärendet ska gå vidare.")})
+    title = forms.CharField(
+        label=_("Rubrik"),
+        required=False,
+        max_length=200,
+        help_text=_("Lämna tomt för att använda klagomålets rubrik."),
+    )
+    reason = forms.CharField(
+        label=_("Varför?"),
+        max_length=500,
+        error_messages={"required": _("Skriv varför ärendet ska gå vidare.")},
+    )

@@ -30,17 +30,24 @@ def complaints_import_apply(items, *, codes, user, reason: str) -> None:
     rows, links = [], []
     for case, row in items:
         type_code = (row.codes.get("klagomalstyp") or [UNKNOWN_TYPE])[0]
-        rows.append({
-            "case_id": case.pk, "source": row.source,
-            "complaint_type_id": codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
-            "sender_category_id": _code_id(codes, CodeList.SENDER_CATEGORY, row.codes, "avsandare"),
-            "channel_id": _code_id(codes, CodeList.CHANNEL, row.codes, "kanal"),
-            "deviation_found": FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
-            "reply_text": row.raw.get("aterkoppling", ""),
-            "replied_on": row.dates.get("aterkoppling_datum"),
-        })
-        links += [{"complaint_id": case.pk, "code_id": codes[(CodeList.COMPLAINT_TOPIC, c)].pk}
-                  for c in row.codes.get("amnen", [])]
+        rows.append(
+            {
+                "case_id": case.pk,
+                "source": row.source,
+                "complaint_type_id": codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
+                "sender_category_id": _code_id(
+                    codes, CodeList.SENDER_CATEGORY, row.codes, "avsandare"
+                ),
+                "channel_id": _code_id(codes, CodeList.CHANNEL, row.codes, "kanal"),
+                "deviation_found": FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
+                "reply_text": row.raw.get("aterkoppling", ""),
+                "replied_on": row.dates.get("aterkoppling_datum"),
+            }
+        )
+        links += [
+            {"complaint_id": case.pk, "code_id": codes[(CodeList.COMPLAINT_TOPIC, c)].pk}
+            for c in row.codes.get("amnen", [])
+        ]
     ids = [case.pk for case, _row in items]
     bulk.copy_rows(Complaint, rows)
     history = bulk.history_from_rows(Complaint, "case_id", ids, user=user, reason=reason)

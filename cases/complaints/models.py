@@ -63,9 +63,7 @@ class Complaint(models.Model):
     replied_on = models.DateField(_("återkoppling lämnad"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("mottagningsbekräftad"), null=True, blank=True)
     ack_email_sent_at = models.DateTimeField(_("bekräftelse skickad"), null=True, blank=True)
-    reply_email_sent_at = models.DateTimeField(
-        _("återkoppling skickad"), null=True, blank=True
-    )
+    reply_email_sent_at = models.DateTimeField(_("återkoppling skickad"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:

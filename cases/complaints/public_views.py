@@ -87,10 +87,13 @@ class PublicComplaintView(FormView):
         form = self.get_form()
         if rate_hit(_key("submit", request), SUBMIT_WINDOW) > SUBMIT_LIMIT:
             form.is_valid()  # keep and show what was typed
-            form.add_error(None, _(
-                "Du har skickat många formulär på kort tid. Vänta en stund och försök igen, "
-                "eller ring kommunens kontaktcenter."
-            ))
+            form.add_error(
+                None,
+                _(
+                    "Du har skickat många formulär på kort tid. Vänta en stund och försök igen, "
+                    "eller ring kommunens kontaktcenter."
+                ),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if form.is_valid():
             return self.form_valid(form)
@@ -162,8 +165,9 @@ class ReceiptLookupView(FormView):
         form = self.get_form()
         if _locked(request):
             form.add_error(None, str(LOCKED_MESSAGE))
-            return self.render_to_response(self.get_context_data(form=form, locked=True),
-                                           status=429)
+            return self.render_to_response(
+                self.get_context_data(form=form, locked=True), status=429
+            )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         complaint = complaint_by_receipt_code(form.cleaned_data["code"])
@@ -171,16 +175,21 @@ class ReceiptLookupView(FormView):
             failures = rate_hit(_key("receipt-fail", request), RECEIPT_LOCK_SECONDS)
             if failures >= RECEIPT_FAIL_LIMIT:
                 form.add_error(None, str(LOCKED_MESSAGE))
-                return self.render_to_response(self.get_context_data(form=form, locked=True),
-                                               status=429)
-            form.add_error("code", _(
-                "Vi hittade inget ärende med den koden. Kontrollera att du skrivit av koden "
-                "rätt."
-            ))
+                return self.render_to_response(
+                    self.get_context_data(form=form, locked=True), status=429
+                )
+            form.add_error(
+                "code",
+                _(
+                    "Vi hittade inget ärende med den koden. Kontrollera att du skrivit av koden "
+                    "rätt."
+                ),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=400)
         request.session.cycle_key()
         request.session[RECEIPT_SESSION_KEY] = {
-            "pk": complaint.pk, "until": int(time.time()) + RECEIPT_SESSION_SECONDS,
+            "pk": complaint.pk,
+            "until": int(time.time()) + RECEIPT_SESSION_SECONDS,
         }
         return redirect("public:receipt_status")
 
@@ -241,5 +250,7 @@ class ReceiptCloseView(View):
 
     def post(self, request):
         request.session.pop(RECEIPT_SESSION_KEY, None)
-        messages.info(request, _("Visningen är stängd. Du kan öppna ärendet igen med din kvittokod."))
+        messages.info(
+            request, _("Visningen är stängd. Du kan öppna ärendet igen med din kvittokod.")
+        )
         return redirect("public:receipt")

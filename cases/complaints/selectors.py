@@ -40,7 +40,9 @@ def public_unit_groups() -> list[PublicUnitGroup]:
 def public_fallback_unit() -> Unit | None:
     """Where "Jag vet inte" goes: the förvaltning, whose quality staff route it on."""
     qs = units_valid()
-    return qs.filter(kind__code="forvaltning").order_by("path").first() or qs.order_by("path").first()
+    return (
+        qs.filter(kind__code="forvaltning").order_by("path").first() or qs.order_by("path").first()
+    )
 
 
 def complaint_for_case(case: Case) -> Complaint | None:
@@ -50,8 +52,6 @@ def complaint_for_case(case: Case) -> Complaint | None:
         .filter(pk=case.pk)
         .first()
     )
-
-
 
 
 def complaint_sender_names(case: Case) -> list[str]:

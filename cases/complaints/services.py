@@ -212,7 +212,9 @@ def complaint_create(
     if with_receipt_code:
         code = receipt_code_generate()
         complaint.receipt_selector, complaint.receipt_code_hash = receipt_hash(code)
-    audited_save(complaint, actor=actor, reason=_reason(reason) or _("Klagomål/synpunkt registrerades"))
+    audited_save(
+        complaint, actor=actor, reason=_reason(reason) or _("Klagomål/synpunkt registrerades")
+    )
     if topics:
         complaint.topics.set(topics)
     for upload in attachments or []:
@@ -258,8 +260,14 @@ def complaint_submit_public(
 
 
 def complaint_create_staff(
-    *, unit: Unit, complaint_type: Code | str, title: str, description: str, actor: User,
-    occurred_on: date | None = None, attachments: list | None = None,
+    *,
+    unit: Unit,
+    complaint_type: Code | str,
+    title: str,
+    description: str,
+    actor: User,
+    occurred_on: date | None = None,
+    attachments: list | None = None,
 ) -> Submission:
     """Klagomål och synpunkter från personal: the reporter is the logged-in staff member."""
     return complaint_create(
@@ -278,9 +286,20 @@ def complaint_create_staff(
 
 
 def complaint_register(
-    *, unit: Unit, complaint_type: Code | str, title: str, description: str, channel: Code | str | None, sender_category: Code | str | None,
-    actor: User, received_on: date | None = None, anonymous: bool = False, sender_name: str = "",
-    sender_email: str = "", sender_phone: str = "", occurred_on: date | None = None,
+    *,
+    unit: Unit,
+    complaint_type: Code | str,
+    title: str,
+    description: str,
+    channel: Code | str | None,
+    sender_category: Code | str | None,
+    actor: User,
+    received_on: date | None = None,
+    anonymous: bool = False,
+    sender_name: str = "",
+    sender_email: str = "",
+    sender_phone: str = "",
+    occurred_on: date | None = None,
 ) -> Submission:
     """A complaint received by letter, phone or visit, registered by staff for the sender."""
     category = _code(CodeList.SENDER_CATEGORY, sender_category)
@@ -370,7 +389,9 @@ def complaint_receive(*, case: Case, actor: User, reason: str = "", notify: bool
     complaint = _complaint(case)
     _require_status(complaint, ComplaintStatus.RECEIVED, ComplaintStatus.INVESTIGATING)
     moved = case_transition(
-        case=case, to_status=ComplaintStatus.INVESTIGATING, actor=actor,
+        case=case,
+        to_status=ComplaintStatus.INVESTIGATING,
+        actor=actor,
         reason=_reason(reason) or _("Mottagen och utredning påbörjad"),
     )
     complaint.acknowledged_at = timezone.now()
@@ -412,13 +433,21 @@ def complaint_assess(
         finally:
             del complaint.skip_history_when_saving  # type: ignore[attr-defined]
     complaint.deviation_found = deviation_found
-    return audited_save(complaint, actor=actor, reason=_reason(reason) or _("Bedömning registrerad"))
+    return audited_save(
+        complaint, actor=actor, reason=_reason(reason) or _("Bedömning registrerad")
+    )
 
 
 @transaction.atomic
 def complaint_measure_add(
-    *, case: Case, description: str, actor: User, level: str = MeasureLevel.CASE,
-    measure_type: Code | None = None, responsible: User | None = None, due_date: date | None = None,
+    *,
+    case: Case,
+    description: str,
+    actor: User,
+    level: str = MeasureLevel.CASE,
+    measure_type: Code | None = None,
+    responsible: User | None = None,
+    due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
     _allowed(case, "measure", actor)
@@ -428,15 +457,25 @@ def complaint_measure_add(
         raise ServiceError(_("Välj nivån enskilt ärende eller verksamhet."))
     description = _check_text(description, maximum=5000, empty_message=_("Beskriv åtgärden."))
     return measure_create(
-        case=case, description=description, actor=actor, level=level,
-        measure_type=measure_type, responsible=responsible, due_date=due_date,
+        case=case,
+        description=description,
+        actor=actor,
+        level=level,
+        measure_type=measure_type,
+        responsible=responsible,
+        due_date=due_date,
         reason=_reason(reason) or _("Åtgärd efter klagomål"),
     )
 
 
 @transaction.atomic
 def complaint_reply(
-    *, case: Case, reply_text: str, actor: User, replied_on: date | None = None, reason: str = "",
+    *,
+    case: Case,
+    reply_text: str,
+    actor: User,
+    replied_on: date | None = None,
+    reason: str = "",
     notify: bool = True,
 ) -> Case:
     """Återkoppling to the sender: under utredning → besvarad; e-mailed when possible."""
@@ -447,7 +486,9 @@ def complaint_reply(
     if replied_on > timezone.localdate():
         raise ServiceError(_("Datumet för återkopplingen kan inte vara i framtiden."))
     moved = case_transition(
-        case=case, to_status=ComplaintStatus.ANSWERED, actor=actor,
+        case=case,
+        to_status=ComplaintStatus.ANSWERED,
+        actor=actor,
         reason=_reason(reason) or _("Återkoppling lämnad"),
     )
     complaint.reply_text = text
@@ -465,13 +506,17 @@ def complaint_resume(*, case: Case, actor: User, reason: str = "") -> Case:
     _allowed(case, "resume", actor)
     _require_status(_complaint(case), ComplaintStatus.ANSWERED, ComplaintStatus.INVESTIGATING)
     return case_transition(
-        case=case, to_status=ComplaintStatus.INVESTIGATING, actor=actor,
+        case=case,
+        to_status=ComplaintStatus.INVESTIGATING,
+        actor=actor,
         reason=_reason(reason) or _("Utredningen återupptogs"),
     )
 
 
 @transaction.atomic
-def complaint_close(*, case: Case, actor: User, reason: str, confirm_open_measures: bool = False) -> Case:
+def complaint_close(
+    *, case: Case, actor: User, reason: str, confirm_open_measures: bool = False
+) -> Case:
     """Close with a reason; measures still planned or ongoing need the user's deliberate
     confirmation, which the history reason records."""
     _allowed(case, "close", actor)
@@ -483,12 +528,16 @@ def complaint_close(*, case: Case, actor: User, reason: str, confirm_open_measur
             _("En avvikelse har konstaterats. Lägg till minst en åtgärd innan ärendet avslutas.")
         )
     confirmed = close_over_unfinished_measures(case, confirmed=confirm_open_measures)
-    outcome = {True: ComplaintOutcome.DEVIATION, False: ComplaintOutcome.NO_DEVIATION,
-               None: ""}[complaint.deviation_found]
+    outcome = {True: ComplaintOutcome.DEVIATION, False: ComplaintOutcome.NO_DEVIATION, None: ""}[
+        complaint.deviation_found
+    ]
     # The confirmation first, so the length limit never cuts it off.
     why = f"{confirmed}. {reason.strip()}" if confirmed else reason
     return case_transition(
-        case=case, to_status=ComplaintStatus.CLOSED, actor=actor, reason=_reason(why),
+        case=case,
+        to_status=ComplaintStatus.CLOSED,
+        actor=actor,
+        reason=_reason(why),
         outcome=outcome,
     )
 
@@ -496,8 +545,6 @@ def complaint_close(*, case: Case, actor: User, reason: str, confirm_open_measur
 # --- Escalation ------------------------------------------------------------------------------
 
 ESCALATION_KINDS = (CaseKind.DEVIATION, CaseKind.LEXSARAH)
-
-
 
 
 @transaction.atomic
@@ -512,11 +559,19 @@ def complaint_escalate(*, case: Case, kind: str, actor: User, reason: str, title
     reason = reason_clean(reason)
     title = (title or "").strip()[:200] or case.title
     description = _("Uppkom ur %(ref)s.\n\n%(text)s") % {
-        "ref": case.reference, "text": case.description,
+        "ref": case.reference,
+        "text": case.description,
     }
     target = case_spawn(
-        kind=kind, unit=case.unit, title=title, description=description, actor=actor,
-        reporter=actor, occurred_on=case.occurred_on, source_case=case, reason=_reason(reason),
+        kind=kind,
+        unit=case.unit,
+        title=title,
+        description=description,
+        actor=actor,
+        reporter=actor,
+        occurred_on=case.occurred_on,
+        source_case=case,
+        reason=_reason(reason),
     )
     # The app service may already have linked it; case_link is idempotent.
     case_link(source=case, target=target, kind="escalated", actor=actor, reason=reason)
@@ -535,8 +590,12 @@ def complaint_email_enqueue(*, case_id: int, kind: str) -> None:
         try:
             task("cases.complaints.tasks.send_complaint_email").delay(case_id, kind)
         except Exception:  # noqa: BLE001 - any broker failure; the mail must still go out
-            logger.warning("Broker unreachable; sending complaint e-mail %s/%s inline",
-                           case_id, kind, exc_info=True)
+            logger.warning(
+                "Broker unreachable; sending complaint e-mail %s/%s inline",
+                case_id,
+                kind,
+                exc_info=True,
+            )
             try:
                 complaint_email_send(case_id=case_id, kind=kind)
             except Exception:  # noqa: BLE001 - never break the user's request
@@ -571,8 +630,10 @@ def complaint_email_send(*, case_id: int, kind: str) -> bool:
     stamp = "ack_email_sent_at" if kind == "acknowledgement" else "reply_email_sent_at"
     with transaction.atomic():
         complaint = (
-            Complaint.objects.select_for_update(of=("self",)).select_related("case", "case__reporter")
-            .filter(pk=case_id).first()
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("case", "case__reporter")
+            .filter(pk=case_id)
+            .first()
         )
         if complaint is None or getattr(complaint, stamp) is not None:
             return False
@@ -598,8 +659,14 @@ def complaint_scrub(case: Case) -> None:
         addition.text = ""
         audited_save(addition, actor=None, reason=_("Gallring"))
     ComplaintAddition.history.filter(complaint_id=case.pk).update(text="")
-    scrubbed = {"sender_name": "", "sender_email": "", "sender_phone": "", "reply_text": "",
-                "receipt_selector": "", "receipt_code_hash": ""}
+    scrubbed = {
+        "sender_name": "",
+        "sender_email": "",
+        "sender_phone": "",
+        "reply_text": "",
+        "receipt_selector": "",
+        "receipt_code_hash": "",
+    }
     for name, value in scrubbed.items():
         setattr(complaint, name, value)
     audited_save(complaint, actor=None, reason=_("Gallring"))

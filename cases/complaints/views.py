@@ -83,9 +83,10 @@ def complaint_detail_context(request, case, actions=()) -> dict:
     bound = bound_forms(request)
     offered = {a.name for a in actions}
     forms = {
-        name: bound.get(name) or cls(prefix=name, initial=_initial(name, case, complaint),
-                                     **_form_kwargs(name, case))
-        for name, cls in FORM_CLASSES.items() if name in offered
+        name: bound.get(name)
+        or cls(prefix=name, initial=_initial(name, case, complaint), **_form_kwargs(name, case))
+        for name, cls in FORM_CLASSES.items()
+        if name in offered
     }
     return {"complaint": complaint, "action_forms": forms}
 
@@ -95,7 +96,10 @@ def complaint_detail_context(request, case, actions=()) -> dict:
 
 def _default_unit(user) -> Unit | None:
     membership = (
-        Membership.objects.active().filter(user=user).select_related("unit").order_by("-unit__depth")
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("-unit__depth")
         .first()
     )
     return membership.unit if membership else None
@@ -139,8 +143,11 @@ class StaffComplaintCreateView(_IntakeView):
 
     def create(self, data):
         return complaint_create_staff(
-            unit=data["unit"], complaint_type=data["complaint_type"], title=data["title"],
-            description=data["description"], occurred_on=data.get("occurred_on"),
+            unit=data["unit"],
+            complaint_type=data["complaint_type"],
+            title=data["title"],
+            description=data["description"],
+            occurred_on=data.get("occurred_on"),
             actor=self.request.user,
         )
 
@@ -158,12 +165,19 @@ class RegisterComplaintView(_IntakeView):
 
     def create(self, data):
         return complaint_register(
-            unit=data["unit"], complaint_type=data["complaint_type"], title=data["title"],
-            description=data["description"], channel=data["channel"],
-            sender_category=data["sender_category"], received_on=data["received_on"],
-            anonymous=data["anonymous"] == "ja", sender_name=data.get("sender_name", ""),
-            sender_email=data.get("sender_email", ""), sender_phone=data.get("sender_phone", ""),
-            occurred_on=data.get("occurred_on"), actor=self.request.user,
+            unit=data["unit"],
+            complaint_type=data["complaint_type"],
+            title=data["title"],
+            description=data["description"],
+            channel=data["channel"],
+            sender_category=data["sender_category"],
+            received_on=data["received_on"],
+            anonymous=data["anonymous"] == "ja",
+            sender_name=data.get("sender_name", ""),
+            sender_email=data.get("sender_email", ""),
+            sender_phone=data.get("sender_phone", ""),
+            occurred_on=data.get("occurred_on"),
+            actor=self.request.user,
         )
 
 
@@ -174,8 +188,9 @@ class _ComplaintAction(CaseActionView):
     kind = CaseKind.COMPLAINT
 
     def get_form(self, case):
-        return FORM_CLASSES[self.name](data=self.request.POST, prefix=self.name,
-                                       **_form_kwargs(self.name, case))
+        return FORM_CLASSES[self.name](
+            data=self.request.POST, prefix=self.name, **_form_kwargs(self.name, case)
+        )
 
 
 class ReceiveView(_ComplaintAction):
@@ -199,9 +214,13 @@ class AssessView(_ComplaintAction):
     success_message = _("Bedömningen sparades.")
 
     def perform(self, case, data):
-        return complaint_assess(case=case, topics=list(data["topics"]),
-                                deviation_found=data["deviation_found"],
-                                actor=self.request.user, reason=data["reason"])
+        return complaint_assess(
+            case=case,
+            topics=list(data["topics"]),
+            deviation_found=data["deviation_found"],
+            actor=self.request.user,
+            reason=data["reason"],
+        )
 
 
 class MeasureView(_ComplaintAction):
@@ -217,8 +236,12 @@ class ReplyView(_ComplaintAction):
     success_message = _("Återkopplingen sparades. Ärendet är besvarat.")
 
     def perform(self, case, data):
-        return complaint_reply(case=case, reply_text=data["reply_text"],
-                               replied_on=data["replied_on"], actor=self.request.user)
+        return complaint_reply(
+            case=case,
+            reply_text=data["reply_text"],
+            replied_on=data["replied_on"],
+            actor=self.request.user,
+        )
 
 
 class ResumeView(_ComplaintAction):
@@ -234,8 +257,12 @@ class CloseView(_ComplaintAction):
     success_message = _("Ärendet är avslutat.")
 
     def perform(self, case, data):
-        return complaint_close(case=case, actor=self.request.user, reason=data["reason"],
-                               confirm_open_measures=data.get("confirm_open_measures", False))
+        return complaint_close(
+            case=case,
+            actor=self.request.user,
+            reason=data["reason"],
+            confirm_open_measures=data.get("confirm_open_measures", False),
+        )
 
 
 class EscalateView(_ComplaintAction):
@@ -248,5 +275,10 @@ class EscalateView(_ComplaintAction):
         return None
 
     def perform(self, case, data):
-        return complaint_escalate(case=case, kind=data["kind"], title=data["title"],
-                                  reason=data["reason"], actor=self.request.user)
+        return complaint_escalate(
+            case=case,
+            kind=data["kind"],
+            title=data["title"],
+            reason=data["reason"],
+            actor=self.request.user,
+        )

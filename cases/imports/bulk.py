@@ -51,12 +51,19 @@ def _columns(model: type[Model], now: datetime) -> dict[str, object]:
             value = field.get_default()
         else:
             value = None
-        defaults[field.column] = field.get_db_prep_save(value, connection) if value is not None else None
+        defaults[field.column] = (
+            field.get_db_prep_save(value, connection) if value is not None else None
+        )
     return defaults
 
 
-def copy_rows(model: type[Model], rows: Iterable[Mapping[str, object]], *, now: datetime | None = None,
-              skip: tuple[str, ...] = ()) -> int:
+def copy_rows(
+    model: type[Model],
+    rows: Iterable[Mapping[str, object]],
+    *,
+    now: datetime | None = None,
+    skip: tuple[str, ...] = (),
+) -> int:
     """COPY rows into the model's table. `skip`: columns left to the database (e.g. a serial
     id of through rows)."""
     defaults = _columns(model, now or timezone.now())
@@ -73,8 +80,15 @@ def copy_rows(model: type[Model], rows: Iterable[Mapping[str, object]], *, now: 
     return written
 
 
-def history_from_rows(model: type[Model], key_column: str, keys: list[int], *, user, reason: str,
-                      now: datetime | None = None) -> dict[int, int]:
+def history_from_rows(
+    model: type[Model],
+    key_column: str,
+    keys: list[int],
+    *,
+    user,
+    reason: str,
+    now: datetime | None = None,
+) -> dict[int, int]:
     """One history row ("+") for each row of `model` whose `key_column` is in `keys`; returns
     {primary key: history_id} of the rows written."""
     if not keys:
@@ -92,8 +106,9 @@ def history_from_rows(model: type[Model], key_column: str, keys: list[int], *, u
         f"RETURNING {_q(pk)}, history_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now or timezone.now(), reason[:REASON_MAX],
-                             getattr(user, "pk", None), keys])
+        cursor.execute(
+            sql, [now or timezone.now(), reason[:REASON_MAX], getattr(user, "pk", None), keys]
+        )
         return dict(cursor.fetchall())
 
 

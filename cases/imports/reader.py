@@ -22,8 +22,15 @@ def _read_csv(data: bytes):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportError_([RowError(1, "-", f"Filen är inte UTF-8-kodad (byte {exc.start}). "
-                                               "Spara om den som CSV UTF-8.")]) from exc
+        raise ImportError_(
+            [
+                RowError(
+                    1,
+                    "-",
+                    f"Filen är inte UTF-8-kodad (byte {exc.start}). Spara om den som CSV UTF-8.",
+                )
+            ]
+        ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -36,8 +43,15 @@ def _read_csv(data: bytes):
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(header):
-            raise ImportError_([RowError(index, "-", f"Raden har {len(values)} fält men rubrikraden "
-                                                     f"har {len(header)}.")])
+            raise ImportError_(
+                [
+                    RowError(
+                        index,
+                        "-",
+                        f"Raden har {len(values)} fält men rubrikraden har {len(header)}.",
+                    )
+                ]
+            )
         if len(values) < len(header):
             values += [""] * (len(header) - len(values))
         rows.append((index, dict(zip(header, map(str.strip, values), strict=True))))
@@ -62,7 +76,9 @@ def _read_xlsx(data: bytes):
         cells = ["" if v is None else _cell(v) for v in values]
         if not any(cells):
             continue
-        rows.append((index, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}))
+        rows.append(
+            (index, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)})
+        )
     return header, rows
 
 

@@ -65,14 +65,43 @@ KIND_ONLY_COLUMNS = {
 }
 # Codes the import adds itself (inactive) when a row leaves a required value unknown.
 FALLBACK_CODES = {(CodeList.COMPLAINT_TYPE, UNKNOWN_TYPE): UNKNOWN_TYPE_LABEL}
-DATE_COLUMNS = ["inkom", "handelse", "avslutad", "au_datum", "ivo_anmald", "ivo_beslut_datum",
-                "aterkoppling_datum"]
+DATE_COLUMNS = [
+    "inkom",
+    "handelse",
+    "avslutad",
+    "au_datum",
+    "ivo_anmald",
+    "ivo_beslut_datum",
+    "aterkoppling_datum",
+]
 ASSESSMENTS = {"inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"}
-CASE_COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
-                "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
-                "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald",
-                "ivo_beslut_datum", "ivo_beslut", "klagomalstyp", "avsandare", "kanal",
-                "aterkoppling", "aterkoppling_datum", "konsekvens"]
+CASE_COLUMNS = [
+    "typ",
+    "extern_referens",
+    "enhet",
+    "inkom",
+    "handelse",
+    "avslutad",
+    "rubrik",
+    "beskrivning",
+    "kategori",
+    "brister",
+    "orsaker",
+    "amnen",
+    "atgarder",
+    "avvikelse_konstaterad",
+    "bedomning",
+    "au_datum",
+    "ivo_anmald",
+    "ivo_beslut_datum",
+    "ivo_beslut",
+    "klagomalstyp",
+    "avsandare",
+    "kanal",
+    "aterkoppling",
+    "aterkoppling_datum",
+    "konsekvens",
+]
 UNIT_COLUMNS = ["kod", "namn", "typ", "foralder"]
 UNIT_KIND_CODES = {"forvaltning", "avdelning", "verksamhetsomrade", "sektion", "enhet", "namnd"}
 
@@ -145,8 +174,14 @@ def _validate_units(rows) -> list[RowError]:
         if not r.get("namn"):
             errors.append(RowError(line, "namn", "saknas"))
         if r.get("typ") not in UNIT_KIND_CODES:
-            errors.append(RowError(line, "typ", f"”{r.get('typ', '')}” är ingen giltig enhetstyp "
-                                                f"({', '.join(sorted(UNIT_KIND_CODES))})"))
+            errors.append(
+                RowError(
+                    line,
+                    "typ",
+                    f"”{r.get('typ', '')}” är ingen giltig enhetstyp "
+                    f"({', '.join(sorted(UNIT_KIND_CODES))})",
+                )
+            )
         parent = r.get("foralder", "")
         if parent and parent not in codes_in_file and parent not in existing:
             errors.append(RowError(line, "foralder", f"enheten ”{parent}” finns inte"))
@@ -164,8 +199,14 @@ def _apply_units(rows, user, filename: str) -> int:
             parent = Unit.objects.filter(code=r["foralder"]).first() if r["foralder"] else None
             if r["foralder"] and parent is None:
                 continue
-            unit_create(code=r["kod"], name=r["namn"], kind=kinds[r["typ"]], parent=parent,
-                        actor=user, reason=f"Import från {filename}")
+            unit_create(
+                code=r["kod"],
+                name=r["namn"],
+                kind=kinds[r["typ"]],
+                parent=parent,
+                actor=user,
+                reason=f"Import från {filename}",
+            )
             pending.remove(r)
             created += 1
             progressed = True
@@ -177,7 +218,9 @@ def _apply_units(rows, user, filename: str) -> int:
 # --- Cases --------------------------------------------------------------------------------
 
 
-def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[list[CaseRow], list[RowError], dict]:
+def _validate_cases(
+    rows, unit_codes: set[str], create_codes: bool
+) -> tuple[list[CaseRow], list[RowError], dict]:
     errors: list[RowError] = []
     known = defaultdict(set)
     for cl, c in Code.objects.values_list("codelist", "code"):
@@ -189,8 +232,9 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
         row_errors: list[RowError] = []
         typ = r.get("typ", "")
         if typ not in CASE_TYPES:
-            row_errors.append(RowError(line, "typ", f"”{typ}” är ingen giltig typ "
-                                                    f"({', '.join(CASE_TYPES)})"))
+            row_errors.append(
+                RowError(line, "typ", f"”{typ}” är ingen giltig typ ({', '.join(CASE_TYPES)})")
+            )
             errors.extend(row_errors)
             continue
         kind, source = CASE_TYPES[typ]
@@ -198,8 +242,11 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
         if not ref:
             row_errors.append(RowError(line, "extern_referens", "saknas"))
         elif (kind, ref) in seen_refs:
-            row_errors.append(RowError(line, "extern_referens",
-                                       f"”{ref}” finns redan på rad {seen_refs[(kind, ref)]}"))
+            row_errors.append(
+                RowError(
+                    line, "extern_referens", f"”{ref}” finns redan på rad {seen_refs[(kind, ref)]}"
+                )
+            )
         else:
             seen_refs[(kind, ref)] = line
         if len(ref) > 100:
@@ -219,8 +266,9 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
             try:
                 dates[col] = _parse_date(value)
             except ValueError:
-                row_errors.append(RowError(line, col, f"”{value}” är inget giltigt datum "
-                                                      "(använd ÅÅÅÅ-MM-DD)"))
+                row_errors.append(
+                    RowError(line, col, f"”{value}” är inget giltigt datum (använd ÅÅÅÅ-MM-DD)")
+                )
         if dates.get("inkom") and dates.get("avslutad") and dates["avslutad"] < dates["inkom"]:
             row_errors.append(RowError(line, "avslutad", "ligger före inkom"))
         row_errors += _reply_errors(line, r, dates)
@@ -258,8 +306,13 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
             row_errors.append(RowError(line, "avvikelse_konstaterad", "ange ja eller nej"))
         assessment = r.get("bedomning", "")
         if assessment and assessment not in ASSESSMENTS:
-            row_errors.append(RowError(line, "bedomning", f"”{assessment}” är ingen giltig "
-                                                          f"bedömning ({', '.join(sorted(ASSESSMENTS))})"))
+            row_errors.append(
+                RowError(
+                    line,
+                    "bedomning",
+                    f"”{assessment}” är ingen giltig bedömning ({', '.join(sorted(ASSESSMENTS))})",
+                )
+            )
         if kind != "lexsarah":
             for col in ("bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum", "ivo_beslut"):
                 if r.get(col):
@@ -267,12 +320,23 @@ def _validate_cases(rows, unit_codes: set[str], create_codes: bool) -> tuple[lis
         if row_errors:
             errors.extend(row_errors)
             continue
-        parsed.append(CaseRow(
-            line=line, kind=kind, source=source, external_reference=ref, unit_code=r["enhet"],
-            received=dates["inkom"], occurred=dates["handelse"], closed=dates["avslutad"],
-            title=r.get("rubrik", "") or f"Importerat ärende {ref}",
-            description=r.get("beskrivning", ""), codes=codes, raw=r, dates=dates,
-        ))
+        parsed.append(
+            CaseRow(
+                line=line,
+                kind=kind,
+                source=source,
+                external_reference=ref,
+                unit_code=r["enhet"],
+                received=dates["inkom"],
+                occurred=dates["handelse"],
+                closed=dates["avslutad"],
+                title=r.get("rubrik", "") or f"Importerat ärende {ref}",
+                description=r.get("beskrivning", ""),
+                codes=codes,
+                raw=r,
+                dates=dates,
+            )
+        )
     return parsed, errors, unknown_codes
 
 
@@ -332,7 +396,9 @@ def _existing(parsed: list[CaseRow]) -> set[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT kind, external_reference FROM {Case._meta.db_table} "  # noqa: S608 - our table
-            "WHERE external_reference = ANY(%s)", [refs])
+            "WHERE external_reference = ANY(%s)",
+            [refs],
+        )
         return set(cursor.fetchall())
 
 
@@ -345,8 +411,13 @@ def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict
     each kind's applier. Every row gets a history row with the file name and the user."""
     result = ImportResult()
     for (codelist, code), _line in sorted(unknown_codes.items()):
-        Code.objects.create(codelist=codelist, code=code[:60], active=False, order=999,
-                            label=FALLBACK_CODES.get((codelist, code), code))
+        Code.objects.create(
+            codelist=codelist,
+            code=code[:60],
+            active=False,
+            order=999,
+            label=FALLBACK_CODES.get((codelist, code), code),
+        )
         result.codes_created.append(f"{codelist}:{code}")
     existing = _existing(parsed)
     todo = [p for p in parsed if (p.kind, p.external_reference) not in existing]
@@ -369,20 +440,33 @@ def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict
         numbers = _allocate_numbers(prefix, year, len(items))
         for number, p in zip(numbers, items, strict=True):
             case = ImportedCase(pk=next(ids), kind=kind, reference=f"{prefix}-{year}-{number:04d}")
-            category = codes[(CodeList.EVENT_CATEGORY, p.codes["kategori"][0])] if p.codes["kategori"] else None
+            category = (
+                codes[(CodeList.EVENT_CATEGORY, p.codes["kategori"][0])]
+                if p.codes["kategori"]
+                else None
+            )
             # An open case lands in the first status with that status's deadline, as if it
             # had been registered in Avvika on the day it was received: overdue shows.
             due_step = "" if p.closed else wf.deadline_steps.get(wf.initial, "")
-            case_rows.append({
-                "id": case.pk, "kind": kind, "reference": case.reference,
-                "unit_id": units[p.unit_code], "title": p.title[:200], "description": p.description,
-                "occurred_on": p.occurred, "received_at": _aware(p.received),
-                "closed_at": _aware(p.closed) if p.closed else None,
-                "due_step": due_step, "due_at": deadlines.due(kind, due_step, p.received),
-                "status": closed_status if p.closed else wf.initial,
-                "event_category_id": category.pk if category else None,
-                "imported_from": filename[:200], "external_reference": p.external_reference,
-            })
+            case_rows.append(
+                {
+                    "id": case.pk,
+                    "kind": kind,
+                    "reference": case.reference,
+                    "unit_id": units[p.unit_code],
+                    "title": p.title[:200],
+                    "description": p.description,
+                    "occurred_on": p.occurred,
+                    "received_at": _aware(p.received),
+                    "closed_at": _aware(p.closed) if p.closed else None,
+                    "due_step": due_step,
+                    "due_at": deadlines.due(kind, due_step, p.received),
+                    "status": closed_status if p.closed else wf.initial,
+                    "event_category_id": category.pk if category else None,
+                    "imported_from": filename[:200],
+                    "external_reference": p.external_reference,
+                }
+            )
             pairs.append((case, p))
     bulk.copy_rows(Case, case_rows, now=now)
     case_ids = [case.pk for case, _p in pairs]
@@ -392,10 +476,16 @@ def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict
     for case, p in pairs:
         for code in p.codes["atgarder"]:
             mt = codes[(CodeList.MEASURE_TYPE, code)]
-            measures.append({
-                "case_id": case.pk, "measure_type_id": mt.pk, "description": f"{mt.label} (importerad)",
-                "status": Measure.Status.DONE if p.closed else Measure.Status.PLANNED,
-                "completed_on": p.closed, "created_by_id": user_id})
+            measures.append(
+                {
+                    "case_id": case.pk,
+                    "measure_type_id": mt.pk,
+                    "description": f"{mt.label} (importerad)",
+                    "status": Measure.Status.DONE if p.closed else Measure.Status.PLANNED,
+                    "completed_on": p.closed,
+                    "created_by_id": user_id,
+                }
+            )
     bulk.copy_rows(Measure, measures, now=now, skip=("id",))
     bulk.history_from_rows(Measure, "case_id", case_ids, user=user, reason=reason, now=now)
     by_kind: dict[str, list] = defaultdict(list)
@@ -426,13 +516,21 @@ def import_units_file(data: bytes, filename: str, *, user, dry_run: bool = False
         with transaction.atomic():
             result.units_created = _apply_units(rows, user, filename)
     else:
-        result.units_created = sum(1 for _, r in rows if not Unit.objects.filter(code=r["kod"]).exists())
+        result.units_created = sum(
+            1 for _, r in rows if not Unit.objects.filter(code=r["kod"]).exists()
+        )
     return result
 
 
 def import_cases_file(
-    data: bytes, filename: str, *, user, dry_run: bool = False, create_codes: bool = False,
-    units_data: bytes | None = None, units_filename: str = "",
+    data: bytes,
+    filename: str,
+    *,
+    user,
+    dry_run: bool = False,
+    create_codes: bool = False,
+    units_data: bytes | None = None,
+    units_filename: str = "",
 ) -> ImportResult:
     """All-or-nothing: any error in either file raises ImportError_ and writes nothing."""
     unit_rows = []
@@ -453,8 +551,12 @@ def import_cases_file(
     if dry_run:
         existing = _existing(parsed)
         new = [p for p in parsed if (p.kind, p.external_reference) not in existing]
-        result = ImportResult(dry_run=True, created=len(new), skipped=len(parsed) - len(new),
-                              codes_created=[f"{cl}:{c}" for cl, c in unknown_codes])
+        result = ImportResult(
+            dry_run=True,
+            created=len(new),
+            skipped=len(parsed) - len(new),
+            codes_created=[f"{cl}:{c}" for cl, c in unknown_codes],
+        )
         for p in new:
             result.by_type[_type_key(p)] = result.by_type.get(_type_key(p), 0) + 1
         return result

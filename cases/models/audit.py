@@ -17,7 +17,10 @@ class AccessAction(models.TextChoices):
 class AccessLog(models.Model):
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("användare")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("användare"),
     )
     action = models.CharField(_("händelse"), max_length=20, choices=AccessAction.choices)
     # The case may be gallrad later; reference and unit are kept so the log still reads.
@@ -26,7 +29,12 @@ class AccessLog(models.Model):
     )
     case_reference = models.CharField(_("ärende"), max_length=20, blank=True)
     unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("enhet")
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enhet"),
     )
     detail = models.CharField(_("detalj"), max_length=300, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)

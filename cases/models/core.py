@@ -28,9 +28,7 @@ class ReferenceCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="refcounter_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="refcounter_unique")]
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
@@ -86,7 +84,8 @@ class Case(models.Model):
     external_reference = models.CharField(_("extern referens"), max_length=100, blank=True)
     anonymised_at = models.DateTimeField(_("gallrad"), null=True, blank=True)
     legal_hold = models.BooleanField(
-        _("bevaras (pågående tillsyn eller domstolsärende)"), default=False,
+        _("bevaras (pågående tillsyn eller domstolsärende)"),
+        default=False,
         help_text=_("Ärendet gallras inte så länge det är markerat."),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
@@ -113,10 +112,16 @@ class Case(models.Model):
             models.Index(fields=["kind", "external_reference"], name="case_kind_extref"),
             # The inbox lists open cases only; partial indexes give its two keyset orders
             # directly (an `IS NULL` leading column gives PostgreSQL no ordering).
-            models.Index(fields=["-received_at", "-id"], name="case_inbox_newest",
-                         condition=models.Q(closed_at__isnull=True)),
-            models.Index(fields=["due_at", "id"], name="case_inbox_due",
-                         condition=models.Q(closed_at__isnull=True, due_at__isnull=False)),
+            models.Index(
+                fields=["-received_at", "-id"],
+                name="case_inbox_newest",
+                condition=models.Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                name="case_inbox_due",
+                condition=models.Q(closed_at__isnull=True, due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,7 +29,9 @@ class UnitKind(models.Model):
 class UnitQuerySet(MP_NodeQuerySet):
     def valid_on(self, day=None):
         day = day or timezone.localdate()
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):  # type: ignore[misc]
@@ -81,7 +83,9 @@ class Role(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def active(self, day=None):
         day = day or timezone.localdate()
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
 
 class Membership(models.Model):

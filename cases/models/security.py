@@ -27,7 +27,8 @@ class TwoFactorPolicy(models.Model):
 class RetentionPolicy(models.Model):
     kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices, unique=True)
     months_after_close = models.PositiveSmallIntegerField(
-        _("gallras månader efter avslut"), default=60)
+        _("gallras månader efter avslut"), default=60
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     history = HistoricalRecords()
 
@@ -46,8 +47,9 @@ class RetentionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     dry_run = models.BooleanField(default=False)
     counts = models.JSONField(default=dict)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at"]

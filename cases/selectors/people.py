@@ -23,9 +23,15 @@ def assignable_users(case: Case) -> QuerySet:
     """People who may take a complaint: active members of the case's unit, its ancestors or its
     subtree (a chef above, a colleague in the section)."""
     User = get_user_model()
-    memberships = Membership.objects.active().filter(user=OuterRef("pk")).filter(
-        StartsWith(Value(case.unit.path, output_field=CharField()), F("unit__path")) | Q(unit__path__startswith=case.unit.path)
-    ).exclude(role=Role.ADMINISTRATOR)
+    memberships = (
+        Membership.objects.active()
+        .filter(user=OuterRef("pk"))
+        .filter(
+            StartsWith(Value(case.unit.path, output_field=CharField()), F("unit__path"))
+            | Q(unit__path__startswith=case.unit.path)
+        )
+        .exclude(role=Role.ADMINISTRATOR)
+    )
     return User.objects.filter(Exists(memberships), is_active=True).order_by(
         "first_name", "last_name", "username"
     )

@@ -53,9 +53,7 @@ def visible_rule(user: User, prefix: str = "") -> Q:
         Q(**{f"{prefix}kind": CaseKind.LEXSARAH})
         & membership_scope(user, LEXSARAH_SCOPE_ROLES, unit_path)
     )
-    return _granted(user, "view_case", f"{prefix}pk") | (
-        Q(**{f"{prefix}skyddad": False}) & by_role
-    )
+    return _granted(user, "view_case", f"{prefix}pk") | (Q(**{f"{prefix}skyddad": False}) & by_role)
 
 
 def cases_visible_to(user: Viewer) -> QuerySet[Case]:
@@ -68,7 +66,9 @@ def handle_rule(user: User) -> Q:
     """The handle rule as a row condition, for `cases_handleable_by` and for annotating a list
     row by row (`Exists(cases_handleable_by(...).filter(pk=OuterRef("pk")))` is planned as a
     hashed subplan over every handleable case)."""
-    return _granted(user, "handle_case") | (Q(skyddad=False) & membership_scope(user, HANDLER_ROLES))
+    return _granted(user, "handle_case") | (
+        Q(skyddad=False) & membership_scope(user, HANDLER_ROLES)
+    )
 
 
 def cases_handleable_by(user: Viewer) -> QuerySet[Case]:

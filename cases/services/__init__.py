@@ -3,5 +3,10 @@
 from .errors import ConcurrentEditError, ServiceError, StepNotAllowed, TransitionNotAllowed
 from .history import audited_save
 
-__all__ = ["ConcurrentEditError", "ServiceError", "StepNotAllowed", "TransitionNotAllowed",
-           "audited_save"]
+__all__ = [
+    "ConcurrentEditError",
+    "ServiceError",
+    "StepNotAllowed",
+    "TransitionNotAllowed",
+    "audited_save",
+]

@@ -12,7 +12,9 @@ def _ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def access_log_record(*, user: User, case: Case, action: str, request: HttpRequest | None = None, detail: str = "") -> AccessLog:
+def access_log_record(
+    *, user: User, case: Case, action: str, request: HttpRequest | None = None, detail: str = ""
+) -> AccessLog:
     return AccessLog.objects.create(
         user=user,
         case=case,
@@ -25,7 +27,12 @@ def access_log_record(*, user: User, case: Case, action: str, request: HttpReque
 
 
 def access_log_record_many(
-    *, user: User, cases: Iterable[Case], action: str, request: HttpRequest | None = None, detail: str = ""
+    *,
+    user: User,
+    cases: Iterable[Case],
+    action: str,
+    request: HttpRequest | None = None,
+    detail: str = "",
 ) -> int:
     """One row per exported case, written in one INSERT (exports can hold thousands)."""
     rows = [
@@ -44,10 +51,17 @@ def access_log_record_many(
     return len(rows)
 
 
-def access_log_record_unit(*, user: User, unit: Unit, action: str, request: HttpRequest | None = None, detail: str = "") -> AccessLog:
+def access_log_record_unit(
+    *, user: User, unit: Unit, action: str, request: HttpRequest | None = None, detail: str = ""
+) -> AccessLog:
     """An export that holds figures, not cases (statistics): one row for the unit it covers,
     so the unit's chefs see it in loggkontroll."""
     return AccessLog.objects.create(
-        user=user, case=None, case_reference="", unit_id=unit.pk, action=action,
-        detail=detail[:300], ip=_ip(request),
+        user=user,
+        case=None,
+        case_reference="",
+        unit_id=unit.pk,
+        action=action,
+        detail=detail[:300],
+        ip=_ip(request),
     )

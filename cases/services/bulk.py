@@ -80,8 +80,11 @@ def _run(
     result = BulkResult()
     visible = list(cases_visible_to(actor).filter(pk__in=ids).order_by("received_at", "id"))
     result.hidden = len(ids) - len(visible)
-    handleable = set(cases_handleable_by(actor).filter(pk__in=[c.pk for c in visible])
-                     .values_list("pk", flat=True))
+    handleable = set(
+        cases_handleable_by(actor)
+        .filter(pk__in=[c.pk for c in visible])
+        .values_list("pk", flat=True)
+    )
     for case in visible:
         ct = case_type_or_none(case.kind)
         service = getattr(ct, f"bulk_{step}", None) if ct is not None else None

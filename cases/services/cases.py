@@ -67,8 +67,15 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def case_transition(*, case: Case, to_status: str, actor: User | None, reason: str, outcome: str = "",
-                    check: Callable[[Case], None] | None = None) -> Case:
+def case_transition(
+    *,
+    case: Case,
+    to_status: str,
+    actor: User | None,
+    reason: str,
+    outcome: str = "",
+    check: Callable[[Case], None] | None = None,
+) -> Case:
     """A case moves through its type's workflow; `check(locked)` may refuse first (the
     caller's action_require). Closing stamps closed_at and keeps the outcome; any other status
     clears closed_at. The deadline follows the new status."""
@@ -79,8 +86,15 @@ def case_transition(*, case: Case, to_status: str, actor: User | None, reason: s
     else:
         fields = {"closed_at": None}
     return transition(
-        case, to=to_status, actor=actor, reason=reason, table=wf.allowed, labels=wf.label,
-        stamp=dict.fromkeys(wf.closed, "closed_at"), check=check, derive=_refresh_deadline,
+        case,
+        to=to_status,
+        actor=actor,
+        reason=reason,
+        table=wf.allowed,
+        labels=wf.label,
+        stamp=dict.fromkeys(wf.closed, "closed_at"),
+        check=check,
+        derive=_refresh_deadline,
         **fields,
     )
 
@@ -120,13 +134,15 @@ def case_assign(*, case: Case, assignee: User | None, actor: User | None, reason
     return audited_save(
         locked,
         actor=actor,
-        reason=reason or (_("Tilldelad %s") % person_name(assignee) if assignee
-                          else _("Tilldelning borttagen")),
+        reason=reason
+        or (_("Tilldelad %s") % person_name(assignee) if assignee else _("Tilldelning borttagen")),
     )
 
 
 @transaction.atomic
-def case_set_deadline(*, case: Case, step: str, due_at: datetime | None, actor: User | None, reason: str) -> Case:
+def case_set_deadline(
+    *, case: Case, step: str, due_at: datetime | None, actor: User | None, reason: str
+) -> Case:
     """A deadline that does not run from receipt (e.g. the IVO week from the AU decision):
     set after the transition, in the same transaction, with its own history row."""
     locked = _lock(case)
@@ -135,21 +151,42 @@ def case_set_deadline(*, case: Case, step: str, due_at: datetime | None, actor: 
     return audited_save(locked, actor=actor, reason=reason)
 
 
-def case_spawn(*, kind: str, unit: Unit, title: str, description: str, actor: User, reason: str,
-               reporter: User | None = None, occurred_on: date | None = None, source_case: Case | None = None,
-               **extra: Any) -> Case:
+def case_spawn(
+    *,
+    kind: str,
+    unit: Unit,
+    title: str,
+    description: str,
+    actor: User,
+    reason: str,
+    reporter: User | None = None,
+    occurred_on: date | None = None,
+    source_case: Case | None = None,
+    **extra: Any,
+) -> Case:
     """A case of another type from this one (an escalated complaint, a reclassified deviation,
     a finding in a risk analysis or an egenkontroll): the target type's own create service,
     found through the registry, so its one-to-one rows and lineage exist from the start."""
     spawn = case_type(kind).spawn
     if spawn is None:
         raise ServiceError(_("Ärendet kan inte gå vidare som den ärendetypen."))
-    return spawn(unit=unit, title=title, description=description, actor=actor, reason=reason,
-                 reporter=reporter, occurred_on=occurred_on, source_case=source_case, **extra)
+    return spawn(
+        unit=unit,
+        title=title,
+        description=description,
+        actor=actor,
+        reason=reason,
+        reporter=reporter,
+        occurred_on=occurred_on,
+        source_case=source_case,
+        **extra,
+    )
 
 
 @transaction.atomic
-def case_move_open_to_new_chef(*, unit: Unit, old_chef: User, new_chef: User, actor: User | None) -> int:
+def case_move_open_to_new_chef(
+    *, unit: Unit, old_chef: User, new_chef: User, actor: User | None
+) -> int:
     """A chef change hands every open case assigned to the old chef in the unit to the new one."""
     moved = 0
     qs = Case.objects.filter(

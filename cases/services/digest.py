@@ -96,8 +96,10 @@ def digest_build(user: User, *, since: datetime, now: datetime) -> Digest:
     # Risk analyses and egenkontroll runs plug in through the registry (the core never
     # imports them).
     for source in followup_sources():
-        lines = [f"{i.title} ({source.due_label} {i.due_date:%Y-%m-%d}) {site}{i.url}"
-                 for i in source.items(user)]
+        lines = [
+            f"{i.title} ({source.due_label} {i.due_date:%Y-%m-%d}) {site}{i.url}"
+            for i in source.items(user)
+        ]
         sections.append(_section(source.heading, lines))
     return Digest(since=since, until=now, sections=[s for s in sections if s.items])
 

@@ -25,8 +25,9 @@ def job_create(*, kind: str, payload: dict, actor: User | None = None) -> Job:
 
 
 def _move(job_id: int, to_status: str, **kwargs: Any) -> Job:
-    return transition(Job(pk=job_id), to=to_status, actor=None, reason="", stamp=JOB_STAMPS,
-                      **kwargs)
+    return transition(
+        Job(pk=job_id), to=to_status, actor=None, reason="", stamp=JOB_STAMPS, **kwargs
+    )
 
 
 def _claimed(job: Job) -> None:

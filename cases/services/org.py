@@ -11,8 +11,14 @@ from cases.types import User
 
 @transaction.atomic
 def unit_create(
-    *, code: str, name: str, kind: UnitKind, actor: User | None = None, parent: Unit | None = None,
-    public_name: str = "", reason: str = "",
+    *,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    actor: User | None = None,
+    parent: Unit | None = None,
+    public_name: str = "",
+    reason: str = "",
 ) -> Unit:
     unit = Unit(code=code, name=name, kind=kind, public_name=public_name)
     unit._history_user = actor  # type: ignore[attr-defined]
@@ -23,8 +29,15 @@ def unit_create(
 
 
 @transaction.atomic
-def membership_create(*, user: User, unit: Unit, role: str, actor: User | None = None,
-                      reason: str = "", valid_from: date | None = None) -> Membership:
+def membership_create(
+    *,
+    user: User,
+    unit: Unit,
+    role: str,
+    actor: User | None = None,
+    reason: str = "",
+    valid_from: date | None = None,
+) -> Membership:
     membership = Membership(user=user, unit=unit, role=role)
     if valid_from is not None:
         membership.valid_from = valid_from

@@ -38,8 +38,21 @@ EXTENSION_MIME = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-REFUSED_EXTENSIONS = {".html", ".htm", ".xhtml", ".svg", ".js", ".exe", ".bat", ".cmd", ".ps1",
-                      ".vbs", ".scr", ".msi", ".hta"}
+REFUSED_EXTENSIONS = {
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".svg",
+    ".js",
+    ".exe",
+    ".bat",
+    ".cmd",
+    ".ps1",
+    ".vbs",
+    ".scr",
+    ".msi",
+    ".hta",
+}
 
 
 @transaction.atomic
@@ -71,8 +84,12 @@ def measure_set_status(
 ) -> Measure:
     fields: dict[str, Any] = {"effect_followup": effect_followup} if effect_followup else {}
     return transition(
-        measure, to=status, actor=actor, reason=reason or _("Åtgärdens status ändrades"),
-        stamp={Measure.Status.DONE: "completed_on"}, **fields,
+        measure,
+        to=status,
+        actor=actor,
+        reason=reason or _("Åtgärdens status ändrades"),
+        stamp={Measure.Status.DONE: "completed_on"},
+        **fields,
     )
 
 
@@ -92,25 +109,36 @@ def close_over_unfinished_measures(case: Case, *, confirmed: bool) -> str:
     if not unfinished:
         return ""
     if not confirmed:
-        raise ServiceError(ngettext(
-            "%(n)d åtgärd är inte genomförd. Ändra dess status, eller kryssa i att du vill "
-            "avsluta ändå.",
-            "%(n)d åtgärder är inte genomförda. Ändra deras status, eller kryssa i att du vill "
-            "avsluta ändå.", unfinished) % {"n": unfinished})
-    return ngettext("Avslutad trots %(n)d åtgärd som inte är genomförd (bekräftat)",
-                    "Avslutad trots %(n)d åtgärder som inte är genomförda (bekräftat)",
-                    unfinished) % {"n": unfinished}
+        raise ServiceError(
+            ngettext(
+                "%(n)d åtgärd är inte genomförd. Ändra dess status, eller kryssa i att du vill "
+                "avsluta ändå.",
+                "%(n)d åtgärder är inte genomförda. Ändra deras status, eller kryssa i att du vill "
+                "avsluta ändå.",
+                unfinished,
+            )
+            % {"n": unfinished}
+        )
+    return ngettext(
+        "Avslutad trots %(n)d åtgärd som inte är genomförd (bekräftat)",
+        "Avslutad trots %(n)d åtgärder som inte är genomförda (bekräftat)",
+        unfinished,
+    ) % {"n": unfinished}
 
 
 @transaction.atomic
 def note_add(*, case: Case, text: str, actor: User) -> Note:
     if not text.strip():
         raise ServiceError(_("Anteckningen är tom."))
-    return audited_save(Note(case=case, text=text, author=actor), actor=actor, reason=_("Anteckning"))
+    return audited_save(
+        Note(case=case, text=text, author=actor), actor=actor, reason=_("Anteckning")
+    )
 
 
 @transaction.atomic
-def case_link(*, source: Case, target: Case, kind: str, actor: User | None, reason: str = "") -> CaseLink:
+def case_link(
+    *, source: Case, target: Case, kind: str, actor: User | None, reason: str = ""
+) -> CaseLink:
     if source.pk == target.pk:
         raise ServiceError(_("Ett ärende kan inte kopplas till sig självt."))
     existing = CaseLink.objects.filter(source=source, target=target, kind=kind).first()
@@ -145,8 +173,11 @@ def attachment_add(*, case: Case, upload: UploadedFile, actor: User | None) -> A
         )
     mime = _sniff(upload)
     extension = os.path.splitext(upload.name or "")[1].lower()
-    if (mime not in ALLOWED_MIME or extension in REFUSED_EXTENSIONS
-            or EXTENSION_MIME.get(extension, mime) != mime):
+    if (
+        mime not in ALLOWED_MIME
+        or extension in REFUSED_EXTENSIONS
+        or EXTENSION_MIME.get(extension, mime) != mime
+    ):
         raise ServiceError(
             _("Filtypen är inte tillåten. Tillåtna typer: %s.") % ", ".join(ALLOWED_MIME.values())
         )

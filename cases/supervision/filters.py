@@ -11,17 +11,23 @@ from cases.supervision.models import Authority, Supervision, SupervisionDecision
 
 class SupervisionFilter(django_filters.FilterSet):
     myndighet = django_filters.ChoiceFilter(
-        label=_("Myndighet"), field_name="authority", choices=Authority.choices,
+        label=_("Myndighet"),
+        field_name="authority",
+        choices=Authority.choices,
         empty_label=_("Alla"),
     )
     typ = django_filters.ChoiceFilter(
-        label=_("Typ av tillsyn"), field_name="supervision_type__code", choices=[],
+        label=_("Typ av tillsyn"),
+        field_name="supervision_type__code",
+        choices=[],
         empty_label=_("Alla"),
     )
     # Counted by decision date: "has a decision dated that year".
     ar = YearFilter(label=_("År (beslutsdatum)"), method="filter_decision_year")
     status = django_filters.ChoiceFilter(
-        label=_("Öppna eller avslutade"), method="filter_state", empty_label=_("Alla"),
+        label=_("Öppna eller avslutade"),
+        method="filter_state",
+        empty_label=_("Alla"),
         choices=[("open", _("Öppna")), ("closed", _("Avslutade"))],
     )
 
@@ -36,8 +42,9 @@ class SupervisionFilter(django_filters.FilterSet):
         ]
 
     def filter_decision_year(self, qs, name, year):
-        decided = SupervisionDecision.objects.filter(supervision=OuterRef("pk"),
-                                                     decided_on__year=year)
+        decided = SupervisionDecision.objects.filter(
+            supervision=OuterRef("pk"), decided_on__year=year
+        )
         return qs.filter(Exists(decided))
 
     def filter_state(self, qs, name, state):

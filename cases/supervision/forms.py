@@ -22,8 +22,16 @@ class SupervisionForm(forms.ModelForm):
     class Meta:
         model = Supervision
         fields = [
-            "authority", "supervision_type", "authority_reference", "title", "initiated_on",
-            "summary", "response_due_on", "preparation_on", "committee_on", "board_on",
+            "authority",
+            "supervision_type",
+            "authority_reference",
+            "title",
+            "initiated_on",
+            "summary",
+            "response_due_on",
+            "preparation_on",
+            "committee_on",
+            "board_on",
         ]
         labels = {
             "authority": _("Tillsynsmyndighet"),
@@ -56,19 +64,34 @@ class SupervisionForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["units"].initial = list(self.instance.units.values_list("pk", flat=True))
-        self.order_fields(["authority", "supervision_type", "authority_reference", "title",
-                           "units", "initiated_on", "summary"])
+        self.order_fields(
+            [
+                "authority",
+                "supervision_type",
+                "authority_reference",
+                "title",
+                "units",
+                "initiated_on",
+                "summary",
+            ]
+        )
 
     def clean(self):
         data = super().clean()
-        path = [("preparation_on", _("Beredning")), ("committee_on", _("Arbetsutskott")),
-                ("board_on", _("Nämnd"))]
+        path = [
+            ("preparation_on", _("Beredning")),
+            ("committee_on", _("Arbetsutskott")),
+            ("board_on", _("Nämnd")),
+        ]
         previous = None
         for name, label in path:
             value = data.get(name)
             if value and previous and value < previous[1]:
-                self.add_error(name, _("%(this)s kan inte vara före %(prev)s.")
-                               % {"this": label, "prev": previous[0].lower()})
+                self.add_error(
+                    name,
+                    _("%(this)s kan inte vara före %(prev)s.")
+                    % {"this": label, "prev": previous[0].lower()},
+                )
             if value:
                 previous = (label, value)
         return data
@@ -94,37 +117,52 @@ class DecisionForm(forms.Form):
     deficiencies_found = forms.TypedChoiceField(
         label=_("Konstaterade myndigheten brister?"),
         choices=[("0", _("Nej, inga brister")), ("1", _("Ja, brister konstaterades"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     deficiency_categories = forms.ModelMultipleChoiceField(
-        label=_("Bristområden"), queryset=Code.objects.none(), required=False,
+        label=_("Bristområden"),
+        queryset=Code.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    text = forms.CharField(label=_("Beslutets innehåll"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("Beslutets innehåll"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     response_due_on = forms.DateField(
-        label=_("Yttrande begärt senast"), required=False, widget=DATE,
+        label=_("Yttrande begärt senast"),
+        required=False,
+        widget=DATE,
         help_text=_("Fyll i om myndigheten begär att nämnden redovisar sin inställning."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deficiency_categories"].queryset = Code.choices_for(
-            CodeList.SUPERVISION_DEFICIENCY)
+            CodeList.SUPERVISION_DEFICIENCY
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("deficiency_categories") and not data.get("deficiencies_found"):
-            self.add_error("deficiency_categories",
-                           _("Bristområden kan bara anges när brister har konstaterats."))
+            self.add_error(
+                "deficiency_categories",
+                _("Bristområden kan bara anges när brister har konstaterats."),
+            )
         return data
 
 
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = SupervisionMeasure
-        fields = ["description", "status", "expected_effect", "responsible", "due_date",
-                  "completed_on"]
+        fields = [
+            "description",
+            "status",
+            "expected_effect",
+            "responsible",
+            "due_date",
+            "completed_on",
+        ]
         labels = {
             "description": _("Åtgärd"),
             "status": _("Status"),
@@ -156,7 +194,8 @@ class ResponseSentForm(forms.Form):
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label=_("Myndigheten avslutade ärendet"), widget=DATE)
     closing_note = forms.CharField(
-        label=_("Myndighetens slutbedömning"), required=False,
+        label=_("Myndighetens slutbedömning"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -99,7 +99,9 @@ class SupervisionDecision(models.Model):
     """A beslut from the authority. Reports count decisions (and cases) by `decided_on`."""
 
     supervision = models.ForeignKey(
-        Supervision, on_delete=models.CASCADE, related_name="decisions",
+        Supervision,
+        on_delete=models.CASCADE,
+        related_name="decisions",
         verbose_name=_("tillsynsärende"),
     )
     decided_on = models.DateField(_("beslutsdatum"))
@@ -138,7 +140,9 @@ class SupervisionMeasure(models.Model):
         DONE = "genomford", _("Genomförd")
 
     supervision = models.ForeignKey(
-        Supervision, on_delete=models.CASCADE, related_name="measures",
+        Supervision,
+        on_delete=models.CASCADE,
+        related_name="measures",
         verbose_name=_("tillsynsärende"),
     )
     description = models.TextField(_("åtgärd"))

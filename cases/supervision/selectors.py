@@ -55,8 +55,10 @@ def _in_subtree(unit: Unit) -> Exists:
 def supervision_list(user: Viewer, params: Params) -> SupervisionFilter:
     """The list page: visible supervisions filtered by `params` (myndighet, typ, ar = has a
     decision dated that year, status = open or closed by the authority)."""
-    qs = supervisions_visible_to(user).select_related("supervision_type").prefetch_related(
-        Prefetch("units", queryset=Unit.objects.order_by("path"))
+    qs = (
+        supervisions_visible_to(user)
+        .select_related("supervision_type")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("path")))
     )
     # Explicit order: Meta.ordering is not applied to aggregate (GROUP BY) queries.
     qs = qs.annotate(
@@ -116,13 +118,17 @@ class SupervisionCounts:
         return found or CountRow(authority, str(Authority(authority).label), "", "")
 
     def row(self, authority: str, type_code: str) -> CountRow:
-        found = next((r for r in self.rows
-                      if r.authority == authority and r.type_code == type_code), None)
+        found = next(
+            (r for r in self.rows if r.authority == authority and r.type_code == type_code), None
+        )
         return found or CountRow(authority, str(Authority(authority).label), type_code, "")
 
 
 def supervision_counts(
-    *, start: date, end: date, unit: Unit | None = None,
+    *,
+    start: date,
+    end: date,
+    unit: Unit | None = None,
     supervisions: QuerySet[Supervision] | None = None,
 ) -> SupervisionCounts:
     """Count supervision cases and decisions whose decision date lies in [start, end].
@@ -137,16 +143,22 @@ def supervision_counts(
         decided_on__gte=start, decided_on__lte=end, supervision__in=base.values("pk")
     )
     grouped = (
-        decisions.values("supervision__authority", "supervision__supervision_type__code",
-                         "supervision__supervision_type__label",
-                         "supervision__supervision_type__order")
+        decisions.values(
+            "supervision__authority",
+            "supervision__supervision_type__code",
+            "supervision__supervision_type__label",
+            "supervision__supervision_type__order",
+        )
         .annotate(
             n_cases=Count("supervision", distinct=True),
             n_decisions=Count("id"),
             n_deficient=Count("supervision", distinct=True, filter=Q(deficiencies_found=True)),
         )
-        .order_by("supervision__authority", "supervision__supervision_type__order",
-                  "supervision__supervision_type__label")
+        .order_by(
+            "supervision__authority",
+            "supervision__supervision_type__order",
+            "supervision__supervision_type__label",
+        )
     )
     rows = [
         CountRow(
@@ -154,26 +166,31 @@ def supervision_counts(
             authority_label=str(Authority(g["supervision__authority"]).label),
             type_code=g["supervision__supervision_type__code"] or "",
             type_label=g["supervision__supervision_type__label"] or _("Ej angivet"),
-            cases=g["n_cases"], decisions=g["n_decisions"],
+            cases=g["n_cases"],
+            decisions=g["n_decisions"],
             cases_with_deficiencies=g["n_deficient"],
         )
         for g in grouped
     ]
     categories = (
-        SupervisionDecision.deficiency_categories.through.objects
-        .filter(supervisiondecision__in=decisions.filter(deficiencies_found=True))
+        SupervisionDecision.deficiency_categories.through.objects.filter(
+            supervisiondecision__in=decisions.filter(deficiencies_found=True)
+        )
         .values("code__label")
         .annotate(n=Count("supervisiondecision", distinct=True))
         .order_by("-n", "code__label")
     )
     return SupervisionCounts(
-        start=start, end=end, rows=rows,
+        start=start,
+        end=end,
+        rows=rows,
         deficiency_categories=[(c["code__label"], c["n"]) for c in categories],
     )
 
 
-def supervision_counts_for_year(*, year: int, unit: Unit | None = None,
-                                supervisions: QuerySet[Supervision] | None = None
-                                ) -> SupervisionCounts:
-    return supervision_counts(start=date(year, 1, 1), end=date(year, 12, 31), unit=unit,
-                              supervisions=supervisions)
+def supervision_counts_for_year(
+    *, year: int, unit: Unit | None = None, supervisions: QuerySet[Supervision] | None = None
+) -> SupervisionCounts:
+    return supervision_counts(
+        start=date(year, 1, 1), end=date(year, 12, 31), unit=unit, supervisions=supervisions
+    )

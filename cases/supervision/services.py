@@ -28,8 +28,16 @@ from cases.types import User
 # Fields supervision_update may change; status, version and the response/closing dates that
 # belong to a transition have their own services.
 EDITABLE_FIELDS = {
-    "authority", "supervision_type", "authority_reference", "initiated_on", "title", "summary",
-    "response_due_on", "preparation_on", "committee_on", "board_on",
+    "authority",
+    "supervision_type",
+    "authority_reference",
+    "initiated_on",
+    "title",
+    "summary",
+    "response_due_on",
+    "preparation_on",
+    "committee_on",
+    "board_on",
 }
 
 
@@ -88,9 +96,14 @@ def supervision_create(
     supervision_action_require(None, "register", actor, units=chosen)
     _check_type(supervision_type)
     supervision = Supervision(
-        authority=authority, supervision_type=supervision_type, title=title.strip(),
-        initiated_on=initiated_on, authority_reference=authority_reference.strip(),
-        summary=summary, response_due_on=response_due_on, created_by=actor,
+        authority=authority,
+        supervision_type=supervision_type,
+        title=title.strip(),
+        initiated_on=initiated_on,
+        authority_reference=authority_reference.strip(),
+        summary=summary,
+        response_due_on=response_due_on,
+        created_by=actor,
     )
     reason = reason or _("Tillsynsärende registrerat")
     audited_save(supervision, actor=actor, reason=reason)
@@ -101,8 +114,13 @@ def supervision_create(
 
 @transaction.atomic
 def supervision_update(
-    *, supervision: Supervision, expected_version: int, data: dict, actor: User,
-    units: Iterable[Unit] | None = None, reason: str = "",
+    *,
+    supervision: Supervision,
+    expected_version: int,
+    data: dict,
+    actor: User,
+    units: Iterable[Unit] | None = None,
+    reason: str = "",
 ) -> Supervision:
     """Edit with optimistic locking: a stale version raises ConcurrentEditError, nothing saved."""
     locked = _lock(supervision, "edit", actor)
@@ -128,7 +146,9 @@ def _set_units(supervision: Supervision, actor: User, units: Iterable[Unit], rea
     # The form only offers units in the actor's scope, so units outside it (another
     # avdelning's, concerned by the same supervision) are kept rather than silently dropped.
     current = set(supervision.units.values_list("pk", flat=True))
-    own = set(units_in_scope(actor, WRITE_ROLES).filter(pk__in=current).values_list("pk", flat=True))
+    own = set(
+        units_in_scope(actor, WRITE_ROLES).filter(pk__in=current).values_list("pk", flat=True)
+    )
     chosen = {u.pk for u in _check_units(actor, units)}
     wanted = chosen | (current - own)
     if wanted != current:
@@ -159,8 +179,11 @@ def supervision_decision_add(
         raise ServiceError(_("Beslutsdatum kan inte vara före tillsynens start."))
     reason = _("Beslut från %(authority)s registrerat") % {"authority": locked.authority_short}
     decision = SupervisionDecision(
-        supervision=locked, decided_on=decided_on, deficiencies_found=deficiencies_found,
-        text=text, created_by=actor,
+        supervision=locked,
+        decided_on=decided_on,
+        deficiencies_found=deficiencies_found,
+        text=text,
+        created_by=actor,
     )
     audited_save(decision, actor=actor, reason=reason)
     if categories:
@@ -192,8 +215,12 @@ def supervision_measure_add(
     if status not in SupervisionMeasure.Status.values:
         raise ServiceError(_("Okänd status för åtgärden."))
     measure = SupervisionMeasure(
-        supervision=locked, description=description.strip(), status=status,
-        expected_effect=expected_effect, responsible=responsible, due_date=due_date,
+        supervision=locked,
+        description=description.strip(),
+        status=status,
+        expected_effect=expected_effect,
+        responsible=responsible,
+        due_date=due_date,
         completed_on=completed_on if status == SupervisionMeasure.Status.DONE else None,
         created_by=actor,
     )
@@ -206,17 +233,28 @@ def supervision_measure_complete(
 ) -> SupervisionMeasure:
     # The supervision first, as every other service locks it: no lock-order deadlock.
     _lock(measure.supervision, "measure_complete", actor)
-    return transition(measure, to=SupervisionMeasure.Status.DONE, actor=actor,
-                      reason=reason or _("Åtgärden genomförd"), table=MEASURE_TRANSITIONS,
-                      completed_on=completed_on)
+    return transition(
+        measure,
+        to=SupervisionMeasure.Status.DONE,
+        actor=actor,
+        reason=reason or _("Åtgärden genomförd"),
+        table=MEASURE_TRANSITIONS,
+        completed_on=completed_on,
+    )
 
 
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _transition(supervision: Supervision, to_status: str, action: str, actor: User | None,
-                reason: str, check: Callable[[Supervision], None] | None = None,
-                **kwargs: Any) -> Supervision:
+def _transition(
+    supervision: Supervision,
+    to_status: str,
+    action: str,
+    actor: User | None,
+    reason: str,
+    check: Callable[[Supervision], None] | None = None,
+    **kwargs: Any,
+) -> Supervision:
     """The action's rule (checked on the row read under the lock), then the transition."""
     # Who may act is refused first (403), before the table says anything about the status.
     supervision_action_require(supervision, action, actor)
@@ -226,13 +264,24 @@ def _transition(supervision: Supervision, to_status: str, action: str, actor: Us
         if check is not None:
             check(locked)
 
-    return transition(supervision, to=to_status, actor=actor, reason=reason,
-                      table=ALLOWED_TRANSITIONS, check=gate, **kwargs)
+    return transition(
+        supervision,
+        to=to_status,
+        actor=actor,
+        reason=reason,
+        table=ALLOWED_TRANSITIONS,
+        check=gate,
+        **kwargs,
+    )
 
 
 @transaction.atomic
 def supervision_register_response_sent(
-    *, supervision: Supervision, actor: User, sent_on: date, board_on: date | None = None,
+    *,
+    supervision: Supervision,
+    actor: User,
+    sent_on: date,
+    board_on: date | None = None,
     reason: str = "",
 ) -> Supervision:
     """The yttrande has been sent: pågående → yttrande inskickat."""
@@ -244,9 +293,16 @@ def supervision_register_response_sent(
             raise ServiceError(_("Yttrandet kan inte ha skickats före tillsynens start."))
 
     board = {"board_on": board_on} if board_on is not None else {}
-    return _transition(supervision, Supervision.Status.RESPONSE_SENT, "response_sent", actor,
-                       reason or _("Yttrande skickat"), check=ready, response_sent_on=sent_on,
-                       **board)
+    return _transition(
+        supervision,
+        Supervision.Status.RESPONSE_SENT,
+        "response_sent",
+        actor,
+        reason or _("Yttrande skickat"),
+        check=ready,
+        response_sent_on=sent_on,
+        **board,
+    )
 
 
 @transaction.atomic
@@ -254,13 +310,22 @@ def supervision_request_supplement(
     *, supervision: Supervision, actor: User, reason: str = ""
 ) -> Supervision:
     """The authority asks for more (komplettering): yttrande inskickat → pågående."""
-    return _transition(supervision, Supervision.Status.ONGOING, "supplement", actor,
-                       reason or _("Myndigheten begärde komplettering"))
+    return _transition(
+        supervision,
+        Supervision.Status.ONGOING,
+        "supplement",
+        actor,
+        reason or _("Myndigheten begärde komplettering"),
+    )
 
 
 @transaction.atomic
 def supervision_close(
-    *, supervision: Supervision, actor: User, closed_on: date, closing_note: str = "",
+    *,
+    supervision: Supervision,
+    actor: User,
+    closed_on: date,
+    closing_note: str = "",
     reason: str = "",
 ) -> Supervision:
     """The authority has closed its case: → avslutad. Nothing changes afterwards."""
@@ -272,6 +337,13 @@ def supervision_close(
         if closed_on < last:
             raise ServiceError(_("Avslutsdatum kan inte vara före det senaste beslutet."))
 
-    return _transition(supervision, Supervision.Status.CLOSED, "close", actor,
-                       reason or _("Avslutat av myndigheten"), check=ready, closed_on=closed_on,
-                       closing_note=closing_note.strip())
+    return _transition(
+        supervision,
+        Supervision.Status.CLOSED,
+        "close",
+        actor,
+        reason or _("Avslutat av myndigheten"),
+        check=ready,
+        closed_on=closed_on,
+        closing_note=closing_note.strip(),
+    )

@@ -13,8 +13,11 @@ urlpatterns = [
     path("<int:pk>/andra/", views.SupervisionEditView.as_view(), name="edit"),
     path("<int:pk>/beslut/", views.DecisionAddView.as_view(), name="decision_add"),
     path("<int:pk>/atgarder/", views.MeasureAddView.as_view(), name="measure_add"),
-    path("<int:pk>/atgarder/<int:measure_pk>/genomford/", views.MeasureCompleteView.as_view(),
-         name="measure_complete"),
+    path(
+        "<int:pk>/atgarder/<int:measure_pk>/genomford/",
+        views.MeasureCompleteView.as_view(),
+        name="measure_complete",
+    ),
     path("<int:pk>/yttrande-skickat/", views.ResponseSentView.as_view(), name="response_sent"),
     path("<int:pk>/komplettering/", views.SupplementView.as_view(), name="supplement"),
     path("<int:pk>/avsluta/", views.CloseView.as_view(), name="close"),

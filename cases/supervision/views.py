@@ -55,7 +55,8 @@ class SupervisionMixin(ScopedObjectMixin):
 
     def scoped_queryset(self):
         return supervisions_visible_to(self.request.user).select_related(
-            "supervision_type", "created_by")
+            "supervision_type", "created_by"
+        )
 
     def check_object(self, supervision) -> None:
         if self.write and not supervision_can_write(self.request.user, supervision):
@@ -109,10 +110,14 @@ class SupervisionCreateView(PermissionMixin, FormView):
         data = form.cleaned_data
         try:
             supervision = services.supervision_create(
-                actor=self.request.user, authority=data["authority"],
-                supervision_type=data["supervision_type"], title=data["title"],
-                units=data["units"], initiated_on=data["initiated_on"],
-                authority_reference=data["authority_reference"], summary=data["summary"],
+                actor=self.request.user,
+                authority=data["authority"],
+                supervision_type=data["supervision_type"],
+                title=data["title"],
+                units=data["units"],
+                initiated_on=data["initiated_on"],
+                authority_reference=data["authority_reference"],
+                summary=data["summary"],
                 response_due_on=data["response_due_on"],
             )
         except ServiceError as exc:
@@ -129,15 +134,24 @@ class SupervisionCreateView(PermissionMixin, FormView):
 
 
 def supervision_history_entries(supervision: Supervision, *, reader):
-    return history_entries([
-        HistorySource(Supervision, supervision.history.all(), _("tillsynsärendet")),
-        HistorySource(SupervisionDecision,
-                      SupervisionDecision.history.filter(supervision_id=supervision.pk),
-                      _("beslut")),
-        HistorySource(SupervisionMeasure,
-                      SupervisionMeasure.history.filter(supervision_id=supervision.pk),
-                      _("åtgärd")),
-    ], reader=reader)
+    return history_entries(
+        [
+            HistorySource(Supervision, supervision.history.all(), _("tillsynsärendet")),
+            HistorySource(
+                SupervisionDecision,
+                SupervisionDecision.history.filter(supervision_id=supervision.pk),
+                _("beslut"),
+            ),
+            HistorySource(
+                SupervisionMeasure,
+                SupervisionMeasure.history.filter(supervision_id=supervision.pk),
+                _("åtgärd"),
+            ),
+        ],
+        reader=reader,
+    )
+
+
 @dataclass
 class OfferedAction:
     """One offered action on the page (the shape templates/cases/parts/action.html shows)."""
@@ -177,8 +191,9 @@ def _make_form(name: str, supervision: Supervision):
 
 def _complete_form(measure, data=None):
     # One small form per planned measure; its own ids keep every label on its own field.
-    return MeasureCompleteForm(data, auto_id=f"done{measure.pk}-%s",
-                               initial={"completed_on": timezone.localdate()})
+    return MeasureCompleteForm(
+        data, auto_id=f"done{measure.pk}-%s", initial={"completed_on": timezone.localdate()}
+    )
 
 
 class SupervisionDetailView(SupervisionMixin, DetailView):
@@ -197,10 +212,14 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
         names = {a.name for a in offered}
         bound = bound_forms(self.request)
         entries = [
-            OfferedAction(a, bound.get(a.name) or _make_form(a.name, supervision),
-                          reverse(a.url_name, args=[supervision.pk]),
-                          primary=supervision.status in a.primary_in)
-            for a in offered if a.name not in ("edit", "measure_complete")
+            OfferedAction(
+                a,
+                bound.get(a.name) or _make_form(a.name, supervision),
+                reverse(a.url_name, args=[supervision.pk]),
+                primary=supervision.status in a.primary_in,
+            )
+            for a in offered
+            if a.name not in ("edit", "measure_complete")
         ]
         measures = list(supervision.measures.all())
         for m in measures:
@@ -218,12 +237,13 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
             section_actions={e.action.section: [e] for e in entries if e.action.section},
             decisions=list(supervision.decisions.prefetch_related("deficiency_categories")),
             measures=measures,
-            response_overdue=bool(supervision.response_due_on
-                                  and supervision.response_due_on < today
-                                  and supervision.status == Supervision.Status.ONGOING),
+            response_overdue=bool(
+                supervision.response_due_on
+                and supervision.response_due_on < today
+                and supervision.status == Supervision.Status.ONGOING
+            ),
             # A form that came back for a step no longer offered (someone moved it on).
-            orphan_form=next((f for f in bound.values() if f.errors and id(f) not in shown),
-                             None),
+            orphan_form=next((f for f in bound.values() if f.errors and id(f) not in shown), None),
         )
         return ctx
 
@@ -239,8 +259,11 @@ class SupervisionEditView(SupervisionMixin, FormView):
     form_class = SupervisionEditForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.get_supervision()}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": self.get_supervision(),
+        }
 
     def get(self, request, *args, **kwargs):
         try:
@@ -258,14 +281,18 @@ class SupervisionEditView(SupervisionMixin, FormView):
         data = {name: form.cleaned_data[name] for name in SupervisionForm.Meta.fields}
         try:
             services.supervision_update(
-                supervision=supervision, expected_version=form.cleaned_data["version"],
-                data=data, units=form.cleaned_data["units"], actor=self.request.user,
+                supervision=supervision,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+                units=form.cleaned_data["units"],
+                actor=self.request.user,
             )
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
             form.refresh_version(exc.current.version)
-            return self.render_to_response(self.get_context_data(form=form, current=exc.current),
-                                           status=409)
+            return self.render_to_response(
+                self.get_context_data(form=form, current=exc.current), status=409
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
@@ -307,8 +334,9 @@ class DecisionAddView(_SupervisionAction):
     success_message = _("Beslutet registrerades.")
 
     def perform(self, supervision, data):
-        return services.supervision_decision_add(supervision=supervision,
-                                                 actor=self.request.user, **data)
+        return services.supervision_decision_add(
+            supervision=supervision, actor=self.request.user, **data
+        )
 
 
 class MeasureAddView(_SupervisionAction):
@@ -320,8 +348,9 @@ class MeasureAddView(_SupervisionAction):
         return MeasureForm(self.request.POST, auto_id="m-%s")
 
     def perform(self, supervision, data):
-        return services.supervision_measure_add(supervision=supervision,
-                                                actor=self.request.user, **data)
+        return services.supervision_measure_add(
+            supervision=supervision, actor=self.request.user, **data
+        )
 
 
 class MeasureCompleteView(_SupervisionAction):
@@ -330,8 +359,9 @@ class MeasureCompleteView(_SupervisionAction):
     success_message = _("Åtgärden är markerad som genomförd.")
 
     def get_measure(self, supervision) -> SupervisionMeasure:
-        return get_object_or_404(SupervisionMeasure, supervision=supervision,
-                                 pk=self.kwargs["measure_pk"])
+        return get_object_or_404(
+            SupervisionMeasure, supervision=supervision, pk=self.kwargs["measure_pk"]
+        )
 
     def get_form(self, supervision):
         return _complete_form(self.get_measure(supervision), self.request.POST)
@@ -341,7 +371,8 @@ class MeasureCompleteView(_SupervisionAction):
 
     def perform(self, supervision, data):
         return services.supervision_measure_complete(
-            measure=self.get_measure(supervision), actor=self.request.user, **data)
+            measure=self.get_measure(supervision), actor=self.request.user, **data
+        )
 
 
 class ResponseSentView(_SupervisionAction):
@@ -350,8 +381,9 @@ class ResponseSentView(_SupervisionAction):
     success_message = _("Yttrandet är registrerat som skickat.")
 
     def perform(self, supervision, data):
-        return services.supervision_register_response_sent(supervision=supervision,
-                                                           actor=self.request.user, **data)
+        return services.supervision_register_response_sent(
+            supervision=supervision, actor=self.request.user, **data
+        )
 
 
 class SupplementView(_SupervisionAction):
@@ -362,8 +394,9 @@ class SupplementView(_SupervisionAction):
         return ReasonForm(self.request.POST, auto_id="s-%s")
 
     def perform(self, supervision, data):
-        return services.supervision_request_supplement(supervision=supervision,
-                                                       actor=self.request.user, **data)
+        return services.supervision_request_supplement(
+            supervision=supervision, actor=self.request.user, **data
+        )
 
 
 class CloseView(_SupervisionAction):
@@ -372,5 +405,4 @@ class CloseView(_SupervisionAction):
     success_message = _("Tillsynsärendet är avslutat.")
 
     def perform(self, supervision, data):
-        return services.supervision_close(supervision=supervision, actor=self.request.user,
-                                          **data)
+        return services.supervision_close(supervision=supervision, actor=self.request.user, **data)

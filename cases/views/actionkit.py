@@ -56,8 +56,9 @@ class ScopedObjectMixin(PermissionMixin):
 
     def get_object(self, queryset=None):
         if getattr(self, "_object", None) is None:
-            obj = get_object_or_404(self.scoped_queryset(),
-                                    **{self.lookup_field: self.kwargs[self.lookup_url_kwarg]})
+            obj = get_object_or_404(
+                self.scoped_queryset(), **{self.lookup_field: self.kwargs[self.lookup_url_kwarg]}
+            )
             self.check_object(obj)
             self._object = obj
         return self._object
@@ -95,9 +96,12 @@ class ActionView(ScopedObjectMixin):
     def get_form(self, target):
         if self.form_class is None:
             return None
-        return self.form_class(data=self.request.POST, files=self.request.FILES or None,
-                               prefix=self.name if self.prefixed else None,
-                               **self.get_form_kwargs(target))
+        return self.form_class(
+            data=self.request.POST,
+            files=self.request.FILES or None,
+            prefix=self.name if self.prefixed else None,
+            **self.get_form_kwargs(target),
+        )
 
     def form_key(self, target) -> str:
         return self.name

@@ -55,7 +55,8 @@ class CaseMixin(ScopedObjectMixin):
 
     def scoped_queryset(self):
         return cases_visible_to(self.request.user).select_related(
-            "unit", "assignee", "reporter", "event_category")
+            "unit", "assignee", "reporter", "event_category"
+        )
 
     def get_case(self):
         return self.get_object()
@@ -107,8 +108,11 @@ def _deadline(case) -> dict | None:
     if case.due_at is None or not case.is_open:
         return None
     rule = DeadlineRule.objects.filter(kind=case.kind, step=case.due_step).first()
-    return {"at": case.due_at, "label": rule.label if rule else "",
-            "state": deadline_state(case.due_at)}
+    return {
+        "at": case.due_at,
+        "label": rule.label if rule else "",
+        "state": deadline_state(case.due_at),
+    }
 
 
 class CaseDetailView(CaseMixin, TemplateView):
@@ -124,8 +128,9 @@ class CaseDetailView(CaseMixin, TemplateView):
             if own is None:
                 raise
             return render(request, "cases/reporter_status.html", {"case": own})
-        access_log_record(user=request.user, case=case, action=self.log_action, request=request,
-                          detail=self.tab)
+        access_log_record(
+            user=request.user, case=case, action=self.log_action, request=request, detail=self.tab
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -134,8 +139,12 @@ class CaseDetailView(CaseMixin, TemplateView):
         ct = case_type(case.kind)
         actor = actor_for_case(self.request.user, case)
         offered = actions_offered(case_actions(ct), case.status, actor, case)
-        ctx.update(case=case, tab=self.tab, can_handle=actor.handles,
-                   offered_names={a.name for a in offered})
+        ctx.update(
+            case=case,
+            tab=self.tab,
+            can_handle=actor.handles,
+            offered_names={a.name for a in offered},
+        )
         if self.tab == "overview":
             ctx.update(self._type_context(case, offered))
             ctx.update(self._parts_context(case))
@@ -175,8 +184,11 @@ class CaseDetailView(CaseMixin, TemplateView):
             if action.name == "measure_status":
                 continue  # one small form per measure row, below
             url = reverse(action.url_name, args=[case.reference]) if action.url_name else ""
-            entries.append(OfferedAction(action, forms.get(action.name), url,
-                                         primary=case.status in action.primary_in))
+            entries.append(
+                OfferedAction(
+                    action, forms.get(action.name), url, primary=case.status in action.primary_in
+                )
+            )
         by_section: dict[str, list[OfferedAction]] = {}
         for entry in entries:
             by_section.setdefault(entry.action.section, []).append(entry)
@@ -187,8 +199,9 @@ class CaseDetailView(CaseMixin, TemplateView):
             "other_steps": [e for e in side if not e.primary],
             "section_actions": by_section,
             "measure_rows": rows,
-            "orphan_form": self._orphan_form(case, [e.form for e in entries]
-                                             + [r["status_form"] for r in rows]),
+            "orphan_form": self._orphan_form(
+                case, [e.form for e in entries] + [r["status_form"] for r in rows]
+            ),
         }
 
     def _orphan_form(self, case, shown: list):
@@ -197,8 +210,10 @@ class CaseDetailView(CaseMixin, TemplateView):
         if not case_type(case.kind).actions:
             return None  # a type without its own table shows its forms itself
         shown_ids = {id(f) for f in shown if f is not None}
-        return next((f for f in bound_forms(self.request).values()
-                     if f.errors and id(f) not in shown_ids), None)
+        return next(
+            (f for f in bound_forms(self.request).values() if f.errors and id(f) not in shown_ids),
+            None,
+        )
 
     def _measure_rows(self, case, names: set[str]) -> list[dict]:
         """Each measure with its status form, when the user may change measure statuses."""
@@ -208,10 +223,18 @@ class CaseDetailView(CaseMixin, TemplateView):
             form = None
             if "measure_status" in names and Measure.ALLOWED_TRANSITIONS.get(measure.status):
                 key = f"measure_status-{measure.pk}"
-                form = bound.get(key) or MeasureStatusForm(measure=measure, prefix=f"ms{measure.pk}")
-            rows.append({"measure": measure, "status_form": form,
-                         "status_url": reverse("cases:measure_status",
-                                               args=[case.reference, measure.pk])})
+                form = bound.get(key) or MeasureStatusForm(
+                    measure=measure, prefix=f"ms{measure.pk}"
+                )
+            rows.append(
+                {
+                    "measure": measure,
+                    "status_form": form,
+                    "status_url": reverse(
+                        "cases:measure_status", args=[case.reference, measure.pk]
+                    ),
+                }
+            )
         return rows
 
     def get_context_measures(self, case):
@@ -261,8 +284,13 @@ class CaseActionView(ActionView, CaseDetailView):
         # Fresh from the scoped queryset: a service may have moved the case on, or refused
         # because someone else did.
         self._object = self.scoped_queryset().get(pk=case.pk)
-        access_log_record(user=self.request.user, case=self._object, action=AccessAction.READ,
-                          request=self.request, detail="overview")
+        access_log_record(
+            user=self.request.user,
+            case=self._object,
+            action=AccessAction.READ,
+            request=self.request,
+            detail="overview",
+        )
         return super().page_context(case)
 
 
@@ -307,23 +335,28 @@ class MeasureStatusView(CaseActionView):
 
     def get_form(self, case):
         measure = self.get_measure(case)
-        return MeasureStatusForm(data=self.request.POST, measure=measure,
-                                 prefix=f"ms{measure.pk}")
+        return MeasureStatusForm(data=self.request.POST, measure=measure, prefix=f"ms{measure.pk}")
 
     def form_key(self, case) -> str:
         return f"measure_status-{self.kwargs['pk']}"
 
     def perform(self, case, data):
-        return measure_set_status(measure=self.get_measure(case), status=data["status"],
-                                  actor=self.request.user)
+        return measure_set_status(
+            measure=self.get_measure(case), status=data["status"], actor=self.request.user
+        )
 
 
 class AttachmentDownloadView(CaseMixin, View):
     def get(self, request, *args, **kwargs):
         case = self.get_case()
         attachment = get_object_or_404(Attachment, case=case, pk=kwargs["pk"])
-        access_log_record(user=request.user, case=case, action=AccessAction.DOWNLOAD,
-                          request=request, detail=attachment.original_name)
+        access_log_record(
+            user=request.user,
+            case=case,
+            action=AccessAction.DOWNLOAD,
+            request=request,
+            detail=attachment.original_name,
+        )
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,

@@ -44,25 +44,43 @@ class CasePdfView(CaseMixin, View):
             "reporter": _person(case.reporter, masked),
             "assignee": _person(case.assignee, masked),
             "measures": [
-                {"m": m, "description": clean(m.description),
-                 "responsible": _person(m.responsible, masked)} for m in measures
+                {
+                    "m": m,
+                    "description": clean(m.description),
+                    "responsible": _person(m.responsible, masked),
+                }
+                for m in measures
             ],
             "notes": [
                 {"n": n, "text": clean(n.text), "author": _person(n.author, masked)} for n in notes
             ],
             "history": [
-                {"e": e, "user": MASK if masked else e.user, "reason": clean(e.reason),
-                 "changes": [(c.label, MASK if masked and c.person else clean(c.old),
-                              MASK if masked and c.person else clean(c.new))
-                             for c in e.changes]}
+                {
+                    "e": e,
+                    "user": MASK if masked else e.user,
+                    "reason": clean(e.reason),
+                    "changes": [
+                        (
+                            c.label,
+                            MASK if masked and c.person else clean(c.old),
+                            MASK if masked and c.person else clean(c.new),
+                        )
+                        for c in e.changes
+                    ],
+                }
                 for e in history
             ],
             "printed_at": timezone.now(),
             "printed_by": request.user,
         }
         pdf = render_pdf("cases/print.html", context)
-        access_log_record(user=request.user, case=case, action=AccessAction.PRINT, request=request,
-                          detail="utlämnande, maskerad" if masked else "utlämnande")
+        access_log_record(
+            user=request.user,
+            case=case,
+            action=AccessAction.PRINT,
+            request=request,
+            detail="utlämnande, maskerad" if masked else "utlämnande",
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         suffix = "-maskerad" if masked else ""
         response["Content-Disposition"] = f'attachment; filename="{case.reference}{suffix}.pdf"'
@@ -77,8 +95,9 @@ class CasePdfView(CaseMixin, View):
         users += [h.history_user for h in case.history.select_related("history_user")]
         # People named in the history (a former handläggare in a reason) are masked too.
         names: list[str] = [e.user for e in history if not e.system]
-        names += [v for e in history for c in e.changes if c.person for v in (c.old, c.new)
-                  if v != "–"]
+        names += [
+            v for e in history for c in e.changes if c.person for v in (c.old, c.new) if v != "–"
+        ]
         for u in users:
             if u is not None:
                 names += [u.get_full_name(), u.first_name, u.last_name, u.username]

@@ -24,7 +24,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Ärendefil (CSV eller XLSX)"))
     units = forms.FileField(label=gettext_lazy("Enhetsfil (valfri)"), required=False)
     create_codes = forms.BooleanField(
-        label=gettext_lazy("Lägg till okända koder som inaktiva"), required=False)
+        label=gettext_lazy("Lägg till okända koder som inaktiva"), required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -83,11 +84,18 @@ class ImportExecuteView(PermissionMixin, View):
             result = _run(job.payload, request.user, dry_run=False)
         except ImportError_ as exc:
             job_fail(job_id=job.pk, error="\n".join(str(e) for e in exc.errors))
-            return render(request, "cases/import.html",
-                          {"form": ImportForm(), "errors": exc.errors}, status=422)
+            return render(
+                request,
+                "cases/import.html",
+                {"form": ImportForm(), "errors": exc.errors},
+                status=422,
+            )
         job_finish(job_id=job.pk, result={"created": result.created, "skipped": result.skipped})
-        messages.success(request, _("Importen är klar: %(c)d ärenden skapades, %(s)d fanns redan.")
-                         % {"c": result.created, "s": result.skipped})
+        messages.success(
+            request,
+            _("Importen är klar: %(c)d ärenden skapades, %(s)d fanns redan.")
+            % {"c": result.created, "s": result.skipped},
+        )
         return redirect("imports")
 
 
@@ -98,6 +106,12 @@ def _run(payload: dict, user, *, dry_run: bool):
     if payload.get("units"):
         with default_storage.open(payload["units"], "rb") as f:
             units = f.read()
-    return import_cases_file(data, payload["filename"], user=user, dry_run=dry_run,
-                             create_codes=payload["create_codes"], units_data=units,
-                             units_filename=payload.get("units_filename", ""))
+    return import_cases_file(
+        data,
+        payload["filename"],
+        user=user,
+        dry_run=dry_run,
+        create_codes=payload["create_codes"],
+        units_data=units,
+        units_filename=payload.get("units_filename", ""),
+    )

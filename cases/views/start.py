@@ -19,7 +19,12 @@ class StartView(PermissionMixin, TemplateView):
         ctx["my_reports"] = (
             cases_reported_by(user).select_related("unit").order_by("-received_at")[:10]
         )
-        if self.roles & {Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT, Role.UTREDARE}:
+        if self.roles & {
+            Role.SEKTIONSCHEF,
+            Role.KVALITETSSTRATEG,
+            Role.ARBETSUTSKOTT,
+            Role.UTREDARE,
+        }:
             open_cases = cases_visible_to(user).filter(closed_at__isnull=True)
             ctx["open_count"] = open_cases.count()
             ctx["overdue_count"] = open_cases.filter(due_at__lt=now).count()
@@ -27,6 +32,3 @@ class StartView(PermissionMixin, TemplateView):
                 open_cases.filter(assignee=user).select_related("unit").order_by("due_at")[:10]
             )
         return ctx
-
-
-

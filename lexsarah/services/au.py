@@ -33,7 +33,12 @@ AGENDA_FROM = (LexSarahStatus.ASSESSED,)
 
 @transaction.atomic
 def au_meeting_create(
-    *, held_on: date, actor: User, chair: User | None = None, members: Iterable[User] = (), title: str = ""
+    *,
+    held_on: date,
+    actor: User,
+    chair: User | None = None,
+    members: Iterable[User] = (),
+    title: str = "",
 ) -> AUMeeting:
     meeting = AUMeeting(held_on=held_on, chair=chair, title=(title or "").strip()[:200])
     audited_save(meeting, actor=actor, reason=_("AU-sammanträde skapat"))
@@ -65,23 +70,36 @@ def agenda_item_add(
     for report in reports:
         process_require(report.case, "au_agenda", actor)
         if report.assessment not in FINDING_ASSESSMENTS:
-            raise ServiceError(_("%s har inget missförhållande att behandla.")
-                               % report.case.reference)
+            raise ServiceError(
+                _("%s har inget missförhållande att behandla.") % report.case.reference
+            )
         if report.case.status not in AGENDA_FROM:
             raise ServiceError(_("%s är inte redo för arbetsutskottet.") % report.case.reference)
-    item = AgendaItem(meeting=meeting, investigation=investigation,
-                      paragraph=(paragraph or "").strip()[:20] or _next_paragraph(meeting))
+    item = AgendaItem(
+        meeting=meeting,
+        investigation=investigation,
+        paragraph=(paragraph or "").strip()[:20] or _next_paragraph(meeting),
+    )
     audited_save(item, actor=actor, reason=_("Lagd på dagordningen"))
     for report in reports:
         if report.case.status == LexSarahStatus.ASSESSED:
-            case_transition(case=report.case, to_status=LexSarahStatus.AU, actor=actor,
-                            reason=_("Till arbetsutskottet § %s") % item.paragraph)
+            case_transition(
+                case=report.case,
+                to_status=LexSarahStatus.AU,
+                actor=actor,
+                reason=_("Till arbetsutskottet § %s") % item.paragraph,
+            )
     return item
 
 
 @transaction.atomic
 def agenda_item_decide(
-    *, item: AgendaItem, actor: User, measures_approved: bool, severity: str, ivo: bool,
+    *,
+    item: AgendaItem,
+    actor: User,
+    measures_approved: bool,
+    severity: str,
+    ivo: bool,
     minutes: str = "",
 ) -> AgendaItem:
     """The AU decides severity, whether the measures suffice and whether IVO is notified.
@@ -89,10 +107,17 @@ def agenda_item_decide(
     if severity not in Assessment.values:
         raise ServiceError(_("Välj arbetsutskottets bedömning av allvarlighetsgraden."))
     if severity in SERIOUS_ASSESSMENTS and not ivo:
-        raise ServiceError(_("Ett allvarligt missförhållande eller en påtaglig risk för ett "
-                             "sådant ska anmälas till IVO."))
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "investigation").get(
-        pk=item.pk)
+        raise ServiceError(
+            _(
+                "Ett allvarligt missförhållande eller en påtaglig risk för ett "
+                "sådant ska anmälas till IVO."
+            )
+        )
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("meeting", "investigation")
+        .get(pk=item.pk)
+    )
     if item.decided_at is not None:
         raise ServiceError(_("Arbetsutskottet har redan beslutat i ärendet."))
     reports = _lock_reports([r.case for r in item.investigation.reports.select_related("case")])
@@ -110,14 +135,21 @@ def agenda_item_decide(
         if report.assessment != severity:
             # The AU's severity decision is the report's assessment from now on (history keeps
             # the investigator's).
-            _set_assessment(report, severity, report.assessment_motivation, actor,
-                            _("Arbetsutskottet ändrade bedömningen"))
+            _set_assessment(
+                report,
+                severity,
+                report.assessment_motivation,
+                actor,
+                _("Arbetsutskottet ändrade bedömningen"),
+            )
         else:
             audited_save(report, actor=actor, reason=_("Behandlad av arbetsutskottet"))
         if ivo:
             ivo_decide_by_au(report=report, agenda_item=item, actor=actor)
     if not measures_approved:
-        reopen_for_au(investigation=item.investigation, actor=actor,
-                      reason=_("Arbetsutskottet godkände inte åtgärderna (§ %s)")
-                      % item.paragraph)
+        reopen_for_au(
+            investigation=item.investigation,
+            actor=actor,
+            reason=_("Arbetsutskottet godkände inte åtgärderna (§ %s)") % item.paragraph,
+        )
     return item

@@ -61,18 +61,32 @@ def _may_join(report: LexSarahReport, actor: User) -> None:
 
 
 def _join(report: LexSarahReport, investigation: Investigation, actor: User | None) -> None:
-    if report.investigations.filter(completed_at__isnull=True).exclude(pk=investigation.pk).exists():
+    if (
+        report.investigations.filter(completed_at__isnull=True)
+        .exclude(pk=investigation.pk)
+        .exists()
+    ):
         raise ServiceError(_("%s ingår redan i en pågående utredning.") % report.case.reference)
     if investigation.investigator and report.case.assignee_id != investigation.investigator.pk:
         # The investigator must be able to open every report the investigation covers.
-        case_assign(case=report.case, assignee=investigation.investigator, actor=actor,
-                    reason=_("Utredare: %s") % person_name(investigation.investigator))
-    case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING, actor=actor,
-                    reason=_("Utredning påbörjad"))
+        case_assign(
+            case=report.case,
+            assignee=investigation.investigator,
+            actor=actor,
+            reason=_("Utredare: %s") % person_name(investigation.investigator),
+        )
+    case_transition(
+        case=report.case,
+        to_status=LexSarahStatus.INVESTIGATING,
+        actor=actor,
+        reason=_("Utredning påbörjad"),
+    )
 
 
 @transaction.atomic
-def investigation_create(*, cases: list[Case], actor: User, investigator: User | None = None) -> Investigation:
+def investigation_create(
+    *, cases: list[Case], actor: User, investigator: User | None = None
+) -> Investigation:
     """Start one investigation covering the given reports (received, or notified urgently)."""
     if not cases:
         raise ServiceError(_("Välj minst en rapport som ska utredas."))
@@ -91,10 +105,14 @@ def investigation_create(*, cases: list[Case], actor: User, investigator: User |
 
 
 @transaction.atomic
-def investigation_add_report(*, investigation: Investigation, case: Case, actor: User) -> Investigation:
+def investigation_add_report(
+    *, investigation: Investigation, case: Case, actor: User
+) -> Investigation:
     locked = _lock(investigation)
     if locked.completed_at is not None:
-        raise ServiceError(_("Utredningen är färdig. Öppna den igen innan du lägger till rapporter."))
+        raise ServiceError(
+            _("Utredningen är färdig. Öppna den igen innan du lägger till rapporter.")
+        )
     report = lock_report(case)
     if locked.reports.filter(pk=report.pk).exists():
         return locked
@@ -106,7 +124,12 @@ def investigation_add_report(*, investigation: Investigation, case: Case, actor:
 
 @transaction.atomic
 def investigation_save_draft(
-    *, investigation: Investigation, expected_version: int, data: dict, actor: User, reason: str = ""
+    *,
+    investigation: Investigation,
+    expected_version: int,
+    data: dict,
+    actor: User,
+    reason: str = "",
 ) -> Investigation:
     """Save the sections. A stale version raises ConcurrentEditError with the stored row: the
     view shows both texts and nothing is overwritten."""
@@ -135,8 +158,9 @@ def investigation_attachment_add(
     return attachment_add(case=case, upload=upload, actor=actor)
 
 
-def _set_assessment(report: LexSarahReport, assessment: str, motivation: str, actor: User,
-                    reason: str) -> None:
+def _set_assessment(
+    report: LexSarahReport, assessment: str, motivation: str, actor: User, reason: str
+) -> None:
     report.assessment = assessment
     report.assessment_motivation = motivation
     report.assessed_at = timezone.now()
@@ -151,8 +175,7 @@ def investigation_assess(
     """Bedömning with motivation: finishes the investigation, every covered report → bedömd."""
     if assessment not in Assessment.values:
         raise ServiceError(_("Välj en bedömning."))
-    motivation = clean_text(motivation, maximum=10_000,
-                            empty_message=_("Motivera bedömningen."))
+    motivation = clean_text(motivation, maximum=10_000, empty_message=_("Motivera bedömningen."))
     locked = _lock(investigation)
     if locked.completed_at is not None:
         raise ServiceError(_("Utredningen är redan bedömd."))
@@ -162,8 +185,12 @@ def investigation_assess(
     for report in reports:
         process_require(report.case, "assess", actor)
     for report in reports:
-        case_transition(case=report.case, to_status=LexSarahStatus.ASSESSED, actor=actor,
-                        reason=_("Bedömd: %s") % Assessment(assessment).label)
+        case_transition(
+            case=report.case,
+            to_status=LexSarahStatus.ASSESSED,
+            actor=actor,
+            reason=_("Bedömd: %s") % Assessment(assessment).label,
+        )
         _set_assessment(report, assessment, motivation, actor, _("Bedömning"))
     locked.completed_at = timezone.now()
     if not locked.assessment_text.strip():
@@ -173,10 +200,14 @@ def investigation_assess(
 
 
 @transaction.atomic
-def investigation_reopen(*, investigation: Investigation, actor: User, reason: str) -> Investigation:
+def investigation_reopen(
+    *, investigation: Investigation, actor: User, reason: str
+) -> Investigation:
     """Back to drafting before the AU has the reports (new facts came in). Once they are on
     the AU's agenda, only the AU's decision sends the investigation back (`reopen_for_au`)."""
-    reason = clean_text(reason, maximum=500, empty_message=_("Skriv varför utredningen öppnas igen."))
+    reason = clean_text(
+        reason, maximum=500, empty_message=_("Skriv varför utredningen öppnas igen.")
+    )
     locked = _lock(investigation)
     reports = _lock_reports([r.case for r in locked.reports.select_related("case")])
     for report in reports:
@@ -184,7 +215,9 @@ def investigation_reopen(*, investigation: Investigation, actor: User, reason: s
     return _reopen(locked, reports, actor, reason)
 
 
-def reopen_for_au(*, investigation: Investigation, actor: User | None, reason: str) -> Investigation:
+def reopen_for_au(
+    *, investigation: Investigation, actor: User | None, reason: str
+) -> Investigation:
     """The AU did not approve the measures: called by agenda_item_decide, which has checked
     the AU's own rule for every report and holds the locks."""
     locked = _lock(investigation)
@@ -192,12 +225,17 @@ def reopen_for_au(*, investigation: Investigation, actor: User | None, reason: s
     return _reopen(locked, reports, actor, reason)
 
 
-def _reopen(locked: Investigation, reports: list[LexSarahReport], actor: User | None,
-            reason: str) -> Investigation:
+def _reopen(
+    locked: Investigation, reports: list[LexSarahReport], actor: User | None, reason: str
+) -> Investigation:
     for report in reports:
         if report.case.status != LexSarahStatus.INVESTIGATING:
-            case_transition(case=report.case, to_status=LexSarahStatus.INVESTIGATING,
-                            actor=actor, reason=reason_text(reason))
+            case_transition(
+                case=report.case,
+                to_status=LexSarahStatus.INVESTIGATING,
+                actor=actor,
+                reason=reason_text(reason),
+            )
     locked.completed_at = None
     locked.version += 1
     return audited_save(locked, actor=actor, reason=reason_text(reason))
@@ -207,9 +245,12 @@ def _reopen(locked: Investigation, reports: list[LexSarahReport], actor: User | 
 
 
 def _treated_by_au(report: LexSarahReport) -> bool:
-    return report.au_date is not None or AgendaItem.objects.filter(
-        investigation__reports=report, decided_at__isnull=False
-    ).exists()
+    return (
+        report.au_date is not None
+        or AgendaItem.objects.filter(
+            investigation__reports=report, decided_at__isnull=False
+        ).exists()
+    )
 
 
 def close_blockers(report: LexSarahReport) -> list[str]:
@@ -222,8 +263,12 @@ def close_blockers(report: LexSarahReport) -> list[str]:
         problems.append(_("Ett missförhållande eller en risk ska behandlas av arbetsutskottet."))
     ivo = report.ivo if hasattr(report, "ivo") else None  # reverse one-to-one may be absent
     if report.assessment in SERIOUS_ASSESSMENTS and (ivo is None or ivo.sent_on is None):
-        problems.append(_("Ett allvarligt missförhållande eller en påtaglig risk för ett sådant "
-                          "ska vara anmält till IVO."))
+        problems.append(
+            _(
+                "Ett allvarligt missförhållande eller en påtaglig risk för ett sådant "
+                "ska vara anmält till IVO."
+            )
+        )
     elif ivo is not None and ivo.sent_on is None:
         problems.append(_("Anmälan till IVO är beslutad men inte skickad."))
     return problems
@@ -233,10 +278,16 @@ def close_blockers(report: LexSarahReport) -> list[str]:
 def lexsarah_close(*, case: Case, actor: User, reason: str) -> Case:
     report = lock_report(case)
     require_action(report, "close", actor)  # says what is missing (e.g. no assessment yet)
-    reason = clean_text(reason, maximum=500,
-                        empty_message=_("Skriv en motivering till att ärendet avslutas."))
+    reason = clean_text(
+        reason, maximum=500, empty_message=_("Skriv en motivering till att ärendet avslutas.")
+    )
     problems = close_blockers(report)
     if problems:
         raise ServiceError(" ".join(problems))
-    return case_transition(case=case, to_status=LexSarahStatus.CLOSED, actor=actor,
-                           reason=reason_text(reason), outcome=report.assessment)
+    return case_transition(
+        case=case,
+        to_status=LexSarahStatus.CLOSED,
+        actor=actor,
+        reason=reason_text(reason),
+        outcome=report.assessment,
+    )

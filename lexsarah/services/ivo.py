@@ -22,26 +22,44 @@ IVO_STEP = "ivo_notification"
 
 def _set_case_deadline(case: Case, due_at: datetime | None, actor: User) -> None:
     # The core computes deadlines from receipt; the IVO week runs from the decision.
-    case_set_deadline(case=case, step=IVO_STEP, due_at=due_at, actor=actor,
-                      reason=_("Tidsfrist för anmälan till IVO"))
+    case_set_deadline(
+        case=case,
+        step=IVO_STEP,
+        due_at=due_at,
+        actor=actor,
+        reason=_("Tidsfrist för anmälan till IVO"),
+    )
 
 
 def _decide(
-    report: LexSarahReport, *, path: str, actor: User, motivation: str = "",
-    agenda_item: AgendaItem | None = None, decided_at: datetime | None = None,
+    report: LexSarahReport,
+    *,
+    path: str,
+    actor: User,
+    motivation: str = "",
+    agenda_item: AgendaItem | None = None,
+    decided_at: datetime | None = None,
 ) -> IvoNotification:
     existing = IvoNotification.objects.filter(report=report).first()
     if existing is not None:
         return existing  # already decided (e.g. urgently, before the AU)
     decided_at = decided_at or timezone.now()
     notification = IvoNotification(
-        report=report, path=path, agenda_item=agenda_item, decided_at=decided_at,
-        decided_by=actor, motivation=motivation,
+        report=report,
+        path=path,
+        agenda_item=agenda_item,
+        decided_at=decided_at,
+        decided_by=actor,
+        motivation=motivation,
         due_at=due_for("lexsarah", IVO_STEP, decided_at),
     )
     audited_save(notification, actor=actor, reason=str(IvoPath(path).label))
-    case_transition(case=report.case, to_status=LexSarahStatus.IVO, actor=actor,
-                    reason=reason_text(str(IvoPath(path).label)))
+    case_transition(
+        case=report.case,
+        to_status=LexSarahStatus.IVO,
+        actor=actor,
+        reason=reason_text(str(IvoPath(path).label)),
+    )
     _set_case_deadline(report.case, notification.due_at, actor)
     return notification
 
@@ -54,15 +72,23 @@ def ivo_decide_urgent(*, case: Case, actor: User, motivation: str) -> IvoNotific
     require_action(report, "urgent", actor)
     if IvoNotification.objects.filter(report=report).exists():
         raise ServiceError(_("Anmälan till IVO är redan beslutad."))
-    motivation = clean_text(motivation, maximum=5000,
-                            empty_message=_("Motivera varför anmälan inte kan vänta."))
+    motivation = clean_text(
+        motivation, maximum=5000, empty_message=_("Motivera varför anmälan inte kan vänta.")
+    )
     return _decide(report, path=IvoPath.URGENT, actor=actor, motivation=motivation)
 
 
-def ivo_decide_by_au(*, report: LexSarahReport, agenda_item: AgendaItem, actor: User) -> IvoNotification:
+def ivo_decide_by_au(
+    *, report: LexSarahReport, agenda_item: AgendaItem, actor: User
+) -> IvoNotification:
     """Called by agenda_item_decide inside its transaction, with the report locked."""
-    return _decide(report, path=IvoPath.AU, actor=actor, agenda_item=agenda_item,
-                   motivation=agenda_item.minutes)
+    return _decide(
+        report,
+        path=IvoPath.AU,
+        actor=actor,
+        agenda_item=agenda_item,
+        motivation=agenda_item.minutes,
+    )
 
 
 def _notification(case: Case, action: str, actor: User | None) -> IvoNotification:

@@ -141,8 +141,9 @@ def chef_notification_enqueue(*, case_id: int) -> None:
         try:
             task("lexsarah.tasks.send_chef_notification").delay(case_id)
         except Exception:  # noqa: BLE001 - any broker failure; the chef must still be told
-            logger.warning("Broker unreachable; lex Sarah chef e-mail %s inline", case_id,
-                           exc_info=True)
+            logger.warning(
+                "Broker unreachable; lex Sarah chef e-mail %s inline", case_id, exc_info=True
+            )
             try:
                 chef_notification_send(case_id=case_id)
             except Exception:  # noqa: BLE001 - never break the reporter's request
@@ -156,7 +157,9 @@ def chef_notification_send(*, case_id: int) -> bool:
     with transaction.atomic():
         report = (
             LexSarahReport.objects.select_for_update(of=("self",))
-            .select_related("case", "case__unit").filter(pk=case_id).first()
+            .select_related("case", "case__unit")
+            .filter(pk=case_id)
+            .first()
         )
         if report is None or report.chef_notified_at is not None:
             return False
@@ -173,8 +176,10 @@ def chef_notification_send(*, case_id: int) -> bool:
             "rapporten:\n%(url)s\n"
         ) % {"unit": case.unit.name, "ref": case.reference, "url": url}
         if report.personal_data_breach:
-            body += _("\nRapporten gäller en möjlig personuppgiftsincident: IMY ska ha en "
-                      "anmälan inom 72 timmar.\n")
+            body += _(
+                "\nRapporten gäller en möjlig personuppgiftsincident: IMY ska ha en "
+                "anmälan inom 72 timmar.\n"
+            )
         send_mail(subject, body, None, recipients)
         report.chef_notified_at = timezone.now()
         audited_save(report, actor=None, reason=_("Chefen underrättades"))
@@ -194,13 +199,16 @@ def immediate_measure_add(
     return _measure_add(report, text=text, actor=actor, taken_at=taken_at)
 
 
-def _measure_add(report: LexSarahReport, *, text: str, actor: User | None,
-                 taken_at: datetime | None = None) -> ImmediateMeasure:
+def _measure_add(
+    report: LexSarahReport, *, text: str, actor: User | None, taken_at: datetime | None = None
+) -> ImmediateMeasure:
     taken_at = taken_at or timezone.now()
     if taken_at > timezone.now() + timedelta(minutes=5):
         raise ServiceError(_("Tidpunkten för åtgärden kan inte ligga i framtiden."))
     measure = ImmediateMeasure(
-        report=report, taken_at=taken_at, author=actor,
+        report=report,
+        taken_at=taken_at,
+        author=actor,
         text=clean_text(text, maximum=5000, empty_message=_("Beskriv den omedelbara åtgärden.")),
     )
     return audited_save(measure, actor=actor, reason=_("Omedelbar åtgärd"))
@@ -217,7 +225,9 @@ def lexsarah_receive(
         # Part of receiving: the receive rule covers it (one gate per service).
         _measure_add(report, text=immediate_measure, actor=actor)
     return case_transition(
-        case=case, to_status=LexSarahStatus.RECEIVED, actor=actor,
+        case=case,
+        to_status=LexSarahStatus.RECEIVED,
+        actor=actor,
         reason=reason_text(reason) or _("Mottagen av chef"),
     )
 
@@ -227,7 +237,9 @@ def is_investigator(user: User) -> bool:
 
 
 @transaction.atomic
-def lexsarah_assign_investigator(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
+def lexsarah_assign_investigator(
+    *, case: Case, assignee: User | None, actor: User, reason: str = ""
+) -> Case:
     """The chef names a lex Sarah-utredare; case_assign grants view_case + handle_case."""
     report = lock_report(case)
     require_action(report, "assign", actor)
@@ -235,13 +247,18 @@ def lexsarah_assign_investigator(*, case: Case, assignee: User | None, actor: Us
     if assignee is not None and not is_investigator(assignee):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(assignee))
     return case_assign(
-        case=case, assignee=assignee, actor=actor,
-        reason=reason_text(reason) or (_("Utredare: %s") % person_name(assignee) if assignee else ""),
+        case=case,
+        assignee=assignee,
+        actor=actor,
+        reason=reason_text(reason)
+        or (_("Utredare: %s") % person_name(assignee) if assignee else ""),
     )
 
 
 @transaction.atomic
-def imy_report_record(*, case: Case, actor: User, reported_at: datetime | None = None) -> LexSarahReport:
+def imy_report_record(
+    *, case: Case, actor: User, reported_at: datetime | None = None
+) -> LexSarahReport:
     report = lock_report(case)
     require_action(report, "imy", actor)
     if not report.personal_data_breach:
@@ -255,15 +272,33 @@ def imy_report_record(*, case: Case, actor: User, reported_at: datetime | None =
     return audited_save(report, actor=actor, reason=_("Anmäld till IMY"))
 
 
-def lexsarah_spawn(*, unit: Unit, title: str, description: str, actor: User, reporter: User | None = None,
-                   occurred_on: date | None = None, source_case: Case | None = None, reason: str = "",
-                   **extra: Any) -> Case:
+def lexsarah_spawn(
+    *,
+    unit: Unit,
+    title: str,
+    description: str,
+    actor: User,
+    reporter: User | None = None,
+    occurred_on: date | None = None,
+    source_case: Case | None = None,
+    reason: str = "",
+    **extra: Any,
+) -> Case:
     """The registry's cross-type create (`CaseType.spawn`): a report from another case (an
     escalated complaint, a reclassified deviation), whose event date is a day, not a time."""
     occurred_at = (
         timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
-        if occurred_on else None
+        if occurred_on
+        else None
     )
-    return lexsarah_report_create(unit=unit, title=title, description=description, actor=actor,
-                                  reporter=reporter, occurred_at=occurred_at,
-                                  source_case=source_case, reason=reason, **extra)
+    return lexsarah_report_create(
+        unit=unit,
+        title=title,
+        description=description,
+        actor=actor,
+        reporter=reporter,
+        occurred_at=occurred_at,
+        source_case=source_case,
+        reason=reason,
+        **extra,
+    )

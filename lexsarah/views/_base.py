@@ -32,8 +32,12 @@ class ReportPost(CaseActionView):
     def get_form(self, case):
         from .report import FORM_CLASSES
 
-        return FORM_CLASSES[self.name](data=self.request.POST, files=self.request.FILES or None,
-                                       prefix=self.name, **self.form_kwargs(case))
+        return FORM_CLASSES[self.name](
+            data=self.request.POST,
+            files=self.request.FILES or None,
+            prefix=self.name,
+            **self.form_kwargs(case),
+        )
 
     def check(self, case) -> None:
         try:

@@ -34,8 +34,9 @@ class AUListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_write"] = bool(self.roles & set(AU_WRITE_ROLES))
-        ctx["form"] = bound_form(self.request, "meeting",
-                                 lambda: AUMeetingForm(users=sel.au_members()))
+        ctx["form"] = bound_form(
+            self.request, "meeting", lambda: AUMeetingForm(users=sel.au_members())
+        )
         ctx["ready"] = sel.investigations_ready_for_au(self.request.user)
         return ctx
 
@@ -79,18 +80,29 @@ class AUMeetingView(_MeetingMixin, TemplateView):
         ctx = super().get_context_data()
         bound = bound_forms(self.request)
         ctx.update(
-            meeting=meeting, items=items,
+            meeting=meeting,
+            items=items,
             can_write=bool(self.roles & set(AU_WRITE_ROLES)),
-            add_form=bound.get("add") or AgendaAddForm(
-                prefix="add", investigations=sel.investigations_ready_for_au(self.request.user)),
+            add_form=bound.get("add")
+            or AgendaAddForm(
+                prefix="add", investigations=sel.investigations_ready_for_au(self.request.user)
+            ),
             # Only items whose reports are still the AU's (not taken back to investigation).
             decide_forms={
-                item.pk: bound.get(f"item{item.pk}") or AgendaDecideForm(
-                    prefix=f"item{item.pk}", initial={"severity": _first_assessment(item)})
-                for item in items if f"item{item.pk}" in bound or (
-                    item.decided_at is None and process_allowed(
-                        [r.case for r in item.investigation.reports.all()], "au_decide",
-                        self.request.user))
+                item.pk: bound.get(f"item{item.pk}")
+                or AgendaDecideForm(
+                    prefix=f"item{item.pk}", initial={"severity": _first_assessment(item)}
+                )
+                for item in items
+                if f"item{item.pk}" in bound
+                or (
+                    item.decided_at is None
+                    and process_allowed(
+                        [r.case for r in item.investigation.reports.all()],
+                        "au_decide",
+                        self.request.user,
+                    )
+                )
             },
         )
         return ctx
@@ -115,20 +127,29 @@ class AgendaAddView(_MeetingAction):
     success_message = _("Utredningen lades på dagordningen.")
 
     def get_form(self, meeting):
-        return AgendaAddForm(self.request.POST, prefix="add",
-                             investigations=sel.investigations_ready_for_au(self.request.user))
+        return AgendaAddForm(
+            self.request.POST,
+            prefix="add",
+            investigations=sel.investigations_ready_for_au(self.request.user),
+        )
 
     def perform(self, meeting, data):
-        return svc.agenda_item_add(meeting=meeting, investigation=data["investigation"],
-                                   paragraph=data["paragraph"], actor=self.request.user)
+        return svc.agenda_item_add(
+            meeting=meeting,
+            investigation=data["investigation"],
+            paragraph=data["paragraph"],
+            actor=self.request.user,
+        )
 
 
 class AgendaDecideView(_MeetingAction):
     success_message = _("Arbetsutskottets beslut sparades.")
 
     def get_target(self) -> AgendaItem:
-        return get_object_or_404(sel.agenda_items_visible(self.request.user, self.get_meeting()),
-                                 pk=self.kwargs["item_pk"])
+        return get_object_or_404(
+            sel.agenda_items_visible(self.request.user, self.get_meeting()),
+            pk=self.kwargs["item_pk"],
+        )
 
     def check(self, item) -> None:
         # Every report must still be the AU's to decide (not taken back to investigation).
@@ -142,9 +163,14 @@ class AgendaDecideView(_MeetingAction):
         return AgendaDecideForm(self.request.POST, prefix=f"item{item.pk}")
 
     def perform(self, item, data):
-        return svc.agenda_item_decide(item=item, severity=data["severity"], ivo=data["ivo"],
-                                      measures_approved=data["measures_approved"] == "ja",
-                                      minutes=data["minutes"], actor=self.request.user)
+        return svc.agenda_item_decide(
+            item=item,
+            severity=data["severity"],
+            ivo=data["ivo"],
+            measures_approved=data["measures_approved"] == "ja",
+            minutes=data["minutes"],
+            actor=self.request.user,
+        )
 
 
 class AUPacketPdfView(_MeetingMixin, View):
@@ -155,8 +181,13 @@ class AUPacketPdfView(_MeetingMixin, View):
         # Only the items the reader may see; an empty agenda still prints its cover page.
         items = list(sel.agenda_items_visible(request.user, meeting))
         cases = [r.case for item in items for r in item.investigation.reports.all()]
-        access_log_record_many(user=request.user, cases=cases, action=AccessAction.PRINT,
-                               request=request, detail=f"AU-handlingar {meeting.held_on}")
+        access_log_record_many(
+            user=request.user,
+            cases=cases,
+            action=AccessAction.PRINT,
+            request=request,
+            detail=f"AU-handlingar {meeting.held_on}",
+        )
         response = HttpResponse(au_packet_pdf(meeting, items), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="au-{meeting.held_on}.pdf"'
         response["Cache-Control"] = "no-store"

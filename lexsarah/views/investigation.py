@@ -35,21 +35,30 @@ class _InvestigationMixin(ScopedObjectMixin):
         return self.get_object()
 
     def can_edit(self, investigation) -> bool:
-        return sel.investigations_handleable_by(self.request.user).filter(
-            pk=investigation.pk).exists()
+        return (
+            sel.investigations_handleable_by(self.request.user).filter(pk=investigation.pk).exists()
+        )
 
     def require_edit(self, investigation) -> None:
         if not self.can_edit(investigation):
             raise PermissionDenied
 
     def report_cases(self, investigation):
-        return sel.reports_visible_to(self.request.user).filter(
-            lexsarah__investigations=investigation).select_related("unit")
+        return (
+            sel.reports_visible_to(self.request.user)
+            .filter(lexsarah__investigations=investigation)
+            .select_related("unit")
+        )
 
     def log_read(self, investigation) -> None:
         for case in self.report_cases(investigation):
-            access_log_record(user=self.request.user, case=case, action=AccessAction.READ,
-                              request=self.request, detail=f"utredning {investigation.pk}")
+            access_log_record(
+                user=self.request.user,
+                case=case,
+                action=AccessAction.READ,
+                request=self.request,
+                detail=f"utredning {investigation.pk}",
+            )
 
 
 class InvestigationView(_InvestigationMixin, TemplateView):
@@ -71,23 +80,37 @@ class InvestigationView(_InvestigationMixin, TemplateView):
             report_cases=cases,
             can_edit=can_edit,
             # The steps that move the reports: offered only when every report allows them.
-            can_assess=can_edit and not inv.completed_at
+            can_assess=can_edit
+            and not inv.completed_at
             and process_allowed(cases, "assess", self.request.user),
-            can_reopen=can_edit and bool(inv.completed_at)
+            can_reopen=can_edit
+            and bool(inv.completed_at)
             and process_allowed(cases, "reopen", self.request.user),
             form=form or InvestigationForm(instance=inv, initial={"version": inv.version}),
             conflict=conflict,
             assess_form=bound_form(self.request, "assess", lambda: AssessForm(prefix="assess")),
             reopen_form=bound_form(self.request, "reopen", lambda: ReopenForm(prefix="reopen")),
-            attachment_form=bound_form(self.request, "attach", lambda: InvestigationAttachmentForm(
-                prefix="attach", cases=cases)),
-            add_form=bound_form(self.request, "add", lambda: AddReportForm(
-                prefix="add", others=sel.joinable_reports(self.request.user))),
-            history=history_entries([
-                HistorySource(Investigation, inv.history.all(), _("utredningen")),
-                HistorySource(AgendaItem, AgendaItem.history.filter(investigation_id=inv.pk),
-                              _("ärende på arbetsutskottets dagordning")),
-            ], reader=self.request.user),
+            attachment_form=bound_form(
+                self.request,
+                "attach",
+                lambda: InvestigationAttachmentForm(prefix="attach", cases=cases),
+            ),
+            add_form=bound_form(
+                self.request,
+                "add",
+                lambda: AddReportForm(prefix="add", others=sel.joinable_reports(self.request.user)),
+            ),
+            history=history_entries(
+                [
+                    HistorySource(Investigation, inv.history.all(), _("utredningen")),
+                    HistorySource(
+                        AgendaItem,
+                        AgendaItem.history.filter(investigation_id=inv.pk),
+                        _("ärende på arbetsutskottets dagordning"),
+                    ),
+                ],
+                reader=self.request.user,
+            ),
         )
         ctx.update(kwargs)  # a bound form with errors replaces its empty twin
         return ctx
@@ -100,8 +123,12 @@ class InvestigationView(_InvestigationMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         data = {name: form.cleaned_data[name] for name in INVESTIGATION_SECTIONS}
         try:
-            svc.investigation_save_draft(investigation=inv, expected_version=form.cleaned_data[
-                "version"], data=data, actor=request.user)
+            svc.investigation_save_draft(
+                investigation=inv,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+                actor=request.user,
+            )
         except ConcurrentEditError as exc:
             return self._conflict(form, exc.current)
         except ServiceError as exc:
@@ -118,13 +145,19 @@ class InvestigationView(_InvestigationMixin, TemplateView):
         rebound = InvestigationForm(data, instance=Investigation(pk=current.pk))
         rebound.is_valid()
         rebound.add_error(None, ConcurrentEditError(current=current).args[0])
-        theirs = [(current._meta.get_field(n).verbose_name, getattr(current, n),
-                   form.cleaned_data[n]) for n in INVESTIGATION_SECTIONS]
+        theirs = [
+            (current._meta.get_field(n).verbose_name, getattr(current, n), form.cleaned_data[n])
+            for n in INVESTIGATION_SECTIONS
+        ]
         self._object = current
-        ctx = self.get_context_data(form=rebound, conflict={
-            "stored": current, "sections": theirs,
-            "by": current.history.select_related("history_user").first(),
-        })
+        ctx = self.get_context_data(
+            form=rebound,
+            conflict={
+                "stored": current,
+                "sections": theirs,
+                "by": current.history.select_related("history_user").first(),
+            },
+        )
         return render(self.request, self.template_name, ctx, status=409)
 
 
@@ -156,8 +189,12 @@ class AssessView(_ReportsStep):
         return AssessForm(self.request.POST, prefix="assess")
 
     def perform(self, inv, data):
-        svc.investigation_assess(investigation=inv, assessment=data["assessment"],
-                                 motivation=data["motivation"], actor=self.request.user)
+        svc.investigation_assess(
+            investigation=inv,
+            assessment=data["assessment"],
+            motivation=data["motivation"],
+            actor=self.request.user,
+        )
 
 
 class ReopenView(_ReportsStep):
@@ -176,8 +213,9 @@ class AddReportView(_InvestigationAction):
     success_message = _("Rapporten ingår nu i utredningen.")
 
     def get_form(self, inv):
-        return AddReportForm(self.request.POST, prefix="add",
-                             others=sel.joinable_reports(self.request.user))
+        return AddReportForm(
+            self.request.POST, prefix="add", others=sel.joinable_reports(self.request.user)
+        )
 
     def perform(self, inv, data):
         svc.investigation_add_report(investigation=inv, case=data["case"], actor=self.request.user)
@@ -188,9 +226,11 @@ class AttachmentView(_InvestigationAction):
     success_message = _("Bilagan sparades.")
 
     def get_form(self, inv):
-        return InvestigationAttachmentForm(self.request.POST, self.request.FILES, prefix="attach",
-                                           cases=self.report_cases(inv))
+        return InvestigationAttachmentForm(
+            self.request.POST, self.request.FILES, prefix="attach", cases=self.report_cases(inv)
+        )
 
     def perform(self, inv, data):
-        svc.investigation_attachment_add(investigation=inv, case=data["case"],
-                                         upload=data["file"], actor=self.request.user)
+        svc.investigation_attachment_add(
+            investigation=inv, case=data["case"], upload=data["file"], actor=self.request.user
+        )

@@ -83,17 +83,25 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
     user = request.user
     bound = bound_forms(request)
     forms = {
-        a.name: bound.get(a.name) or FORM_CLASSES[a.name](
-            prefix=a.name, initial=_initial(a.name, case), **_form_kwargs(a.name, user, case))
-        for a in actions if a.name in FORM_CLASSES
+        a.name: bound.get(a.name)
+        or FORM_CLASSES[a.name](
+            prefix=a.name, initial=_initial(a.name, case), **_form_kwargs(a.name, user, case)
+        )
+        for a in actions
+        if a.name in FORM_CLASSES
     }
     ivo = getattr(report, "ivo", None)
     visible = sel.investigations_visible_to(user)
     side_facts = []
     if report.personal_data_breach and report.imy_reported_at is None and case.is_open:
-        side_facts.append((_("Anmälan till IMY senast"),
-                           date_format(timezone.localtime(report.imy_due_at), "Y-m-d H:i")
-                           if report.imy_due_at else "–"))
+        side_facts.append(
+            (
+                _("Anmälan till IMY senast"),
+                date_format(timezone.localtime(report.imy_due_at), "Y-m-d H:i")
+                if report.imy_due_at
+                else "–",
+            )
+        )
     return {
         "ls_report": report,
         "action_forms": forms,
@@ -102,10 +110,12 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
         "side_facts": side_facts,
         "ls_can": permissions_for(user, case),
         "ls_ivo": ivo,
-        "ls_investigations": visible.filter(reports=report).select_related("investigator")
+        "ls_investigations": visible.filter(reports=report)
+        .select_related("investigator")
         .prefetch_related("reports__case"),
-        "ls_hidden_investigations": report.investigations.exclude(pk__in=visible.values("pk"))
-        .exists(),
+        "ls_hidden_investigations": report.investigations.exclude(
+            pk__in=visible.values("pk")
+        ).exists(),
         "ls_legal": LegalReference.objects.filter(active=True),
         "ls_blockers": svc.close_blockers(report) if case.is_open else [],
         "ls_open": case.is_open,
@@ -116,8 +126,13 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
 
 
 def _default_unit(user):
-    membership = (Membership.objects.active().filter(user=user).select_related("unit")
-                  .order_by("-unit__depth").first())
+    membership = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
     return membership.unit if membership else None
 
 
@@ -135,8 +150,7 @@ class ReportCreateView(PermissionMixin, FormView):
         return {"unit": unit.pk if unit else None, "report_kind": "missforhallande"}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            legal=LegalReference.objects.filter(active=True), **kwargs)
+        return super().get_context_data(legal=LegalReference.objects.filter(active=True), **kwargs)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -145,18 +159,25 @@ class ReportCreateView(PermissionMixin, FormView):
         data = form.cleaned_data
         try:
             case = svc.lexsarah_report_create(
-                unit=data["unit"], title=data["title"], description=data["description"],
-                actor=self.request.user, reporter=self.request.user,
-                occurred_at=data.get("occurred_at"), reporter_type=data["reporter_type"],
-                persons_affected=data["persons_affected"], concerns_child=data["concerns_child"],
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                actor=self.request.user,
+                reporter=self.request.user,
+                occurred_at=data.get("occurred_at"),
+                reporter_type=data["reporter_type"],
+                persons_affected=data["persons_affected"],
+                concerns_child=data["concerns_child"],
                 report_kind=data["report_kind"],
                 personal_data_breach=data["personal_data_breach"],
             )
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
-        messages.success(self.request, _(
-            "Tack! Din rapport %s är registrerad och din chef har fått besked.") % case.reference)
+        messages.success(
+            self.request,
+            _("Tack! Din rapport %s är registrerad och din chef har fått besked.") % case.reference,
+        )
         return redirect("lexsarah:mine")
 
 
@@ -184,8 +205,9 @@ class ReceiveView(_Action):
     success_message = _("Rapporten är mottagen.")
 
     def perform(self, case, data):
-        return svc.lexsarah_receive(case=case, actor=self.request.user,
-                                    immediate_measure=data["immediate_measure"])
+        return svc.lexsarah_receive(
+            case=case, actor=self.request.user, immediate_measure=data["immediate_measure"]
+        )
 
 
 class ImmediateMeasureView(_Action):
@@ -193,8 +215,9 @@ class ImmediateMeasureView(_Action):
     success_message = _("Den omedelbara åtgärden sparades.")
 
     def perform(self, case, data):
-        return svc.immediate_measure_add(case=case, text=data["text"],
-                                         taken_at=data["taken_at"], actor=self.request.user)
+        return svc.immediate_measure_add(
+            case=case, text=data["text"], taken_at=data["taken_at"], actor=self.request.user
+        )
 
 
 class AssignView(_Action):
@@ -202,8 +225,9 @@ class AssignView(_Action):
     success_message = _("Utredaren är utsedd.")
 
     def perform(self, case, data):
-        return svc.lexsarah_assign_investigator(case=case, assignee=data["assignee"],
-                                                actor=self.request.user)
+        return svc.lexsarah_assign_investigator(
+            case=case, assignee=data["assignee"], actor=self.request.user
+        )
 
 
 class StartInvestigationView(_Action):
@@ -211,9 +235,11 @@ class StartInvestigationView(_Action):
     success_message = _("Utredningen är påbörjad.")
 
     def perform(self, case, data):
-        return svc.investigation_create(cases=[case, *data["also_cover"]],
-                                        investigator=data["investigator"],
-                                        actor=self.request.user)
+        return svc.investigation_create(
+            cases=[case, *data["also_cover"]],
+            investigator=data["investigator"],
+            actor=self.request.user,
+        )
 
     def next_url(self, case, result):
         return reverse("lexsarah:investigation", kwargs={"pk": result.pk})
@@ -224,8 +250,9 @@ class UrgentIvoView(_Action):
     success_message = _("Beslut om anmälan till IVO registrerat. Skicka anmälan inom 7 dagar.")
 
     def perform(self, case, data):
-        return svc.ivo_decide_urgent(case=case, motivation=data["motivation"],
-                                     actor=self.request.user)
+        return svc.ivo_decide_urgent(
+            case=case, motivation=data["motivation"], actor=self.request.user
+        )
 
 
 class IvoSentView(_Action):
@@ -233,9 +260,12 @@ class IvoSentView(_Action):
     success_message = _("Datumet då anmälan skickades till IVO sparades.")
 
     def perform(self, case, data):
-        return svc.ivo_notification_sent(case=case, sent_on=data["sent_on"],
-                                         ivo_reference=data["ivo_reference"],
-                                         actor=self.request.user)
+        return svc.ivo_notification_sent(
+            case=case,
+            sent_on=data["sent_on"],
+            ivo_reference=data["ivo_reference"],
+            actor=self.request.user,
+        )
 
 
 class IvoDecisionView(_Action):
@@ -243,9 +273,13 @@ class IvoDecisionView(_Action):
     success_message = _("IVO:s beslut sparades.")
 
     def perform(self, case, data):
-        return svc.ivo_decision_record(case=case, decision_date=data["decision_date"],
-                                       outcome=data["outcome"], note=data["note"],
-                                       actor=self.request.user)
+        return svc.ivo_decision_record(
+            case=case,
+            decision_date=data["decision_date"],
+            outcome=data["outcome"],
+            note=data["note"],
+            actor=self.request.user,
+        )
 
 
 class ImyView(_Action):
@@ -253,8 +287,9 @@ class ImyView(_Action):
     success_message = _("Anmälan till IMY registrerad.")
 
     def perform(self, case, data):
-        return svc.imy_report_record(case=case, reported_at=data["reported_at"],
-                                     actor=self.request.user)
+        return svc.imy_report_record(
+            case=case, reported_at=data["reported_at"], actor=self.request.user
+        )
 
 
 class CloseView(_Action):
@@ -281,8 +316,13 @@ class IvoPdfView(CaseMixin, View):
         notification = IvoNotification.objects.filter(report_id=case.pk).first()
         if notification is None:
             raise Http404
-        access_log_record(user=request.user, case=case, action=AccessAction.PRINT,
-                          request=request, detail="anmälan till IVO")
+        access_log_record(
+            user=request.user,
+            case=case,
+            action=AccessAction.PRINT,
+            request=request,
+            detail="anmälan till IVO",
+        )
         response = HttpResponse(ivo_notification_pdf(notification), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="anmalan-ivo-{case.reference}.pdf"'
         response["Cache-Control"] = "no-store"

@@ -25,18 +25,26 @@ CONCLUSIONS = [
     "Enheten behöver stärka stödet i handläggningen; en checklista har tagits fram och "
     "följs upp i egenkontrollen.",
 ]
-NEEDS = ("Behov av en förvaltningsgemensam introduktion i avvikelsehantering, så att "
-         "bakomliggande orsaker identifieras på samma sätt i alla verksamheter.")
+NEEDS = (
+    "Behov av en förvaltningsgemensam introduktion i avvikelsehantering, så att "
+    "bakomliggande orsaker identifieras på samma sätt i alla verksamheter."
+)
 
 
 def _submit(analysis: UnitAnalysis, index: int, rng) -> None:
     actor = analysis.chef
     needs = index % 4 == 0
     services.analysis_submit(
-        analysis=analysis, expected_version=analysis.version, actor=actor,
-        data={"patterns": rng.choice(PATTERNS), "causes": rng.choice(CAUSES),
-              "conclusions": rng.choice(CONCLUSIONS), "needs_overarching_measures": needs,
-              "overarching_measures": NEEDS if needs else ""},
+        analysis=analysis,
+        expected_version=analysis.version,
+        actor=actor,
+        data={
+            "patterns": rng.choice(PATTERNS),
+            "causes": rng.choice(CAUSES),
+            "conclusions": rng.choice(CONCLUSIONS),
+            "needs_overarching_measures": needs,
+            "overarching_measures": NEEDS if needs else "",
+        },
     )
 
 

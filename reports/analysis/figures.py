@@ -43,8 +43,10 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         tz = timezone.get_default_timezone()
-        return (timezone.make_aware(datetime.combine(self.start, time.min), tz),
-                timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz))
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min), tz),
+            timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz),
+        )
 
     def closed_q(self, prefix: str = "") -> Q:
         start, end = self.bounds()
@@ -77,12 +79,18 @@ def _table(key: str, title: str, rows: list[dict], note: str = "") -> dict:
 def _type_rows(cases: QuerySet, period: Period) -> list[dict]:
     complaint = Q(kind=CaseKind.COMPLAINT)
     kinds = {
-        "complaint_external": (complaint & Q(complaint__source=ComplaintSource.EXTERNAL),
-                               _("Klagomål och synpunkter från utomstående")),
-        "complaint_staff": (complaint & Q(complaint__source=ComplaintSource.STAFF),
-                            _("Klagomål och synpunkter från personal")),
-        "complaint_unknown": (complaint & Q(complaint__isnull=True),
-                              _("Klagomål och synpunkter, källa ej angiven")),
+        "complaint_external": (
+            complaint & Q(complaint__source=ComplaintSource.EXTERNAL),
+            _("Klagomål och synpunkter från utomstående"),
+        ),
+        "complaint_staff": (
+            complaint & Q(complaint__source=ComplaintSource.STAFF),
+            _("Klagomål och synpunkter från personal"),
+        ),
+        "complaint_unknown": (
+            complaint & Q(complaint__isnull=True),
+            _("Klagomål och synpunkter, källa ej angiven"),
+        ),
         "deviation": (Q(kind=CaseKind.DEVIATION), _("Kvalitetsavvikelser")),
         "lexsarah": (Q(kind=CaseKind.LEXSARAH), _("Lex Sarah")),
     }
@@ -92,9 +100,16 @@ def _type_rows(cases: QuerySet, period: Period) -> list[dict]:
         aggregates[f"{key}__c"] = Count("pk", filter=q & current)
         aggregates[f"{key}__p"] = Count("pk", filter=q & previous)
     counts = cases.aggregate(**aggregates)  # one query for all types and both periods
-    rows = [{"key": key, "label": str(label), "order": order, "current": counts[f"{key}__c"],
-             "previous": counts[f"{key}__p"]}
-            for order, (key, (_q, label)) in enumerate(kinds.items())]
+    rows = [
+        {
+            "key": key,
+            "label": str(label),
+            "order": order,
+            "current": counts[f"{key}__c"],
+            "previous": counts[f"{key}__p"],
+        }
+        for order, (key, (_q, label)) in enumerate(kinds.items())
+    ]
     # The "source unknown" row only appears when there is something to show.
     return [r for r in rows if r["key"] != "complaint_unknown" or r["current"] or r["previous"]]
 
@@ -105,17 +120,23 @@ def _row_order(row: dict) -> tuple:
 
 def _label_rows(qs: QuerySet, field: str, period: Period, prefix: str = "") -> list[dict]:
     """Rows per code of `field` (blank → "Ej angivet"), ordered as the code list."""
-    grouped = (qs.values(f"{field}__code", f"{field}__label", f"{field}__order")
-               .annotate(**_two_periods(period, prefix)).order_by())
+    grouped = (
+        qs.values(f"{field}__code", f"{field}__label", f"{field}__order")
+        .annotate(**_two_periods(period, prefix))
+        .order_by()
+    )
     rows = []
     for g in grouped:
         code = g[f"{field}__code"]
-        rows.append({
-            "key": code or NOT_GIVEN,
-            "label": g[f"{field}__label"] if code else str(_("Ej angivet")),
-            "order": g[f"{field}__order"] if code else 10_000,
-            "current": g["current"], "previous": g["previous"],
-        })
+        rows.append(
+            {
+                "key": code or NOT_GIVEN,
+                "label": g[f"{field}__label"] if code else str(_("Ej angivet")),
+                "order": g[f"{field}__order"] if code else 10_000,
+                "current": g["current"],
+                "previous": g["previous"],
+            }
+        )
     rows = [r for r in rows if r["current"] or r["previous"]]
     rows.sort(key=_row_order)
     return rows
@@ -127,25 +148,42 @@ def figures_compute(*, unit_path: str, exclude_paths: list[str], period: Period)
     cases = Case.objects.filter(scope_q(unit_path, exclude_paths)).filter(both)
     deviations = cases.filter(kind=CaseKind.DEVIATION)
     measures = Measure.objects.filter(case__in=cases.values("pk"))
-    multi = _("Ett ärende kan ha flera kategorier; summan kan därför vara större än antalet "
-              "ärenden.")
+    multi = _(
+        "Ett ärende kan ha flera kategorier; summan kan därför vara större än antalet ärenden."
+    )
     tables = [
         _table("types", _("Avslutade ärenden per typ"), _type_rows(cases, period)),
-        _table("event_category", _("Händelsekategori (alla ärendetyper)"),
-               _label_rows(cases, "event_category", period)),
-        _table("complaint_topic", _("Ämnen i klagomål och synpunkter"),
-               _label_rows(cases.filter(kind=CaseKind.COMPLAINT), "complaint__topics", period),
-               note=multi),
-        _table("deficiency", _("Bristområden i kvalitetsavvikelser"),
-               _label_rows(deviations, "deviation__deficiencies", period), note=multi),
-        _table("root_cause", _("Bakomliggande orsaker i kvalitetsavvikelser"),
-               _label_rows(deviations, "deviation__root_causes", period), note=multi),
-        _table("measure_type", _("Åtgärder per typ"),
-               _label_rows(measures, "measure_type", period, prefix="case__"),
-               note=_("Antal åtgärder i de avslutade ärendena.")),
+        _table(
+            "event_category",
+            _("Händelsekategori (alla ärendetyper)"),
+            _label_rows(cases, "event_category", period),
+        ),
+        _table(
+            "complaint_topic",
+            _("Ämnen i klagomål och synpunkter"),
+            _label_rows(cases.filter(kind=CaseKind.COMPLAINT), "complaint__topics", period),
+            note=multi,
+        ),
+        _table(
+            "deficiency",
+            _("Bristområden i kvalitetsavvikelser"),
+            _label_rows(deviations, "deviation__deficiencies", period),
+            note=multi,
+        ),
+        _table(
+            "root_cause",
+            _("Bakomliggande orsaker i kvalitetsavvikelser"),
+            _label_rows(deviations, "deviation__root_causes", period),
+            note=multi,
+        ),
+        _table(
+            "measure_type",
+            _("Åtgärder per typ"),
+            _label_rows(measures, "measure_type", period, prefix="case__"),
+            note=_("Antal åtgärder i de avslutade ärendena."),
+        ),
     ]
-    return {"period": period.as_dict(), "previous": period.previous().as_dict(),
-            "tables": tables}
+    return {"period": period.as_dict(), "previous": period.previous().as_dict(), "tables": tables}
 
 
 def figures_sum(figures: list[dict]) -> list[dict]:
@@ -165,12 +203,17 @@ def figures_sum(figures: list[dict]) -> list[dict]:
     return result
 
 
-def closed_cases(*, cases: QuerySet, unit_path: str, exclude_paths: list[str],
-                 period: Period) -> QuerySet[Case]:
+def closed_cases(
+    *, cases: QuerySet, unit_path: str, exclude_paths: list[str], period: Period
+) -> QuerySet[Case]:
     """The cases behind the figures, from a queryset the caller has already scoped to what
     the viewer may see (`cases_visible_to`)."""
-    return (cases.filter(scope_q(unit_path, exclude_paths)).filter(period.closed_q())
-            .select_related("unit").order_by("closed_at", "id"))
+    return (
+        cases.filter(scope_q(unit_path, exclude_paths))
+        .filter(period.closed_q())
+        .select_related("unit")
+        .order_by("closed_at", "id")
+    )
 
 
 def cases_count(*, unit_path: str, exclude_paths: list[str], period: Period) -> int:

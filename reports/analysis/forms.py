@@ -15,8 +15,13 @@ class AnalysisForm(forms.ModelForm):
 
     class Meta:
         model = UnitAnalysis
-        fields = ["patterns", "causes", "conclusions", "needs_overarching_measures",
-                  "overarching_measures"]
+        fields = [
+            "patterns",
+            "causes",
+            "conclusions",
+            "needs_overarching_measures",
+            "overarching_measures",
+        ]
         labels = {
             "patterns": _("Mönster och trender"),
             "causes": _("Bakomliggande orsaker"),
@@ -27,10 +32,13 @@ class AnalysisForm(forms.ModelForm):
         help_texts = {
             "patterns": _("Vilka mönster syns i ärendena, jämfört med föregående period?"),
             "causes": _("Vilka bakomliggande orsaker återkommer?"),
-            "conclusions": _("Vad drar ni för slutsatser, och vilka åtgärder har vidtagits "
-                             "eller planeras? Krävs för att lämna in."),
-            "overarching_measures": _("Till exempel behov som bör hanteras inom ramen för "
-                                      "intern kontroll."),
+            "conclusions": _(
+                "Vad drar ni för slutsatser, och vilka åtgärder har vidtagits "
+                "eller planeras? Krävs för att lämna in."
+            ),
+            "overarching_measures": _(
+                "Till exempel behov som bör hanteras inom ramen för intern kontroll."
+            ),
         }
         widgets = {
             "patterns": forms.Textarea(attrs={"rows": 6}),
@@ -63,5 +71,9 @@ class RoundForm(forms.ModelForm):
 
 
 class RoundOpenForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100,
-                              help_text=_("Perioden blir 1 juni året före – 31 maj detta år."))
+    year = forms.IntegerField(
+        label=_("År"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Perioden blir 1 juni året före – 31 maj detta år."),
+    )

@@ -36,8 +36,12 @@ class AnalysisRound(models.Model):
     due_date = models.DateField(_("lämnas in senast"))
     opened_at = models.DateTimeField(_("öppnad"), null=True, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("öppnad av"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("öppnad av"),
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     history = HistoricalRecords()
@@ -47,8 +51,10 @@ class AnalysisRound(models.Model):
         verbose_name = _("analysomgång")
         verbose_name_plural = _("analysomgångar")
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="analysisround_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="analysisround_period_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,15 +74,21 @@ class UnitAnalysis(models.Model):
         SUBMITTED = "inlamnad", _("Inlämnad")
 
     round = models.ForeignKey(
-        AnalysisRound, on_delete=models.PROTECT, related_name="analyses",
+        AnalysisRound,
+        on_delete=models.PROTECT,
+        related_name="analyses",
         verbose_name=_("analysomgång"),
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet")
     )
     chef = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("ansvarig chef"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig chef"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -85,7 +97,8 @@ class UnitAnalysis(models.Model):
     causes = models.TextField(_("bakomliggande orsaker"), blank=True)
     conclusions = models.TextField(_("slutsatser och åtgärder"), blank=True)
     needs_overarching_measures = models.BooleanField(
-        _("behov av övergripande åtgärder"), default=False,
+        _("behov av övergripande åtgärder"),
+        default=False,
         help_text=_("Behov som förvaltningen bör hantera inom ramen för intern kontroll."),
     )
     overarching_measures = models.TextField(_("beskrivning av behovet"), blank=True)
@@ -94,8 +107,12 @@ class UnitAnalysis(models.Model):
     figures = models.JSONField(_("sammanställda uppgifter vid inlämning"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("inlämnad av"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inlämnad av"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)

@@ -20,7 +20,9 @@ WRITE_ROLES = (Role.SEKTIONSCHEF,)
 QUALITY_ROLES = (Role.KVALITETSSTRATEG,)
 
 
-def analyses_visible_to(user: Viewer, *, roles: Iterable[str] = VIEW_ROLES) -> QuerySet[UnitAnalysis]:
+def analyses_visible_to(
+    user: Viewer, *, roles: Iterable[str] = VIEW_ROLES
+) -> QuerySet[UnitAnalysis]:
     """One SQL query: EXISTS an active membership with one of `roles` on an ancestor-or-self."""
     if not user.is_authenticated:
         return UnitAnalysis.objects.none()
@@ -34,13 +36,20 @@ def analyses_writable_by(user: Viewer) -> QuerySet[UnitAnalysis]:
 
 def chef_analysis_list(user: Viewer) -> QuerySet[UnitAnalysis]:
     """The analyses of the units a sektionschef leads (their subtree), newest round first."""
-    return (analyses_writable_by(user).select_related("round", "unit", "chef")
-            .order_by("-round__year", "unit__path"))
+    return (
+        analyses_writable_by(user)
+        .select_related("round", "unit", "chef")
+        .order_by("-round__year", "unit__path")
+    )
 
 
 def round_analyses(user: Viewer, analysis_round: AnalysisRound) -> QuerySet[UnitAnalysis]:
-    return (analyses_visible_to(user, roles=QUALITY_ROLES).filter(round=analysis_round)
-            .select_related("unit", "chef", "submitted_by").order_by("unit__path"))
+    return (
+        analyses_visible_to(user, roles=QUALITY_ROLES)
+        .filter(round=analysis_round)
+        .select_related("unit", "chef", "submitted_by")
+        .order_by("unit__path")
+    )
 
 
 def analysis_period(analysis: UnitAnalysis) -> Period:
@@ -50,15 +59,20 @@ def analysis_period(analysis: UnitAnalysis) -> Period:
 def excluded_paths(analysis: UnitAnalysis) -> list[str]:
     """Sub-units with an analysis of their own in the round: their cases are counted there."""
     return list(
-        UnitAnalysis.objects.filter(round_id=analysis.round_id,
-                                    unit__path__startswith=analysis.unit.path)
-        .exclude(pk=analysis.pk).values_list("unit__path", flat=True)
+        UnitAnalysis.objects.filter(
+            round_id=analysis.round_id, unit__path__startswith=analysis.unit.path
+        )
+        .exclude(pk=analysis.pk)
+        .values_list("unit__path", flat=True)
     )
 
 
 def analysis_live_figures(analysis: UnitAnalysis) -> dict:
-    return figures_compute(unit_path=analysis.unit.path, exclude_paths=excluded_paths(analysis),
-                           period=analysis_period(analysis))
+    return figures_compute(
+        unit_path=analysis.unit.path,
+        exclude_paths=excluded_paths(analysis),
+        period=analysis_period(analysis),
+    )
 
 
 def analysis_figures(analysis: UnitAnalysis) -> dict:
@@ -71,8 +85,12 @@ def analysis_figures(analysis: UnitAnalysis) -> dict:
 def analysis_cases(user: Viewer, analysis: UnitAnalysis, *, limit: int = 500) -> tuple[list, int]:
     """The closed cases the viewer may open, and how many more exist that they may not."""
     period, excluded = analysis_period(analysis), excluded_paths(analysis)
-    visible = closed_cases(cases=cases_visible_to(user), unit_path=analysis.unit.path,
-                           exclude_paths=excluded, period=period)
+    visible = closed_cases(
+        cases=cases_visible_to(user),
+        unit_path=analysis.unit.path,
+        exclude_paths=excluded,
+        period=period,
+    )
     shown = list(visible[:limit])
     total = cases_count(unit_path=analysis.unit.path, exclude_paths=excluded, period=period)
     # Past the limit, visible rows are left out too: only the invisible ones are "hidden".
@@ -102,6 +120,8 @@ REMINDER_DAYS = 90
 
 def late_analyses(day: date) -> QuerySet[UnitAnalysis]:
     """Drafts whose round's due date has passed, within the reminder window."""
-    return (UnitAnalysis.objects.filter(status=UnitAnalysis.Status.DRAFT, round__due_date__lt=day,
-                                        round__due_date__gte=day - timedelta(days=REMINDER_DAYS))
-            .select_related("round", "unit", "chef"))
+    return UnitAnalysis.objects.filter(
+        status=UnitAnalysis.Status.DRAFT,
+        round__due_date__lt=day,
+        round__due_date__gte=day - timedelta(days=REMINDER_DAYS),
+    ).select_related("round", "unit", "chef")

@@ -26,8 +26,13 @@ from .models import (
 from .selectors import analysis_live_figures, late_analyses
 
 # Fields the chef writes; status, figures and timestamps have their own services.
-TEXT_FIELDS = ("patterns", "causes", "conclusions", "needs_overarching_measures",
-               "overarching_measures")
+TEXT_FIELDS = (
+    "patterns",
+    "causes",
+    "conclusions",
+    "needs_overarching_measures",
+    "overarching_measures",
+)
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -44,8 +49,12 @@ def _chef_units(day: date) -> dict[int, int]:
     """Units with an active sektionschef membership on `day` → the chef (lowest id if several,
     so a rerun picks the same person)."""
     chefs: dict[int, int] = {}
-    rows = (Membership.objects.active(day).filter(role=Role.SEKTIONSCHEF)
-            .order_by("unit_id", "user_id").values_list("unit_id", "user_id"))
+    rows = (
+        Membership.objects.active(day)
+        .filter(role=Role.SEKTIONSCHEF)
+        .order_by("unit_id", "user_id")
+        .values_list("unit_id", "user_id")
+    )
     for unit_id, user_id in rows:
         chefs.setdefault(unit_id, user_id)
     return chefs
@@ -53,8 +62,13 @@ def _chef_units(day: date) -> dict[int, int]:
 
 @transaction.atomic
 def round_open(
-    *, year: int, actor: User | None = None, period_start: date | None = None, period_end: date | None = None,
-    due_date: date | None = None, day: date | None = None,
+    *,
+    year: int,
+    actor: User | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    due_date: date | None = None,
+    day: date | None = None,
 ) -> AnalysisRound:
     """Open the year's round: one analysis per unit a sektionschef leads directly.
 
@@ -66,11 +80,14 @@ def round_open(
     analysis_round = AnalysisRound.objects.select_for_update().filter(year=year).first()
     if analysis_round is None:
         analysis_round = AnalysisRound(
-            year=year, period_start=period_start or default_start,
-            period_end=period_end or default_end, due_date=due_date or default_due_date(year),
+            year=year,
+            period_start=period_start or default_start,
+            period_end=period_end or default_end,
+            due_date=due_date or default_due_date(year),
         )
-        _check_period(analysis_round.period_start, analysis_round.period_end,
-                      analysis_round.due_date)
+        _check_period(
+            analysis_round.period_start, analysis_round.period_end, analysis_round.due_date
+        )
     if analysis_round.opened_at is None:
         analysis_round.opened_at = timezone.now()
         analysis_round.opened_by = actor
@@ -79,15 +96,22 @@ def round_open(
     for unit_id, chef_id in _chef_units(day).items():
         if unit_id in existing:
             continue
-        analysis = UnitAnalysis(round=analysis_round, unit=Unit.objects.get(pk=unit_id),
-                                chef_id=chef_id)
+        analysis = UnitAnalysis(
+            round=analysis_round, unit=Unit.objects.get(pk=unit_id), chef_id=chef_id
+        )
         audited_save(analysis, actor=actor, reason=_("Analys skapad när omgången öppnades"))
     return analysis_round
 
 
 @transaction.atomic
-def round_update(*, analysis_round: AnalysisRound, actor: User, period_start: date, period_end: date,
-                 due_date: date) -> AnalysisRound:
+def round_update(
+    *,
+    analysis_round: AnalysisRound,
+    actor: User,
+    period_start: date,
+    period_end: date,
+    due_date: date,
+) -> AnalysisRound:
     """Configure a round's period and due date, as long as nothing has been submitted."""
     locked = AnalysisRound.objects.select_for_update().get(pk=analysis_round.pk)
     _check_period(period_start, period_end, due_date)
@@ -102,8 +126,11 @@ def round_update(*, analysis_round: AnalysisRound, actor: User, period_start: da
 
 
 def _lock(analysis: UnitAnalysis) -> UnitAnalysis:
-    return (UnitAnalysis.objects.select_for_update(of=("self",)).select_related("round", "unit")
-            .get(pk=analysis.pk))
+    return (
+        UnitAnalysis.objects.select_for_update(of=("self",))
+        .select_related("round", "unit")
+        .get(pk=analysis.pk)
+    )
 
 
 def _apply_text(locked: UnitAnalysis, expected_version: int, data: dict) -> None:
@@ -120,8 +147,9 @@ def _apply_text(locked: UnitAnalysis, expected_version: int, data: dict) -> None
 
 
 @transaction.atomic
-def analysis_update(*, analysis: UnitAnalysis, expected_version: int, data: dict, actor: User
-                    ) -> UnitAnalysis:
+def analysis_update(
+    *, analysis: UnitAnalysis, expected_version: int, data: dict, actor: User
+) -> UnitAnalysis:
     """Save the draft. A stale version raises ConcurrentEditError; nothing is overwritten."""
     locked = _lock(analysis)
     _apply_text(locked, expected_version, data)
@@ -135,8 +163,9 @@ def _check_complete(analysis: UnitAnalysis) -> None:
         raise ServiceError(_("Beskriv behovet av övergripande åtgärder innan analysen lämnas in."))
 
 
-def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor: User | None,
-                    data: dict | None = None) -> UnitAnalysis:
+def analysis_submit(
+    *, analysis: UnitAnalysis, expected_version: int, actor: User | None, data: dict | None = None
+) -> UnitAnalysis:
     """utkast → inlämnad: saves what was typed, freezes the figures, and locks the analysis."""
 
     def ready(locked: UnitAnalysis) -> None:
@@ -146,10 +175,16 @@ def analysis_submit(*, analysis: UnitAnalysis, expected_version: int, actor: Use
         locked.figures = analysis_live_figures(locked)
 
     return transition(
-        analysis, to=UnitAnalysis.Status.SUBMITTED, actor=actor,
-        reason=_("Analysen lämnades in"), table=ALLOWED_TRANSITIONS, check=ready,
-        queryset=UnitAnalysis.objects.select_related("round", "unit"), bump_version=False,
-        stamp={UnitAnalysis.Status.SUBMITTED: "submitted_at"}, submitted_by=actor,
+        analysis,
+        to=UnitAnalysis.Status.SUBMITTED,
+        actor=actor,
+        reason=_("Analysen lämnades in"),
+        table=ALLOWED_TRANSITIONS,
+        check=ready,
+        queryset=UnitAnalysis.objects.select_related("round", "unit"),
+        bump_version=False,
+        stamp={UnitAnalysis.Status.SUBMITTED: "submitted_at"},
+        submitted_by=actor,
     )
 
 
@@ -186,8 +221,10 @@ def _mail(analysis: UnitAnalysis, chef: User) -> None:
         send_mail(
             subject=_("Avvika: sammanställning och analys %(year)s är försenad")
             % {"year": analysis.round.year},
-            message=render_to_string("reports/analysis/email/reminder.txt",
-                                     {"analysis": analysis, "chef": chef, "url": url}),
+            message=render_to_string(
+                "reports/analysis/email/reminder.txt",
+                {"analysis": analysis, "chef": chef, "url": url},
+            ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[chef.email],
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("analys/<int:pk>/lamna-in/", views.AnalysisSubmitView.as_view(), name="analysis_submit"),
     path("analys/omgang/ny/", views.RoundOpenView.as_view(), name="analysis_round_open"),
     path("analys/omgang/<int:year>/", views.RoundOverviewView.as_view(), name="analysis_overview"),
-    path("analys/omgang/<int:year>/andra/", views.RoundEditView.as_view(),
-         name="analysis_round_edit"),
+    path(
+        "analys/omgang/<int:year>/andra/", views.RoundEditView.as_view(), name="analysis_round_edit"
+    ),
 ]

@@ -48,7 +48,9 @@ class AnalysisListView(PermissionMixin, ListView):
         if is_quality:
             rounds = AnalysisRound.objects.annotate(
                 n=Count("analyses"),
-                n_submitted=Count("analyses", filter=Q(analyses__status=UnitAnalysis.Status.SUBMITTED)),
+                n_submitted=Count(
+                    "analyses", filter=Q(analyses__status=UnitAnalysis.Status.SUBMITTED)
+                ),
             )
         ctx.update(is_quality=is_quality, rounds=rounds, open_form=RoundOpenForm())
         return ctx
@@ -61,7 +63,8 @@ class AnalysisMixin(PermissionMixin):
     def get_analysis(self) -> UnitAnalysis:
         if not hasattr(self, "_analysis"):
             qs = analyses_visible_to(self.request.user).select_related(
-                "round", "unit", "chef", "submitted_by")
+                "round", "unit", "chef", "submitted_by"
+            )
             self._analysis = get_object_or_404(qs, pk=self.kwargs["pk"])
             if self.write and not self.can_write(self._analysis):
                 raise PermissionDenied
@@ -84,9 +87,17 @@ class AnalysisMixin(PermissionMixin):
             "cases": cases,
             "hidden_count": hidden,
             # The figures frozen at submission are shown above, not as a JSON diff.
-            "history": history_entries([HistorySource(
-                UnitAnalysis, analysis.history.all(), _("analysen"), hidden=frozenset({"figures"}))],
-                reader=self.request.user),
+            "history": history_entries(
+                [
+                    HistorySource(
+                        UnitAnalysis,
+                        analysis.history.all(),
+                        _("analysen"),
+                        hidden=frozenset({"figures"}),
+                    )
+                ],
+                reader=self.request.user,
+            ),
         }
 
 
@@ -108,8 +119,12 @@ class _AnalysisWriteView(AnalysisMixin, View):
         raise NotImplementedError
 
     def render_again(self, form, current=None, status=200):
-        return TemplateResponse(self.request, "reports/analysis/detail.html",
-                                self.detail_context(form=form, current=current), status=status)
+        return TemplateResponse(
+            self.request,
+            "reports/analysis/detail.html",
+            self.detail_context(form=form, current=current),
+            status=status,
+        )
 
     def post(self, request, *args, **kwargs):
         analysis = self.get_analysis()
@@ -136,16 +151,24 @@ class AnalysisSaveView(_AnalysisWriteView):
     success_message = _("Utkastet sparades.")
 
     def perform(self, analysis, form):
-        services.analysis_update(analysis=analysis, expected_version=form.cleaned_data["version"],
-                                 data=form.text_data(), actor=self.request.user)
+        services.analysis_update(
+            analysis=analysis,
+            expected_version=form.cleaned_data["version"],
+            data=form.text_data(),
+            actor=self.request.user,
+        )
 
 
 class AnalysisSubmitView(_AnalysisWriteView):
     success_message = _("Analysen lämnades in.")
 
     def perform(self, analysis, form):
-        services.analysis_submit(analysis=analysis, expected_version=form.cleaned_data["version"],
-                                 data=form.text_data(), actor=self.request.user)
+        services.analysis_submit(
+            analysis=analysis,
+            expected_version=form.cleaned_data["version"],
+            data=form.text_data(),
+            actor=self.request.user,
+        )
 
 
 # --- quality staff ----------------------------------------------------------------------------
@@ -168,8 +191,12 @@ class RoundOverviewView(RoundMixin, TemplateView):
     def get_context_data(self, **kwargs):
         analysis_round = self.get_round()
         analyses = list(round_analyses(self.request.user, analysis_round))
-        return {**super().get_context_data(**kwargs), "round": analysis_round,
-                "analyses": analyses, "rollup": round_rollup(analyses)}
+        return {
+            **super().get_context_data(**kwargs),
+            "round": analysis_round,
+            "analyses": analyses,
+            "rollup": round_rollup(analyses),
+        }
 
 
 class RoundOpenView(PermissionMixin, View):
@@ -202,9 +229,13 @@ class RoundEditView(RoundMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.round_update(analysis_round=self.get_round(), actor=self.request.user,
-                                  period_start=data["period_start"],
-                                  period_end=data["period_end"], due_date=data["due_date"])
+            services.round_update(
+                analysis_round=self.get_round(),
+                actor=self.request.user,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                due_date=data["due_date"],
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)

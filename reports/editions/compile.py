@@ -35,7 +35,9 @@ def _enqueue(job_id: int) -> None:
     try:
         # The broker URL is read now, not at import: a moved or dead broker is seen at once.
         with celery_app().connection_for_write(settings.CELERY_BROKER_URL) as connection:
-            task("reports.tasks.compile_edition").apply_async(args=[job_id], retry=False, connection=connection)
+            task("reports.tasks.compile_edition").apply_async(
+                args=[job_id], retry=False, connection=connection
+            )
     except Exception:  # kombu raises several unrelated types when Redis is unreachable
         logger.warning("Broker unavailable, compile job %s stays pending", job_id, exc_info=True)
         Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(error=BROKER_DOWN)
@@ -46,8 +48,11 @@ def edition_compile_request(*, edition: ReportEdition, actor) -> Job:
     edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
     if edition.is_frozen:
         raise ServiceError(_("Kvalitetsberättelsen är godkänd; den godkända PDF:en gäller."))
-    running = Job.objects.filter(kind=JOB_KIND, payload__edition_id=edition.pk,
-                                 status__in=[Job.Status.PENDING, Job.Status.RUNNING]).first()
+    running = Job.objects.filter(
+        kind=JOB_KIND,
+        payload__edition_id=edition.pk,
+        status__in=[Job.Status.PENDING, Job.Status.RUNNING],
+    ).first()
     if running:
         return running
     job = job_create(kind=JOB_KIND, payload={"edition_id": edition.pk}, actor=actor)
@@ -101,9 +106,15 @@ def _store(edition, job, user, pdf: bytes, figures: dict) -> CompiledReport:
     from pypdf import PdfReader
 
     compiled = CompiledReport(
-        edition=edition, job=job, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
-        pages=len(PdfReader(io.BytesIO(pdf)).pages), edition_status=edition.status,
-        edition_version=edition.version, figures=figures, created_by=user,
+        edition=edition,
+        job=job,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pages=len(PdfReader(io.BytesIO(pdf)).pages),
+        edition_status=edition.status,
+        edition_version=edition.version,
+        figures=figures,
+        created_by=user,
     )
     compiled.file.save(f"{edition.pk}.pdf", ContentFile(pdf), save=False)
     return audited_save(compiled, actor=user, reason=_("PDF kompilerad"))
@@ -112,8 +123,11 @@ def _store(edition, job, user, pdf: bytes, figures: dict) -> CompiledReport:
 def compile_requeue_pending(*, older_than: timedelta = timedelta(minutes=1)) -> list[int]:
     """Beat task body: pending compile jobs that never reached a worker are sent again."""
     cutoff = timezone.now() - older_than
-    ids = list(Job.objects.filter(kind=JOB_KIND, status=Job.Status.PENDING, created_at__lt=cutoff)
-               .values_list("pk", flat=True))
+    ids = list(
+        Job.objects.filter(
+            kind=JOB_KIND, status=Job.Status.PENDING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
     for job_id in ids:
         Job.objects.filter(pk=job_id, error=BROKER_DOWN).update(error="")
         _enqueue(job_id)

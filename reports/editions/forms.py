@@ -14,9 +14,26 @@ from .blocks.cases import DIMENSIONS
 from .models import ReportEdition, ReportTemplate
 
 DATE = DateInput()
-MONTHS = [(i, m) for i, m in enumerate(
-    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-     "oktober", "november", "december"], start=1)]
+MONTHS = [
+    (i, m)
+    for i, m in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+]
 
 
 class UnitChoice(forms.ModelChoiceField):
@@ -31,10 +48,15 @@ def quality_units(user):
 class EditionCreateForm(forms.Form):
     unit = UnitChoice(label=_("Organisation"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    template = forms.ModelChoiceField(label=_("Mall"), queryset=ReportTemplate.objects.filter(active=True),
-                                      empty_label=None)
-    title = forms.CharField(label=_("Rubrik"), max_length=200, required=False,
-                            help_text=_("Lämna tomt för ”Kvalitetsberättelse ÅR”."))
+    template = forms.ModelChoiceField(
+        label=_("Mall"), queryset=ReportTemplate.objects.filter(active=True), empty_label=None
+    )
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        required=False,
+        help_text=_("Lämna tomt för ”Kvalitetsberättelse ÅR”."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,18 +69,33 @@ class EditionCreateForm(forms.Form):
 
 class EditionMetaForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    period_start_month = forms.TypedChoiceField(label=_("Verksamhetsåret börjar, månad"),
-                                                choices=MONTHS, coerce=int)
-    analysis_start_month = forms.TypedChoiceField(label=_("Analysperioden börjar, månad"),
-                                                  choices=MONTHS, coerce=int)
+    period_start_month = forms.TypedChoiceField(
+        label=_("Verksamhetsåret börjar, månad"), choices=MONTHS, coerce=int
+    )
+    analysis_start_month = forms.TypedChoiceField(
+        label=_("Analysperioden börjar, månad"), choices=MONTHS, coerce=int
+    )
 
     class Meta:
         model = ReportEdition
-        fields = ["title", "report_date", "diarienummer", "responsible", "period_start_month",
-                  "period_start_day", "analysis_start_month", "analysis_start_day"]
-        labels = {"title": _("Rubrik"), "report_date": _("Datum"), "diarienummer": _("Diarienummer"),
-                  "responsible": _("Ansvarig"), "period_start_day": _("Verksamhetsåret börjar, dag"),
-                  "analysis_start_day": _("Analysperioden börjar, dag")}
+        fields = [
+            "title",
+            "report_date",
+            "diarienummer",
+            "responsible",
+            "period_start_month",
+            "period_start_day",
+            "analysis_start_month",
+            "analysis_start_day",
+        ]
+        labels = {
+            "title": _("Rubrik"),
+            "report_date": _("Datum"),
+            "diarienummer": _("Diarienummer"),
+            "responsible": _("Ansvarig"),
+            "period_start_day": _("Verksamhetsåret börjar, dag"),
+            "analysis_start_day": _("Analysperioden börjar, dag"),
+        }
         widgets = {"report_date": DATE}
 
     def clean(self):
@@ -80,23 +117,53 @@ class NewSectionForm(SectionForm):
 
 
 class DataBlockForm(forms.Form):
-    block_type = forms.ChoiceField(label=_("Datablock"),
-                                   choices=[(k, v[0]) for k, v in BLOCK_TYPES.items()])
-    kind = forms.ChoiceField(label=_("Ärendetyp"), required=False, choices=[
-        ("", "–"), ("complaint", _("Klagomål och synpunkter")), ("deviation", _("Kvalitetsavvikelse")),
-        ("lexsarah", _("Lex Sarah"))])
-    source = forms.ChoiceField(label=_("Källa"), required=False, choices=[
-        ("", _("Alla")), ("utomstaende", _("Utomstående")), ("personal", _("Personal"))])
-    dimension = forms.ChoiceField(label=_("Fördelning per"), required=False, choices=[("", "–")] + [
-        (k, v[3]) for k, v in DIMENSIONS.items()] + [("measure_type", _("Typ av åtgärd"))])
-    rule = forms.ChoiceField(label=_("Räknas på"), required=False, choices=[
-        ("", "–"), ("received", _("Inkomstdatum (inkomna)")), ("closed", _("Avslutsdatum (avslutade)"))])
-    period = forms.ChoiceField(label=_("Period"), required=False, choices=[
-        ("", "–"), ("report", _("Verksamhetsåret")), ("analysis", _("Analysperioden"))])
-    authority = forms.ChoiceField(label=_("Myndighet"), required=False,
-                                  choices=[("", _("Alla"))] + list(Authority.choices))
-    mode = forms.ChoiceField(label=_("Utvecklingsområden"), required=False, choices=[
-        ("", "–"), ("followed_up", _("Uppföljning")), ("decided", _("Beslutade"))])
+    block_type = forms.ChoiceField(
+        label=_("Datablock"), choices=[(k, v[0]) for k, v in BLOCK_TYPES.items()]
+    )
+    kind = forms.ChoiceField(
+        label=_("Ärendetyp"),
+        required=False,
+        choices=[
+            ("", "–"),
+            ("complaint", _("Klagomål och synpunkter")),
+            ("deviation", _("Kvalitetsavvikelse")),
+            ("lexsarah", _("Lex Sarah")),
+        ],
+    )
+    source = forms.ChoiceField(
+        label=_("Källa"),
+        required=False,
+        choices=[("", _("Alla")), ("utomstaende", _("Utomstående")), ("personal", _("Personal"))],
+    )
+    dimension = forms.ChoiceField(
+        label=_("Fördelning per"),
+        required=False,
+        choices=[("", "–")]
+        + [(k, v[3]) for k, v in DIMENSIONS.items()]
+        + [("measure_type", _("Typ av åtgärd"))],
+    )
+    rule = forms.ChoiceField(
+        label=_("Räknas på"),
+        required=False,
+        choices=[
+            ("", "–"),
+            ("received", _("Inkomstdatum (inkomna)")),
+            ("closed", _("Avslutsdatum (avslutade)")),
+        ],
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[("", "–"), ("report", _("Verksamhetsåret")), ("analysis", _("Analysperioden"))],
+    )
+    authority = forms.ChoiceField(
+        label=_("Myndighet"), required=False, choices=[("", _("Alla"))] + list(Authority.choices)
+    )
+    mode = forms.ChoiceField(
+        label=_("Utvecklingsområden"),
+        required=False,
+        choices=[("", "–"), ("followed_up", _("Uppföljning")), ("decided", _("Beslutade"))],
+    )
 
     def params(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "block_type" and v}
@@ -110,8 +177,9 @@ def statistics_units(user):
 class StatisticsForm(forms.Form):
     unit = UnitChoice(label=_("Enhet"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    period_start_month = forms.TypedChoiceField(label=_("Året börjar, månad"), choices=MONTHS,
-                                                coerce=int, initial=1)
+    period_start_month = forms.TypedChoiceField(
+        label=_("Året börjar, månad"), choices=MONTHS, coerce=int, initial=1
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -85,28 +85,50 @@ class ReportEdition(models.Model):
     report_date = models.DateField(_("datum"), null=True, blank=True)
     diarienummer = models.CharField(_("diarienummer"), max_length=60, blank=True)
     responsible = models.CharField(
-        _("ansvarig"), max_length=200, blank=True,
+        _("ansvarig"),
+        max_length=200,
+        blank=True,
         help_text=_("Funktion eller namn, t.ex. Förvaltningsdirektör."),
     )
     # The report year ends the day before start month/day of the next year (1 Jan → calendar
     # year; 1 Sep → 1 Sep year-1 to 31 Aug year).
-    period_start_month = models.PositiveSmallIntegerField(_("verksamhetsåret börjar, månad"), default=1)
+    period_start_month = models.PositiveSmallIntegerField(
+        _("verksamhetsåret börjar, månad"), default=1
+    )
     period_start_day = models.PositiveSmallIntegerField(_("verksamhetsåret börjar, dag"), default=1)
-    analysis_start_month = models.PositiveSmallIntegerField(_("analysperioden börjar, månad"), default=6)
-    analysis_start_day = models.PositiveSmallIntegerField(_("analysperioden börjar, dag"), default=1)
+    analysis_start_month = models.PositiveSmallIntegerField(
+        _("analysperioden börjar, månad"), default=6
+    )
+    analysis_start_day = models.PositiveSmallIntegerField(
+        _("analysperioden börjar, dag"), default=1
+    )
     template = models.ForeignKey(
-        ReportTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        ReportTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("mall"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     approved_at = models.DateTimeField(_("godkänd"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("godkänd av"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("godkänd av"),
     )
     approved_pdf = models.ForeignKey(
-        "CompiledReport", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "CompiledReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("godkänd PDF"),
     )
     created_by = models.ForeignKey(
@@ -121,12 +143,20 @@ class ReportEdition(models.Model):
         verbose_name = _("kvalitetsberättelse")
         verbose_name_plural = _("kvalitetsberättelser")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "title"], name="edition_unit_year_title"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "title"], name="edition_unit_year_title"
+            ),
             models.CheckConstraint(
-                condition=models.Q(period_start_month__gte=1, period_start_month__lte=12,
-                                   analysis_start_month__gte=1, analysis_start_month__lte=12,
-                                   period_start_day__gte=1, period_start_day__lte=31,
-                                   analysis_start_day__gte=1, analysis_start_day__lte=31),
+                condition=models.Q(
+                    period_start_month__gte=1,
+                    period_start_month__lte=12,
+                    analysis_start_month__gte=1,
+                    analysis_start_month__lte=12,
+                    period_start_day__gte=1,
+                    period_start_day__lte=31,
+                    analysis_start_day__gte=1,
+                    analysis_start_day__lte=31,
+                ),
                 name="edition_period_valid",
             ),
         ]
@@ -171,10 +201,17 @@ class ReportSection(models.Model):
     """A heading. Numbers (1, 1.2, 1.2.3) follow parent/order; appendices are unnumbered."""
 
     edition = models.ForeignKey(
-        ReportEdition, on_delete=models.CASCADE, related_name="sections", verbose_name=_("kvalitetsberättelse")
+        ReportEdition,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("kvalitetsberättelse"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("överordnat avsnitt"),
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
@@ -229,9 +266,14 @@ class CompiledReport(models.Model):
     """Every compiled PDF is kept: file under MEDIA_ROOT, time, author, sha256, the figures."""
 
     edition = models.ForeignKey(
-        ReportEdition, on_delete=models.PROTECT, related_name="compiled", verbose_name=_("kvalitetsberättelse")
+        ReportEdition,
+        on_delete=models.PROTECT,
+        related_name="compiled",
+        verbose_name=_("kvalitetsberättelse"),
     )
-    job = models.OneToOneField(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    job = models.OneToOneField(
+        Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     file = models.FileField(_("fil"), upload_to=compiled_path)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(_("storlek"))
@@ -240,7 +282,10 @@ class CompiledReport(models.Model):
     edition_version = models.PositiveIntegerField(_("version vid kompilering"), default=1)
     figures = models.JSONField(_("siffror"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("kompilerad av"),
     )
     created_at = models.DateTimeField(_("kompilerad"), auto_now_add=True)

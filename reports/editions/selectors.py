@@ -61,8 +61,11 @@ def edition_outline(edition: ReportEdition) -> list[OutlineNode]:
                 counter += 1
                 number = f"{prefix}{counter}"
             child_prefix = f"{number}." if number else None
-            nodes.append(OutlineNode(s, number, depth, blocks.get(s.pk, []),
-                                     build(s.pk, child_prefix, depth + 1)))
+            nodes.append(
+                OutlineNode(
+                    s, number, depth, blocks.get(s.pk, []), build(s.pk, child_prefix, depth + 1)
+                )
+            )
         return nodes
 
     return build(None, "", 1)
@@ -78,18 +81,25 @@ def edition_scope(edition: ReportEdition, user: Viewer | None = None) -> BlockSc
     """user=None only for operators (the management command): all cases of the subtree."""
     cases = cases_visible_to(user) if user is not None else Case.objects.all()
     return BlockScope(
-        unit=edition.unit, year=edition.year, cases=cases,
+        unit=edition.unit,
+        year=edition.year,
+        cases=cases,
         period_start=(edition.period_start_month, edition.period_start_day),
         analysis_start=(edition.analysis_start_month, edition.analysis_start_day),
     )
 
 
-def edition_compute(edition: ReportEdition, user: Viewer | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> list[OutlineNode]:
+def edition_compute(
+    edition: ReportEdition,
+    user: Viewer | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[OutlineNode]:
     """The outline with every data block computed (results keyed by block id)."""
     outline = edition_outline(edition)
     scope = edition_scope(edition, user)
-    data_blocks = [(n, b) for n in walk(outline) for b in n.blocks if b.kind == ReportBlock.Kind.DATA]
+    data_blocks = [
+        (n, b) for n in walk(outline) for b in n.blocks if b.kind == ReportBlock.Kind.DATA
+    ]
     for done, (node, block) in enumerate(data_blocks, start=1):
         node.results[block.pk] = compute_block(block.block_type, block.params, scope)
         if progress:
@@ -109,10 +119,15 @@ def edition_figures(edition: ReportEdition, outline: list[OutlineNode]) -> dict:
                 blocks.append({k: v for k, v in result.items() if k != "charts"})
         sections.append({"number": node.number, "title": node.section.title, "blocks": blocks})
     return {
-        "edition": {"title": edition.title, "organisation": edition.unit.name,
-                    "year": edition.year, "period": edition.period.label,
-                    "analysis_period": edition.analysis_period.label,
-                    "diarienummer": edition.diarienummer, "responsible": edition.responsible},
+        "edition": {
+            "title": edition.title,
+            "organisation": edition.unit.name,
+            "year": edition.year,
+            "period": edition.period.label,
+            "analysis_period": edition.analysis_period.label,
+            "diarienummer": edition.diarienummer,
+            "responsible": edition.responsible,
+        },
         "sections": sections,
     }
 
@@ -128,10 +143,14 @@ def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockS
         first = statistics_units(user).first()
         if first is None:
             return form, None
-        form = StatisticsForm({"unit": first.pk, "year": this_year, "period_start_month": 1},
-                              user=user)
+        form = StatisticsForm(
+            {"unit": first.pk, "year": this_year, "period_start_month": 1}, user=user
+        )
     if not form.is_valid():
         return form, None
-    return form, BlockScope(unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
-                            cases=cases_visible_to(user),
-                            period_start=(form.cleaned_data["period_start_month"], 1))
+    return form, BlockScope(
+        unit=form.cleaned_data["unit"],
+        year=form.cleaned_data["year"],
+        cases=cases_visible_to(user),
+        period_start=(form.cleaned_data["period_start_month"], 1),
+    )

@@ -24,8 +24,14 @@ from .models import (
 )
 
 EDITABLE_FIELDS = {
-    "title", "report_date", "diarienummer", "responsible", "period_start_month",
-    "period_start_day", "analysis_start_month", "analysis_start_day",
+    "title",
+    "report_date",
+    "diarienummer",
+    "responsible",
+    "period_start_month",
+    "period_start_day",
+    "analysis_start_month",
+    "analysis_start_day",
 }
 
 
@@ -39,41 +45,78 @@ def _lock(edition_id: int) -> ReportEdition:
     return ReportEdition.objects.select_for_update().get(pk=edition_id)
 
 
-def _build(edition: ReportEdition, structure: list, parent: ReportSection | None, actor: User | None, fill: dict) -> None:
+def _build(
+    edition: ReportEdition,
+    structure: list,
+    parent: ReportSection | None,
+    actor: User | None,
+    fill: dict,
+) -> None:
     for order, spec in enumerate(structure):
         section = audited_save(
-            ReportSection(edition=edition, parent=parent, order=order,
-                          title=spec["title"].format(**fill), is_appendix=spec.get("appendix", False)),
-            actor=actor, reason=_("Avsnitt från mall"))
+            ReportSection(
+                edition=edition,
+                parent=parent,
+                order=order,
+                title=spec["title"].format(**fill),
+                is_appendix=spec.get("appendix", False),
+            ),
+            actor=actor,
+            reason=_("Avsnitt från mall"),
+        )
         for b_order, block in enumerate(spec.get("blocks", [])):
-            audited_save(ReportBlock(
-                section=section, order=b_order, kind=block["kind"], text=block.get("text", ""),
-                block_type=block.get("block_type", ""), params=block.get("params", {})),
-                actor=actor, reason=_("Block från mall"))
+            audited_save(
+                ReportBlock(
+                    section=section,
+                    order=b_order,
+                    kind=block["kind"],
+                    text=block.get("text", ""),
+                    block_type=block.get("block_type", ""),
+                    params=block.get("params", {}),
+                ),
+                actor=actor,
+                reason=_("Block från mall"),
+            )
         _build(edition, spec.get("children", []), section, actor, fill)
 
 
 @transaction.atomic
-def edition_create(*, unit: Unit, year: int, template: ReportTemplate, actor: User | None,
-                   title: str = "", reason: str = "", **fields: Any) -> ReportEdition:
+def edition_create(
+    *,
+    unit: Unit,
+    year: int,
+    template: ReportTemplate,
+    actor: User | None,
+    title: str = "",
+    reason: str = "",
+    **fields: Any,
+) -> ReportEdition:
     title = title or _("Kvalitetsberättelse %(year)s") % {"year": year}
     if ReportEdition.objects.filter(unit=unit, year=year, title=title).exists():
-        raise ServiceError(_("Det finns redan en kvalitetsberättelse med den rubriken för "
-                             "organisationen och året."))
+        raise ServiceError(
+            _(
+                "Det finns redan en kvalitetsberättelse med den rubriken för "
+                "organisationen och året."
+            )
+        )
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError(_("Okända fält: %s") % ", ".join(sorted(unknown)))
     edition = audited_save(
-        ReportEdition(unit=unit, year=year, title=title, template=template, created_by=actor,
-                      **fields),
-        actor=actor, reason=reason or _("Kvalitetsberättelsen skapades från mallen %s") % template)
+        ReportEdition(
+            unit=unit, year=year, title=title, template=template, created_by=actor, **fields
+        ),
+        actor=actor,
+        reason=reason or _("Kvalitetsberättelsen skapades från mallen %s") % template,
+    )
     _build(edition, template.structure, None, actor, {"year": year, "next_year": year + 1})
     return edition
 
 
 @transaction.atomic
-def edition_update(*, edition: ReportEdition, expected_version: int, data: dict, actor: User,
-                   reason: str = "") -> ReportEdition:
+def edition_update(
+    *, edition: ReportEdition, expected_version: int, data: dict, actor: User, reason: str = ""
+) -> ReportEdition:
     edition = _editable(_lock(edition.pk))
     if edition.version != expected_version:
         raise ConcurrentEditError(current=edition)
@@ -85,20 +128,33 @@ def edition_update(*, edition: ReportEdition, expected_version: int, data: dict,
     return audited_save(edition, actor=actor, reason=reason or _("Uppgifterna ändrades"))
 
 
-def _transition(edition: ReportEdition, to_status: str, actor: User | None, reason: str,
-                **kwargs: Any) -> ReportEdition:
+def _transition(
+    edition: ReportEdition, to_status: str, actor: User | None, reason: str, **kwargs: Any
+) -> ReportEdition:
     # The version guards the cover fields only (and dates the compiled PDFs): a status change
     # leaves it as it was, so the approved PDF stays current.
-    return transition(edition, to=to_status, actor=actor, reason=reason,
-                      table=ALLOWED_TRANSITIONS, bump_version=False, **kwargs)
+    return transition(
+        edition,
+        to=to_status,
+        actor=actor,
+        reason=reason,
+        table=ALLOWED_TRANSITIONS,
+        bump_version=False,
+        **kwargs,
+    )
 
 
-def edition_submit_for_review(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
-    return _transition(edition, ReportEdition.Status.REVIEW, actor,
-                       reason or _("Skickad på granskning"))
+def edition_submit_for_review(
+    *, edition: ReportEdition, actor: User | None, reason: str = ""
+) -> ReportEdition:
+    return _transition(
+        edition, ReportEdition.Status.REVIEW, actor, reason or _("Skickad på granskning")
+    )
 
 
-def edition_return_to_draft(*, edition: ReportEdition, actor: User | None, reason: str) -> ReportEdition:
+def edition_return_to_draft(
+    *, edition: ReportEdition, actor: User | None, reason: str
+) -> ReportEdition:
     if not reason.strip():
         raise ServiceError(_("Ange varför kvalitetsberättelsen skickas tillbaka."))
     return _transition(edition, ReportEdition.Status.DRAFT, actor, reason)
@@ -108,11 +164,15 @@ def pdf_is_current(edition: ReportEdition, compiled: CompiledReport) -> bool:
     """No text, section or cover field changed since `compiled` was made."""
     if compiled.edition_version != edition.version:
         return False
-    blocks = ReportBlock.objects.filter(section__edition=edition).aggregate(m=Max("updated_at"))["m"]
+    blocks = ReportBlock.objects.filter(section__edition=edition).aggregate(m=Max("updated_at"))[
+        "m"
+    ]
     sections = edition.sections.aggregate(m=Max("updated_at"))["m"]
     changed = max(filter(None, [blocks, sections]), default=None)
     # The texts were read when the job started: a save during the compile makes it stale.
-    read_at = compiled.job.started_at if compiled.job and compiled.job.started_at else compiled.created_at
+    read_at = (
+        compiled.job.started_at if compiled.job and compiled.job.started_at else compiled.created_at
+    )
     return changed is None or changed <= read_at
 
 
@@ -121,16 +181,28 @@ def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
     if latest is None:
         raise ServiceError(_("Kompilera kvalitetsberättelsen innan den godkänns."))
     if not pdf_is_current(edition, latest):
-        raise ServiceError(_("Texten har ändrats sedan den senaste PDF:en. Kompilera om innan "
-                             "kvalitetsberättelsen godkänns."))
+        raise ServiceError(
+            _(
+                "Texten har ändrats sedan den senaste PDF:en. Kompilera om innan "
+                "kvalitetsberättelsen godkänns."
+            )
+        )
     edition.approved_pdf = latest
 
 
-def edition_approve(*, edition: ReportEdition, actor: User | None, reason: str = "") -> ReportEdition:
+def edition_approve(
+    *, edition: ReportEdition, actor: User | None, reason: str = ""
+) -> ReportEdition:
     """Freezes the edition on its latest compiled PDF, which must show the current text."""
-    return _transition(edition, ReportEdition.Status.APPROVED, actor, reason or _("Godkänd"),
-                       check=_freeze_on_latest_pdf,
-                       stamp={ReportEdition.Status.APPROVED: "approved_at"}, approved_by=actor)
+    return _transition(
+        edition,
+        ReportEdition.Status.APPROVED,
+        actor,
+        reason or _("Godkänd"),
+        check=_freeze_on_latest_pdf,
+        stamp={ReportEdition.Status.APPROVED: "approved_at"},
+        approved_by=actor,
+    )
 
 
 # --- structure ------------------------------------------------------------------------------
@@ -141,8 +213,14 @@ def _next_order(qs: QuerySet) -> int:
 
 
 @transaction.atomic
-def section_add(*, edition: ReportEdition, title: str, actor: User, parent: ReportSection | None = None,
-                is_appendix: bool = False) -> ReportSection:
+def section_add(
+    *,
+    edition: ReportEdition,
+    title: str,
+    actor: User,
+    parent: ReportSection | None = None,
+    is_appendix: bool = False,
+) -> ReportSection:
     _editable(_lock(edition.pk))
     if not title.strip():
         raise ServiceError(_("Ange en rubrik för avsnittet."))
@@ -150,11 +228,21 @@ def section_add(*, edition: ReportEdition, title: str, actor: User, parent: Repo
         raise ServiceError(_("Det överordnade avsnittet hör till en annan kvalitetsberättelse."))
     siblings = ReportSection.objects.filter(edition=edition, parent=parent)
     section = audited_save(
-        ReportSection(edition=edition, parent=parent, title=title.strip(),
-                      order=_next_order(siblings), is_appendix=is_appendix),
-        actor=actor, reason=_("Avsnitt tillagt"))
-    audited_save(ReportBlock(section=section, kind=ReportBlock.Kind.TEXT), actor=actor,
-                 reason=_("Textblock tillagt"))
+        ReportSection(
+            edition=edition,
+            parent=parent,
+            title=title.strip(),
+            order=_next_order(siblings),
+            is_appendix=is_appendix,
+        ),
+        actor=actor,
+        reason=_("Avsnitt tillagt"),
+    )
+    audited_save(
+        ReportBlock(section=section, kind=ReportBlock.Kind.TEXT),
+        actor=actor,
+        reason=_("Textblock tillagt"),
+    )
     return section
 
 
@@ -183,8 +271,11 @@ def section_delete(*, section: ReportSection, actor: User) -> None:
 def section_move(*, section: ReportSection, direction: str, actor: User) -> ReportSection:
     """Swap with the previous or next sibling ("up"/"down")."""
     _editable(_lock(section.edition_id))
-    siblings = list(ReportSection.objects.filter(edition_id=section.edition_id,
-                                                 parent_id=section.parent_id).order_by("order", "id"))
+    siblings = list(
+        ReportSection.objects.filter(
+            edition_id=section.edition_id, parent_id=section.parent_id
+        ).order_by("order", "id")
+    )
     index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
     other = index - 1 if direction == "up" else index + 1
     if other < 0 or other >= len(siblings):
@@ -198,8 +289,9 @@ def section_move(*, section: ReportSection, direction: str, actor: User) -> Repo
 
 
 @transaction.atomic
-def block_add(*, section: ReportSection, actor: User, block_type: str = "", params: dict | None = None
-              ) -> ReportBlock:
+def block_add(
+    *, section: ReportSection, actor: User, block_type: str = "", params: dict | None = None
+) -> ReportBlock:
     from .blocks import BLOCK_TYPES
 
     _editable(_lock(section.edition_id))
@@ -207,9 +299,16 @@ def block_add(*, section: ReportSection, actor: User, block_type: str = "", para
         raise ServiceError(_("Okänt datablock."))
     kind = ReportBlock.Kind.DATA if block_type else ReportBlock.Kind.TEXT
     return audited_save(
-        ReportBlock(section=section, kind=kind, block_type=block_type, params=params or {},
-                    order=_next_order(section.blocks.all())),
-        actor=actor, reason=_("Block tillagt"))
+        ReportBlock(
+            section=section,
+            kind=kind,
+            block_type=block_type,
+            params=params or {},
+            order=_next_order(section.blocks.all()),
+        ),
+        actor=actor,
+        reason=_("Block tillagt"),
+    )
 
 
 @transaction.atomic
@@ -219,8 +318,9 @@ def block_delete(*, block: ReportBlock, actor: User) -> None:
 
 
 @transaction.atomic
-def block_text_save(*, block_id: int, expected_version: int, text: str, actor: User,
-                    reason: str = "") -> ReportBlock:
+def block_text_save(
+    *, block_id: int, expected_version: int, text: str, actor: User, reason: str = ""
+) -> ReportBlock:
     """Autosave target. A stale version raises ConcurrentEditError with the stored block, so
     the page can show both texts and keep what the user typed."""
     block = ReportBlock.objects.select_related("section").get(pk=block_id)

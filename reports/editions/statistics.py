@@ -25,8 +25,16 @@ STAT_BLOCKS = [
     ("case_distribution", {"kind": "deviation", "dimension": "deficiency", "rule": "closed"}),
     ("case_distribution", {"kind": "deviation", "dimension": "root_cause", "rule": "closed"}),
     ("case_distribution", {"kind": "deviation", "dimension": "measure_type", "rule": "closed"}),
-    ("case_distribution", {"kind": "complaint", "source": "utomstaende",
-                           "dimension": "complaint_topic", "rule": "received", "period": "report"}),
+    (
+        "case_distribution",
+        {
+            "kind": "complaint",
+            "source": "utomstaende",
+            "dimension": "complaint_topic",
+            "rule": "received",
+            "period": "report",
+        },
+    ),
     ("case_count", {"kind": "lexsarah"}),
     ("lexsarah", {}),
 ]
@@ -47,12 +55,20 @@ class StatisticsView(PermissionMixin, View):
                 for chart in result.get("charts", []):
                     chart["uri"] = svg_data_uri(chart["svg"])
                 results.append(result)
-        query = request.GET.urlencode() if "unit" in request.GET else (
-            f"unit={form.data.get('unit', '')}&year={form.data.get('year', '')}"
-            f"&period_start_month={form.data.get('period_start_month', 1)}")
-        return render(request, "reports/statistics.html",
-                      {"form": form, "results": results, "query": query},
-                      status=200 if scope is not None or not form.is_bound else 400)
+        query = (
+            request.GET.urlencode()
+            if "unit" in request.GET
+            else (
+                f"unit={form.data.get('unit', '')}&year={form.data.get('year', '')}"
+                f"&period_start_month={form.data.get('period_start_month', 1)}"
+            )
+        )
+        return render(
+            request,
+            "reports/statistics.html",
+            {"form": form, "results": results, "query": query},
+            status=200 if scope is not None or not form.is_bound else 400,
+        )
 
 
 class StatisticsExportView(StatisticsView):
@@ -68,11 +84,19 @@ class StatisticsExportView(StatisticsView):
             raise Http404
         # Figures only, counted from cases_visible_to(user); logged once for the unit covered.
         access_log_record_unit(
-            user=request.user, unit=scope.unit, action=AccessAction.EXPORT, request=request,
-            detail=f"Statistikexport {scope.year}: {table['caption'] or table['key']}")
+            user=request.user,
+            unit=scope.unit,
+            action=AccessAction.EXPORT,
+            request=request,
+            detail=f"Statistikexport {scope.year}: {table['caption'] or table['key']}",
+        )
         rows = list(table["rows"]) + ([table["total"]] if table["total"] else [])
         if table["note"]:
             rows.append([table["note"]])
         rows.append([result["rule_text"]])
-        return xlsx_response(f"statistik-{scope.year}-{table['key']}.xlsx", table["caption"] or _("Statistik"),
-                             table["headers"], rows)
+        return xlsx_response(
+            f"statistik-{scope.year}-{table['key']}.xlsx",
+            table["caption"] or _("Statistik"),
+            table["headers"],
+            rows,
+        )

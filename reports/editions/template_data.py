@@ -12,8 +12,12 @@ def D(block_type: str, **params) -> dict:
 
 
 def S(title: str, *blocks: dict, children: list | None = None, appendix: bool = False) -> dict:
-    return {"title": title, "blocks": list(blocks), "children": children or [],
-            "appendix": appendix}
+    return {
+        "title": title,
+        "blocks": list(blocks),
+        "children": children or [],
+        "appendix": appendix,
+    }
 
 
 INTRO = (
@@ -30,97 +34,227 @@ PATTERNS = (
 
 MALMO_2025 = [
     S("Inledning", T(INTRO)),
-    S("Uppföljning av utvecklingsområde {year}", T(),
-      D("development_areas", mode="followed_up")),
+    S("Uppföljning av utvecklingsområde {year}", T(), D("development_areas", mode="followed_up")),
     S("Ledningssystemets grundläggande uppbyggnad – processer och rutiner", T()),
-    S("Det systematiska förbättringsarbetet", T(), children=[
-        S("Avvikelser", T(), children=[
-            S("Klagomål och synpunkter till förvaltningen från utomstående", T(),
-              D("case_count", kind="complaint", source="utomstaende", rule="received"),
-              D("case_trend", kind="complaint", source="utomstaende", rule="received", years=5)),
-            S("Klagomål och synpunkter från personal och kvalitetsavvikelser", T(),
-              D("case_count", kind="complaint", source="personal", rule="received"),
-              D("case_trend", kind="complaint", source="personal", rule="received", years=5),
-              D("case_count", kind="deviation", rule="received"),
-              D("case_trend", kind="deviation", rule="received", years=5)),
-            S("Lex Sarah", T(),
-              D("case_trend", kind="lexsarah", rule="received", years=5),
-              D("lexsarah")),
-        ]),
-        S("Sammanställning och analys av avvikelser", T(PATTERNS), children=[
-            S("Mönster i kvalitetsavvikelser och klagomål och synpunkter från personal", T(),
-              D("case_distribution", kind="deviation", dimension="event_category",
-                rule="closed", period="analysis"),
-              D("case_distribution", kind="deviation", dimension="deficiency",
-                rule="closed", period="analysis"),
-              D("case_distribution", kind="deviation", dimension="root_cause",
-                rule="closed", period="analysis"),
-              D("case_distribution", kind="deviation", dimension="measure_type",
-                rule="closed", period="analysis")),
-            S("Mönster i klagomål och synpunkter från utomstående", T(),
-              D("case_distribution", kind="complaint", source="utomstaende",
-                dimension="complaint_topic", rule="closed", period="analysis")),
-            S("Mönster i lex Sarah", T(),
-              D("case_distribution", kind="lexsarah", dimension="event_category",
-                rule="closed", period="analysis")),
-        ]),
-        S("Riskanalys", T(), D("riskanalyses")),
-        S("Egenkontroll", T(), D("selfcontrols")),
-    ]),
-    S("Beslut till förvaltningen från tillsynsmyndigheter", T(), children=[
-        S("Beslut från IVO", T(), D("supervision", authority="ivo")),
-        S("Beslut från Justitieombudsmannen", T(), D("supervision", authority="jo")),
-        S("Beslut från Justitiekanslern", T(), D("supervision", authority="jk")),
-    ]),
+    S(
+        "Det systematiska förbättringsarbetet",
+        T(),
+        children=[
+            S(
+                "Avvikelser",
+                T(),
+                children=[
+                    S(
+                        "Klagomål och synpunkter till förvaltningen från utomstående",
+                        T(),
+                        D("case_count", kind="complaint", source="utomstaende", rule="received"),
+                        D(
+                            "case_trend",
+                            kind="complaint",
+                            source="utomstaende",
+                            rule="received",
+                            years=5,
+                        ),
+                    ),
+                    S(
+                        "Klagomål och synpunkter från personal och kvalitetsavvikelser",
+                        T(),
+                        D("case_count", kind="complaint", source="personal", rule="received"),
+                        D(
+                            "case_trend",
+                            kind="complaint",
+                            source="personal",
+                            rule="received",
+                            years=5,
+                        ),
+                        D("case_count", kind="deviation", rule="received"),
+                        D("case_trend", kind="deviation", rule="received", years=5),
+                    ),
+                    S(
+                        "Lex Sarah",
+                        T(),
+                        D("case_trend", kind="lexsarah", rule="received", years=5),
+                        D("lexsarah"),
+                    ),
+                ],
+            ),
+            S(
+                "Sammanställning och analys av avvikelser",
+                T(PATTERNS),
+                children=[
+                    S(
+                        "Mönster i kvalitetsavvikelser och klagomål och synpunkter från personal",
+                        T(),
+                        D(
+                            "case_distribution",
+                            kind="deviation",
+                            dimension="event_category",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                        D(
+                            "case_distribution",
+                            kind="deviation",
+                            dimension="deficiency",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                        D(
+                            "case_distribution",
+                            kind="deviation",
+                            dimension="root_cause",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                        D(
+                            "case_distribution",
+                            kind="deviation",
+                            dimension="measure_type",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                    ),
+                    S(
+                        "Mönster i klagomål och synpunkter från utomstående",
+                        T(),
+                        D(
+                            "case_distribution",
+                            kind="complaint",
+                            source="utomstaende",
+                            dimension="complaint_topic",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                    ),
+                    S(
+                        "Mönster i lex Sarah",
+                        T(),
+                        D(
+                            "case_distribution",
+                            kind="lexsarah",
+                            dimension="event_category",
+                            rule="closed",
+                            period="analysis",
+                        ),
+                    ),
+                ],
+            ),
+            S("Riskanalys", T(), D("riskanalyses")),
+            S("Egenkontroll", T(), D("selfcontrols")),
+        ],
+    ),
+    S(
+        "Beslut till förvaltningen från tillsynsmyndigheter",
+        T(),
+        children=[
+            S("Beslut från IVO", T(), D("supervision", authority="ivo")),
+            S("Beslut från Justitieombudsmannen", T(), D("supervision", authority="jo")),
+            S("Beslut från Justitiekanslern", T(), D("supervision", authority="jk")),
+        ],
+    ),
     S("Prioriterade utvecklingsområden {next_year}", T(), D("development_areas", mode="decided")),
     S("Bilagor", T(), appendix=True),
 ]
 
 KARLSHAMN = [
     S("Inledning", children=[S("Bakgrund", T(INTRO)), S("Genomförande", T())]),
-    S("Socialstyrelsens föreskrifter och allmänna råd (SOSFS 2011:9) om ledningssystem för "
-      "systematiskt kvalitetsarbete", T()),
+    S(
+        "Socialstyrelsens föreskrifter och allmänna råd (SOSFS 2011:9) om ledningssystem för "
+        "systematiskt kvalitetsarbete",
+        T(),
+    ),
     S("Organisatoriskt ansvar", T()),
-    S("Förvaltningens arbete med kvalitet", T(), children=[
-        S("Nämndens prioriterade utvecklingsområden", T(),
-          D("development_areas", mode="followed_up")),
-        S("Processer och rutiner", T()),
-        S("Samverkan", T()),
-        S("Personalens medverkan i kvalitetsarbetet", T(),
-          D("case_count", kind="complaint", source="personal", rule="received")),
-        S("Individens medverkan i kvalitetsarbetet", T(),
-          D("case_count", kind="complaint", source="utomstaende", rule="received"),
-          D("case_distribution", kind="complaint", source="utomstaende",
-            dimension="complaint_topic", rule="received", period="report")),
-        S("Riskanalys", T(), D("riskanalyses")),
-        S("Internkontroll och egenkontroll", T(), D("selfcontrols")),
-        S("Avvikelser", T(),
-          D("case_count", kind="deviation", rule="received"),
-          D("case_trend", kind="deviation", rule="received", years=5),
-          D("case_distribution", kind="deviation", dimension="deficiency",
-            rule="received", period="report"),
-          D("lexsarah"),
-          children=[S("Åtgärder utifrån avvikelser", T(),
-                      D("case_distribution", kind="deviation", dimension="measure_type",
-                        rule="closed", period="report"))]),
-        S("Krisberedskap", T()),
-        S("Digitalisering och välfärdsteknik", T()),
-    ]),
-    S("Prioriterade områden under året", T(), children=[
-        S("Sammanställning av analys och resultat", T(), D("supervision")),
-    ]),
+    S(
+        "Förvaltningens arbete med kvalitet",
+        T(),
+        children=[
+            S(
+                "Nämndens prioriterade utvecklingsområden",
+                T(),
+                D("development_areas", mode="followed_up"),
+            ),
+            S("Processer och rutiner", T()),
+            S("Samverkan", T()),
+            S(
+                "Personalens medverkan i kvalitetsarbetet",
+                T(),
+                D("case_count", kind="complaint", source="personal", rule="received"),
+            ),
+            S(
+                "Individens medverkan i kvalitetsarbetet",
+                T(),
+                D("case_count", kind="complaint", source="utomstaende", rule="received"),
+                D(
+                    "case_distribution",
+                    kind="complaint",
+                    source="utomstaende",
+                    dimension="complaint_topic",
+                    rule="received",
+                    period="report",
+                ),
+            ),
+            S("Riskanalys", T(), D("riskanalyses")),
+            S("Internkontroll och egenkontroll", T(), D("selfcontrols")),
+            S(
+                "Avvikelser",
+                T(),
+                D("case_count", kind="deviation", rule="received"),
+                D("case_trend", kind="deviation", rule="received", years=5),
+                D(
+                    "case_distribution",
+                    kind="deviation",
+                    dimension="deficiency",
+                    rule="received",
+                    period="report",
+                ),
+                D("lexsarah"),
+                children=[
+                    S(
+                        "Åtgärder utifrån avvikelser",
+                        T(),
+                        D(
+                            "case_distribution",
+                            kind="deviation",
+                            dimension="measure_type",
+                            rule="closed",
+                            period="report",
+                        ),
+                    )
+                ],
+            ),
+            S("Krisberedskap", T()),
+            S("Digitalisering och välfärdsteknik", T()),
+        ],
+    ),
+    S(
+        "Prioriterade områden under året",
+        T(),
+        children=[
+            S("Sammanställning av analys och resultat", T(), D("supervision")),
+        ],
+    ),
     S("Barnkonventionen", T()),
     S("Mål och strategier för {next_year}", T(), D("development_areas", mode="decided")),
 ]
 
 TEMPLATES = [
-    ("malmo-2025", "Standard (Malmö 2025)",
-     "Inledning, uppföljning av utvecklingsområden, processer och rutiner, avvikelser per typ, "
-     "sammanställning och analys, riskanalys, egenkontroll, tillsyn, prioriterade "
-     "utvecklingsområden och bilagor.", MALMO_2025, True),
-    ("karlshamn-tema", "Tematisk (Karlshamn)",
-     "Kvalitetsarbetet beskrivet per tema: samverkan, medverkan, riskanalys, egenkontroll, "
-     "avvikelser, krisberedskap, digitalisering, barnkonventionen.", KARLSHAMN, False),
+    (
+        "malmo-2025",
+        "Standard (Malmö 2025)",
+        "Inledning, uppföljning av utvecklingsområden, processer och rutiner, avvikelser per typ, "
+        "sammanställning och analys, riskanalys, egenkontroll, tillsyn, prioriterade "
+        "utvecklingsområden och bilagor.",
+        MALMO_2025,
+        True,
+    ),
+    (
+        "karlshamn-tema",
+        "Tematisk (Karlshamn)",
+        "Kvalitetsarbetet beskrivet per tema: samverkan, medverkan, riskanalys, egenkontroll, "
+        "avvikelser, krisberedskap, digitalisering, barnkonventionen.",
+        KARLSHAMN,
+        False,
+    ),
 ]
 
 
@@ -128,6 +262,13 @@ def seed_templates(apps, schema_editor=None) -> None:
     """Idempotent: updates the seeded templates by key, leaves others alone."""
     model = apps.get_model("reports", "ReportTemplate")
     for key, name, description, structure, is_default in TEMPLATES:
-        model.objects.update_or_create(key=key, defaults={
-            "name": name, "description": description, "structure": structure,
-            "is_default": is_default, "active": True})
+        model.objects.update_or_create(
+            key=key,
+            defaults={
+                "name": name,
+                "description": description,
+                "structure": structure,
+                "is_default": is_default,
+                "active": True,
+            },
+        )

@@ -36,7 +36,9 @@ class EditionMixin(PermissionMixin):
 
     def get_edition(self) -> ReportEdition:
         if not hasattr(self, "_edition"):
-            self._edition = get_object_or_404(editions_visible_to(self.request.user), pk=self.kwargs["pk"])
+            self._edition = get_object_or_404(
+                editions_visible_to(self.request.user), pk=self.kwargs["pk"]
+            )
         return self._edition
 
 
@@ -62,9 +64,12 @@ class EditionCreateView(EditionMixin, View):
         if form.is_valid():
             try:
                 edition = services.edition_create(
-                    unit=form.cleaned_data["unit"], year=form.cleaned_data["year"],
-                    template=form.cleaned_data["template"], title=form.cleaned_data["title"],
-                    actor=request.user)
+                    unit=form.cleaned_data["unit"],
+                    year=form.cleaned_data["year"],
+                    template=form.cleaned_data["template"],
+                    title=form.cleaned_data["title"],
+                    actor=request.user,
+                )
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -72,8 +77,9 @@ class EditionCreateView(EditionMixin, View):
                 return redirect(edition)
         view = EditionListView(request=request, kwargs={}, args=())
         view.roles, view.object_list = self.roles, view.get_queryset()
-        return render(request, "reports/edition_list.html",
-                      view.get_context_data(form=form), status=400)
+        return render(
+            request, "reports/edition_list.html", view.get_context_data(form=form), status=400
+        )
 
 
 class EditionDetailView(EditionMixin, DetailView):
@@ -88,12 +94,15 @@ class EditionDetailView(EditionMixin, DetailView):
         edition = self.object
         ctx.update(
             outline=edition_outline(edition),
-            meta_form=kwargs.get("meta_form") or EditionMetaForm(
-                instance=edition, initial={"version": edition.version}),
-            section_form=NewSectionForm(), block_form=DataBlockForm(), reason_form=ReasonForm(),
+            meta_form=kwargs.get("meta_form")
+            or EditionMetaForm(instance=edition, initial={"version": edition.version}),
+            section_form=NewSectionForm(),
+            block_form=DataBlockForm(),
+            reason_form=ReasonForm(),
             compiled=edition.compiled.select_related("created_by")[:20],
             job=Job.objects.filter(kind=JOB_KIND, payload__edition_id=edition.pk)
-            .order_by("-created_at").first(),
+            .order_by("-created_at")
+            .first(),
             block_types=BLOCK_TYPES,
         )
         return ctx
@@ -135,8 +144,12 @@ class EditionMetaView(EditionMixin, View):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
-                services.edition_update(edition=edition, expected_version=form.cleaned_data["version"],
-                                        data=data, actor=request.user)
+                services.edition_update(
+                    edition=edition,
+                    expected_version=form.cleaned_data["version"],
+                    data=data,
+                    actor=request.user,
+                )
             except ServiceError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -144,7 +157,9 @@ class EditionMetaView(EditionMixin, View):
                 return redirect(edition)
         view = EditionDetailView(request=request, kwargs={"pk": pk}, args=())
         view.roles, view.object = self.roles, edition
-        return render(request, view.template_name, view.get_context_data(meta_form=form), status=400)
+        return render(
+            request, view.template_name, view.get_context_data(meta_form=form), status=400
+        )
 
 
 class SectionAddView(EditionPostView):
@@ -156,9 +171,16 @@ class SectionAddView(EditionPostView):
             raise ServiceError(_("Ange en rubrik för avsnittet."))
         parent = None
         if form.cleaned_data["parent"]:
-            parent = get_object_or_404(ReportSection, pk=form.cleaned_data["parent"], edition=edition)
-        services.section_add(edition=edition, title=form.cleaned_data["title"], parent=parent,
-                             is_appendix=form.cleaned_data["is_appendix"], actor=self.request.user)
+            parent = get_object_or_404(
+                ReportSection, pk=form.cleaned_data["parent"], edition=edition
+            )
+        services.section_add(
+            edition=edition,
+            title=form.cleaned_data["title"],
+            parent=parent,
+            is_appendix=form.cleaned_data["is_appendix"],
+            actor=self.request.user,
+        )
 
 
 class SectionRenameView(EditionPostView):
@@ -168,8 +190,9 @@ class SectionRenameView(EditionPostView):
         form = SectionForm(self.request.POST)
         if not form.is_valid():
             raise ServiceError(_("Ange en rubrik för avsnittet."))
-        services.section_rename(section=self.section(edition), title=form.cleaned_data["title"],
-                                actor=self.request.user)
+        services.section_rename(
+            section=self.section(edition), title=form.cleaned_data["title"], actor=self.request.user
+        )
 
 
 class SectionDeleteView(EditionPostView):
@@ -182,7 +205,9 @@ class SectionDeleteView(EditionPostView):
 class SectionMoveView(EditionPostView):
     def perform(self, edition):
         direction = "up" if self.request.POST.get("direction") == "up" else "down"
-        services.section_move(section=self.section(edition), direction=direction, actor=self.request.user)
+        services.section_move(
+            section=self.section(edition), direction=direction, actor=self.request.user
+        )
 
 
 class BlockAddView(EditionPostView):
@@ -196,8 +221,12 @@ class BlockAddView(EditionPostView):
         form = DataBlockForm(self.request.POST)
         if not form.is_valid():
             raise ServiceError(_("Välj ett datablock."))
-        services.block_add(section=section, block_type=form.cleaned_data["block_type"],
-                           params=form.params(), actor=self.request.user)
+        services.block_add(
+            section=section,
+            block_type=form.cleaned_data["block_type"],
+            params=form.params(),
+            actor=self.request.user,
+        )
 
 
 class BlockDeleteView(EditionPostView):
@@ -224,8 +253,9 @@ class BlockSaveView(EditionMixin, View):
             version = 0
         ctx = {"edition": edition, "block": block}
         try:
-            saved = services.block_text_save(block_id=block.pk, expected_version=version, text=text,
-                                             actor=request.user)
+            saved = services.block_text_save(
+                block_id=block.pk, expected_version=version, text=text, actor=request.user
+            )
         except ConcurrentEditError as exc:
             ctx.update(conflict=exc.current, message=str(exc))
             return render(request, "reports/_block_status.html", ctx, status=409)
@@ -241,8 +271,9 @@ class BlockPreviewView(EditionMixin, View):
 
     def get(self, request, pk, block_pk):
         edition = self.get_edition()
-        block = get_object_or_404(ReportBlock, pk=block_pk, section__edition=edition,
-                                  kind=ReportBlock.Kind.DATA)
+        block = get_object_or_404(
+            ReportBlock, pk=block_pk, section__edition=edition, kind=ReportBlock.Kind.DATA
+        )
         result = compute_block(block.block_type, block.params, edition_scope(edition, request.user))
         for chart in result.get("charts", []):
             chart["uri"] = svg_data_uri(chart["svg"])
@@ -261,7 +292,9 @@ class TransitionView(EditionPostView):
             services.edition_return_to_draft(edition=edition, actor=user, reason=reason)
         else:
             services.edition_approve(edition=edition, actor=user, reason=reason)
-        self.success_message = _("Status: %s.") % ReportEdition.objects.get(pk=edition.pk).get_status_display()
+        self.success_message = (
+            _("Status: %s.") % ReportEdition.objects.get(pk=edition.pk).get_status_display()
+        )
 
 
 class CompileView(EditionMixin, View):
@@ -284,9 +317,13 @@ class JobView(EditionMixin, View):
         edition = self.get_edition()
         job = get_object_or_404(Job, pk=job_pk, kind=JOB_KIND, payload__edition_id=edition.pk)
         compiled = CompiledReport.objects.filter(job=job).first()
-        ctx = {"edition": edition, "job": job, "compiled": compiled,
-               "broker_down": job.status == Job.Status.PENDING and job.error == BROKER_DOWN,
-               "poll_url": reverse("reports:edition_job", args=[edition.pk, job.pk])}
+        ctx = {
+            "edition": edition,
+            "job": job,
+            "compiled": compiled,
+            "broker_down": job.status == Job.Status.PENDING and job.error == BROKER_DOWN,
+            "poll_url": reverse("reports:edition_job", args=[edition.pk, job.pk]),
+        }
         template = "reports/_job_progress.html" if request.htmx else "reports/job.html"
         return render(request, template, ctx)
 
@@ -303,8 +340,11 @@ class CompiledDownloadView(EditionMixin, View):
         if compiled is None:
             raise Http404
         name = f"kvalitetsberattelse-{edition.year}-{compiled.created_at:%Y%m%d-%H%M}.pdf"
-        response = FileResponse(compiled.file.open("rb"), content_type="application/pdf",
-                                as_attachment=True, filename=name)
+        response = FileResponse(
+            compiled.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=name,
+        )
         response["Cache-Control"] = "no-store"
         return response
-

@@ -20,8 +20,10 @@ class AxeReport:
     violations: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"axe-core: {len(self.pages)} sidor skannade, "
-                f"{len(self.violations)} överträdelser (WCAG 2.1 A/AA)")
+        return (
+            f"axe-core: {len(self.pages)} sidor skannade, "
+            f"{len(self.violations)} överträdelser (WCAG 2.1 A/AA)"
+        )
 
 
 def scan(page, label: str, report: AxeReport) -> list[str]:
@@ -36,8 +38,9 @@ def scan(page, label: str, report: AxeReport) -> list[str]:
     found = []
     for violation in result["violations"]:
         targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        found.append(f"{label}: {violation['id']} ({violation['impact']}) — "
-                     f"{violation['help']} — {targets}")
+        found.append(
+            f"{label}: {violation['id']} ({violation['impact']}) — {violation['help']} — {targets}"
+        )
     report.pages.append(label)
     report.violations.extend(found)
     return found

@@ -37,7 +37,9 @@ def _playwright():
 def chromium(_playwright):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium saknas: kör `make test` som installerar den.")
-    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
     yield browser
     browser.close()
 
@@ -46,8 +48,9 @@ def chromium(_playwright):
 def page(chromium, live_server, settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    context = chromium.new_context(base_url=live_server.url, locale="sv-SE",
-                                   viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
+    )
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg

@@ -9,9 +9,7 @@ from cases.models import Case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
-def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser_login,
-                                                              screenshot):
+def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser_login, screenshot):
     # --- the resident, no account -----------------------------------------------------------
     page.goto("/e-tjanst/")
     # First Tab lands on the skip link.
@@ -22,7 +20,8 @@ def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser
     assert page.evaluate("document.activeElement.name") == "unit"
     page.get_by_label("Vilken verksamhet gäller det?").select_option(label="Sektion A1")
     page.get_by_label("Berätta vad som hänt").fill(
-        "Jag fick ett otrevligt bemötande när jag ringde om mitt beslut.")
+        "Jag fick ett otrevligt bemötande när jag ringde om mitt beslut."
+    )
     page.get_by_label("Ja, jag vill vara anonym").check()
     # Submit without the description first to see that nothing typed is lost on an error.
     page.get_by_label("Berätta vad som hänt").fill("")
@@ -43,8 +42,9 @@ def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser
     assert not (complaint.sender_email or complaint.sender_name or complaint.sender_phone)
 
     # --- the sektionschef --------------------------------------------------------------------
-    chef = page.context.browser.new_context(base_url=page.url.split("/e-tjanst")[0],
-                                            locale="sv-SE").new_page()
+    chef = page.context.browser.new_context(
+        base_url=page.url.split("/e-tjanst")[0], locale="sv-SE"
+    ).new_page()
     chef.goto("/logga-in/")
     chef.fill("#id_username", org.users["chef_a1"].username)
     chef.fill("#id_password", "Testlosenord-123")
@@ -58,7 +58,8 @@ def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser
     chef.get_by_role("button", name="Spara bedömning").click()
     chef.get_by_label("Återkoppling till avsändaren").fill(
         "Tack för att du hörde av dig. Vi har pratat med personalen om hur vi bemöter dem som "
-        "ringer och ber om ursäkt för det du upplevde.")
+        "ringer och ber om ursäkt för det du upplevde."
+    )
     chef.get_by_role("button", name="Spara och svara").click()
     assert "Ärendet är besvarat" in chef.locator(".messages").inner_text()
     assert Case.objects.get(reference=reference).status == "besvarad"

@@ -25,7 +25,6 @@ MEASURE = "Rutinen för expediering av beslut gås igenom på nästa APT."
 SUMMARY = "Rutinen för expediering följdes inte under semesterperioden."
 
 
-
 def _action(page, heading):
     """One handling form on the case page, found by its visible heading."""
     return page.locator("form").filter(has=page.get_by_role("heading", name=heading, exact=True))
@@ -47,12 +46,22 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     users = org.users
     today = timezone.localdate()
     # Other open cases in the chef's inbox, so the new one has to be found, not just taken.
-    complaint_submit_public(unit=org.units["A1"], complaint_type="klagomal",
-                            description="Jag har inte fått svar på mitt mejl.")
+    complaint_submit_public(
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        description="Jag har inte fått svar på mitt mejl.",
+    )
     deviation_services.deviation_create(
-        unit=org.units["A1"], title="Journalanteckning saknas", description="Anteckning saknas.",
-        occurred_on=today, immediate_consequence="", concerns_child=False,
-        at_absence_or_handover=False, actor=users["chef_a1"], reporter=users["chef_a1"])
+        unit=org.units["A1"],
+        title="Journalanteckning saknas",
+        description="Anteckning saknas.",
+        occurred_on=today,
+        immediate_consequence="",
+        concerns_child=False,
+        at_absence_or_handover=False,
+        actor=users["chef_a1"],
+        reporter=users["chef_a1"],
+    )
 
     # --- the medarbetare reports, keyboard only ------------------------------------------------
     browser_login(users["staff_a1"])
@@ -65,7 +74,8 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     page.get_by_label("När hände det?").fill((today - timedelta(days=2)).isoformat())
     page.get_by_label("Vad hände?").fill(DESCRIPTION)
     page.get_by_label("Vilken omedelbar konsekvens fick det?").fill(
-        "Beslutet blev försenat en vecka.")
+        "Beslutet blev försenat en vecka."
+    )
     page.get_by_label("Rubrik").fill(TITLE)
     page.get_by_label("Rubrik").press("Enter")  # Enter in a text field submits the form
     page.wait_for_url("**/avvikelser/*/kvitto/")
@@ -91,8 +101,10 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     found = False
     for i in range(rows.count()):
         page.keyboard.press("j" if i % 2 == 0 else "ArrowDown")
-        focused = page.evaluate("document.activeElement.matches('tr[data-case-row]') && "
-                                "document.activeElement.innerText")
+        focused = page.evaluate(
+            "document.activeElement.matches('tr[data-case-row]') && "
+            "document.activeElement.innerText"
+        )
         assert focused, "j/↓ ska flytta fokus till en rad"
         if reference in focused:
             found = True
@@ -127,7 +139,8 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     classify.get_by_label("Rutin ej följd", exact=True).check()
     classify.get_by_label("Arbetsbelastning/bemanning", exact=True).check()
     classify.get_by_label("Konsekvens för den enskilde").select_option(
-        label="Fördröjd insats eller beslut")
+        label="Fördröjd insats eller beslut"
+    )
     classify.get_by_role("button", name="Spara klassificering").click()
     _says(page, "Klassificeringen sparades.")
     facts = _facts(page)
@@ -147,11 +160,19 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     measure.get_by_label("Klart senast").fill(due.isoformat())
     measure.get_by_role("button", name="Spara åtgärd").click()
     _says(page, "Åtgärden sparades.")
-    row = page.get_by_role("table", name="Åtgärder i ärendet").get_by_role("row").filter(
-        has_text=MEASURE)
+    row = (
+        page.get_by_role("table", name="Åtgärder i ärendet")
+        .get_by_role("row")
+        .filter(has_text=MEASURE)
+    )
     cells = row.get_by_role("cell").all_inner_texts()
-    assert cells[:5] == [MEASURE, "Processer/rutiner/riktlinjer", "Verksamhet",
-                         _full_name(chef), due.isoformat()]
+    assert cells[:5] == [
+        MEASURE,
+        "Processer/rutiner/riktlinjer",
+        "Verksamhet",
+        _full_name(chef),
+        due.isoformat(),
+    ]
 
     # --- close "med åtgärd" -------------------------------------------------------------------
     close = _action(page, "Avsluta avvikelsen")
@@ -171,10 +192,14 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     assert case.status == "avslutad" and case.outcome == "med_atgard"
     assert case.closed_at is not None
     assert case.event_category.code == "handlaggning"
-    assert {c.code for c in case.deviation.root_causes.all()} == {"rutin-ej-foljd",
-                                                                  "arbetsbelastning"}
-    assert {c.code for c in case.deviation.deficiencies.all()} == {"processer-rutiner",
-                                                                   "handlaggning"}
+    assert {c.code for c in case.deviation.root_causes.all()} == {
+        "rutin-ej-foljd",
+        "arbetsbelastning",
+    }
+    assert {c.code for c in case.deviation.deficiencies.all()} == {
+        "processer-rutiner",
+        "handlaggning",
+    }
     m = case.measures.get()
     assert m.responsible == chef and m.due_date == due
 

@@ -14,24 +14,34 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ACTIVE = "document.activeElement"
 
 
-
 @pytest.fixture
 def inbox_cases(org):
     """Three open cases the chef of Sektion A1 may handle."""
     chef = org.users["chef_a1"]
     for title in ("Beslut skickades för sent", "Journalanteckning saknas"):
         deviation_services.deviation_create(
-            unit=org.units["A1"], title=title, description=title + ".",
-            occurred_on=timezone.localdate(), immediate_consequence="", concerns_child=False,
-            at_absence_or_handover=False, actor=chef, reporter=chef)
-    complaint_submit_public(unit=org.units["A1"], complaint_type="klagomal",
-                            description="Jag har inte fått svar på mitt mejl.")
+            unit=org.units["A1"],
+            title=title,
+            description=title + ".",
+            occurred_on=timezone.localdate(),
+            immediate_consequence="",
+            concerns_child=False,
+            at_absence_or_handover=False,
+            actor=chef,
+            reporter=chef,
+        )
+    complaint_submit_public(
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        description="Jag har inte fått svar på mitt mejl.",
+    )
 
 
 def _row_index(page) -> int:
     return page.evaluate(
         "Array.from(document.querySelectorAll('#inbox-table tr[data-case-row]'))"
-        ".indexOf(document.activeElement)")
+        ".indexOf(document.activeElement)"
+    )
 
 
 def _focus_ring(page) -> dict:
@@ -94,9 +104,15 @@ def test_inbox_shortcuts(org, inbox_cases, page, browser_login):
     expect(dialog).to_be_visible()
     assert page.evaluate(f"{ACTIVE}.id") == "inbox-help-close"
     text = dialog.inner_text()
-    for shortcut in ("Nästa ärende", "Föregående ärende", "Öppna ärendet",
-                     "Markera eller avmarkera ärendet", "Gå till sökfältet",
-                     "Visa den här hjälpen", "Stäng hjälpen"):
+    for shortcut in (
+        "Nästa ärende",
+        "Föregående ärende",
+        "Öppna ärendet",
+        "Markera eller avmarkera ärendet",
+        "Gå till sökfältet",
+        "Visa den här hjälpen",
+        "Stäng hjälpen",
+    ):
         assert shortcut in text
     for key in ("j", "k", "Enter", "o", "x", "/", "?", "Esc"):
         assert dialog.locator("kbd", has_text=key).count() >= 1, key
@@ -131,8 +147,10 @@ CHEF = ["/inkorg/", "/riskanalyser/", "/tillsyn/"]
 def _first_tab_is_skip_link(page, url: str) -> None:
     page.goto(url)
     page.keyboard.press("Tab")
-    focused = page.evaluate(f"({{cls: {ACTIVE}.className, href: {ACTIVE}.getAttribute('href'),"
-                            f" text: {ACTIVE}.textContent}})")
+    focused = page.evaluate(
+        f"({{cls: {ACTIVE}.className, href: {ACTIVE}.getAttribute('href'),"
+        f" text: {ACTIVE}.textContent}})"
+    )
     assert focused == {"cls": "skip-link", "href": "#main", "text": "Hoppa till innehållet"}, url
     # Shown when focused (it sits off-screen otherwise).
     box = page.locator(".skip-link").bounding_box()

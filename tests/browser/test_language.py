@@ -33,15 +33,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MONTH = "(?:" + "|".join(MONTHS) + ")"
 
 
-
 def _swedish_long(day) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def test_public_pages_write_dates_in_swedish_words(org, page):
     submission = complaint_submit_public(
-        unit=org.units["A1"], complaint_type="klagomal",
-        description="Jag fick vänta länge på svar om mitt beslut.")
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        description="Jag fick vänta länge på svar om mitt beslut.",
+    )
     case = submission.complaint.case
     page.goto("/e-tjanst/kvitto/")
     assert page.get_attribute("html", "lang") == "sv"
@@ -58,15 +59,21 @@ def test_public_pages_write_dates_in_swedish_words(org, page):
 def test_staff_pages_use_iso_dates_and_swedish_numbers(org, page, browser_login, settings):
     quality = org.users["quality"]
     submission = complaint_submit_public(
-        unit=org.units["A1"], complaint_type="klagomal",
-        description="Jag fick vänta länge på svar om mitt beslut.")
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        description="Jag fick vänta länge på svar om mitt beslut.",
+    )
     case = submission.complaint.case
     year = timezone.localdate().year
-    edition = edition_create(unit=org.units["ASF"], year=year,
-                             template=ReportTemplate.objects.get(key="malmo-2025"),
-                             actor=quality, diarienummer="ASN-2026-00042",
-                             responsible="Förvaltningsdirektör",
-                             report_date=timezone.localdate())
+    edition = edition_create(
+        unit=org.units["ASF"],
+        year=year,
+        template=ReportTemplate.objects.get(key="malmo-2025"),
+        actor=quality,
+        diarienummer="ASN-2026-00042",
+        responsible="Förvaltningsdirektör",
+        report_date=timezone.localdate(),
+    )
     # A compile job halfway through, as the worker leaves it (no broker needed).
     job = job_create(kind=JOB_KIND, payload={"edition_id": edition.pk}, actor=quality)
     job_start(job_id=job.pk)

@@ -20,9 +20,10 @@ from lexsarah.models import Assessment, Investigation, IvoNotification
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EVENTS = "Under kvällen lämnades en boende ensam i duschen i över en timme utan tillsyn."
-MOTIVATION = ("Den boende utsattes för en allvarlig risk för sin hälsa och bemötandet bröt mot "
-              "verksamhetens rutiner för tillsyn.")
-
+MOTIVATION = (
+    "Den boende utsattes för en allvarlig risk för sin hälsa och bemötandet bröt mot "
+    "verksamhetens rutiner för tillsyn."
+)
 
 
 def _action(page, heading):
@@ -56,7 +57,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     # The form starts on a missförhållande in the reporter's own unit.
     assert page.get_by_label("Missförhållande", exact=True).is_checked()
     assert page.get_by_label("Enhet där det hände").locator("option:checked").inner_text() == (
-        "Sektion A1")
+        "Sektion A1"
+    )
     occurred = (timezone.localtime() - timedelta(days=1)).replace(hour=21, minute=30)
     page.get_by_label("När hände det?").fill(occurred.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Du rapporterar som").select_option(label="Anställd")
@@ -81,7 +83,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Inga omedelbara åtgärder registrerade." in page.locator(".lexsarah-part").inner_text()
     receive = _action(page, "Ta emot rapporten")
     receive.get_by_label("Omedelbar åtgärd").fill(
-        "Pratade med personalen på kvällspasset samma kväll.")
+        "Pratade med personalen på kvällspasset samma kväll."
+    )
     receive.get_by_role("button", name="Ta emot rapporten").click()
     _says(page, "Rapporten är mottagen.")
     assert page.locator(".status").inner_text() == "Mottagen, omedelbara åtgärder"
@@ -91,7 +94,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     measure = _action(page, "Registrera omedelbar åtgärd")
     assert measure.get_by_label("Tidpunkt").input_value()  # prefilled with now
     measure.get_by_label("Omedelbar åtgärd").fill(
-        "Extra personal insatt på avdelning 2 under kvällarna tills vidare.")
+        "Extra personal insatt på avdelning 2 under kvällarna tills vidare."
+    )
     measure.get_by_label("Omedelbar åtgärd").press("Tab")
     page.keyboard.press("Enter")  # Tab lands on "Spara omedelbar åtgärd"
     _says(page, "Den omedelbara åtgärden sparades.")
@@ -114,7 +118,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Ingen utredning påbörjad." in page.locator(".lexsarah-part").inner_text()
     start = _action(page, "Starta utredning")
     assert start.get_by_label("Utredare").locator("option:checked").inner_text() == (
-        _full_name(investigator))
+        _full_name(investigator)
+    )
     start.get_by_role("button", name="Starta utredning").click()
     page.wait_for_url("**/lex-sarah/utredning/*/")
     inv = Investigation.objects.get()
@@ -141,7 +146,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
         assert page.get_by_label(label).input_value() == text  # the draft is kept
     history = page.get_by_role("region", name="Historik")
     assert f"{_full_name(investigator)} ändrade utredningen: Utkast sparat" in (
-        history.inner_text())
+        history.inner_text()
+    )
     screenshot("lexsarah-investigation")
 
     assess = _action(page, "Bedömning och avslut av utredningen")
@@ -162,7 +168,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Allvarligt missförhållande" in part.inner_text()
     assert MOTIVATION in part.inner_text()
     assert "Ett missförhållande eller en risk ska behandlas av arbetsutskottet." in (
-        part.inner_text())
+        part.inner_text()
+    )
     _logout(page)
 
     # --- the AU member: meeting, agenda, decision ----------------------------------------------
@@ -182,7 +189,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     page.wait_for_url("**/lex-sarah/au/*/")
     _says(page, "Sammanträdet skapades.")
     assert page.locator("h1").inner_text() == (
-        f"Arbetsutskottet {today.isoformat()} – Extra sammanträde lex Sarah")
+        f"Arbetsutskottet {today.isoformat()} – Extra sammanträde lex Sarah"
+    )
     assert "Inga ärenden på dagordningen." in page.locator("main").inner_text()
 
     add = _action(page, "Lägg utredning på dagordningen")
@@ -199,12 +207,14 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert decide.get_by_label("Allvarligt missförhållande", exact=True).is_checked()
     decide.get_by_label("Ja", exact=True).check()
     decide.get_by_label("Protokollsanteckning").fill(
-        "Arbetsutskottet godkänner de föreslagna åtgärderna.")
+        "Arbetsutskottet godkänner de föreslagna åtgärderna."
+    )
     # A serious finding without an IVO notification is refused, and nothing typed is lost.
     decide.get_by_role("button", name="Spara beslut").click()
     summary = page.locator(".error-summary")
-    assert ("Ett allvarligt missförhållande eller en påtaglig risk för ett sådant ska anmälas "
-            "till IVO.") in summary.inner_text()
+    assert (
+        "Ett allvarligt missförhållande eller en påtaglig risk för ett sådant ska anmälas till IVO."
+    ) in summary.inner_text()
     decide = page.locator("article.agenda-item form")
     assert decide.get_by_label("Ja", exact=True).is_checked()
     assert "godkänner" in decide.get_by_label("Protokollsanteckning").input_value()
@@ -225,14 +235,18 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     page.wait_for_url(f"**/arenden/{reference}/")
     assert page.locator(".status").inner_text() == "Anmäld till IVO"
     ivo = page.get_by_role("heading", name="Anmälan till IVO", exact=True).locator(
-        "xpath=following-sibling::dl[1]")
+        "xpath=following-sibling::dl[1]"
+    )
     assert "Beslut av arbetsutskottet" in ivo.inner_text()
     assert "Inte skickad" in ivo.inner_text()
     notification = IvoNotification.objects.get(report__case=case)
     assert f"Skickas senast\n{timezone.localdate(notification.due_at).isoformat()}" in (
-        ivo.inner_text())
-    assert ("Ett allvarligt missförhållande eller en påtaglig risk för ett sådant ska vara "
-            "anmält till IVO.") in page.locator(".lexsarah-part .notice").inner_text()
+        ivo.inner_text()
+    )
+    assert (
+        "Ett allvarligt missförhållande eller en påtaglig risk för ett sådant ska vara "
+        "anmält till IVO."
+    ) in page.locator(".lexsarah-part .notice").inner_text()
 
     # The PDF is served inline (the browser would show it); Alt+click is the user's "save
     # link", which Chromium turns into a download.
@@ -255,7 +269,8 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     sent.get_by_label("IVO:s diarienummer").press("Enter")
     _says(page, "Datumet då anmälan skickades till IVO sparades.")
     ivo = page.get_by_role("heading", name="Anmälan till IVO", exact=True).locator(
-        "xpath=following-sibling::dl[1]")
+        "xpath=following-sibling::dl[1]"
+    )
     assert f"Skickad till IVO\n{today.isoformat()} · 3.5.1-12345/2025" in ivo.inner_text()
     # Sent: nothing blocks closing any more, and IVO's decision can be recorded later.
     assert page.locator(".lexsarah-part .notice").count() == 0

@@ -20,8 +20,9 @@ DEAD_REDIS = "redis://127.0.0.1:6399/0"
 INTRO = "Under året har förvaltningen arbetat systematiskt med avvikelser och egenkontroller."
 
 
-
-def test_quality_staff_write_compile_download_approve(org, page, browser_login, screenshot, settings):
+def test_quality_staff_write_compile_download_approve(
+    org, page, browser_login, screenshot, settings
+):
     settings.CELERY_BROKER_URL = DEAD_REDIS
     browser_login(org.users["quality"])
     page.get_by_role("link", name="Rapporter", exact=True).click()
@@ -44,13 +45,18 @@ def test_quality_staff_write_compile_download_approve(org, page, browser_login, 
     # Figures load when scrolled into view (hx-trigger="revealed").
     page.locator(".report-figure").nth(1).scroll_into_view_if_needed()
     page.locator("[data-block-type=case_count]").first.wait_for()
-    assert "har tagits emot 2025" in page.locator("[data-block-type=case_count]").first.inner_text() \
+    assert (
+        "har tagits emot 2025" in page.locator("[data-block-type=case_count]").first.inner_text()
         or "Inga klagomål" in page.locator("[data-block-type=case_count]").first.inner_text()
+    )
     screenshot("kvalitetsberattelse-redigera")
 
     page.get_by_role("button", name="Kompilera PDF").click()
     page.wait_for_url(re.compile(r"/kompilera/\d+/$"))
-    assert "Kön för bakgrundsjobb går inte att nå just nu" in page.locator("#job-progress").inner_text()
+    assert (
+        "Kön för bakgrundsjobb går inte att nå just nu"
+        in page.locator("#job-progress").inner_text()
+    )
     job = Job.objects.get(kind="reports.compile")
     assert job.status == Job.Status.PENDING
     compile_run(job_id=job.pk)  # what the worker does once the queue is back

@@ -16,14 +16,18 @@ WIDTH, HEIGHT = 360, 740
 ACTIVE = "document.activeElement"
 
 
-
 @pytest.fixture
 def mobile(chromium, live_server, settings):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    context = chromium.new_context(base_url=live_server.url, locale="sv-SE",
-                                   viewport={"width": WIDTH, "height": HEIGHT},
-                                   device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale="sv-SE",
+        viewport={"width": WIDTH, "height": HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
@@ -94,12 +98,21 @@ def test_inbox_on_a_small_screen(org, mobile):
     page = mobile
     chef = org.users["chef_a1"]
     deviation_services.deviation_create(
-        unit=org.units["A1"], title="Beslut om kontaktperson skickades inte i tid",
-        description="Beslutet skickades för sent.", occurred_on=timezone.localdate(),
-        immediate_consequence="", concerns_child=False, at_absence_or_handover=False,
-        actor=chef, reporter=chef)
-    complaint_submit_public(unit=org.units["A1"], complaint_type="klagomal",
-                            description="Jag har inte fått svar på mitt mejl.")
+        unit=org.units["A1"],
+        title="Beslut om kontaktperson skickades inte i tid",
+        description="Beslutet skickades för sent.",
+        occurred_on=timezone.localdate(),
+        immediate_consequence="",
+        concerns_child=False,
+        at_absence_or_handover=False,
+        actor=chef,
+        reporter=chef,
+    )
+    complaint_submit_public(
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        description="Jag har inte fått svar på mitt mejl.",
+    )
     page.goto("/logga-in/")
     _no_horizontal_scroll(page, "inloggning")
     page.fill("#id_username", chef.username)

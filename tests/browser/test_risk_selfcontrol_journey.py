@@ -21,7 +21,9 @@ def test_risk_analysis_and_selfcontrol_journey(org, page, browser_login, screens
     page.get_by_role("link", name="Riskanalyser").click()
     page.get_by_role("link", name="Ny riskanalys").click()
     page.get_by_label("Rubrik").fill("Digital post i stället för brev")
-    page.get_by_label("Mall").select_option(label="Riskanalys inför förändring eller nytt arbetssätt")
+    page.get_by_label("Mall").select_option(
+        label="Riskanalys inför förändring eller nytt arbetssätt"
+    )
     page.get_by_label("Sektion A1 (A1)").check()
     page.get_by_label("Anledning").select_option(label="Nytt arbetssätt")
     page.get_by_label("Deltagare").fill("Sektionschef, två socialsekreterare, administratör")
@@ -42,7 +44,9 @@ def test_risk_analysis_and_selfcontrol_journey(org, page, browser_login, screens
 
     block = page.locator(f"#risk-{risks[0].pk}")
     block.get_by_text("Lägg till åtgärd för risk 1").click()
-    block.get_by_label("Åtgärd:", exact=True).fill("Informera alla brukare per brev före övergången")
+    block.get_by_label("Åtgärd:", exact=True).fill(
+        "Informera alla brukare per brev före övergången"
+    )
     block.get_by_label("Klart senast").fill("2026-12-31")
     block.get_by_role("button", name="Spara åtgärd").click()
     page.wait_for_url(f"**/riskanalyser/{analysis.pk}/*")
@@ -61,8 +65,14 @@ def test_risk_analysis_and_selfcontrol_journey(org, page, browser_login, screens
 
     # --- chef 2: a planned egenkontroll with a finding -----------------------------------------
     year = timezone.localdate().year
-    plan = make_plan(org.users["quality"], org.units["A1"], area="Aktgranskning av familjerättsliga ärenden",
-                     year=year, sample_rule="10 slumpvis valda akter", sample_size=10)
+    plan = make_plan(
+        org.users["quality"],
+        org.units["A1"],
+        area="Aktgranskning av familjerättsliga ärenden",
+        year=year,
+        sample_rule="10 slumpvis valda akter",
+        sample_size=10,
+    )
     browser_login(org.users["chef_a"])
     page.get_by_role("link", name="Egenkontroller").click()
     page.get_by_role("link", name=plan.area).click()

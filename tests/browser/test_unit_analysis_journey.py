@@ -14,8 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_unit_analysis_journey(org, page, browser_login, screenshot):
-    deviation(org.units["A1"], local(2025, 3, 3), title="Journalanteckning saknas",
-              deficiencies=["dokumentation"], causes=["rutin-ej-foljd"])
+    deviation(
+        org.units["A1"],
+        local(2025, 3, 3),
+        title="Journalanteckning saknas",
+        deficiencies=["dokumentation"],
+        causes=["rutin-ej-foljd"],
+    )
     deviation(org.units["A1"], local(2024, 3, 3), deficiencies=["dokumentation"])
     open_2025(org)
 
@@ -35,7 +40,8 @@ def test_unit_analysis_journey(org, page, browser_login, screenshot):
     page.get_by_label("Slutsatser och åtgärder").fill("Rutinen för journalföring gås igenom.")
     page.get_by_label("Analysen visar behov av övergripande åtgärder").check()
     page.get_by_label("Beskriv behovet av övergripande åtgärder").fill(
-        "Förvaltningsgemensam utbildning i dokumentation")
+        "Förvaltningsgemensam utbildning i dokumentation"
+    )
     page.get_by_role("heading", name="Analys", exact=True).scroll_into_view_if_needed()
     screenshot("enhetsanalys-utkast")
     page.get_by_role("button", name="Lämna in analysen").press("Enter")
@@ -59,6 +65,7 @@ def test_unit_analysis_journey(org, page, browser_login, screenshot):
     assert "Förvaltningsgemensam utbildning i dokumentation" in needs.inner_text()
     summed = page.get_by_role("table", name="Avslutade ärenden per typ")
     assert summed.get_by_role("row", name="Kvalitetsavvikelser").get_by_role(
-        "cell").all_inner_texts() == ["1", "1"]
+        "cell"
+    ).all_inner_texts() == ["1", "1"]
     assert "Rutinen för journalföring gås igenom." in page.locator("main").inner_text()
     screenshot("enhetsanalys-oversikt")

@@ -15,7 +15,11 @@ def test_reading_a_case_writes_an_access_log_row(org, login):
     login(org.users["chef_a1"]).get(case.get_absolute_url())
     row = AccessLog.objects.get(case=case)
     assert (row.user, row.action, row.unit_id, row.case_reference) == (
-        org.users["chef_a1"], "read", case.unit_id, case.reference)
+        org.users["chef_a1"],
+        "read",
+        case.unit_id,
+        case.reference,
+    )
 
 
 def test_loggkontroll_shows_reads_only_to_the_right_chef(org, login, client):
@@ -43,21 +47,29 @@ def test_login_lockout_after_repeated_failures(org, client, settings):
         assert response.status_code == 200
         assert "Fel användarnamn eller lösenord" in response.content.decode()
     # The limit-th failure locks the account; after that even the right password is refused.
-    assert client.post("/logga-in/", {"username": user.username, "password": "fel"}).status_code == 429
-    response = client.post("/logga-in/", {"username": user.username,
-                                          "password": "Testlosenord-123"})
+    assert (
+        client.post("/logga-in/", {"username": user.username, "password": "fel"}).status_code == 429
+    )
+    response = client.post(
+        "/logga-in/", {"username": user.username, "password": "Testlosenord-123"}
+    )
     assert response.status_code == 429
     assert "För många misslyckade försök" in response.content.decode()
     call_command("axes_reset")
-    response = client.post("/logga-in/", {"username": user.username,
-                                          "password": "Testlosenord-123"})
+    response = client.post(
+        "/logga-in/", {"username": user.username, "password": "Testlosenord-123"}
+    )
     assert response.status_code == 302
 
 
 def test_anonymous_user_reaches_only_login(org, client):
     case = make_case(org.units["A1"])
-    for url in ["/", case.get_absolute_url(), f"/arenden/{case.reference}/historik/",
-                reverse("cases:accesslog")]:
+    for url in [
+        "/",
+        case.get_absolute_url(),
+        f"/arenden/{case.reference}/historik/",
+        reverse("cases:accesslog"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/logga-in/")

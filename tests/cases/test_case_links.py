@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _protect(case, actor):
-    return case_update(case=case, expected_version=case.version, data={"skyddad": True},
-                       actor=actor, reason="Skyddade personuppgifter")
+    return case_update(
+        case=case,
+        expected_version=case.version,
+        data={"skyddad": True},
+        actor=actor,
+        reason="Skyddade personuppgifter",
+    )
 
 
 @pytest.fixture
@@ -28,14 +33,30 @@ def lineage(org):
     source = make_case(org.units["A1"], "deviation", actor=quality, title="Fallolycka i A1")
     seen = make_case(org.units["A1"], "lexsarah", actor=quality, title="Synlig följd")
     foreign = make_case(org.units["B1"], "deviation", actor=quality, title="Hemlig B-händelse")
-    origin = _protect(make_case(org.units["A1"], "complaint", actor=quality,
-                                title="Skyddat ursprung"), quality)
-    case_link(source=source, target=seen, kind=LinkKind.ESCALATED, actor=quality,
-              reason="Allvarligt, rapporteras")
-    case_link(source=source, target=foreign, kind=LinkKind.RELATED, actor=quality,
-              reason="Samma brukare på B-sidan")
-    case_link(source=origin, target=source, kind=LinkKind.ESCALATED, actor=quality,
-              reason="Klagomål om ett skyddat boende")
+    origin = _protect(
+        make_case(org.units["A1"], "complaint", actor=quality, title="Skyddat ursprung"), quality
+    )
+    case_link(
+        source=source,
+        target=seen,
+        kind=LinkKind.ESCALATED,
+        actor=quality,
+        reason="Allvarligt, rapporteras",
+    )
+    case_link(
+        source=source,
+        target=foreign,
+        kind=LinkKind.RELATED,
+        actor=quality,
+        reason="Samma brukare på B-sidan",
+    )
+    case_link(
+        source=origin,
+        target=source,
+        kind=LinkKind.ESCALATED,
+        actor=quality,
+        reason="Klagomål om ett skyddat boende",
+    )
     return source, seen, foreign, origin
 
 

@@ -24,11 +24,17 @@ def case(org):
     chef = org.users["chef_a1"]
     chef.first_name, chef.last_name = "Sara", "Lindqvist"
     chef.save()
-    case = make_case(org.units["A1"], kind_="deviation", actor=chef, reporter=chef,
-                     title="Utebliven återkoppling",
-                     description="Barnet 120304-1234 fick inget svar. Sara Lindqvist ringde.")
-    measure_create(case=case, actor=chef, description="Rutin för återkoppling ses över",
-                   responsible=chef)
+    case = make_case(
+        org.units["A1"],
+        kind_="deviation",
+        actor=chef,
+        reporter=chef,
+        title="Utebliven återkoppling",
+        description="Barnet 120304-1234 fick inget svar. Sara Lindqvist ringde.",
+    )
+    measure_create(
+        case=case, actor=chef, description="Rutin för återkoppling ses över", responsible=chef
+    )
     note_add(case=case, text="Kontakt med vårdnadshavare 19850101-5678.", actor=chef)
     return case
 
@@ -59,15 +65,17 @@ def test_pdf_permissions(org, login, case):
     assert login(org.users["chef_b1"]).get(f"/arenden/{case.reference}/pdf/").status_code == 404
 
 
-@pytest.mark.parametrize("raw", ["850101-5678", "19850101-5678", "198501015678", "8501015678",
-                                 "850161+5678"])
+@pytest.mark.parametrize(
+    "raw", ["850101-5678", "19850101-5678", "198501015678", "8501015678", "850161+5678"]
+)
 def test_personnummer_variants_are_masked(raw):
     assert mask_personnummer(f"pnr {raw} slut") == "pnr [maskerat] slut"
 
 
 def test_ordinary_numbers_are_not_masked():
     assert mask_personnummer("Diarienummer OAN 2026/80, 213 (177), tel 040-34 10 00") == (
-        "Diarienummer OAN 2026/80, 213 (177), tel 040-34 10 00")
+        "Diarienummer OAN 2026/80, 213 (177), tel 040-34 10 00"
+    )
     assert not re.search(r"maskerat", mask_personnummer("AV-2025-0042"))
 
 
@@ -76,9 +84,12 @@ def test_masked_pdf_of_a_complaint_removes_the_senders_name(org, login):
     from cases.complaints.services import complaint_submit_public
 
     submission = complaint_submit_public(
-        unit=org.units["A1"], complaint_type="klagomal", sender_name="Birgitta Holmqvist",
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        sender_name="Birgitta Holmqvist",
         sender_email="boende@example.se",
-        description="Birgitta Holmqvist fick vänta i två timmar i receptionen.")
+        description="Birgitta Holmqvist fick vänta i två timmar i receptionen.",
+    )
     reference = submission.complaint.case.reference
     client = login(org.users["chef_a1"])
     assert "Holmqvist" in _text(client.get(f"/arenden/{reference}/pdf/"))
@@ -97,8 +108,12 @@ def test_masked_pdf_hides_people_and_contact_details_in_the_history(org, login, 
     former.first_name, former.last_name = "Gunnel", "Wästberg"
     former.save()
     case = complaint_submit_public(
-        unit=org.units["A1"], complaint_type="klagomal", sender_name="Birgitta Holmqvist",
-        sender_email="birgitta.h@example.se", description="Fick vänta länge.").complaint.case
+        unit=org.units["A1"],
+        complaint_type="klagomal",
+        sender_name="Birgitta Holmqvist",
+        sender_email="birgitta.h@example.se",
+        description="Fick vänta länge.",
+    ).complaint.case
     chef = org.users["chef_a1"]
     complaint_assign(case=case, assignee=former, actor=chef, reason="Tillfälligt")
     clock.shift(timedelta(minutes=5))

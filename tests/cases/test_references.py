@@ -63,4 +63,8 @@ def test_numbers_are_per_type_and_year_by_received_date():
     a = case_create(kind="deviation", unit=unit, title="a", actor=actor, received_at=late_2024)
     b = case_create(kind="deviation", unit=unit, title="b", actor=actor, received_at=early_2025)
     c = case_create(kind="complaint", unit=unit, title="c", actor=actor, received_at=early_2025)
-    assert (a.reference, b.reference, c.reference) == ("AV-2024-0001", "AV-2025-0001", "KS-2025-0001")
+    assert (a.reference, b.reference, c.reference) == (
+        "AV-2024-0001",
+        "AV-2025-0001",
+        "KS-2025-0001",
+    )

@@ -18,15 +18,29 @@ pytestmark = pytest.mark.django_db
 
 def _closed_case(org, title: str, years_ago: float, **kwargs):
     chef = org.users["chef_a1"]
-    case = make_case(org.units["A1"], kind_="deviation", actor=chef, reporter=chef, title=title,
-                     description=f"{title}: personen 19850101-5678 föll.", **kwargs)
-    measure_create(case=case, actor=chef, description="Samtal med Anna Andersson",
-                   measure_type=code("measure_type", "kompetens"), responsible=chef)
+    case = make_case(
+        org.units["A1"],
+        kind_="deviation",
+        actor=chef,
+        reporter=chef,
+        title=title,
+        description=f"{title}: personen 19850101-5678 föll.",
+        **kwargs,
+    )
+    measure_create(
+        case=case,
+        actor=chef,
+        description="Samtal med Anna Andersson",
+        measure_type=code("measure_type", "kompetens"),
+        responsible=chef,
+    )
     note_add(case=case, text="Anna Andersson ringde", actor=chef)
     attachment_add(case=case, upload=SimpleUploadedFile("a.txt", b"hemligt"), actor=chef)
     case = case_transition(case=case, to_status="avslutad", actor=chef, reason="Klar")
     # Test setup: move the closing date into the past.
-    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=365 * years_ago))
+    Case.objects.filter(pk=case.pk).update(
+        closed_at=timezone.now() - timedelta(days=365 * years_ago)
+    )
     return case
 
 

@@ -19,13 +19,24 @@ _DEV_ONLY_ENV = {"AVVIKA_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in _DEV_ONLY_ENV}
     clean.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = _manage("check", "--deploy", DEBUG="0", ALLOWED_HOSTS="avvika.example.se",
-                     SECRET_KEY="p9$Kd2!vXq7#Lm4@Rz8&Wt1^Ny6*Hb3%Gc5Fj0Ue-aS7dF9gH2jK4lZ6xC8vB0nM")
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        ALLOWED_HOSTS="avvika.example.se",
+        SECRET_KEY="p9$Kd2!vXq7#Lm4@Rz8&Wt1^Ny6*Hb3%Gc5Fj0Ue-aS7dF9gH2jK4lZ6xC8vB0nM",
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr

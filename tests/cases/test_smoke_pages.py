@@ -28,7 +28,9 @@ def test_case_detail_renders_and_logs_read(org, login):
     assert "Sen återkoppling" in body
     assert "<script>x</script>" not in body
     assert "&lt;script&gt;" in body
-    assert AccessLog.objects.filter(case=case, user=org.users["chef_a1"], action="read").count() == 1
+    assert (
+        AccessLog.objects.filter(case=case, user=org.users["chef_a1"], action="read").count() == 1
+    )
 
 
 def test_history_tab_shows_readable_changes(org, login):
@@ -36,8 +38,13 @@ def test_history_tab_shows_readable_changes(org, login):
 
     chef = org.users["chef_a1"]
     case = make_case(org.units["A1"], title="Gammal rubrik", actor=chef)
-    case_update(case=case, expected_version=case.version, data={"title": "Ny rubrik"},
-                actor=chef, reason="Förtydligad rubrik")
+    case_update(
+        case=case,
+        expected_version=case.version,
+        data={"title": "Ny rubrik"},
+        actor=chef,
+        reason="Förtydligad rubrik",
+    )
     response = login(chef).get(f"/arenden/{case.reference}/historik/")
     body = response.content.decode()
     assert response.status_code == 200

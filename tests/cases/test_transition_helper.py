@@ -83,8 +83,11 @@ def _run(org):
 def _edition(org):
     actor = org.users["quality"]
     edition = edition_services.edition_create(
-        unit=org.units["ASF"], year=2025, template=ReportTemplate.objects.get(key="malmo-2025"),
-        actor=actor)
+        unit=org.units["ASF"],
+        year=2025,
+        template=ReportTemplate.objects.get(key="malmo-2025"),
+        actor=actor,
+    )
     edition = edition_services.edition_submit_for_review(edition=edition, actor=actor)
     # The worker's path, without the broker: approval needs a PDF of the current text.
     compile_run(job_id=job_create(kind=JOB_KIND, payload={"edition_id": edition.pk}).pk)
@@ -97,23 +100,29 @@ def _unit_analysis(org):
 
 def _submit(analysis, actor, reason):
     return analysis_services.analysis_submit(
-        analysis=analysis, expected_version=1, actor=actor,
-        data={"conclusions": "Rutinen gås igenom på APT."})
+        analysis=analysis,
+        expected_version=1,
+        actor=actor,
+        data={"conclusions": "Rutinen gås igenom på APT."},
+    )
 
 
 def _supervision(org):
-    return make_supervision(org.users["quality"], [org.units["A1"]],
-                            decisions=[(date(2024, 3, 1), [])])
+    return make_supervision(
+        org.users["quality"], [org.units["A1"]], decisions=[(date(2024, 3, 1), [])]
+    )
 
 
 def _supervision_close(supervision, actor, reason):
     return supervision_services.supervision_close(
-        supervision=supervision, actor=actor, closed_on=date(2024, 4, 2), reason=reason)
+        supervision=supervision, actor=actor, closed_on=date(2024, 4, 2), reason=reason
+    )
 
 
 def _supervision_measure(org):
     return supervision_services.supervision_measure_add(
-        supervision=_supervision(org), actor=org.users["quality"], description="Ny rutin")
+        supervision=_supervision(org), actor=org.users["quality"], description="Ny rutin"
+    )
 
 
 def _measure(org):
@@ -122,18 +131,20 @@ def _measure(org):
 
 def _area(org):
     return report_services.development_area_create(
-        actor=org.users["quality"], unit=org.units["ASF"], year_decided=2025,
-        title="Dokumentation")
+        actor=org.users["quality"], unit=org.units["ASF"], year_decided=2025, title="Dokumentation"
+    )
 
 
 def _area_follow_up(area, actor, reason):
     return report_services.development_area_follow_up(
-        area=area, actor=actor, status=DevelopmentArea.Status.DONE, text="Klart", reason=reason)
+        area=area, actor=actor, status=DevelopmentArea.Status.DONE, text="Klart", reason=reason
+    )
 
 
 def _area_back_to_decided(area, actor):
     return report_services.development_area_follow_up(
-        area=area, actor=actor, status=DevelopmentArea.Status.DECIDED, text="Ångrar")
+        area=area, actor=actor, status=DevelopmentArea.Status.DECIDED, text="Ångrar"
+    )
 
 
 def _running_job(org):
@@ -144,33 +155,64 @@ def _running_job(org):
 SPECS = {
     "case": Spec(_case, _case_close, ComplaintStatus.CLOSED, "closed_at", actor="chef_a1"),
     "riskanalysis": Spec(
-        _risk, lambda a, actor, reason: analysis_complete(analysis=a, actor=actor, reason=reason),
-        RiskAnalysis.Status.DONE, "completed_at"),
+        _risk,
+        lambda a, actor, reason: analysis_complete(analysis=a, actor=actor, reason=reason),
+        RiskAnalysis.Status.DONE,
+        "completed_at",
+    ),
     "selfcontrol_run": Spec(
-        _run, lambda r, actor, reason: run_complete(run=r, actor=actor, reason=reason),
-        SelfControlRun.Status.DONE, "completed_at"),
+        _run,
+        lambda r, actor, reason: run_complete(run=r, actor=actor, reason=reason),
+        SelfControlRun.Status.DONE,
+        "completed_at",
+    ),
     "edition": Spec(
         _edition,
-        lambda e, actor, reason: edition_services.edition_approve(edition=e, actor=actor,
-                                                                  reason=reason),
-        ReportEdition.Status.APPROVED, "approved_at"),
-    "unit_analysis": Spec(_unit_analysis, _submit, UnitAnalysis.Status.SUBMITTED, "submitted_at",
-                          actor="chef_a1", recorded_reason="Analysen lämnades in"),
+        lambda e, actor, reason: edition_services.edition_approve(
+            edition=e, actor=actor, reason=reason
+        ),
+        ReportEdition.Status.APPROVED,
+        "approved_at",
+    ),
+    "unit_analysis": Spec(
+        _unit_analysis,
+        _submit,
+        UnitAnalysis.Status.SUBMITTED,
+        "submitted_at",
+        actor="chef_a1",
+        recorded_reason="Analysen lämnades in",
+    ),
     "supervision": Spec(_supervision, _supervision_close, Supervision.Status.CLOSED, "closed_on"),
     "supervision_measure": Spec(
         _supervision_measure,
         lambda m, actor, reason: supervision_services.supervision_measure_complete(
-            measure=m, actor=actor, completed_on=date(2024, 5, 1), reason=reason),
-        SupervisionMeasure.Status.DONE, "completed_on"),
+            measure=m, actor=actor, completed_on=date(2024, 5, 1), reason=reason
+        ),
+        SupervisionMeasure.Status.DONE,
+        "completed_on",
+    ),
     "measure": Spec(
         _measure,
-        lambda m, actor, reason: measure_set_status(measure=m, status=Measure.Status.DONE,
-                                                    actor=actor, reason=reason),
-        Measure.Status.DONE, "completed_on", actor="chef_a1"),
-    "development_area": Spec(_area, _area_follow_up, DevelopmentArea.Status.DONE,
-                             "followed_up_at", refuse=_area_back_to_decided),
-    "job": Spec(_running_job, lambda j, actor, reason: job_finish(job_id=j.pk, result={}),
-                Job.Status.DONE, "finished_at"),
+        lambda m, actor, reason: measure_set_status(
+            measure=m, status=Measure.Status.DONE, actor=actor, reason=reason
+        ),
+        Measure.Status.DONE,
+        "completed_on",
+        actor="chef_a1",
+    ),
+    "development_area": Spec(
+        _area,
+        _area_follow_up,
+        DevelopmentArea.Status.DONE,
+        "followed_up_at",
+        refuse=_area_back_to_decided,
+    ),
+    "job": Spec(
+        _running_job,
+        lambda j, actor, reason: job_finish(job_id=j.pk, result={}),
+        Job.Status.DONE,
+        "finished_at",
+    ),
 }
 # Two follow-ups of a development area may both stand (the second corrects the first), so it
 # has no race to lose.
@@ -183,8 +225,11 @@ def _audited(row) -> bool:
 
 def _snapshot(row) -> tuple:
     row = type(row).objects.get(pk=row.pk)
-    return (row.status, getattr(row, "version", None),
-            row.history.count() if _audited(row) else None)
+    return (
+        row.status,
+        getattr(row, "version", None),
+        row.history.count() if _audited(row) else None,
+    )
 
 
 @pytest.mark.django_db
@@ -265,8 +310,13 @@ def test_a_check_refuses_before_anything_changes(org):
         raise ActionRefused("Du har inte behörighet att göra detta i ärendet.")
 
     with pytest.raises(ActionRefused):
-        case_transition(case=case, to_status=ComplaintStatus.CLOSED, actor=org.users["staff_a1"],
-                        reason="Avslutas", check=not_allowed)
+        case_transition(
+            case=case,
+            to_status=ComplaintStatus.CLOSED,
+            actor=org.users["staff_a1"],
+            reason="Avslutas",
+            check=not_allowed,
+        )
     assert _snapshot(case) == before
 
 
@@ -283,8 +333,9 @@ def test_reopening_clears_the_stamp_and_bumps_the_version(org):
 @pytest.mark.django_db
 def test_a_case_deadline_follows_the_new_status(org):
     actor = org.users["chef_a1"]
-    case = case_transition(case=_case(org), to_status=ComplaintStatus.INVESTIGATING, actor=actor,
-                           reason="Utreds")
+    case = case_transition(
+        case=_case(org), to_status=ComplaintStatus.INVESTIGATING, actor=actor, reason="Utreds"
+    )
     assert case.due_step == "answer" and case.closed_at is None
     closed = _case_close(case, actor, "Klar")
     assert closed.due_step == "" and closed.due_at is None and closed.closed_at is not None
@@ -378,12 +429,21 @@ HELPER = "cases/services/transitions.py"
 
 
 def _project_sources() -> list[Path]:
-    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
-    untracked = subprocess.run(["git", "ls-files", "--others", "--exclude-standard", "*.py"],
-                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    return [ROOT / p for p in tracked + untracked
-            if not p.startswith("tests/") and "/migrations/" not in p and p != HELPER]
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    untracked = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard", "*.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [
+        ROOT / p
+        for p in tracked + untracked
+        if not p.startswith("tests/") and "/migrations/" not in p and p != HELPER
+    ]
 
 
 def _offences(tree: ast.AST) -> list[tuple[int, str]]:
@@ -400,13 +460,21 @@ def _offences(tree: ast.AST) -> list[tuple[int, str]]:
                     found.append((node.lineno, "assigns .status"))
         if isinstance(node, ast.Call):
             func = node.func
-            if (isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) > 1
-                    and isinstance(node.args[1], ast.Constant) and node.args[1].value == "status"):
+            if (
+                isinstance(func, ast.Name)
+                and func.id == "setattr"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value == "status"
+            ):
                 found.append((node.lineno, "setattr status"))
             # A table read by hand: TABLE.get(status) outside the helper.
-            if (isinstance(func, ast.Attribute) and func.attr == "get"
-                    and isinstance(func.value, (ast.Name, ast.Attribute))
-                    and (getattr(func.value, "id", None) or func.value.attr).endswith("TRANSITIONS")):
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "get"
+                and isinstance(func.value, (ast.Name, ast.Attribute))
+                and (getattr(func.value, "id", None) or func.value.attr).endswith("TRANSITIONS")
+            ):
                 found.append((node.lineno, "reads a transition table"))
     return found
 
@@ -427,4 +495,7 @@ def test_the_source_check_catches_an_assignment():
         "    return ALLOWED_TRANSITIONS.get(row.status, set())\n"
     )
     assert [what for _, what in _offences(sample)] == [
-        "assigns .status", "setattr status", "reads a transition table"]
+        "assigns .status",
+        "setattr status",
+        "reads a transition table",
+    ]

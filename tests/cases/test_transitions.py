@@ -29,8 +29,9 @@ def test_transition_table_is_enforced(org, wf):
         _force_status(case, from_status)
         history_before = case.history.count()
         if wf.can(from_status, to_status):
-            updated = case_transition(case=case, to_status=to_status, actor=actor,
-                                      reason=f"{from_status}->{to_status}")
+            updated = case_transition(
+                case=case, to_status=to_status, actor=actor, reason=f"{from_status}->{to_status}"
+            )
             assert updated.status == to_status
             last = updated.history.latest()
             assert last.history_user == actor
@@ -49,10 +50,12 @@ def test_transition_sets_deadline_from_rules(org):
     case = make_case(org.units["A1"], kind_="complaint")
     assert case.due_step == "acknowledge"
     assert case.due_at is not None
-    moved = case_transition(case=case, to_status="under_utredning", actor=org.users["chef_a1"],
-                            reason="Mottagen")
+    moved = case_transition(
+        case=case, to_status="under_utredning", actor=org.users["chef_a1"], reason="Mottagen"
+    )
     assert moved.due_step == "answer"
     assert moved.due_at.date() >= case.received_at.date()
-    closed = case_transition(case=moved, to_status="avslutad", actor=org.users["chef_a1"],
-                             reason="Klar")
+    closed = case_transition(
+        case=moved, to_status="avslutad", actor=org.users["chef_a1"], reason="Klar"
+    )
     assert closed.due_at is None and closed.closed_at is not None

@@ -14,8 +14,14 @@ from tests.factories import UserFactory, make_case, member
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["sektionschef", "kvalitetsstrateg", "arbetsutskott", "utredare", "medarbetare",
-         "administrator"]
+ROLES = [
+    "sektionschef",
+    "kvalitetsstrateg",
+    "arbetsutskott",
+    "utredare",
+    "medarbetare",
+    "administrator",
+]
 KINDS = ["complaint", "deviation", "lexsarah"]
 
 
@@ -76,8 +82,13 @@ def test_visibility_is_one_query_whatever_the_number_of_cases(org):
 
 def test_reporter_sees_status_only(org, login):
     staff = org.users["staff_a1"]
-    case = make_case(org.units["A1"], kind_="lexsarah", reporter=staff, title="Min rapport",
-                     description="Hemlig handläggningstext")
+    case = make_case(
+        org.units["A1"],
+        kind_="lexsarah",
+        reporter=staff,
+        title="Min rapport",
+        description="Hemlig handläggningstext",
+    )
     response = login(staff).get(case.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200

@@ -28,18 +28,31 @@ from tests.factories import UserFactory, code, member
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chef_a1", "chef_a", "chef_b1", "staff_a1", "investigator", "au", "quality", "admin",
-         "assignee"]
+ROLES = [
+    "chef_a1",
+    "chef_a",
+    "chef_b1",
+    "staff_a1",
+    "investigator",
+    "au",
+    "quality",
+    "admin",
+    "assignee",
+]
 
 
 def _create_complaint(org):
     from cases.complaints.services import complaint_create
 
     staff = org.users["staff_a1"]
-    return complaint_create(source="personal", unit=org.units["A1"],
-                            complaint_type=code("complaint_type", "synpunkt"),
-                            description="Rutinen för överlämning följs inte.", actor=staff,
-                            reporter=staff).complaint.case
+    return complaint_create(
+        source="personal",
+        unit=org.units["A1"],
+        complaint_type=code("complaint_type", "synpunkt"),
+        description="Rutinen för överlämning följs inte.",
+        actor=staff,
+        reporter=staff,
+    ).complaint.case
 
 
 # Types without a cross-type create (`CaseType.spawn`) say here how a case of theirs is made.
@@ -52,8 +65,13 @@ def _create(org, kind: str) -> Case:
     spawn = case_type(kind).spawn
     assert spawn is not None, f"say in CREATE how a {kind} case is made"
     staff = org.users["staff_a1"]
-    return spawn(unit=org.units["A1"], title="Matrisens ärende",
-                 description="Ett ärende för matristestet.", actor=staff, reporter=staff)
+    return spawn(
+        unit=org.units["A1"],
+        title="Matrisens ärende",
+        description="Ett ärende för matristestet.",
+        actor=staff,
+        reporter=staff,
+    )
 
 
 def _matrix():
@@ -75,8 +93,9 @@ def _case_in(org, kind: str, status: str) -> Case:
     case_assign(case=case, assignee=org.users["assignee"], actor=None, reason="Matris")
     measure_create(case=case, actor=None, description="En planerad åtgärd")
     closed = status in case_type(kind).workflow.closed
-    Case.objects.filter(pk=case.pk).update(status=status,
-                                           closed_at=timezone.now() if closed else None)
+    Case.objects.filter(pk=case.pk).update(
+        status=status, closed_at=timezone.now() if closed else None
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -170,10 +189,12 @@ def _filled(fields: list[dict]) -> dict:
         else:
             value = f.get("value", "") if kind != "textarea" else f["text"].strip("\n")
             if not value and required:
-                value = {"date": timezone.localdate().isoformat(),
-                         "email": "matris@example.se", "number": "1",
-                         "datetime-local": timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-                         }.get(kind, "Matristest")
+                value = {
+                    "date": timezone.localdate().isoformat(),
+                    "email": "matris@example.se",
+                    "number": "1",
+                    "datetime-local": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                }.get(kind, "Matristest")
             data[name] = value
     for name, group in radios.items():
         checked = [r for r in group if "checked" in r]
@@ -239,10 +260,13 @@ def test_the_page_offers_exactly_what_the_services_accept(world, client, kind, s
 
 
 def _bulk_matrix():
-    return [(ct.kind, status, step) for ct in case_types()
-            for step in ("receive", "assign")
-            if getattr(ct, f"bulk_{step}") and any(a.name == step for a in ct.actions)
-            for status in ct.workflow.statuses.values]
+    return [
+        (ct.kind, status, step)
+        for ct in case_types()
+        for step in ("receive", "assign")
+        if getattr(ct, f"bulk_{step}") and any(a.name == step for a in ct.actions)
+        for status in ct.workflow.statuses.values
+    ]
 
 
 @pytest.mark.parametrize("kind,status,step", _bulk_matrix())
@@ -259,8 +283,9 @@ def test_bulk_accepts_what_the_single_action_accepts(world, kind, status, step):
         if step == "receive":
             result = cases_bulk_receive(case_ids=[case.pk], actor=user)
         else:
-            result = cases_bulk_assign(case_ids=[case.pk], assignee=world.users["chef_a1"],
-                                       actor=user)
+            result = cases_bulk_assign(
+                case_ids=[case.pk], assignee=world.users["chef_a1"], actor=user
+            )
         transaction.savepoint_rollback(savepoint)
         assert (result.done == [case.reference]) == offered, (kind, status, step, role, result)
         assert _fingerprint(case) == before

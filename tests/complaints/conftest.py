@@ -39,8 +39,12 @@ def staff_complaint(org):
         kwargs.setdefault("complaint_type", code("complaint_type", "synpunkt"))
         kwargs.setdefault("description", "Rutinen för överlämning följs inte.")
         kwargs.setdefault("title", "Överlämning mellan sektioner")
-        return complaint_create(source="personal", unit=org.units[unit_key],
-                                actor=org.users["staff_a1"], reporter=org.users["staff_a1"],
-                                **kwargs).complaint
+        return complaint_create(
+            source="personal",
+            unit=org.units[unit_key],
+            actor=org.users["staff_a1"],
+            reporter=org.users["staff_a1"],
+            **kwargs,
+        ).complaint
 
     return _make

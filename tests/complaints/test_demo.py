@@ -19,12 +19,17 @@ def test_demo_complaints_are_realistic_and_idempotent():
     users = seed_organisation()
     now = timezone.now()
     out = io.StringIO()
-    created = seed(users=users, rng=random.Random(1), stdout=out, years={2024, now.year},
-                   scale=0.25)
+    created = seed(
+        users=users, rng=random.Random(1), stdout=out, years={2024, now.year}, scale=0.25
+    )
     assert created == Complaint.objects.count() > 40
     cases = Case.objects.filter(kind="complaint")
     assert set(cases.values_list("status", flat=True)) == {
-        "inkommen", "under_utredning", "besvarad", "avslutad"}
+        "inkommen",
+        "under_utredning",
+        "besvarad",
+        "avslutad",
+    }
     assert {c.source for c in Complaint.objects.all()} == {"utomstaende", "personal"}
     assert cases.values("unit").distinct().count() >= 5
     for case in cases.select_related("complaint"):
@@ -60,8 +65,11 @@ def test_demo_complaints_are_realistic_and_idempotent():
         assert all(r.history_change_reason for r in rows)
     # Reference numbers follow the received dates within a year (the import keeps the day:
     # complaints of one day come in file order).
-    refs = list(cases.filter(received_at__year=2024).order_by("received_at", "id")
-                .values_list("reference", flat=True))
+    refs = list(
+        cases.filter(received_at__year=2024)
+        .order_by("received_at", "id")
+        .values_list("reference", flat=True)
+    )
     assert refs == sorted(refs)
     assert "ärenden" in out.getvalue()
     assert seed(users=users, rng=random.Random(1), stdout=out) == 0

@@ -112,8 +112,12 @@ def test_empty_form_gives_swedish_errors_with_summary_links(org, client):
     html = response.content.decode()
     assert 'class="error-summary"' in html
     assert 'href="#id_complaint_type_0"' in html and 'href="#id_description"' in html
-    for text in ["Välj om du vill lämna klagomål", "Välj vilken verksamhet det gäller.",
-                 "Berätta vad det gäller.", "Välj om du vill vara anonym"]:
+    for text in [
+        "Välj om du vill lämna klagomål",
+        "Välj vilken verksamhet det gäller.",
+        "Berätta vad det gäller.",
+        "Välj om du vill vara anonym",
+    ]:
         assert text in html
     assert 'aria-invalid="true"' in html
 
@@ -131,8 +135,11 @@ def test_script_tags_are_stored_verbatim_and_escaped_everywhere(org, client, log
     code, _shown = _submit(client, _form(org, description=evil, sender_name=evil[:100]))
     case = Case.objects.get()
     assert case.description == evil
-    svc.complaint_reply(case=svc.complaint_receive(case=case, actor=org.users["chef_a1"]),
-                        reply_text=evil, actor=org.users["chef_a1"])
+    svc.complaint_reply(
+        case=svc.complaint_receive(case=case, actor=org.users["chef_a1"]),
+        reply_text=evil,
+        actor=org.users["chef_a1"],
+    )
     public = Client()
     public.post("/e-tjanst/kvitto/", {"code": code})
     page = public.get("/e-tjanst/kvitto/arende/").content.decode()
@@ -151,8 +158,11 @@ def test_honeypot_filled_creates_nothing_and_keeps_values(org, client):
 
 
 def test_exe_renamed_pdf_is_refused_and_rolled_back(org, client):
-    exe = SimpleUploadedFile("intyg.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500,
-                             content_type="application/pdf")
+    exe = SimpleUploadedFile(
+        "intyg.pdf",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500,
+        content_type="application/pdf",
+    )
     response = client.post("/e-tjanst/", {**_form(org), "attachment": exe})
     assert response.status_code == 400
     html = response.content.decode()
@@ -165,8 +175,11 @@ def test_exe_renamed_pdf_is_refused_and_rolled_back(org, client):
 
 
 def test_real_pdf_is_attached(org, client):
-    pdf = SimpleUploadedFile("brev.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
-                             content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "brev.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
+        content_type="application/pdf",
+    )
     response = client.post("/e-tjanst/", {**_form(org), "attachment": pdf})
     assert response.status_code == 302
     attachment = Case.objects.get().attachments.get()
@@ -219,9 +232,15 @@ def test_receipt_shows_status_and_reply_and_nothing_else(org, client, public_com
     html = page.content.decode()
     assert case.reference in html and "Besvarad" in html
     assert "Vi har pratat med personalen." in html
-    for secret in ["INTERN ANTECKNING", "INTERN ÅTGÄRD", chef.last_name, chef.username,
-                   org.users["staff_a1"].last_name, "anna@example.se",
-                   "Anna Andersson"]:
+    for secret in [
+        "INTERN ANTECKNING",
+        "INTERN ÅTGÄRD",
+        chef.last_name,
+        chef.username,
+        org.users["staff_a1"].last_name,
+        "anna@example.se",
+        "Anna Andersson",
+    ]:
         assert secret not in html, secret
     assert Note.objects.filter(case=case).exists()
 

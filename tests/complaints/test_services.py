@@ -45,8 +45,9 @@ def test_public_submission_creates_one_case_with_hashed_receipt_code(org, public
     secret = receipt.replace("-", "")[4:]
     stored = Complaint.objects.filter(pk=case.pk).values().get()
     assert all(secret not in str(v) for v in stored.values())
-    assert all(secret not in str(v) for v in complaint.history.values_list(
-        "receipt_code_hash", flat=True))
+    assert all(
+        secret not in str(v) for v in complaint.history.values_list("receipt_code_hash", flat=True)
+    )
     assert stored["receipt_code_hash"].startswith("sha256$")
 
 
@@ -58,8 +59,12 @@ def test_two_codes_for_same_text_differ_and_hashes_are_salted(org, public_compla
 
 
 def test_anonymous_submission_stores_no_contact_data_even_if_passed(org, public_complaint):
-    complaint, _code = public_complaint(anonymous=True, sender_name="Namn Efternamn",
-                                        sender_email="hemlig@example.se", sender_phone="0701234567")
+    complaint, _code = public_complaint(
+        anonymous=True,
+        sender_name="Namn Efternamn",
+        sender_email="hemlig@example.se",
+        sender_phone="0701234567",
+    )
     complaint.refresh_from_db()
     assert complaint.anonymous is True
     assert (complaint.sender_name, complaint.sender_email, complaint.sender_phone) == ("", "", "")
@@ -69,9 +74,13 @@ def test_anonymous_submission_stores_no_contact_data_even_if_passed(org, public_
 
 
 def test_staff_complaint_is_source_personal_with_reporter(org):
-    sub = svc.complaint_create_staff(unit=org.units["A2"], complaint_type="forbattringsforslag",
-                                     title="Förslag", description="Bättre rutin",
-                                     actor=org.users["staff_a1"])
+    sub = svc.complaint_create_staff(
+        unit=org.units["A2"],
+        complaint_type="forbattringsforslag",
+        title="Förslag",
+        description="Bättre rutin",
+        actor=org.users["staff_a1"],
+    )
     complaint = sub.complaint
     assert complaint.source == "personal" and complaint.sender_category.code == "personal"
     assert complaint.case.reporter == org.users["staff_a1"]
@@ -81,24 +90,33 @@ def test_staff_complaint_is_source_personal_with_reporter(org):
 def test_registered_by_letter_via_ivo_keeps_channel_category_and_date(org):
     received = timezone.localdate() - timezone.timedelta(days=3)
     complaint = svc.complaint_register(
-        unit=org.units["B1"], complaint_type="klagomal", title="Brev från IVO",
-        description="IVO har överlämnat ett klagomål.", channel="brev",
-        sender_category="via-ivo", received_on=received, actor=org.users["chef_b1"],
+        unit=org.units["B1"],
+        complaint_type="klagomal",
+        title="Brev från IVO",
+        description="IVO har överlämnat ett klagomål.",
+        channel="brev",
+        sender_category="via-ivo",
+        received_on=received,
+        actor=org.users["chef_b1"],
     ).complaint
     assert complaint.source == "utomstaende"
     assert complaint.channel.code == "brev" and complaint.sender_category.code == "via-ivo"
     assert timezone.localtime(complaint.case.received_at).date() == received
 
 
-@pytest.mark.parametrize("text,message", [
-    ("   ", "Beskriv vad som hänt"),
-    ("x" * 20_001, "för lång"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("   ", "Beskriv vad som hänt"),
+        ("x" * 20_001, "för lång"),
+    ],
+)
 def test_bad_description_is_refused_in_swedish_and_nothing_is_created(org, text, message):
     before = Case.objects.count()
     with pytest.raises(ServiceError, match=message):
-        svc.complaint_submit_public(unit=org.units["A1"], complaint_type="klagomal",
-                                    description=text)
+        svc.complaint_submit_public(
+            unit=org.units["A1"], complaint_type="klagomal", description=text
+        )
     assert Case.objects.count() == before
 
 
@@ -118,7 +136,9 @@ def test_receipt_code_lookup_accepts_typing_variants_and_refuses_wrong_codes(org
         assert svc.complaint_by_receipt_code(junk) is None
 
 
-def test_addition_from_sender_is_audited_without_user_and_refused_when_closed(org, public_complaint):
+def test_addition_from_sender_is_audited_without_user_and_refused_when_closed(
+    org, public_complaint
+):
     complaint, _r = public_complaint()
     addition = svc.complaint_addition_add(complaint=complaint, text="Det hände igen i dag.")
     assert addition.history.get().history_change_reason == "Komplettering från avsändaren"
@@ -178,8 +198,9 @@ def test_every_transition_service_follows_the_table(org, public_complaint, from_
         assert case.history.count() == history_before
 
 
-def test_full_flow_with_measure_reply_and_history(org, public_complaint, celery_eager,
-                                                  django_capture_on_commit_callbacks):
+def test_full_flow_with_measure_reply_and_history(
+    org, public_complaint, celery_eager, django_capture_on_commit_callbacks
+):
     complaint, _r = public_complaint()
     case, chef = complaint.case, org.users["chef_a1"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,8 +214,9 @@ def test_full_flow_with_measure_reply_and_history(org, public_complaint, celery_
     case = svc.complaint_assign(case=case, assignee=org.users["staff_a1"], actor=chef)
     assert case.assignee == org.users["staff_a1"]
     topics = [code("complaint_topic", "bemotande"), code("complaint_topic", "information")]
-    svc.complaint_assess(case=case, topics=topics, deviation_found=True, actor=chef,
-                         reason="Utredd")
+    svc.complaint_assess(
+        case=case, topics=topics, deviation_found=True, actor=chef, reason="Utredd"
+    )
     complaint.refresh_from_db()
     assert set(complaint.topics.values_list("code", flat=True)) == {"bemotande", "information"}
     latest = complaint.history.latest()
@@ -203,8 +225,9 @@ def test_full_flow_with_measure_reply_and_history(org, public_complaint, celery_
 
     with pytest.raises(ServiceError, match="nivån"):
         svc.complaint_measure_add(case=case, description="x", level="forvaltning", actor=chef)
-    measure = svc.complaint_measure_add(case=case, description="Genomgång av bemötande på APT",
-                                        level="verksamhet", actor=chef)
+    measure = svc.complaint_measure_add(
+        case=case, description="Genomgång av bemötande på APT", level="verksamhet", actor=chef
+    )
     record = measure.history.get()
     assert record.history_user == chef and record.history_change_reason == "Åtgärd efter klagomål"
 
@@ -216,7 +239,9 @@ def test_full_flow_with_measure_reply_and_history(org, public_complaint, celery_
     complaint.refresh_from_db()
     assert complaint.reply_text == "Vi ber om ursäkt." and complaint.replied_on
     reply_row = complaint.history.filter(reply_text="Vi ber om ursäkt.").earliest()
-    assert reply_row.history_user == chef and reply_row.history_change_reason == "Återkoppling lämnad"
+    assert (
+        reply_row.history_user == chef and reply_row.history_change_reason == "Återkoppling lämnad"
+    )
 
     measure_set_status(measure=measure, status="genomford", actor=chef)  # done before closing
     case = svc.complaint_close(case=case, actor=chef, reason="Åtgärdat")
@@ -239,11 +264,11 @@ def test_close_with_deviation_requires_a_measure(org, public_complaint):
 
 def test_a_reason_is_kept_whole_up_to_the_one_limit(org, public_complaint):
     complaint, _r = public_complaint()
-    case = svc.complaint_receive(case=complaint.case, actor=org.users["chef_a1"],
-                                 reason="å" * 300)
+    case = svc.complaint_receive(case=complaint.case, actor=org.users["chef_a1"], reason="å" * 300)
     assert case.history.latest().history_change_reason == "å" * 300
-    case = svc.complaint_assign(case=case, assignee=org.users["chef_a1"],
-                                actor=org.users["chef_a1"], reason="ä" * 700)
+    case = svc.complaint_assign(
+        case=case, assignee=org.users["chef_a1"], actor=org.users["chef_a1"], reason="ä" * 700
+    )
     assert case.history.latest().history_change_reason == "ä" * 500
 
 
@@ -286,8 +311,9 @@ def test_email_send_is_idempotent_and_skips_anonymous(org, public_complaint):
 def test_escalation_creates_linked_case_with_lineage(org, public_complaint, kind):
     complaint, _r = public_complaint()
     chef = org.users["chef_a1"]
-    target = svc.complaint_escalate(case=complaint.case, kind=kind, actor=chef,
-                                    reason="Brister i bemötande upprepas")
+    target = svc.complaint_escalate(
+        case=complaint.case, kind=kind, actor=chef, reason="Brister i bemötande upprepas"
+    )
     assert target.kind == kind and target.unit == complaint.case.unit
     assert complaint.case.reference in target.description
     link = CaseLink.objects.get(source=complaint.case, target=target)

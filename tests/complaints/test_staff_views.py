@@ -18,16 +18,23 @@ TRANSITIONS = {
     # url name → valid POST data
     "mottag": {"receive-reason": ""},
     "tilldela": {"assign-assignee": "__staff_a1__"},
-    "bedomning": {"assess-topics": ["__bemotande__"], "assess-deviation_found": "nej",
-                  "assess-reason": "Utredd"},
+    "bedomning": {
+        "assess-topics": ["__bemotande__"],
+        "assess-deviation_found": "nej",
+        "assess-reason": "Utredd",
+    },
     "atgard": {"measure-description": "Rutinen gås igenom", "measure-level": "arende"},
     "svara": {"reply-reply_text": "Tack för att du hörde av dig.", "reply-replied_on": "__today__"},
     "avsluta": {"close-reason": "Klart"},
     "eskalera": {"escalate-kind": "deviation", "escalate-reason": "Upprepade brister"},
 }
 # Status the case needs for each transition to be allowed.
-NEEDS = {"mottag": "inkommen", "svara": "under_utredning", "avsluta": "under_utredning",
-         "ateruppta": "besvarad"}
+NEEDS = {
+    "mottag": "inkommen",
+    "svara": "under_utredning",
+    "avsluta": "under_utredning",
+    "ateruppta": "besvarad",
+}
 
 
 def _data(org, name):
@@ -57,19 +64,23 @@ ALL_TRANSITIONS = [*TRANSITIONS, "ateruppta"]
 @pytest.mark.parametrize("name", ALL_TRANSITIONS)
 def test_transition_allowed_for_responsible_chef(org, client, login, public_complaint, name):
     case = _case_in(public_complaint, NEEDS.get(name, "under_utredning"))
-    response = login(org.users["chef_a1"]).post(f"/klagomal/{case.reference}/{name}/",
-                                                 _data(org, name))
+    response = login(org.users["chef_a1"]).post(
+        f"/klagomal/{case.reference}/{name}/", _data(org, name)
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert case.history.count() >= 1
 
 
 @pytest.mark.parametrize("name", ALL_TRANSITIONS)
-@pytest.mark.parametrize("who,expected", [
-    ("quality", 403),        # sees the case but does not handle it
-    ("chef_b1", 404),        # another section: invisible
-    ("staff_a1", 404),       # medarbetare: no case access at all
-    ("au", 404),             # AU sees lex Sarah only
-])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("quality", 403),  # sees the case but does not handle it
+        ("chef_b1", 404),  # another section: invisible
+        ("staff_a1", 404),  # medarbetare: no case access at all
+        ("au", 404),  # AU sees lex Sarah only
+    ],
+)
 def test_transition_refused(org, login, public_complaint, name, who, expected):
     case = _case_in(public_complaint, NEEDS.get(name, "under_utredning"))
     before = case.history.count()
@@ -93,15 +104,19 @@ def test_transition_on_other_case_type_is_404(org, login):
     from tests.factories import make_case
 
     deviation = make_case(org.units["A1"], kind_="deviation")
-    response = login(org.users["chef_a1"]).post(f"/klagomal/{deviation.reference}/avsluta/",
-                                                {"close-reason": "x"})
+    response = login(org.users["chef_a1"]).post(
+        f"/klagomal/{deviation.reference}/avsluta/", {"close-reason": "x"}
+    )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("url,allowed,forbidden", [
-    ("/klagomal/personal/ny/", ["staff_a1", "chef_a1", "au", "investigator"], ["nobody"]),
-    ("/klagomal/registrera/", ["chef_a1", "quality"], ["staff_a1", "au", "nobody"]),
-])
+@pytest.mark.parametrize(
+    "url,allowed,forbidden",
+    [
+        ("/klagomal/personal/ny/", ["staff_a1", "chef_a1", "au", "investigator"], ["nobody"]),
+        ("/klagomal/registrera/", ["chef_a1", "quality"], ["staff_a1", "au", "nobody"]),
+    ],
+)
 def test_intake_permissions(org, client, login, url, allowed, forbidden):
     org.users["nobody"] = UserFactory(username="nobody")  # logged in, no role anywhere
     assert client.get(url).status_code == 302
@@ -132,10 +147,16 @@ def test_staff_complaint_defaults_to_own_unit_and_is_reported(org, login):
     client = login(org.users["staff_a1"])
     page = client.get("/klagomal/personal/ny/").content.decode()
     assert f'<option value="{org.units["A1"].pk}" selected>' in page
-    response = client.post("/klagomal/personal/ny/", {
-        "unit": org.units["A1"].pk, "complaint_type": "synpunkt", "title": "Skrivare saknas",
-        "description": "Vi har ingen skrivare på plan 3.", "occurred_on": "",
-    })
+    response = client.post(
+        "/klagomal/personal/ny/",
+        {
+            "unit": org.units["A1"].pk,
+            "complaint_type": "synpunkt",
+            "title": "Skrivare saknas",
+            "description": "Vi har ingen skrivare på plan 3.",
+            "occurred_on": "",
+        },
+    )
     assert response.status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.source == "personal" and complaint.case.reporter == org.users["staff_a1"]
@@ -148,10 +169,16 @@ def test_staff_complaint_defaults_to_own_unit_and_is_reported(org, login):
 
 def test_staff_form_keeps_values_and_explains_errors(org, login):
     client = login(org.users["staff_a1"])
-    response = client.post("/klagomal/personal/ny/", {
-        "unit": org.units["A1"].pk, "complaint_type": "", "title": "",
-        "description": "Min text <b>finns kvar</b>", "occurred_on": "2999-01-01",
-    })
+    response = client.post(
+        "/klagomal/personal/ny/",
+        {
+            "unit": org.units["A1"].pk,
+            "complaint_type": "",
+            "title": "",
+            "description": "Min text <b>finns kvar</b>",
+            "occurred_on": "2999-01-01",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Min text &lt;b&gt;finns kvar&lt;/b&gt;" in html
@@ -163,10 +190,17 @@ def test_staff_form_keeps_values_and_explains_errors(org, login):
 def test_register_by_phone_via_ivo_in_scope_only(org, login):
     client = login(org.users["chef_a1"])
     data = {
-        "received_on": timezone.localdate().isoformat(), "channel": "telefon",
-        "sender_category": "via-ivo", "unit": org.units["A1"].pk, "complaint_type": "klagomal",
-        "title": "Samtal från IVO", "description": "IVO förmedlar ett klagomål.",
-        "occurred_on": "", "anonymous": "nej", "sender_name": "", "sender_email": "",
+        "received_on": timezone.localdate().isoformat(),
+        "channel": "telefon",
+        "sender_category": "via-ivo",
+        "unit": org.units["A1"].pk,
+        "complaint_type": "klagomal",
+        "title": "Samtal från IVO",
+        "description": "IVO förmedlar ett klagomål.",
+        "occurred_on": "",
+        "anonymous": "nej",
+        "sender_name": "",
+        "sender_email": "",
         "sender_phone": "",
     }
     response = client.post("/klagomal/registrera/", data)
@@ -189,18 +223,26 @@ def test_reply_error_keeps_typed_text_and_shows_swedish_message(org, login, publ
     client = login(org.users["chef_a1"])
     # Replying before receiving is not offered in that status: refused (403) like any step the
     # page does not offer, and the page says why in Swedish.
-    response = client.post(f"/klagomal/{complaint.case.reference}/svara/", {
-        "reply-reply_text": "Ett långt och genomtänkt svar", "reply-replied_on": "2020-01-01",
-    })
+    response = client.post(
+        f"/klagomal/{complaint.case.reference}/svara/",
+        {
+            "reply-reply_text": "Ett långt och genomtänkt svar",
+            "reply-replied_on": "2020-01-01",
+        },
+    )
     assert response.status_code == 403
     html = response.content.decode()
     assert "kan inte gå från ”Inkommen” till ”Besvarad”" in html
     # The case page shows the bound reply form only when replying is possible; the error
     # summary still names the problem.
     svc.complaint_receive(case=complaint.case, actor=org.users["chef_a1"])
-    too_long = client.post(f"/klagomal/{complaint.case.reference}/svara/", {
-        "reply-reply_text": "å" * 20_001, "reply-replied_on": timezone.localdate().isoformat(),
-    })
+    too_long = client.post(
+        f"/klagomal/{complaint.case.reference}/svara/",
+        {
+            "reply-reply_text": "å" * 20_001,
+            "reply-replied_on": timezone.localdate().isoformat(),
+        },
+    )
     assert too_long.status_code == 400
     html = too_long.content.decode()
     assert "Texten är för lång" in html and "å" * 100 in html
@@ -208,18 +250,22 @@ def test_reply_error_keeps_typed_text_and_shows_swedish_message(org, login, publ
     assert Case.objects.get(pk=complaint.pk).status == ComplaintStatus.INVESTIGATING
 
 
-def test_whole_handling_flow_in_views(org, login, public_complaint, celery_eager,
-                                      django_capture_on_commit_callbacks):
+def test_whole_handling_flow_in_views(
+    org, login, public_complaint, celery_eager, django_capture_on_commit_callbacks
+):
     complaint, _r = public_complaint()
     ref = complaint.case.reference
     client = login(org.users["chef_a1"])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/klagomal/{ref}/mottag/", {"receive-reason": ""}).status_code == 302
     assert len(mail.outbox) == 1
-    client.post(f"/klagomal/{ref}/bedomning/", _data(org, "bedomning") | {
-        "assess-deviation_found": "ja"})
-    client.post(f"/klagomal/{ref}/atgard/", {"measure-description": "Utbildning i bemötande",
-                                             "measure-level": "verksamhet"})
+    client.post(
+        f"/klagomal/{ref}/bedomning/", _data(org, "bedomning") | {"assess-deviation_found": "ja"}
+    )
+    client.post(
+        f"/klagomal/{ref}/atgard/",
+        {"measure-description": "Utbildning i bemötande", "measure-level": "verksamhet"},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/klagomal/{ref}/svara/", _data(org, "svara"))
     assert len(mail.outbox) == 2
@@ -227,12 +273,15 @@ def test_whole_handling_flow_in_views(org, login, public_complaint, celery_eager
     refused = client.post(f"/klagomal/{ref}/avsluta/", {"close-reason": "Åtgärdat"})
     assert refused.status_code == 400
     assert "Jag vill avsluta trots att åtgärder inte är genomförda" in refused.content.decode()
-    response = client.post(f"/klagomal/{ref}/avsluta/", {"close-reason": "Åtgärdat",
-                                                          "close-confirm_open_measures": "on"})
+    response = client.post(
+        f"/klagomal/{ref}/avsluta/",
+        {"close-reason": "Åtgärdat", "close-confirm_open_measures": "on"},
+    )
     assert response.status_code == 302
     case = Case.objects.get(reference=ref)
     assert case.history.latest().history_change_reason.startswith(
-        "Avslutad trots 1 åtgärd som inte är genomförd (bekräftat). Åtgärdat")
+        "Avslutad trots 1 åtgärd som inte är genomförd (bekräftat). Åtgärdat"
+    )
     assert case.status == ComplaintStatus.CLOSED and case.outcome == "avvikelse"
     assert Measure.objects.get(case=case).level == "verksamhet"
     history = client.get(f"/arenden/{ref}/historik/").content.decode()
@@ -243,7 +292,8 @@ def test_measure_with_wrong_level_is_refused(org, login, public_complaint):
     case = _case_in(public_complaint, "under_utredning")
     response = login(org.users["chef_a1"]).post(
         f"/klagomal/{case.reference}/atgard/",
-        {"measure-description": "x", "measure-level": "forvaltning"})
+        {"measure-description": "x", "measure-level": "forvaltning"},
+    )
     assert response.status_code == 400
     assert not Measure.objects.exists()
 
@@ -278,9 +328,7 @@ def test_case_page_query_count_does_not_grow_with_additions_topics_and_measures(
     before = count()
     for i in range(5):
         svc.complaint_addition_add(complaint=complaint, text=f"Tillägg {i}")
-        svc.complaint_measure_add(case=case, description=f"Åtgärd {i}",
-                                  actor=org.users["chef_a1"])
+        svc.complaint_measure_add(case=case, description=f"Åtgärd {i}", actor=org.users["chef_a1"])
     topics = list(code("complaint_topic", c) for c in ["bemotande", "beslut", "information"])
-    svc.complaint_assess(case=case, topics=topics, deviation_found=None,
-                         actor=org.users["chef_a1"])
+    svc.complaint_assess(case=case, topics=topics, deviation_found=None, actor=org.users["chef_a1"])
     assert count() == before

@@ -18,9 +18,11 @@ from tests.factories import make_unit
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ("typ;extern_referens;enhet;inkom;handelse;avslutad;rubrik;beskrivning;kategori;brister;"
-          "orsaker;amnen;atgarder;avvikelse_konstaterad;bedomning;au_datum;ivo_anmald;"
-          "ivo_beslut_datum;ivo_beslut\n")
+HEADER = (
+    "typ;extern_referens;enhet;inkom;handelse;avslutad;rubrik;beskrivning;kategori;brister;"
+    "orsaker;amnen;atgarder;avvikelse_konstaterad;bedomning;au_datum;ivo_anmald;"
+    "ivo_beslut_datum;ivo_beslut\n"
+)
 
 
 def test_demo_deviations_are_realistic_with_history_and_idempotent():
@@ -28,17 +30,25 @@ def test_demo_deviations_are_realistic_with_history_and_idempotent():
     now = timezone.now()
     out = io.StringIO()
     started = time.monotonic()
-    created = seed(users=users, rng=random.Random(1), stdout=out, years={2024, now.year},
-                   scale=0.25)
+    created = seed(
+        users=users, rng=random.Random(1), stdout=out, years={2024, now.year}, scale=0.25
+    )
     assert time.monotonic() - started < 20
     cases = Case.objects.filter(kind="deviation")
     assert created == cases.count() == Deviation.objects.count() > 400
     assert set(cases.values_list("status", flat=True)) == {
-        "rapporterad", "mottagen", "utredning", "avslutad"}
+        "rapporterad",
+        "mottagen",
+        "utredning",
+        "avslutad",
+    }
     closed = cases.filter(status="avslutad")
     assert closed.count() > cases.count() / 2
-    assert set(closed.values_list("outcome", flat=True)) >= {"med_atgard", "utan_atgard",
-                                                            "ej_forelegat"}
+    assert set(closed.values_list("outcome", flat=True)) >= {
+        "med_atgard",
+        "utan_atgard",
+        "ej_forelegat",
+    }
     assert cases.values("unit").distinct().count() >= 8
     moved = cutover(timezone.localdate(), days=SERVICES_DAYS)
     # The years before the move came in through the import, every step since through the
@@ -59,7 +69,9 @@ def test_demo_deviations_are_realistic_with_history_and_idempotent():
     assert handled.filter(imported_from=IMPORT_FILE).exists()
     for case in handled:
         rows = list(case.history.order_by("history_date", "history_id"))
-        statuses = [r.status for i, r in enumerate(rows) if i == 0 or r.status != rows[i - 1].status]
+        statuses = [
+            r.status for i, r in enumerate(rows) if i == 0 or r.status != rows[i - 1].status
+        ]
         assert statuses == ["rapporterad", "mottagen", "utredning", "avslutad"]
         assert all(r.history_user is not None and r.history_change_reason for r in rows)
         assert all(moved <= r.history_date <= now for r in rows)
@@ -71,8 +83,11 @@ def test_demo_deviations_are_realistic_with_history_and_idempotent():
             assert Measure.objects.filter(case=case).exists()
             assert all(m.history.exists() for m in Measure.objects.filter(case=case))
     # Reference numbers follow the received dates within a year across both paths.
-    refs = list(cases.filter(received_at__year=now.year).order_by("received_at", "id")
-                .values_list("reference", flat=True))
+    refs = list(
+        cases.filter(received_at__year=now.year)
+        .order_by("received_at", "id")
+        .values_list("reference", flat=True)
+    )
     assert refs == sorted(refs)
     dev = Deviation.objects.filter(case__status="avslutad").first()
     assert dev.history.latest().deficiencies.count() == dev.deficiencies.count() > 0
@@ -87,15 +102,20 @@ def test_import_writes_deviation_categories_in_bulk():
     lines = [HEADER]
     for i in range(2000):
         closed = "2024-03-01" if i % 2 else ""
-        lines.append(f"avvikelse;IMP-{i};IFO-BU-1;2024-02-01;;{closed};Rubrik {i};Text;"
-                     f"handlaggning;dokumentation|kompetens|bemotande;rutin-ej-foljd;;;;;;;;\n")
+        lines.append(
+            f"avvikelse;IMP-{i};IFO-BU-1;2024-02-01;;{closed};Rubrik {i};Text;"
+            f"handlaggning;dokumentation|kompetens|bemotande;rutin-ej-foljd;;;;;;;;\n"
+        )
     started = time.monotonic()
     result = import_cases_file("".join(lines).encode(), "lifecare.csv", user=None)
     assert time.monotonic() - started < 30
     assert result.created == 2000
     deviation = Deviation.objects.get(case__external_reference="IMP-7")
     assert sorted(c.code for c in deviation.deficiencies.all()) == [
-        "bemotande", "dokumentation", "kompetens"]
+        "bemotande",
+        "dokumentation",
+        "kompetens",
+    ]
     assert [c.code for c in deviation.root_causes.all()] == ["rutin-ej-foljd"]
     row = deviation.history.get()
     assert row.history_change_reason == "Import från lifecare.csv"

@@ -10,8 +10,13 @@ def test_history_tab_shows_classification_with_labels(org, login, report):
     deviation_receive(case=case, actor=chef)
     case.refresh_from_db()
     causes = list(Code.objects.filter(codelist=CodeList.ROOT_CAUSE).order_by("order")[:2])
-    deviation_classify(case=case, expected_version=case.version, actor=chef,
-                       root_causes=causes, reason="Orsaker efter samtal med personalen")
+    deviation_classify(
+        case=case,
+        expected_version=case.version,
+        actor=chef,
+        root_causes=causes,
+        reason="Orsaker efter samtal med personalen",
+    )
 
     body = login(chef).get(f"/arenden/{case.reference}/historik/").content.decode()
 

@@ -40,8 +40,12 @@ def test_create_records_the_report_with_history(org, report):
 
 def test_create_derives_a_title_and_links_the_source(org, report):
     complaint = make_case(org.units["A1"], kind_="complaint")
-    case = report(title="", description="Första raden om det som hände\nMer text",
-                  source_case=complaint, reason="Från klagomål")
+    case = report(
+        title="",
+        description="Första raden om det som hände\nMer text",
+        source_case=complaint,
+        reason="Från klagomål",
+    )
     assert case.title == "Första raden om det som hände"
     link = CaseLink.objects.get(source=complaint, target=case)
     assert link.kind == "escalated" and link.history.exists()
@@ -56,11 +60,14 @@ def test_transition_table_is_enforced_for_deviations(org):
         _force(case, from_status)
         before = case.history.count()
         if WORKFLOW.can(from_status, to_status):
-            moved = case_transition(case=case, to_status=to_status, actor=actor,
-                                    reason=f"{from_status}->{to_status}")
+            moved = case_transition(
+                case=case, to_status=to_status, actor=actor, reason=f"{from_status}->{to_status}"
+            )
             last = moved.history.latest()
             assert (last.history_user, last.history_change_reason) == (
-                actor, f"{from_status}->{to_status}")
+                actor,
+                f"{from_status}->{to_status}",
+            )
             assert case.history.count() == before + 1
         else:
             with pytest.raises(TransitionNotAllowed):
@@ -128,11 +135,16 @@ def test_case_without_deviation_row_gets_one(org):
 
 def _classify(case, chef, version=None, deficiencies=("dokumentation",), **kwargs):
     return svc.deviation_classify(
-        case=case, expected_version=case.version if version is None else version, actor=chef,
+        case=case,
+        expected_version=case.version if version is None else version,
+        actor=chef,
         event_category=code("event_category", "handlaggning"),
         deficiencies=[code("deficiency", d) for d in deficiencies],
         root_causes=[code("root_cause", "rutin-ej-foljd")],
-        consequence=code("consequence", "fordrojning"), reason="Analys klar", **kwargs)
+        consequence=code("consequence", "fordrojning"),
+        reason="Analys klar",
+        **kwargs,
+    )
 
 
 def test_classify_stores_multi_labels_in_one_history_row(org, report):
@@ -141,13 +153,19 @@ def test_classify_stores_multi_labels_in_one_history_row(org, report):
     before = Deviation.history.filter(case_id=case.pk).count()
     deviation = _classify(case, chef, deficiencies=("dokumentation", "handlaggning", "kompetens"))
     assert {c.code for c in deviation.deficiencies.all()} == {
-        "dokumentation", "handlaggning", "kompetens"}
+        "dokumentation",
+        "handlaggning",
+        "kompetens",
+    }
     rows = Deviation.history.filter(case_id=case.pk)
     assert rows.count() == before + 1
     latest = rows.latest()
     assert latest.history_user == chef and latest.history_change_reason == "Analys klar"
     assert {r.code.code for r in latest.deficiencies.all()} == {
-        "dokumentation", "handlaggning", "kompetens"}
+        "dokumentation",
+        "handlaggning",
+        "kompetens",
+    }
     assert Case.objects.get(pk=case.pk).event_category.code == "handlaggning"
     # The previous history row still shows the state before (no labels).
     assert not rows.earliest().deficiencies.exists()
@@ -156,9 +174,12 @@ def test_classify_stores_multi_labels_in_one_history_row(org, report):
 def test_classify_refuses_codes_from_another_list(org, report):
     case = report()
     with pytest.raises(ServiceError):
-        svc.deviation_classify(case=case, expected_version=case.version,
-                               actor=org.users["chef_a1"],
-                               deficiencies=[code("root_cause", "kunskap")])
+        svc.deviation_classify(
+            case=case,
+            expected_version=case.version,
+            actor=org.users["chef_a1"],
+            deficiencies=[code("root_cause", "kunskap")],
+        )
 
 
 def test_each_label_counts_once_per_deviation(org, report):
@@ -194,12 +215,19 @@ def test_close_with_measures_requires_a_measure(org, report):
     with pytest.raises(ServiceError, match="minst en åtgärd"):
         svc.deviation_close(case=case, outcome="med_atgard", summary="Rutin", actor=chef)
     measure = svc.deviation_measure_add(
-        case=case, description="Rutinen gås igenom på APT", actor=chef, level="arbetsgrupp",
-        measure_type=code("measure_type", "processer"), responsible=chef, due_date=None)
+        case=case,
+        description="Rutinen gås igenom på APT",
+        actor=chef,
+        level="arbetsgrupp",
+        measure_type=code("measure_type", "processer"),
+        responsible=chef,
+        due_date=None,
+    )
     assert measure.history.get().history_user == chef
     measure_set_status(measure=measure, status="genomford", actor=chef)  # done before closing
-    closed = svc.deviation_close(case=case, outcome="med_atgard", summary="Rutinen var otydlig",
-                                 actor=chef)
+    closed = svc.deviation_close(
+        case=case, outcome="med_atgard", summary="Rutinen var otydlig", actor=chef
+    )
     assert closed.status == "avslutad" and closed.outcome == "med_atgard"
     assert closed.closed_at is not None and closed.due_at is None
     assert Deviation.objects.get(pk=case.pk).closing_summary == "Rutinen var otydlig"
@@ -213,8 +241,9 @@ def test_close_refuses_other_outcomes_and_empty_summary(org, report, outcome):
     with pytest.raises(ServiceError):
         svc.deviation_close(case=case, outcome=outcome, summary="x", actor=org.users["chef_a1"])
     with pytest.raises(ServiceError, match="sammanfattning"):
-        svc.deviation_close(case=case, outcome="utan_atgard", summary=" ",
-                            actor=org.users["chef_a1"])
+        svc.deviation_close(
+            case=case, outcome="utan_atgard", summary=" ", actor=org.users["chef_a1"]
+        )
 
 
 # --- Reclassification ------------------------------------------------------------------------
@@ -240,7 +269,9 @@ def test_reclassify_leaving_the_system_records_the_reason(org, report, target):
 def test_reclassify_needs_a_reason_and_a_known_target(org, report):
     case = report()
     with pytest.raises(ServiceError):
-        svc.deviation_reclassify(case=case, target="vardskada", reason="", actor=org.users["chef_a1"])
+        svc.deviation_reclassify(
+            case=case, target="vardskada", reason="", actor=org.users["chef_a1"]
+        )
     with pytest.raises(ServiceError):
         svc.deviation_reclassify(case=case, target="annat", reason="x", actor=org.users["chef_a1"])
     assert Case.objects.get(pk=case.pk).status == DeviationStatus.REPORTED
@@ -250,8 +281,9 @@ def test_reclassify_to_lex_sarah_keeps_lineage_and_history_on_both(org, report):
     chef = org.users["chef_a1"]
     case = report(occurred_on=None)
     svc.deviation_receive(case=case, actor=chef)
-    result = svc.deviation_reclassify(case=case, target="lex_sarah",
-                                      reason="Påtaglig risk för missförhållande", actor=chef)
+    result = svc.deviation_reclassify(
+        case=case, target="lex_sarah", reason="Påtaglig risk för missförhållande", actor=chef
+    )
     lex = result.target
     assert lex.kind == "lexsarah" and lex.reference.startswith("LS-")
     link = CaseLink.objects.get(source=case, target=lex, kind="reclassified")
@@ -280,4 +312,5 @@ def test_scrub_removes_free_text_but_keeps_categories(org, report):
     assert deviation.consequence.code == "fordrojning"
     assert not Deviation.history.filter(case_id=case.pk, closing_summary__contains="Anna").exists()
     assert not Deviation.history.filter(
-        case_id=case.pk, immediate_consequence__contains="Anna").exists()
+        case_id=case.pk, immediate_consequence__contains="Anna"
+    ).exists()

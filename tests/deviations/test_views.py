@@ -24,13 +24,17 @@ def _data(org, name, case):
         "mottag": {"receive-reason": "Sett"},
         "tilldela": {"assign-assignee": str(org.users["chef_a1"].pk)},
         "utredning": {"investigate-reason": "Startar"},
-        "klassificera": {"classify-version": str(case.version),
-                         "classify-deficiencies": [str(code("deficiency", "dokumentation").pk)],
-                         "classify-event_category": str(code("event_category", "handlaggning").pk)},
+        "klassificera": {
+            "classify-version": str(case.version),
+            "classify-deficiencies": [str(code("deficiency", "dokumentation").pk)],
+            "classify-event_category": str(code("event_category", "handlaggning").pk),
+        },
         "atgard": {"measure-description": "Genomgång på APT", "measure-level": "arbetsgrupp"},
         "avsluta": {"close-outcome": "utan_atgard", "close-summary": "Inget att åtgärda"},
-        "omklassificera": {"reclassify-target": "arbetsmiljo",
-                           "reclassify-reason": "Gäller arbetsmiljön"},
+        "omklassificera": {
+            "reclassify-target": "arbetsmiljo",
+            "reclassify-reason": "Gäller arbetsmiljön",
+        },
     }[name]
 
 
@@ -48,8 +52,13 @@ def test_report_form_defaults_to_own_unit(org, login):
     assert form.initial["unit"] == org.units["A1"].pk
     html = response.content.decode()
     assert f'<option value="{org.units["A1"].pk}" selected>' in html
-    for label in ("Vad hände?", "Gäller ett barn", "Hände vid frånvaro eller överlämning",
-                  "När hände det?", "Vilken omedelbar konsekvens fick det?"):
+    for label in (
+        "Vad hände?",
+        "Gäller ett barn",
+        "Hände vid frånvaro eller överlämning",
+        "När hände det?",
+        "Vilken omedelbar konsekvens fick det?",
+    ):
         assert label in html
     # Strict CSP: no inline scripts or style attributes.
     assert "<script>" not in html and " style=" not in html
@@ -57,10 +66,16 @@ def test_report_form_defaults_to_own_unit(org, login):
 
 def test_report_errors_are_swedish_and_nothing_is_lost(org, login):
     client = login(org.users["staff_a1"])
-    response = client.post("/avvikelser/ny/", {
-        "unit": str(org.units["A1"].pk), "occurred_on": "2099-01-01", "description": "",
-        "immediate_consequence": "Beslutet blev försenat", "concerns_child": "on",
-    })
+    response = client.post(
+        "/avvikelser/ny/",
+        {
+            "unit": str(org.units["A1"].pk),
+            "occurred_on": "2099-01-01",
+            "description": "",
+            "immediate_consequence": "Beslutet blev försenat",
+            "concerns_child": "on",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Beskriv vad som hände." in html
@@ -69,21 +84,31 @@ def test_report_errors_are_swedish_and_nothing_is_lost(org, login):
     assert "Beslutet blev försenat" in html  # typed text kept
     assert response.context["form"]["concerns_child"].value() is True
     assert not Case.objects.filter(kind="deviation").exists()
-    bad_date = client.post("/avvikelser/ny/", {"unit": str(org.units["A1"].pk),
-                                                "occurred_on": "14/3", "description": "x"})
+    bad_date = client.post(
+        "/avvikelser/ny/",
+        {"unit": str(org.units["A1"].pk), "occurred_on": "14/3", "description": "x"},
+    )
     assert "Skriv datumet som åååå-mm-dd" in bad_date.content.decode()
 
 
 def test_report_creates_case_and_shows_receipt_then_status_only(org, login):
     client = login(org.users["staff_a1"])
     today = timezone.localdate().isoformat()
-    response = client.post("/avvikelser/ny/", {
-        "unit": str(org.units["A1"].pk), "occurred_on": today,
-        "description": "Beslut skickades inte ut\nDet upptäcktes efter tre veckor.",
-        "immediate_consequence": "Försenad insats", "at_absence_or_handover": "on",
-    })
+    response = client.post(
+        "/avvikelser/ny/",
+        {
+            "unit": str(org.units["A1"].pk),
+            "occurred_on": today,
+            "description": "Beslut skickades inte ut\nDet upptäcktes efter tre veckor.",
+            "immediate_consequence": "Försenad insats",
+            "at_absence_or_handover": "on",
+        },
+    )
     case = Case.objects.get(kind="deviation")
-    assert response.status_code == 302 and response["Location"] == f"/avvikelser/{case.reference}/kvitto/"
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/avvikelser/{case.reference}/kvitto/"
+    )
     assert case.title == "Beslut skickades inte ut" and case.reporter == org.users["staff_a1"]
     assert case.deviation.at_absence_or_handover and not case.deviation.concerns_child
     receipt = client.get(response["Location"])
@@ -133,24 +158,29 @@ def test_stored_text_is_escaped(org, login, report):
 def test_transition_allowed_for_chef_in_scope(org, login, report, name):
     case = _status(report(), NEEDS.get(name, "mottagen"))
     before = case.history.count() + Measure.objects.filter(case=case).count()
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/{name}/",
-                                                 _data(org, name, case))
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{case.reference}/{name}/", _data(org, name, case)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     after = Case.objects.get(pk=case.pk)
     assert after.history.count() + Measure.objects.filter(case=case).count() > before
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("who,expected", [
-    ("quality", 403),   # sees the case but does not handle it
-    ("chef_b1", 404),   # another section: invisible
-    ("staff_a1", 404),  # the reporter: status only
-])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("quality", 403),  # sees the case but does not handle it
+        ("chef_b1", 404),  # another section: invisible
+        ("staff_a1", 404),  # the reporter: status only
+    ],
+)
 def test_transition_refused(org, login, report, name, who, expected):
     case = _status(report(), NEEDS.get(name, "mottagen"))
     before = case.history.count()
-    response = login(org.users[who]).post(f"/avvikelser/{case.reference}/{name}/",
-                                          _data(org, name, case))
+    response = login(org.users[who]).post(
+        f"/avvikelser/{case.reference}/{name}/", _data(org, name, case)
+    )
     assert response.status_code == expected
     assert case.history.count() == before
     assert Case.objects.get(pk=case.pk).status == case.status
@@ -161,23 +191,27 @@ def test_transition_is_post_only_and_needs_login(org, client, login, report, nam
     case = report()
     response = client.post(f"/avvikelser/{case.reference}/{name}/", {})
     assert response.status_code == 302 and response["Location"].startswith("/logga-in/")
-    assert login(org.users["chef_a1"]).get(
-        f"/avvikelser/{case.reference}/{name}/").status_code == 405
+    assert (
+        login(org.users["chef_a1"]).get(f"/avvikelser/{case.reference}/{name}/").status_code == 405
+    )
 
 
 def test_transition_on_other_case_type_is_404(org, login):
     from tests.factories import make_case
 
     complaint = make_case(org.units["A1"], kind_="complaint")
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{complaint.reference}/mottag/",
-                                                {"receive-reason": ""})
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{complaint.reference}/mottag/", {"receive-reason": ""}
+    )
     assert response.status_code == 404
 
 
 def test_service_error_rerenders_with_typed_text(org, login, report):
     case = report()
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/avsluta/", {
-        "close-outcome": "med_atgard", "close-summary": "Rutinen följdes inte"})
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{case.reference}/avsluta/",
+        {"close-outcome": "med_atgard", "close-summary": "Rutinen följdes inte"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Lägg till minst en åtgärd" in html and "Rutinen följdes inte" in html
@@ -188,8 +222,9 @@ def test_wrong_status_is_a_swedish_message(org, login, report):
     # A step the page does not offer in this status (a page opened before the case moved on):
     # refused like any action not offered, and the page says why.
     case = report()
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/utredning/",
-                                                {"investigate-reason": ""})
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{case.reference}/utredning/", {"investigate-reason": ""}
+    )
     assert response.status_code == 403
     assert "kan inte gå från ”Rapporterad” till ”Utredning pågår”" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == "rapporterad"
@@ -198,12 +233,20 @@ def test_wrong_status_is_a_swedish_message(org, login, report):
 def test_classify_conflict_is_shown_and_nothing_is_overwritten(org, login, report):
     case = report()
     stale = case.version
-    svc.deviation_classify(case=case, expected_version=stale, actor=org.users["chef_a"],
-                           deficiencies=[code("deficiency", "bemotande")])
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/klassificera/", {
-        "classify-version": str(stale),
-        "classify-deficiencies": [str(code("deficiency", "kompetens").pk)],
-        "classify-reason": "Min analys"})
+    svc.deviation_classify(
+        case=case,
+        expected_version=stale,
+        actor=org.users["chef_a"],
+        deficiencies=[code("deficiency", "bemotande")],
+    )
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{case.reference}/klassificera/",
+        {
+            "classify-version": str(stale),
+            "classify-deficiencies": [str(code("deficiency", "kompetens").pk)],
+            "classify-reason": "Min analys",
+        },
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Någon annan har sparat ändringar" in html and "Sparat nu av någon annan" in html
@@ -215,9 +258,10 @@ def test_classify_conflict_is_shown_and_nothing_is_overwritten(org, login, repor
 
 def test_reclassify_to_lex_sarah_redirects_to_the_new_case(org, login, report):
     case = report()
-    response = login(org.users["chef_a1"]).post(f"/avvikelser/{case.reference}/omklassificera/",
-                                                {"reclassify-target": "lex_sarah",
-                                                 "reclassify-reason": "Risk för missförhållande"})
+    response = login(org.users["chef_a1"]).post(
+        f"/avvikelser/{case.reference}/omklassificera/",
+        {"reclassify-target": "lex_sarah", "reclassify-reason": "Risk för missförhållande"},
+    )
     assert response.status_code == 302
     lex = Case.objects.get(kind="lexsarah")
     assert response["Location"] == lex.get_absolute_url()

@@ -9,5 +9,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _alone():
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        pytest.fail("tests/faults runs alone, without xdist: `pytest -p no:xdist tests/faults` "
-                    "(make test does that after the parallel pass).")
+        pytest.fail(
+            "tests/faults runs alone, without xdist: `pytest -p no:xdist tests/faults` "
+            "(make test does that after the parallel pass)."
+        )

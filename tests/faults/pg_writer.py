@@ -20,7 +20,8 @@ from cases.services.org import unit_create  # noqa: E402
 
 def main(duration: float) -> None:
     unit = Unit.objects.filter(code="F1").first() or unit_create(
-        code="F1", name="Felsektion", kind=UnitKind.objects.get(code="sektion"))
+        code="F1", name="Felsektion", kind=UnitKind.objects.get(code="sektion")
+    )
     acked: list[str] = []
     failures = 0
     deadline = time.monotonic() + duration
@@ -28,8 +29,9 @@ def main(duration: float) -> None:
         # What Django does around every request: drop connections that are broken or too old.
         close_old_connections()
         try:
-            case = case_create(kind="deviation", unit=unit, title="Skrivning under omstart",
-                               actor=None)
+            case = case_create(
+                kind="deviation", unit=unit, title="Skrivning under omstart", actor=None
+            )
             acked.append(case.reference)
         except DatabaseError:
             failures += 1

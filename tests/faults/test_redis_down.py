@@ -22,7 +22,12 @@ def redis_down(settings):
 def test_staff_pages_work_without_redis(org, login, redis_down):
     case = make_case(org.units["A1"], title="Utan Redis")
     client = login(org.users["chef_a1"])
-    for url in ["/", case.get_absolute_url(), f"/arenden/{case.reference}/historik/", "/arenden/logg/"]:
+    for url in [
+        "/",
+        case.get_absolute_url(),
+        f"/arenden/{case.reference}/historik/",
+        "/arenden/logg/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

@@ -28,8 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 QUEUED_TEXT = "Kön för bakgrundsjobb går inte att nå just nu"
 
-pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.real_clock,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.slow,
+    pytest.mark.real_clock,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _free_port(preferred: int = 56390) -> int:
@@ -85,9 +89,23 @@ class OwnRedis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         _wait_for(self._ping, 10, 0.05, "redis-server to answer PING")
 
     def stop(self) -> None:
@@ -95,7 +113,6 @@ class OwnRedis:
             _kill_group(self.proc, signal.SIGKILL)
             self.proc = None
         assert not self._ping()
-
 
 
 @pytest.fixture
@@ -126,26 +143,55 @@ def workers(transactional_db, own_redis, tmp_path, settings):
     started: list[subprocess.Popen] = []
     media_root = settings.STORAGES["default"]["OPTIONS"]["location"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
-    env.update({
-        "AVVIKA_TESTING": "1", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": own_redis.url,
-        "REDIS_URL": own_redis.url, "MEDIA_ROOT": media_root,
-        "CACHE_KEY_PREFIX": f"fault-{tmp_path.name}",
-    })
+    env.update(
+        {
+            "AVVIKA_TESTING": "1",
+            "DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": own_redis.url,
+            "REDIS_URL": own_redis.url,
+            "MEDIA_ROOT": media_root,
+            "CACHE_KEY_PREFIX": f"fault-{tmp_path.name}",
+        }
+    )
 
     def start() -> subprocess.Popen:
         log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
         proc = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "-Q", "pdf,celery", "-c", "1",
-             "--pool=prefork", "-n", f"fault{len(started)}-{os.getpid()}@%h", "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(CELERY),
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "pdf,celery",
+                "-c",
+                "1",
+                "--pool=prefork",
+                "-n",
+                f"fault{len(started)}-{os.getpid()}@%h",
+                "-l",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         started.append(proc)
         return proc
 
-    start.logs = lambda: "\n".join(  # type: ignore[attr-defined]
-        p.read_text(errors="replace")[-3000:] for p in sorted(tmp_path.glob("worker-*.log")))
+    start.logs = (
+        lambda: "\n".join(  # type: ignore[attr-defined]
+            p.read_text(errors="replace")[-3000:] for p in sorted(tmp_path.glob("worker-*.log"))
+        )
+    )
     yield start
     for proc in started:
         _kill_group(proc)
@@ -159,8 +205,13 @@ def _job(job_id: int) -> Job:
     return Job.objects.get(pk=job_id)
 
 
-def test_worker_killed_mid_compile_finishes_once_after_restart(edition, org, login,  # noqa: F811
-                                                                workers, settings):
+def test_worker_killed_mid_compile_finishes_once_after_restart(
+    edition,  # noqa: F811 - the fixture imported above
+    org,
+    login,
+    workers,
+    settings,
+):
     client = login(org.users["quality"])
     response = client.post(f"/rapporter/{edition.pk}/kompilera/")
     assert response.status_code == 302
@@ -168,8 +219,12 @@ def test_worker_killed_mid_compile_finishes_once_after_restart(edition, org, log
 
     first = workers()
     try:
-        _wait_for(lambda: _job(job_id).status == Job.Status.RUNNING, 90, 0.02,
-                  "the first worker to claim the job")
+        _wait_for(
+            lambda: _job(job_id).status == Job.Status.RUNNING,
+            90,
+            0.02,
+            "the first worker to claim the job",
+        )
     except AssertionError:
         pytest.fail(f"job never started; worker log:\n{workers.logs()}")
     # A real crash: the whole worker (main process and pool child) dies without a word,
@@ -190,8 +245,12 @@ def test_worker_killed_mid_compile_finishes_once_after_restart(edition, org, log
     assert _job(job_id).status == Job.Status.PENDING
     assert compile_requeue_pending(older_than=timedelta(0)) == [job_id]
     try:
-        _wait_for(lambda: _job(job_id).status in (Job.Status.DONE, Job.Status.FAILED), 120, 0.1,
-                  "the restarted worker to finish the job")
+        _wait_for(
+            lambda: _job(job_id).status in (Job.Status.DONE, Job.Status.FAILED),
+            120,
+            0.1,
+            "the restarted worker to finish the job",
+        )
     except AssertionError:
         pytest.fail(f"job not finished; worker logs:\n{workers.logs()}")
 
@@ -219,8 +278,14 @@ def test_worker_killed_mid_compile_finishes_once_after_restart(edition, org, log
     assert "Klar." in page.content.decode() and "Ladda ner PDF" in page.content.decode()
 
 
-def test_redis_stopped_compile_page_says_queued_then_runs(edition, org, login,  # noqa: F811
-                                                          own_redis, workers, settings):
+def test_redis_stopped_compile_page_says_queued_then_runs(
+    edition,  # noqa: F811 - the fixture imported above
+    org,
+    login,
+    own_redis,
+    workers,
+    settings,
+):
     own_redis.stop()
     client = login(org.users["quality"])
     assert client.get(edition.get_absolute_url()).status_code == 200
@@ -247,8 +312,12 @@ def test_redis_stopped_compile_page_says_queued_then_runs(edition, org, login,  
     workers()
     assert compile_requeue_pending(older_than=timedelta(0)) == [job.pk]
     try:
-        _wait_for(lambda: _job(job.pk).status in (Job.Status.DONE, Job.Status.FAILED), 120, 0.1,
-                  "the worker to finish the queued job")
+        _wait_for(
+            lambda: _job(job.pk).status in (Job.Status.DONE, Job.Status.FAILED),
+            120,
+            0.1,
+            "the worker to finish the queued job",
+        )
     except AssertionError:
         pytest.fail(f"job not finished; worker log:\n{workers.logs()}")
     job = _job(job.pk)

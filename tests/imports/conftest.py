@@ -3,12 +3,33 @@
 import csv
 import io
 
-COLUMNS = ["typ", "extern_referens", "enhet", "inkom", "handelse", "avslutad", "rubrik",
-           "beskrivning", "kategori", "brister", "orsaker", "amnen", "atgarder",
-           "avvikelse_konstaterad", "bedomning", "au_datum", "ivo_anmald", "ivo_beslut_datum",
-           "ivo_beslut", "klagomalstyp", "avsandare", "kanal", "aterkoppling",
-           "aterkoppling_datum", "konsekvens"]
-
+COLUMNS = [
+    "typ",
+    "extern_referens",
+    "enhet",
+    "inkom",
+    "handelse",
+    "avslutad",
+    "rubrik",
+    "beskrivning",
+    "kategori",
+    "brister",
+    "orsaker",
+    "amnen",
+    "atgarder",
+    "avvikelse_konstaterad",
+    "bedomning",
+    "au_datum",
+    "ivo_anmald",
+    "ivo_beslut_datum",
+    "ivo_beslut",
+    "klagomalstyp",
+    "avsandare",
+    "kanal",
+    "aterkoppling",
+    "aterkoppling_datum",
+    "konsekvens",
+]
 
 
 def case_file(rows: list[dict]) -> bytes:

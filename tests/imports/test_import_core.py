@@ -11,15 +11,22 @@ from cases.models import Case, Code, Measure, Unit
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "import-examples"
-HEADER = ("typ;extern_referens;enhet;inkom;handelse;avslutad;rubrik;beskrivning;kategori;brister;"
-          "orsaker;amnen;atgarder;avvikelse_konstaterad;bedomning;au_datum;ivo_anmald;"
-          "ivo_beslut_datum;ivo_beslut\n")
+HEADER = (
+    "typ;extern_referens;enhet;inkom;handelse;avslutad;rubrik;beskrivning;kategori;brister;"
+    "orsaker;amnen;atgarder;avvikelse_konstaterad;bedomning;au_datum;ivo_anmald;"
+    "ivo_beslut_datum;ivo_beslut\n"
+)
 
 
 def _import_examples(**kwargs):
     return import_cases_file(
-        (EXAMPLES / "arenden.csv").read_bytes(), "arenden.csv", user=None,
-        units_data=(EXAMPLES / "enheter.csv").read_bytes(), units_filename="enheter.csv", **kwargs)
+        (EXAMPLES / "arenden.csv").read_bytes(),
+        "arenden.csv",
+        user=None,
+        units_data=(EXAMPLES / "enheter.csv").read_bytes(),
+        units_filename="enheter.csv",
+        **kwargs,
+    )
 
 
 def test_example_files_import_exactly_their_rows():
@@ -33,8 +40,9 @@ def test_example_files_import_exactly_their_rows():
     assert str(dev.occurred_on) == "2022-05-06"
     assert dev.closed_at is not None and dev.status == "avslutad"
     assert dev.event_category.code == "handlaggning"
-    assert sorted(Measure.objects.filter(case=dev).values_list("measure_type__code", flat=True)) == [
-        "kompetens", "processer"]
+    assert sorted(
+        Measure.objects.filter(case=dev).values_list("measure_type__code", flat=True)
+    ) == ["kompetens", "processer"]
     open_case = Case.objects.get(external_reference="LC-2021-002")
     assert open_case.closed_at is None and open_case.status == "inkommen"
     history = dev.history.first()
@@ -64,7 +72,8 @@ def test_one_bad_row_among_thousands_rejects_the_file():
     with pytest.raises(ImportError_) as exc:
         import_cases_file(data, "stor.csv", user=None)
     assert [str(e) for e in exc.value.errors] == [
-        "Rad 1236, kolumn inkom: ”2024-13-01” är inget giltigt datum (använd ÅÅÅÅ-MM-DD)"]
+        "Rad 1236, kolumn inkom: ”2024-13-01” är inget giltigt datum (använd ÅÅÅÅ-MM-DD)"
+    ]
     assert not Case.objects.filter(external_reference__startswith="BULK-").exists()
 
 
@@ -81,10 +90,12 @@ def test_unknown_codes_are_errors_unless_create_codes():
 
 def test_errors_name_row_and_column_in_swedish():
     import_units_file((EXAMPLES / "enheter.csv").read_bytes(), "enheter.csv", user=None)
-    data = (HEADER
-            + "okand;A;IFO-BU-1;2024-01-05;;;R;T;;;;;;;;;;;\n"
-            + "avvikelse;;SAKNAS;;;;R;T;;;;;;;;;;;\n"
-            + "avvikelse;B;IFO-BU-1;2024-02-05;;2024-01-01;R;T;;;;;;ja;;;;;\n").encode()
+    data = (
+        HEADER
+        + "okand;A;IFO-BU-1;2024-01-05;;;R;T;;;;;;;;;;;\n"
+        + "avvikelse;;SAKNAS;;;;R;T;;;;;;;;;;;\n"
+        + "avvikelse;B;IFO-BU-1;2024-02-05;;2024-01-01;R;T;;;;;;ja;;;;;\n"
+    ).encode()
     with pytest.raises(ImportError_) as exc:
         import_cases_file(data, "fel.csv", user=None)
     messages = [str(e) for e in exc.value.errors]
@@ -103,8 +114,10 @@ def test_xlsx_with_same_columns_imports(tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER.strip().split(";"))
-    ws.append(["avvikelse", "XL-1", "IFO-BU-1", "2025-03-01", None, None, "Från Excel", "Text"]
-              + [None] * 11)
+    ws.append(
+        ["avvikelse", "XL-1", "IFO-BU-1", "2025-03-01", None, None, "Från Excel", "Text"]
+        + [None] * 11
+    )
     path = tmp_path / "arenden.xlsx"
     wb.save(path)
     result = import_cases_file(path.read_bytes(), "arenden.xlsx", user=None)
@@ -115,7 +128,12 @@ def test_xlsx_with_same_columns_imports(tmp_path):
 def test_command_reports_errors_and_dry_run(capsys):
     with pytest.raises(CommandError, match="Inget sparades"):
         call_command("import_cases", str(EXAMPLES / "arenden.csv"))  # units missing
-    call_command("import_cases", str(EXAMPLES / "arenden.csv"), "--units",
-                 str(EXAMPLES / "enheter.csv"), "--dry-run")
+    call_command(
+        "import_cases",
+        str(EXAMPLES / "arenden.csv"),
+        "--units",
+        str(EXAMPLES / "enheter.csv"),
+        "--dry-run",
+    )
     assert "Torrkörning: skulle skapa 4 ärenden" in capsys.readouterr().out
     assert Case.objects.count() == 0

@@ -24,11 +24,17 @@ def imported(org):
     quality = org.users["quality"]
     quality.first_name, quality.last_name = "Karin", "Bergström"
     quality.save()
-    rows = HISTORY + [{
-        "typ": "klagomal_utomstaende", "extern_referens": "PNR-1", "enhet": "A1",
-        "inkom": "2025-05-05", "rubrik": "Klagomål om handläggning",
-        "beskrivning": "Gäller barnet 120304-1234; mamman 19850101-5678 ringde Karin Bergström.",
-        "amnen": "handlaggning"}]
+    rows = HISTORY + [
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "PNR-1",
+            "enhet": "A1",
+            "inkom": "2025-05-05",
+            "rubrik": "Klagomål om handläggning",
+            "beskrivning": "Gäller barnet 120304-1234; mamman 19850101-5678 ringde Karin Bergström.",
+            "amnen": "handlaggning",
+        }
+    ]
     import_cases_file(case_file(rows), "lifecare.csv", user=quality)
     return {c.external_reference: c for c in Case.objects.select_related("unit")}
 
@@ -55,8 +61,9 @@ def test_statistics_export_for_a_chef_counts_only_their_unit_and_is_logged(org, 
     chef = org.users["chef_a1"]
     client = login(chef)
     # Block 1 is the five-year trend of external complaints (STAT_BLOCKS).
-    response = client.get("/rapporter/statistik/xlsx/",
-                          {"unit": org.units["A1"].pk, "block": 1, "table": 0, **STATS})
+    response = client.get(
+        "/rapporter/statistik/xlsx/", {"unit": org.units["A1"].pk, "block": 1, "table": 0, **STATS}
+    )
     assert response.status_code == 200
     rows = _sheet(response)
     assert rows[0][1:] == ("2021", "2022", "2023", "2024", "2025")
@@ -72,16 +79,18 @@ def test_statistics_export_for_a_chef_counts_only_their_unit_and_is_logged(org, 
 
 def test_statistics_export_outside_the_chefs_scope_is_refused_and_not_logged(org, login, imported):
     chef = org.users["chef_a1"]
-    response = login(chef).get("/rapporter/statistik/xlsx/",
-                               {"unit": org.units["ASF"].pk, "block": 1, "table": 0, **STATS})
+    response = login(chef).get(
+        "/rapporter/statistik/xlsx/", {"unit": org.units["ASF"].pk, "block": 1, "table": 0, **STATS}
+    )
     assert response.status_code == 404
     assert not AccessLog.objects.filter(user=chef).exists()
 
 
 def test_statistics_export_for_quality_counts_the_whole_tree(org, login, imported):
     quality = org.users["quality"]
-    response = login(quality).get("/rapporter/statistik/xlsx/",
-                                  {"unit": org.units["ASF"].pk, "block": 1, "table": 0, **STATS})
+    response = login(quality).get(
+        "/rapporter/statistik/xlsx/", {"unit": org.units["ASF"].pk, "block": 1, "table": 0, **STATS}
+    )
     total = next(r for r in _sheet(response) if r[0] == "Totalt")
     assert list(total[1:]) == [0, 0, 1, 2, 4]
     assert AccessLog.objects.get(user=quality, action=AccessAction.EXPORT).unit == org.units["ASF"]

@@ -20,24 +20,62 @@ from .conftest import case_file
 pytestmark = pytest.mark.django_db
 
 ROWS = [
-    {"typ": "klagomal_utomstaende", "extern_referens": "TS-101", "enhet": "A1",
-     "inkom": "2024-12-31", "avslutad": "2025-01-10", "rubrik": "Bemötande i telefon",
-     "beskrivning": "Vårdnadshavare upplevde otrevligt bemötande.", "kategori": "bemotande",
-     "amnen": "bemotande|information", "atgarder": "information", "avvikelse_konstaterad": "ja",
-     "klagomalstyp": "synpunkt"},
-    {"typ": "klagomal_personal", "extern_referens": "TS-102", "enhet": "B1",
-     "inkom": "2025-03-01", "rubrik": "Överlämning", "amnen": "handlaggning",
-     "avvikelse_konstaterad": "nej"},
-    {"typ": "avvikelse", "extern_referens": "TS-201", "enhet": "A2", "inkom": "2023-05-09",
-     "handelse": "2023-05-06", "avslutad": "2023-08-30", "kategori": "handlaggning",
-     "brister": "processer-rutiner|dokumentation", "orsaker": "rutin-ej-foljd|kunskap",
-     "atgarder": "processer|kompetens"},
-    {"typ": "lex_sarah", "extern_referens": "TS-301", "enhet": "A1", "inkom": "2025-02-14",
-     "handelse": "2025-02-13", "avslutad": "2025-09-01", "bedomning": "allvarligt",
-     "au_datum": "2025-04-20", "ivo_anmald": "2025-04-24", "ivo_beslut_datum": "2025-08-30",
-     "ivo_beslut": "kritik"},
-    {"typ": "lex_sarah", "extern_referens": "TS-302", "enhet": "B1", "inkom": "2025-06-02",
-     "bedomning": "risk", "au_datum": "2025-07-01"},
+    {
+        "typ": "klagomal_utomstaende",
+        "extern_referens": "TS-101",
+        "enhet": "A1",
+        "inkom": "2024-12-31",
+        "avslutad": "2025-01-10",
+        "rubrik": "Bemötande i telefon",
+        "beskrivning": "Vårdnadshavare upplevde otrevligt bemötande.",
+        "kategori": "bemotande",
+        "amnen": "bemotande|information",
+        "atgarder": "information",
+        "avvikelse_konstaterad": "ja",
+        "klagomalstyp": "synpunkt",
+    },
+    {
+        "typ": "klagomal_personal",
+        "extern_referens": "TS-102",
+        "enhet": "B1",
+        "inkom": "2025-03-01",
+        "rubrik": "Överlämning",
+        "amnen": "handlaggning",
+        "avvikelse_konstaterad": "nej",
+    },
+    {
+        "typ": "avvikelse",
+        "extern_referens": "TS-201",
+        "enhet": "A2",
+        "inkom": "2023-05-09",
+        "handelse": "2023-05-06",
+        "avslutad": "2023-08-30",
+        "kategori": "handlaggning",
+        "brister": "processer-rutiner|dokumentation",
+        "orsaker": "rutin-ej-foljd|kunskap",
+        "atgarder": "processer|kompetens",
+    },
+    {
+        "typ": "lex_sarah",
+        "extern_referens": "TS-301",
+        "enhet": "A1",
+        "inkom": "2025-02-14",
+        "handelse": "2025-02-13",
+        "avslutad": "2025-09-01",
+        "bedomning": "allvarligt",
+        "au_datum": "2025-04-20",
+        "ivo_anmald": "2025-04-24",
+        "ivo_beslut_datum": "2025-08-30",
+        "ivo_beslut": "kritik",
+    },
+    {
+        "typ": "lex_sarah",
+        "extern_referens": "TS-302",
+        "enhet": "B1",
+        "inkom": "2025-06-02",
+        "bedomning": "risk",
+        "au_datum": "2025-07-01",
+    },
 ]
 
 
@@ -54,8 +92,12 @@ def test_every_type_lands_with_its_own_data(org):
     quality = org.users["quality"]
     result = _import(user=quality)
     assert result.created == 5 and result.skipped == 0
-    assert result.by_type == {"klagomal_utomstaende": 1, "klagomal_personal": 1, "avvikelse": 1,
-                              "lex_sarah": 2}
+    assert result.by_type == {
+        "klagomal_utomstaende": 1,
+        "klagomal_personal": 1,
+        "avvikelse": 1,
+        "lex_sarah": 2,
+    }
     assert result.codes_created == ["complaint_type:okand"]
     assert Case.objects.count() == 5
     cases = {c.external_reference: c for c in Case.objects.select_related("unit")}
@@ -70,7 +112,9 @@ def test_every_type_lands_with_its_own_data(org):
     for ref, (kind, unit, reference, received, closed, status) in expected.items():
         case = cases[ref]
         assert (case.kind, case.unit.code, case.reference) == (kind, unit, reference), ref
-        assert (_local_date(case.received_at), _local_date(case.closed_at)) == (received, closed), ref
+        assert (_local_date(case.received_at), _local_date(case.closed_at)) == (received, closed), (
+            ref
+        )
         if status:
             assert case.status == status, ref
         assert case.imported_from == "treserva.csv"
@@ -85,13 +129,15 @@ def test_every_type_lands_with_its_own_data(org):
     assert ext.sender_name == ext.sender_email == ext.receipt_code_hash == ""
     assert cases["TS-101"].event_category.code == "bemotande"
     assert [m.measure_type.code for m in Measure.objects.filter(case=cases["TS-101"])] == [
-        "information"]
+        "information"
+    ]
     history = ext.history.get()
     assert history.history_change_reason == "Import från treserva.csv"
     assert history.history_user == quality
     topic_history = apps.get_model("cases", "HistoricalComplaint_topics")
-    assert sorted(topic_history.objects.filter(history=history)
-                  .values_list("code__code", flat=True)) == ["bemotande", "information"]
+    assert sorted(
+        topic_history.objects.filter(history=history).values_list("code__code", flat=True)
+    ) == ["bemotande", "information"]
 
     # Klagomål från personal without `klagomalstyp`: the inactive "okänd" type, not a guess.
     staff = Complaint.objects.get(case=cases["TS-102"])
@@ -108,16 +154,23 @@ def test_every_type_lands_with_its_own_data(org):
     assert sorted(c.code for c in dev.deficiencies.all()) == ["dokumentation", "processer-rutiner"]
     assert sorted(c.code for c in dev.root_causes.all()) == ["kunskap", "rutin-ej-foljd"]
     measures = Measure.objects.filter(case=dev_case)
-    assert sorted(measures.values_list("measure_type__code", flat=True)) == ["kompetens", "processer"]
+    assert sorted(measures.values_list("measure_type__code", flat=True)) == [
+        "kompetens",
+        "processer",
+    ]
     assert {(m.status, str(m.completed_on)) for m in measures} == {
-        (Measure.Status.DONE, "2023-08-30")}
+        (Measure.Status.DONE, "2023-08-30")
+    }
 
     # Lex Sarah: assessment, AU date, IVO notification, decision and outcome.
     report = LexSarahReport.objects.get(case=cases["TS-301"])
     assert report.assessment == "allvarligt" and str(report.au_date) == "2025-04-20"
     ivo = IvoNotification.objects.get(report=report)
     assert (str(ivo.sent_on), str(ivo.decision_date), ivo.decision_outcome) == (
-        "2025-04-24", "2025-08-30", "kritik")
+        "2025-04-24",
+        "2025-08-30",
+        "kritik",
+    )
     second = LexSarahReport.objects.get(case=cases["TS-302"])
     assert second.assessment == "risk" and str(second.au_date) == "2025-07-01"
     assert not IvoNotification.objects.filter(report=second).exists()
@@ -125,12 +178,27 @@ def test_every_type_lands_with_its_own_data(org):
 
 def test_sender_channel_reply_and_consequence_reach_the_case_page(org, login):
     rows = [
-        {"typ": "klagomal_utomstaende", "extern_referens": "R-1", "enhet": "A1",
-         "inkom": "2024-03-01", "avslutad": "2024-03-20", "klagomalstyp": "klagomal",
-         "avsandare": "narstaende", "kanal": "brev", "aterkoppling_datum": "2024-03-15",
-         "aterkoppling": "Tack för ditt brev. Vi har gått igenom rutinen med personalen."},
-        {"typ": "avvikelse", "extern_referens": "R-2", "enhet": "A1", "inkom": "2024-04-02",
-         "avslutad": "2024-05-02", "brister": "dokumentation", "konsekvens": "fordrojning"},
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "R-1",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "avslutad": "2024-03-20",
+            "klagomalstyp": "klagomal",
+            "avsandare": "narstaende",
+            "kanal": "brev",
+            "aterkoppling_datum": "2024-03-15",
+            "aterkoppling": "Tack för ditt brev. Vi har gått igenom rutinen med personalen.",
+        },
+        {
+            "typ": "avvikelse",
+            "extern_referens": "R-2",
+            "enhet": "A1",
+            "inkom": "2024-04-02",
+            "avslutad": "2024-05-02",
+            "brister": "dokumentation",
+            "konsekvens": "fordrojning",
+        },
     ]
     _import(rows, user=org.users["quality"])
     complaint = Complaint.objects.get(case__external_reference="R-1")
@@ -150,17 +218,48 @@ def test_sender_channel_reply_and_consequence_reach_the_case_page(org, login):
 
 def test_reply_dates_and_the_new_columns_are_checked(org):
     rows = [
-        {"typ": "klagomal_utomstaende", "extern_referens": "V-1", "enhet": "A1",
-         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling": "Svar utan datum"},
-        {"typ": "klagomal_utomstaende", "extern_referens": "V-2", "enhet": "A1",
-         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling_datum": "2024-02-28"},
-        {"typ": "klagomal_personal", "extern_referens": "V-3", "enhet": "A1",
-         "inkom": "2024-03-01", "avslutad": "2024-03-20", "aterkoppling_datum": "2024-03-21",
-         "kanal": "brevduva", "avsandare": "brukare|narstaende"},
-        {"typ": "avvikelse", "extern_referens": "V-4", "enhet": "A1", "inkom": "2024-03-01",
-         "avsandare": "brukare", "aterkoppling": "x", "aterkoppling_datum": "2024-03-02"},
-        {"typ": "klagomal_personal", "extern_referens": "V-5", "enhet": "A1",
-         "inkom": "2024-03-01", "konsekvens": "ingen"},
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "V-1",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "avslutad": "2024-03-20",
+            "aterkoppling": "Svar utan datum",
+        },
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "V-2",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "avslutad": "2024-03-20",
+            "aterkoppling_datum": "2024-02-28",
+        },
+        {
+            "typ": "klagomal_personal",
+            "extern_referens": "V-3",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "avslutad": "2024-03-20",
+            "aterkoppling_datum": "2024-03-21",
+            "kanal": "brevduva",
+            "avsandare": "brukare|narstaende",
+        },
+        {
+            "typ": "avvikelse",
+            "extern_referens": "V-4",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "avsandare": "brukare",
+            "aterkoppling": "x",
+            "aterkoppling_datum": "2024-03-02",
+        },
+        {
+            "typ": "klagomal_personal",
+            "extern_referens": "V-5",
+            "enhet": "A1",
+            "inkom": "2024-03-01",
+            "konsekvens": "ingen",
+        },
     ]
     with pytest.raises(ImportError_) as exc:
         _import(rows)
@@ -181,11 +280,20 @@ def test_reply_dates_and_the_new_columns_are_checked(org):
 def test_open_imported_cases_get_the_deadline_of_their_first_step(org):
     rows = [
         {"typ": "avvikelse", "extern_referens": "O-1", "enhet": "A1", "inkom": "2026-11-02"},
-        {"typ": "klagomal_utomstaende", "extern_referens": "O-2", "enhet": "A1",
-         "inkom": "2026-11-02"},
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "O-2",
+            "enhet": "A1",
+            "inkom": "2026-11-02",
+        },
         {"typ": "lex_sarah", "extern_referens": "O-3", "enhet": "A1", "inkom": "2026-11-02"},
-        {"typ": "avvikelse", "extern_referens": "O-4", "enhet": "A1", "inkom": "2026-10-01",
-         "avslutad": "2026-10-20"},
+        {
+            "typ": "avvikelse",
+            "extern_referens": "O-4",
+            "enhet": "A1",
+            "inkom": "2026-10-01",
+            "avslutad": "2026-10-20",
+        },
     ]
     _import(rows)
     cases = {c.external_reference: c for c in Case.objects.all()}
@@ -199,31 +307,64 @@ def test_open_imported_cases_get_the_deadline_of_their_first_step(org):
 
 
 def test_imported_numbers_follow_live_cases_of_the_same_year(org):
-    live = complaint_create(source="utomstaende", unit=org.units["A1"],
-                            complaint_type=code("complaint_type", "klagomal"),
-                            description="Inkom i e-tjänsten.", actor=org.users["staff_a1"])
+    live = complaint_create(
+        source="utomstaende",
+        unit=org.units["A1"],
+        complaint_type=code("complaint_type", "klagomal"),
+        description="Inkom i e-tjänsten.",
+        actor=org.users["staff_a1"],
+    )
     assert live.complaint.case.reference.startswith(f"KS-{timezone.localdate().year}-")
-    _import([{"typ": "klagomal_utomstaende", "extern_referens": "N-1", "enhet": "A1",
-              "inkom": f"{timezone.localdate().year}-01-02"}])
+    _import(
+        [
+            {
+                "typ": "klagomal_utomstaende",
+                "extern_referens": "N-1",
+                "enhet": "A1",
+                "inkom": f"{timezone.localdate().year}-01-02",
+            }
+        ]
+    )
     imported = Case.objects.get(external_reference="N-1")
     assert imported.reference == f"KS-{timezone.localdate().year}-0002"
 
 
 def test_reimport_is_idempotent_for_type_rows(org):
     _import()
-    counts = (Case.objects.count(), Complaint.objects.count(), Deviation.objects.count(),
-              LexSarahReport.objects.count(), IvoNotification.objects.count(),
-              Measure.objects.count(), Complaint.topics.through.objects.count(),
-              Code.objects.count())
+    counts = (
+        Case.objects.count(),
+        Complaint.objects.count(),
+        Deviation.objects.count(),
+        LexSarahReport.objects.count(),
+        IvoNotification.objects.count(),
+        Measure.objects.count(),
+        Complaint.topics.through.objects.count(),
+        Code.objects.count(),
+    )
     again = _import()
     assert (again.created, again.skipped, again.codes_created) == (0, 5, [])
-    assert counts == (Case.objects.count(), Complaint.objects.count(), Deviation.objects.count(),
-                      LexSarahReport.objects.count(), IvoNotification.objects.count(),
-                      Measure.objects.count(), Complaint.topics.through.objects.count(),
-                      Code.objects.count())
+    assert counts == (
+        Case.objects.count(),
+        Complaint.objects.count(),
+        Deviation.objects.count(),
+        LexSarahReport.objects.count(),
+        IvoNotification.objects.count(),
+        Measure.objects.count(),
+        Complaint.topics.through.objects.count(),
+        Code.objects.count(),
+    )
     # A later export of the old system with one more row adds only that row.
-    more = _import(ROWS + [{"typ": "klagomal_personal", "extern_referens": "TS-103",
-                            "enhet": "A1", "inkom": "2025-04-01"}])
+    more = _import(
+        ROWS
+        + [
+            {
+                "typ": "klagomal_personal",
+                "extern_referens": "TS-103",
+                "enhet": "A1",
+                "inkom": "2025-04-01",
+            }
+        ]
+    )
     assert (more.created, more.skipped) == (1, 5)
     assert Complaint.objects.get(case__external_reference="TS-103").source == "personal"
 
@@ -234,19 +375,39 @@ def test_dry_run_writes_nothing_not_even_codes_or_numbers(org):
     assert result.dry_run and result.created == 5
     assert result.codes_created == ["complaint_type:okand"]
     assert Case.objects.count() == Complaint.objects.count() == 0
-    assert Deviation.objects.count() == LexSarahReport.objects.count() == Measure.objects.count() == 0
+    assert (
+        Deviation.objects.count() == LexSarahReport.objects.count() == Measure.objects.count() == 0
+    )
     assert Code.objects.count() == codes_before
     assert not ReferenceCounter.objects.exists()
 
 
 def test_type_columns_on_the_wrong_type_are_errors(org):
     rows = [
-        {"typ": "avvikelse", "extern_referens": "W-1", "enhet": "A1", "inkom": "2025-01-01",
-         "amnen": "bemotande", "klagomalstyp": "klagomal"},
-        {"typ": "klagomal_utomstaende", "extern_referens": "W-2", "enhet": "A1",
-         "inkom": "2025-01-01", "brister": "dokumentation", "orsaker": "kunskap"},
-        {"typ": "klagomal_personal", "extern_referens": "W-3", "enhet": "A1",
-         "inkom": "2025-01-01", "klagomalstyp": "finns-inte", "avvikelse_konstaterad": "kanske"},
+        {
+            "typ": "avvikelse",
+            "extern_referens": "W-1",
+            "enhet": "A1",
+            "inkom": "2025-01-01",
+            "amnen": "bemotande",
+            "klagomalstyp": "klagomal",
+        },
+        {
+            "typ": "klagomal_utomstaende",
+            "extern_referens": "W-2",
+            "enhet": "A1",
+            "inkom": "2025-01-01",
+            "brister": "dokumentation",
+            "orsaker": "kunskap",
+        },
+        {
+            "typ": "klagomal_personal",
+            "extern_referens": "W-3",
+            "enhet": "A1",
+            "inkom": "2025-01-01",
+            "klagomalstyp": "finns-inte",
+            "avvikelse_konstaterad": "kanske",
+        },
     ]
     with pytest.raises(ImportError_) as exc:
         _import(rows)
@@ -265,16 +426,19 @@ def test_one_bad_topic_among_3000_mixed_rows_writes_nothing(org):
     kinds = ["klagomal_utomstaende", "klagomal_personal", "avvikelse", "lex_sarah"]
     rows = []
     for i in range(3000):
-        row = {"typ": kinds[i % 4], "extern_referens": f"MIX-{i}", "enhet": "A1",
-               "inkom": f"{2023 + i % 3}-0{1 + i % 9}-15"}
+        row = {
+            "typ": kinds[i % 4],
+            "extern_referens": f"MIX-{i}",
+            "enhet": "A1",
+            "inkom": f"{2023 + i % 3}-0{1 + i % 9}-15",
+        }
         if i % 4 < 2:
             row["amnen"] = "ej-en-kod" if i == 2401 else "bemotande"
         rows.append(row)
     with pytest.raises(ImportError_) as exc:
         _import(rows)
     # Header is row 1, so the 2402nd data row is row 2403.
-    assert [str(e) for e in exc.value.errors] == [
-        "Rad 2403, kolumn amnen: okänd kod ”ej-en-kod”"]
+    assert [str(e) for e in exc.value.errors] == ["Rad 2403, kolumn amnen: okänd kod ”ej-en-kod”"]
     assert not Case.objects.exists() and not Complaint.objects.exists()
     assert not ReferenceCounter.objects.exists() and not Code.objects.filter(code="okand").exists()
 
@@ -283,16 +447,27 @@ def test_example_file_complaints_get_their_complaint_rows(org):
     from pathlib import Path
 
     examples = Path(__file__).resolve().parents[2] / "docs" / "import-examples"
-    result = import_cases_file((examples / "arenden.csv").read_bytes(), "arenden.csv", user=None,
-                               units_data=(examples / "enheter.csv").read_bytes(),
-                               units_filename="enheter.csv")
+    result = import_cases_file(
+        (examples / "arenden.csv").read_bytes(),
+        "arenden.csv",
+        user=None,
+        units_data=(examples / "enheter.csv").read_bytes(),
+        units_filename="enheter.csv",
+    )
     assert result.codes_created == []  # every complaint row names its type
     ext = Complaint.objects.get(case__external_reference="LC-2021-001")
-    assert (ext.source, ext.complaint_type.code, ext.deviation_found) == ("utomstaende", "klagomal", True)
+    assert (ext.source, ext.complaint_type.code, ext.deviation_found) == (
+        "utomstaende",
+        "klagomal",
+        True,
+    )
     assert sorted(t.code for t in ext.topics.all()) == ["bemotande", "information"]
     staff = Complaint.objects.get(case__external_reference="LC-2021-002")
     assert (staff.source, staff.complaint_type.code, staff.deviation_found) == (
-        "personal", "synpunkt", None)
+        "personal",
+        "synpunkt",
+        None,
+    )
 
 
 def test_imported_cases_open_on_the_case_and_history_pages(org, login):

@@ -38,7 +38,8 @@ def test_quality_staff_preview_then_import(org, login):
 def test_bad_file_lists_errors_and_keeps_nothing(org, login):
     bad = b"typ;extern_referens;enhet;inkom\navvikelse;A;SAKNAS;2024-01-01\n"
     response = login(org.users["quality"]).post(
-        "/import/", {"file": SimpleUploadedFile("fel.csv", bad)})
+        "/import/", {"file": SimpleUploadedFile("fel.csv", bad)}
+    )
     assert response.status_code == 422
     assert "Rad 2, kolumn enhet: enheten ”SAKNAS” finns inte" in response.content.decode()
     assert not Job.objects.exists()

@@ -27,7 +27,8 @@ def no_deviation_receive(monkeypatch):
     from cases import registry
 
     monkeypatch.setitem(
-        registry._TYPES, "deviation",
+        registry._TYPES,
+        "deviation",
         dataclasses.replace(registry.case_type("deviation"), bulk_receive=None, bulk_assign=None),
     )
 

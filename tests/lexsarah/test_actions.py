@@ -29,8 +29,14 @@ def _steps(case, user) -> set[str]:
 
 def _snapshot(case):
     fresh = Case.objects.get(pk=case.pk)
-    return (fresh.status, fresh.version, fresh.assignee_id, fresh.history.count(),
-            Investigation.objects.count(), ImmediateMeasure.objects.count())
+    return (
+        fresh.status,
+        fresh.version,
+        fresh.assignee_id,
+        fresh.history.count(),
+        Investigation.objects.count(),
+        ImmediateMeasure.objects.count(),
+    )
 
 
 def _assessed(org, make_report, assessment=Assessment.SERIOUS):
@@ -40,10 +46,17 @@ def _assessed(org, make_report, assessment=Assessment.SERIOUS):
     svc.lexsarah_assign_investigator(case=case, assignee=inv, actor=chef)
     investigation = svc.investigation_create(cases=[case], actor=inv)
     investigation = svc.investigation_save_draft(
-        investigation=investigation, expected_version=investigation.version,
-        data={"events": "Fel dos gavs."}, actor=inv)
-    svc.investigation_assess(investigation=investigation, assessment=assessment,
-                             motivation="Enligt utredningen.", actor=inv)
+        investigation=investigation,
+        expected_version=investigation.version,
+        data={"events": "Fel dos gavs."},
+        actor=inv,
+    )
+    svc.investigation_assess(
+        investigation=investigation,
+        assessment=assessment,
+        motivation="Enligt utredningen.",
+        actor=inv,
+    )
     return case, investigation
 
 
@@ -54,8 +67,9 @@ def au_decided_ivo(org, make_report):
     au = org.users["au"]
     meeting = svc.au_meeting_create(held_on=timezone.localdate(), actor=au)
     item = svc.agenda_item_add(meeting=meeting, investigation=investigation, actor=au)
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                           severity=Assessment.SERIOUS, ivo=True)
+    svc.agenda_item_decide(
+        item=item, actor=au, measures_approved=True, severity=Assessment.SERIOUS, ivo=True
+    )
     svc.ivo_notification_sent(case=case, sent_on=timezone.localdate(), actor=au)
     case = Case.objects.get(pk=case.pk)
     assert case.status == S.IVO
@@ -74,13 +88,15 @@ def test_au_decided_ivo_case_offers_the_chef_only_closing(client, org, au_decide
     assert "Starta utredning" not in body and "Utse utredare" not in body
 
 
-@pytest.mark.parametrize("name,data", [
-    ("investigate", {"investigate-investigator": "INV"}),
-    ("assign", {"assign-assignee": "INV"}),
-    ("immediate", {"immediate-taken_at": "2026-11-16T08:00", "immediate-text": "Ny rutin"}),
-])
-def test_au_decided_ivo_case_refuses_what_is_not_offered(client, org, au_decided_ivo, name,
-                                                         data):
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("investigate", {"investigate-investigator": "INV"}),
+        ("assign", {"assign-assignee": "INV"}),
+        ("immediate", {"immediate-taken_at": "2026-11-16T08:00", "immediate-text": "Ny rutin"}),
+    ],
+)
+def test_au_decided_ivo_case_refuses_what_is_not_offered(client, org, au_decided_ivo, name, data):
     chef, inv = org.users["chef_a1"], org.users["investigator"]
     before = _snapshot(au_decided_ivo)
     client.force_login(chef)
@@ -110,8 +126,9 @@ def test_urgent_ivo_before_investigation_still_offers_the_investigation(org, mak
     assert {"investigate", "assign", "immediate"} <= _steps(case, chef)
     assert "urgent" not in _offered(case, au)
     assert "ivo_sent" in _offered(case, au) and "ivo_sent" not in _offered(case, chef)
-    investigation = svc.investigation_create(cases=[case], actor=chef,
-                                             investigator=org.users["investigator"])
+    investigation = svc.investigation_create(
+        cases=[case], actor=chef, investigator=org.users["investigator"]
+    )
     assert Case.objects.get(pk=case.pk).status == S.INVESTIGATING
     assert investigation.reports.count() == 1
 
@@ -143,12 +160,14 @@ def test_closed_report_offers_only_ivo_decision_to_the_ivo_staff(org, au_decided
     closed = Case.objects.get(pk=au_decided_ivo.pk)
     assert _offered(closed, chef) == set()  # a closed report: no handling at all
     assert _offered(closed, au) == {"ivo_decision"}
-    svc.ivo_decision_record(case=closed, decision_date=timezone.localdate(), outcome="kritik",
-                            actor=au)
+    svc.ivo_decision_record(
+        case=closed, decision_date=timezone.localdate(), outcome="kritik", actor=au
+    )
     assert _offered(closed, au) == set()
     with pytest.raises(ServiceError, match="redan registrerat"):
-        svc.ivo_decision_record(case=closed, decision_date=timezone.localdate(),
-                                outcome="annat", actor=au)
+        svc.ivo_decision_record(
+            case=closed, decision_date=timezone.localdate(), outcome="annat", actor=au
+        )
 
 
 def test_reopen_only_before_the_au_has_the_reports(client, org, make_report):
@@ -161,8 +180,9 @@ def test_reopen_only_before_the_au_has_the_reports(client, org, make_report):
     svc.agenda_item_add(meeting=meeting, investigation=investigation, actor=au)
     assert 'data-action="reopen"' not in client.get(url).content.decode()
     before = _snapshot(case)
-    response = client.post(reverse("lexsarah:inv_reopen", args=[investigation.pk]),
-                           {"reopen-reason": "Nya uppgifter"})
+    response = client.post(
+        reverse("lexsarah:inv_reopen", args=[investigation.pk]), {"reopen-reason": "Nya uppgifter"}
+    )
     # Not possible now (the AU has it): the page again with the reason, nothing changed.
     assert response.status_code == 403
     assert "Nya uppgifter" in response.content.decode()
@@ -180,7 +200,12 @@ def test_au_decision_refused_once_the_investigation_is_reopened(client, org, mak
     page = client.get(reverse("lexsarah:au_meeting", args=[meeting.pk])).content.decode()
     assert f'id="id_item{item.pk}-severity"' not in page
     with pytest.raises(ServiceError):
-        svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                               severity=Assessment.MISSFORHALLANDE, ivo=False)
+        svc.agenda_item_decide(
+            item=item,
+            actor=au,
+            measures_approved=True,
+            severity=Assessment.MISSFORHALLANDE,
+            ivo=False,
+        )
     item.refresh_from_db()
     assert item.decided_at is None and Case.objects.get(pk=case.pk).status == S.INVESTIGATING

@@ -13,8 +13,15 @@ from lexsarah.models import Investigation
 
 
 def _form(version: int, events: str) -> dict:
-    return {"version": version, "events": events, "person_view": "", "staff_view": "",
-            "cause_analysis": "", "assessment_text": "", "proposed_measures": ""}
+    return {
+        "version": version,
+        "events": events,
+        "person_view": "",
+        "staff_view": "",
+        "cause_analysis": "",
+        "assessment_text": "",
+        "proposed_measures": "",
+    }
 
 
 @pytest.mark.django_db(transaction=True)

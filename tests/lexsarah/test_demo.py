@@ -34,8 +34,10 @@ def test_demo_lexsarah():
     full_years = cases.filter(received_at__year__lt=this_year)
     # Handled by the AU as the yearly report counts it: the AU date the import brought for
     # the years before the move, the meeting of the agenda item since.
-    au_share = full_years.annotate(au_on=au_date()).filter(
-        au_on__isnull=False).count() / full_years.count()
+    au_share = (
+        full_years.annotate(au_on=au_date()).filter(au_on__isnull=False).count()
+        / full_years.count()
+    )
     assert 0.35 < au_share < 0.65
     ivo = IvoNotification.objects.filter(report__case__in=full_years).count()
     assert 30 <= ivo <= 45
@@ -43,10 +45,13 @@ def test_demo_lexsarah():
     # Since the move (half a year ago) the AU meets in Avvika: decided agenda items month by
     # month, the next meeting's agenda still open, and the chair's urgent path once.
     assert AUMeeting.objects.filter(items__decided_at__isnull=False).distinct().count() >= 4
-    assert AgendaItem.objects.filter(decided_at__isnull=True, meeting__held_on__gte=timezone.localdate()).exists()
+    assert AgendaItem.objects.filter(
+        decided_at__isnull=True, meeting__held_on__gte=timezone.localdate()
+    ).exists()
     assert IvoNotification.objects.filter(path="ordforande").exists()
-    assert IvoNotification.objects.filter(path="au", sent_on__isnull=False,
-                                          report__case__imported_from="").exists()
+    assert IvoNotification.objects.filter(
+        path="au", sent_on__isnull=False, report__case__imported_from=""
+    ).exists()
     assert Investigation.objects.filter(reports__isnull=False).exists()
     assert any(i.reports.count() == 2 for i in Investigation.objects.all())
     now = timezone.now()

@@ -12,9 +12,11 @@ HEADER = "typ,extern_referens,enhet,inkom,avslutad,rubrik,bedomning,au_datum,ivo
 
 
 def test_import_rows_get_report_and_ivo(org):
-    data = (HEADER
-            + "lex_sarah,X-1,A1,2023-02-01,2023-05-01,Fall 1,allvarligt,2023-03-10,2023-03-12,2023-06-01,kritik\n"
-            + "lex_sarah,X-2,A1,2023-02-03,,Fall 2,inget,,,,\n").encode()
+    data = (
+        HEADER
+        + "lex_sarah,X-1,A1,2023-02-01,2023-05-01,Fall 1,allvarligt,2023-03-10,2023-03-12,2023-06-01,kritik\n"
+        + "lex_sarah,X-2,A1,2023-02-03,,Fall 2,inget,,,,\n"
+    ).encode()
     result = import_cases_file(data, "ls.csv", user=org.users["quality"])
     assert result.created == 2
     first = LexSarahReport.objects.get(case__external_reference="X-1")
@@ -23,7 +25,9 @@ def test_import_rows_get_report_and_ivo(org):
     ivo = IvoNotification.objects.get(report=first)
     assert str(ivo.sent_on) == "2023-03-12" and ivo.decision_outcome == "kritik"
     second = LexSarahReport.objects.get(case__external_reference="X-2")
-    assert second.assessment == "inget" and not IvoNotification.objects.filter(report=second).exists()
+    assert (
+        second.assessment == "inget" and not IvoNotification.objects.filter(report=second).exists()
+    )
 
 
 def test_scrub_removes_text_keeps_assessment(org, make_report):
@@ -31,10 +35,15 @@ def test_scrub_removes_text_keeps_assessment(org, make_report):
     case = make_report(persons_affected="Boende på avdelning 2")
     svc.lexsarah_receive(case=case, actor=chef, immediate_measure="Ringde anhöriga")
     inv = svc.investigation_create(cases=[case], actor=chef, investigator=inv_user)
-    svc.investigation_save_draft(investigation=inv, expected_version=inv.version, actor=inv_user,
-                                 data={"events": "Känslig text"})
-    svc.investigation_assess(investigation=inv, assessment=Assessment.NONE, motivation="Ingen",
-                             actor=inv_user)
+    svc.investigation_save_draft(
+        investigation=inv,
+        expected_version=inv.version,
+        actor=inv_user,
+        data={"events": "Känslig text"},
+    )
+    svc.investigation_assess(
+        investigation=inv, assessment=Assessment.NONE, motivation="Ingen", actor=inv_user
+    )
     svc.lexsarah_close(case=case, actor=chef, reason="Klart")
     case_scrub(case=Case.objects.get(pk=case.pk))
     report = LexSarahReport.objects.get(pk=case.pk)

@@ -19,21 +19,32 @@ def _text(pdf: bytes) -> str:
 
 def _au_case(org, make_report):
     chef, inv_user, au = org.users["chef_a1"], org.users["investigator"], org.users["au"]
-    case = make_report(description="Boende 19450312-1234 fick fel dos.",
-                       persons_affected="Boende 450312-1234")
+    case = make_report(
+        description="Boende 19450312-1234 fick fel dos.", persons_affected="Boende 450312-1234"
+    )
     svc.lexsarah_receive(case=case, actor=chef, immediate_measure="Läkare kontaktad")
     svc.lexsarah_assign_investigator(case=case, assignee=inv_user, actor=chef)
     inv = svc.investigation_create(cases=[case], actor=inv_user)
-    svc.investigation_save_draft(investigation=inv, expected_version=inv.version, actor=inv_user,
-                                 data={"events": "Dosen till 194503121234 blev fel.",
-                                       "proposed_measures": "Dubbelsignering av dosett."})
-    svc.investigation_assess(investigation=inv, assessment=Assessment.SERIOUS,
-                             motivation="Allvarlig skada", actor=inv_user)
-    meeting = svc.au_meeting_create(held_on=timezone.localdate(), actor=au, chair=au,
-                                    members=[au])
+    svc.investigation_save_draft(
+        investigation=inv,
+        expected_version=inv.version,
+        actor=inv_user,
+        data={
+            "events": "Dosen till 194503121234 blev fel.",
+            "proposed_measures": "Dubbelsignering av dosett.",
+        },
+    )
+    svc.investigation_assess(
+        investigation=inv,
+        assessment=Assessment.SERIOUS,
+        motivation="Allvarlig skada",
+        actor=inv_user,
+    )
+    meeting = svc.au_meeting_create(held_on=timezone.localdate(), actor=au, chair=au, members=[au])
     item = svc.agenda_item_add(meeting=meeting, investigation=inv, actor=au, paragraph="17")
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                           severity=Assessment.SERIOUS, ivo=True)
+    svc.agenda_item_decide(
+        item=item, actor=au, measures_approved=True, severity=Assessment.SERIOUS, ivo=True
+    )
     return case, meeting
 
 
@@ -43,10 +54,18 @@ def test_au_packet_pdf(client, org, make_report):
     response = client.get(reverse("lexsarah:au_pdf", args=[meeting.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _text(response.content)
-    for expected in ("Arbetsutskottet – sammanträdeshandlingar", "Dagordning", "§ 17",
-                     case.reference, "Händelseförlopp", "Förslag till åtgärder",
-                     "Dubbelsignering av dosett.", "Allvarligt missförhållande",
-                     "1 ärende på dagordningen", "SoL (2025:400)"):
+    for expected in (
+        "Arbetsutskottet – sammanträdeshandlingar",
+        "Dagordning",
+        "§ 17",
+        case.reference,
+        "Händelseförlopp",
+        "Förslag till åtgärder",
+        "Dubbelsignering av dosett.",
+        "Allvarligt missförhållande",
+        "1 ärende på dagordningen",
+        "SoL (2025:400)",
+    ):
         assert expected in text, expected
     assert not PNR.search(text)
     assert "[maskerat]" in text
@@ -58,9 +77,16 @@ def test_ivo_notification_pdf(client, org, make_report):
     response = client.get(reverse("lexsarah:ivo_pdf", args=[case.reference]))
     assert response.status_code == 200
     text = _text(response.content)
-    for expected in ("Anmälan till Inspektionen för vård och omsorg (IVO)", "Beslut om anmälan",
-                     "Beslut av arbetsutskottet", "§ 17", case.reference, "Vad hände",
-                     "Läkare kontaktad", "LSS 24 a–g §§"):
+    for expected in (
+        "Anmälan till Inspektionen för vård och omsorg (IVO)",
+        "Beslut om anmälan",
+        "Beslut av arbetsutskottet",
+        "§ 17",
+        case.reference,
+        "Vad hände",
+        "Läkare kontaktad",
+        "LSS 24 a–g §§",
+    ):
         assert expected in text, expected
     assert not PNR.search(text)
 

@@ -26,11 +26,17 @@ def _investigated(org, make_report, *, assessment, cases=None):
         svc.lexsarah_assign_investigator(case=case, assignee=inv, actor=chef)
     investigation = svc.investigation_create(cases=cases, actor=inv)
     investigation = svc.investigation_save_draft(
-        investigation=investigation, expected_version=investigation.version,
-        data={"events": "Fel dos gavs.", "proposed_measures": "Ny rutin."}, actor=inv)
+        investigation=investigation,
+        expected_version=investigation.version,
+        data={"events": "Fel dos gavs.", "proposed_measures": "Ny rutin."},
+        actor=inv,
+    )
     investigation = svc.investigation_assess(
-        investigation=investigation, assessment=assessment, motivation="Enligt utredningen.",
-        actor=inv)
+        investigation=investigation,
+        assessment=assessment,
+        motivation="Enligt utredningen.",
+        actor=inv,
+    )
     return investigation, cases
 
 
@@ -42,12 +48,19 @@ def test_full_flow_to_au_ivo_and_close(org, make_report):
     item = svc.agenda_item_add(meeting=meeting, investigation=investigation, actor=au)
     assert item.paragraph == "1" and _status(case) == S.AU
     with pytest.raises(ServiceError, match="IVO"):
-        svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                               severity=Assessment.SERIOUS, ivo=False)
+        svc.agenda_item_decide(
+            item=item, actor=au, measures_approved=True, severity=Assessment.SERIOUS, ivo=False
+        )
     with pytest.raises(ServiceError, match="IVO"):
         svc.lexsarah_close(case=case, actor=au, reason="Klart")
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                           severity=Assessment.SERIOUS, ivo=True, minutes="Anmäls.")
+    svc.agenda_item_decide(
+        item=item,
+        actor=au,
+        measures_approved=True,
+        severity=Assessment.SERIOUS,
+        ivo=True,
+        minutes="Anmäls.",
+    )
     case = Case.objects.get(pk=case.pk)
     notification = IvoNotification.objects.get(report_id=case.pk)
     assert case.status == S.IVO and notification.path == IvoPath.AU
@@ -57,8 +70,9 @@ def test_full_flow_to_au_ivo_and_close(org, make_report):
         svc.lexsarah_close(case=case, actor=au, reason="Klart")
     svc.ivo_notification_sent(case=case, sent_on=timezone.localdate(), actor=au)
     assert Case.objects.get(pk=case.pk).due_at is None
-    svc.ivo_decision_record(case=case, decision_date=timezone.localdate(), outcome="kritik",
-                            actor=au)
+    svc.ivo_decision_record(
+        case=case, decision_date=timezone.localdate(), outcome="kritik", actor=au
+    )
     closed = svc.lexsarah_close(case=case, actor=org.users["chef_a1"], reason="Åtgärder klara")
     assert closed.status == S.CLOSED and closed.outcome == Assessment.SERIOUS
     assert LexSarahReport.objects.get(pk=case.pk).au_date == meeting.held_on
@@ -99,21 +113,32 @@ def test_au_not_approving_sends_back_and_moderate_finding_closes(org, make_repor
     au = org.users["au"]
     meeting = svc.au_meeting_create(held_on=timezone.localdate(), actor=au)
     item = svc.agenda_item_add(meeting=meeting, investigation=investigation, actor=au)
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=False,
-                           severity=Assessment.MISSFORHALLANDE, ivo=False)
+    svc.agenda_item_decide(
+        item=item, actor=au, measures_approved=False, severity=Assessment.MISSFORHALLANDE, ivo=False
+    )
     investigation.refresh_from_db()
     assert _status(case) == S.INVESTIGATING and investigation.completed_at is None
     with pytest.raises(ServiceError, match="redan beslutat"):
-        svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                               severity=Assessment.MISSFORHALLANDE, ivo=False)
+        svc.agenda_item_decide(
+            item=item,
+            actor=au,
+            measures_approved=True,
+            severity=Assessment.MISSFORHALLANDE,
+            ivo=False,
+        )
     inv = org.users["investigator"]
-    svc.investigation_assess(investigation=investigation, assessment=Assessment.MISSFORHALLANDE,
-                             motivation="Kompletterad.", actor=inv)
+    svc.investigation_assess(
+        investigation=investigation,
+        assessment=Assessment.MISSFORHALLANDE,
+        motivation="Kompletterad.",
+        actor=inv,
+    )
     meeting2 = svc.au_meeting_create(held_on=timezone.localdate(), actor=au)
     item2 = svc.agenda_item_add(meeting=meeting2, investigation=investigation, actor=au)
     assert item2.paragraph == "2"
-    svc.agenda_item_decide(item=item2, actor=au, measures_approved=True,
-                           severity=Assessment.MISSFORHALLANDE, ivo=False)
+    svc.agenda_item_decide(
+        item=item2, actor=au, measures_approved=True, severity=Assessment.MISSFORHALLANDE, ivo=False
+    )
     assert svc.lexsarah_close(case=case, actor=au, reason="Klart").status == S.CLOSED
 
 
@@ -122,9 +147,12 @@ def test_au_raises_severity_requires_ivo(org, make_report):
     au = org.users["au"]
     item = svc.agenda_item_add(
         meeting=svc.au_meeting_create(held_on=timezone.localdate(), actor=au),
-        investigation=investigation, actor=au)
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                           severity=Assessment.RISK_SERIOUS, ivo=True)
+        investigation=investigation,
+        actor=au,
+    )
+    svc.agenda_item_decide(
+        item=item, actor=au, measures_approved=True, severity=Assessment.RISK_SERIOUS, ivo=True
+    )
     report = LexSarahReport.objects.get(pk=case.pk)
     assert report.assessment == Assessment.RISK_SERIOUS
     assert report.history.filter(assessment=Assessment.RISK).exists()
@@ -153,17 +181,27 @@ def test_urgent_path_then_investigation_and_au_keeps_one_notification(org, make_
     investigation = svc.investigation_create(cases=[case], actor=chef, investigator=inv)
     assert _status(case) == S.INVESTIGATING
     investigation = svc.investigation_save_draft(
-        investigation=investigation, expected_version=investigation.version,
-        data={"events": "Förlopp"}, actor=inv)
-    svc.investigation_assess(investigation=investigation, assessment=Assessment.SERIOUS,
-                             motivation="Allvarligt.", actor=inv)
+        investigation=investigation,
+        expected_version=investigation.version,
+        data={"events": "Förlopp"},
+        actor=inv,
+    )
+    svc.investigation_assess(
+        investigation=investigation,
+        assessment=Assessment.SERIOUS,
+        motivation="Allvarligt.",
+        actor=inv,
+    )
     with pytest.raises(ServiceError, match="redan beslutad"):
         svc.ivo_decide_urgent(case=case, actor=au, motivation="Igen")
     item = svc.agenda_item_add(
         meeting=svc.au_meeting_create(held_on=timezone.localdate(), actor=au),
-        investigation=investigation, actor=au)
-    svc.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                           severity=Assessment.SERIOUS, ivo=True)
+        investigation=investigation,
+        actor=au,
+    )
+    svc.agenda_item_decide(
+        item=item, actor=au, measures_approved=True, severity=Assessment.SERIOUS, ivo=True
+    )
     assert IvoNotification.objects.filter(report_id=case.pk).count() == 1
     assert IvoNotification.objects.get(report_id=case.pk).path == IvoPath.URGENT
     svc.ivo_notification_sent(case=case, sent_on=timezone.localdate(), actor=au)
@@ -172,8 +210,9 @@ def test_urgent_path_then_investigation_and_au_keeps_one_notification(org, make_
 
 def test_one_investigation_covers_two_reports(org, make_report):
     cases = [make_report(), make_report(title="Samma kväll")]
-    investigation, cases = _investigated(org, make_report, assessment=Assessment.MISSFORHALLANDE,
-                                         cases=cases)
+    investigation, cases = _investigated(
+        org, make_report, assessment=Assessment.MISSFORHALLANDE, cases=cases
+    )
     assert investigation.reports.count() == 2
     assert {_status(c) for c in cases} == {S.ASSESSED}
     assert {LexSarahReport.objects.get(pk=c.pk).assessment for c in cases} == {"missforhallande"}
@@ -190,8 +229,9 @@ def test_investigation_add_report_and_investigator_grant(org, make_report):
     # Whoever adds a report must be allowed to start its investigation: B1's chef, not A1's.
     with pytest.raises(PermissionDenied):
         svc.investigation_add_report(investigation=investigation, case=second, actor=chef)
-    svc.investigation_add_report(investigation=investigation, case=second,
-                                 actor=org.users["chef_b1"])
+    svc.investigation_add_report(
+        investigation=investigation, case=second, actor=org.users["chef_b1"]
+    )
     assert Case.objects.get(pk=second.pk).assignee == inv
     assert inv.has_perm("cases.handle_case", Case.objects.get(pk=second.pk))
 
@@ -199,8 +239,9 @@ def test_investigation_add_report_and_investigator_grant(org, make_report):
 def test_assign_requires_investigator_role(org, make_report):
     case = make_report()
     with pytest.raises(ServiceError, match="utredare"):
-        svc.lexsarah_assign_investigator(case=case, assignee=org.users["staff_a1"],
-                                         actor=org.users["chef_a1"])
+        svc.lexsarah_assign_investigator(
+            case=case, assignee=org.users["staff_a1"], actor=org.users["chef_a1"]
+        )
 
 
 def test_receive_only_from_reported(org, make_report):
@@ -220,11 +261,13 @@ def test_stale_draft_raises_conflict(org, make_report):
     case = make_report()
     svc.lexsarah_receive(case=case, actor=chef)
     investigation = svc.investigation_create(cases=[case], actor=chef)
-    svc.investigation_save_draft(investigation=investigation, expected_version=1,
-                                 data={"events": "A"}, actor=chef)
+    svc.investigation_save_draft(
+        investigation=investigation, expected_version=1, data={"events": "A"}, actor=chef
+    )
     with pytest.raises(ConcurrentEditError) as exc:
-        svc.investigation_save_draft(investigation=investigation, expected_version=1,
-                                     data={"events": "B"}, actor=chef)
+        svc.investigation_save_draft(
+            investigation=investigation, expected_version=1, data={"events": "B"}, actor=chef
+        )
     assert exc.value.current.events == "A"
     assert investigation.history.filter(events="A", history_user=chef).exists()
 
@@ -253,8 +296,9 @@ def test_ivo_decision_needs_sent_notification(org, make_report):
     case = make_report()
     svc.ivo_decide_urgent(case=case, actor=org.users["au"], motivation="Akut")
     with pytest.raises(ServiceError, match="skickades"):
-        svc.ivo_decision_record(case=case, decision_date=timezone.localdate(), outcome="kritik",
-                                actor=org.users["au"])
+        svc.ivo_decision_record(
+            case=case, decision_date=timezone.localdate(), outcome="kritik", actor=org.users["au"]
+        )
 
 
 def test_deadlines(org, make_report):

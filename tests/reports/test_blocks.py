@@ -22,7 +22,8 @@ def rows(t):
 def test_external_complaints_sentence_with_previous_year(org, dataset):
     r = compute_block("case_count", {"kind": "complaint", "source": "utomstaende"}, scope(org))
     assert r["sentences"] == [
-        "Fler klagomål och synpunkter från utomstående har tagits emot 2025 än 2024, 5 (2)."]
+        "Fler klagomål och synpunkter från utomstående har tagits emot 2025 än 2024, 5 (2)."
+    ]
     assert r["rule_label"] == "inkomna"
     assert "1 januari–31 december 2025" in r["rule_text"]
 
@@ -30,14 +31,16 @@ def test_external_complaints_sentence_with_previous_year(org, dataset):
 def test_staff_complaints_equal_and_deviations_fewer(org, dataset):
     staff = compute_block("case_count", {"kind": "complaint", "source": "personal"}, scope(org))
     assert staff["sentences"] == [
-        "Lika många klagomål och synpunkter från personal har inkommit 2025 som 2024, 1 (1)."]
+        "Lika många klagomål och synpunkter från personal har inkommit 2025 som 2024, 1 (1)."
+    ]
     dev = compute_block("case_count", {"kind": "deviation"}, scope(org))
     assert dev["sentences"] == ["Färre kvalitetsavvikelser har inkommit 2025 än 2024, 4 (6)."]
 
 
 def test_period_boundaries_in_stockholm_time(org, dataset):
-    r2026 = compute_block("case_count", {"kind": "complaint", "source": "utomstaende"},
-                          scope(org, year=2026))
+    r2026 = compute_block(
+        "case_count", {"kind": "complaint", "source": "utomstaende"}, scope(org, year=2026)
+    )
     assert r2026["figures"][0]["value"] == 1  # 2026-01-01 00:10 local
     assert r2026["figures"][1]["value"] == 5
 
@@ -45,10 +48,14 @@ def test_period_boundaries_in_stockholm_time(org, dataset):
 def test_custom_year_1_september(org, dataset):
     # 1 Sep 2024 – 31 Aug 2025: external complaints 2025-01-01, 05-05, 03-03, 08-08 and
     # 2024-12-31 → 5; the year before (1 Sep 2023 – 31 Aug 2024): 2024-06-06 → 1.
-    r = compute_block("case_count", {"kind": "complaint", "source": "utomstaende"},
-                      scope(org, period_start=(9, 1)))
-    assert r["sentences"] == ["Fler klagomål och synpunkter från utomstående har tagits emot "
-                              "2024/25 än 2023/24, 5 (1)."]
+    r = compute_block(
+        "case_count",
+        {"kind": "complaint", "source": "utomstaende"},
+        scope(org, period_start=(9, 1)),
+    )
+    assert r["sentences"] == [
+        "Fler klagomål och synpunkter från utomstående har tagits emot 2024/25 än 2023/24, 5 (1)."
+    ]
     assert "1 september 2024–31 augusti 2025" in r["rule_text"]
 
 
@@ -66,8 +73,16 @@ def test_trend_per_area_sums_and_one_query(org, dataset):
 
 
 def test_distribution_single_label_with_blank(org, dataset):
-    r = compute_block("case_distribution", {"kind": "deviation", "dimension": "event_category",
-                                            "rule": "closed", "period": "analysis"}, scope(org))
+    r = compute_block(
+        "case_distribution",
+        {
+            "kind": "deviation",
+            "dimension": "event_category",
+            "rule": "closed",
+            "period": "analysis",
+        },
+        scope(org),
+    )
     t = table(r, "event_category")
     assert rows(t)["Brister i dokumentation"] == 2
     assert rows(t)["Ej angivet"] == 1
@@ -77,8 +92,11 @@ def test_distribution_single_label_with_blank(org, dataset):
 
 
 def test_distribution_multi_label_counts_each_label(org, dataset):
-    r = compute_block("case_distribution", {"kind": "deviation", "dimension": "deficiency",
-                                            "rule": "closed", "period": "analysis"}, scope(org))
+    r = compute_block(
+        "case_distribution",
+        {"kind": "deviation", "dimension": "deficiency", "rule": "closed", "period": "analysis"},
+        scope(org),
+    )
     t = table(r, "deficiency")
     assert rows(t)["Processer och rutiner"] == 1
     assert rows(t)["Dokumentation"] == 2
@@ -89,8 +107,11 @@ def test_distribution_multi_label_counts_each_label(org, dataset):
 
 
 def test_measure_types_count_measures(org, dataset):
-    r = compute_block("case_distribution", {"kind": "deviation", "dimension": "measure_type",
-                                            "rule": "closed", "period": "analysis"}, scope(org))
+    r = compute_block(
+        "case_distribution",
+        {"kind": "deviation", "dimension": "measure_type", "rule": "closed", "period": "analysis"},
+        scope(org),
+    )
     t = table(r, "measure_type")
     assert rows(t)["Ej angivet"] == 1
     assert t["total"][1] == 3
@@ -99,10 +120,13 @@ def test_measure_types_count_measures(org, dataset):
 
 def test_lexsarah_counts(org, dataset):
     r = compute_block("lexsarah", {}, scope(org))
-    assert r["sentences"][0] == ("Fler rapporter om missförhållanden och risker för "
-                                 "missförhållanden har inkommit 2025 än 2024, 2 (1).")
-    assert r["sentences"][1].startswith("Arbetsutskottet har behandlat 2 lex Sarah-rapporter 2025 "
-                                        "(2024: 0, 2023: 0)")
+    assert r["sentences"][0] == (
+        "Fler rapporter om missförhållanden och risker för "
+        "missförhållanden har inkommit 2025 än 2024, 2 (1)."
+    )
+    assert r["sentences"][1].startswith(
+        "Arbetsutskottet har behandlat 2 lex Sarah-rapporter 2025 (2024: 0, 2023: 0)"
+    )
     assert r["sentences"][2] == "Beslut om anmälan till IVO har fattats för 1 rapporter 2025."
     assessment = table(r, "lexsarah_assessment")
     assert rows(assessment)["Missförhållande"] == 1

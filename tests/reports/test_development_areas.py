@@ -17,8 +17,9 @@ S = DevelopmentArea.Status
 
 
 def _area(org, unit="ASF", year=2024, title="Öka användningen av egenkontroller", actor="quality"):
-    return services.development_area_create(actor=org.users[actor], unit=org.units[unit],
-                                            year_decided=year, title=title)
+    return services.development_area_create(
+        actor=org.users[actor], unit=org.units[unit], year_decided=year, title=title
+    )
 
 
 def test_transition_table():
@@ -34,8 +35,9 @@ def test_decided_in_n_is_followed_up_in_n_plus_1(org):
     assert list(development_areas_followed_up(asf, 2025)) == [area]  # due, not yet followed up
     assert not development_areas_followed_up(asf, 2024).exists()
     assert not development_areas_decided(asf, 2025).exists()
-    area = services.development_area_follow_up(area=area, actor=org.users["quality"],
-                                               status=S.ONGOING, text="Har ökat, fortsätter")
+    area = services.development_area_follow_up(
+        area=area, actor=org.users["quality"], status=S.ONGOING, text="Har ökat, fortsätter"
+    )
     assert (area.follow_up_year, area.status) == (2025, S.ONGOING)
     assert list(development_areas_followed_up(asf, 2025)) == [area]
     assert not development_areas_followed_up(asf, 2026).exists()
@@ -43,8 +45,9 @@ def test_decided_in_n_is_followed_up_in_n_plus_1(org):
 
 def test_follow_up_recorded_for_a_later_year_moves_with_it(org):
     area = _area(org, year=2023)
-    services.development_area_follow_up(area=area, actor=org.users["quality"], status=S.DONE,
-                                        text="Klart", year=2025)
+    services.development_area_follow_up(
+        area=area, actor=org.users["quality"], status=S.DONE, text="Klart", year=2025
+    )
     asf = org.units["ASF"]
     assert list(development_areas_followed_up(asf, 2025)) == [area]
     assert not development_areas_followed_up(asf, 2024).exists()
@@ -64,14 +67,19 @@ def test_follow_up_rules_and_history(org):
     with pytest.raises(ServiceError, match="Beskriv"):
         services.development_area_follow_up(area=area, actor=quality, status=S.DONE, text=" ")
     with pytest.raises(ServiceError, match="året efter"):
-        services.development_area_follow_up(area=area, actor=quality, status=S.DONE, text="x",
-                                            year=2024)
+        services.development_area_follow_up(
+            area=area, actor=quality, status=S.DONE, text="x", year=2024
+        )
     services.development_area_follow_up(area=area, actor=quality, status=S.ONGOING, text="a")
     area = services.development_area_follow_up(area=area, actor=quality, status=S.DONE, text="b")
-    reasons = list(area.history.order_by("history_date").values_list("history_change_reason",
-                                                                     flat=True))
-    assert reasons == ["Utvecklingsområde beslutat", "Utvecklingsområdet följdes upp",
-                       "Uppföljningen ändrades"]
+    reasons = list(
+        area.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
+    assert reasons == [
+        "Utvecklingsområde beslutat",
+        "Utvecklingsområdet följdes upp",
+        "Uppföljningen ändrades",
+    ]
     assert all(h.history_user == quality for h in area.history.all())
 
 
@@ -80,17 +88,27 @@ def test_create_and_update_check_scope(org):
         _area(org, unit="B1", actor="chef_a1")
     area = _area(org, unit="A1", actor="chef_a1")
     with pytest.raises(ServiceError, match="egen organisation"):
-        services.development_area_update(area=area, actor=org.users["chef_a1"],
-                                         data={"unit": org.units["B1"]})
+        services.development_area_update(
+            area=area, actor=org.users["chef_a1"], data={"unit": org.units["B1"]}
+        )
     with pytest.raises(ServiceError, match="kan inte ändras"):
-        services.development_area_update(area=area, actor=org.users["chef_a1"],
-                                         data={"status": S.DONE})
+        services.development_area_update(
+            area=area, actor=org.users["chef_a1"], data={"status": S.DONE}
+        )
 
 
-@pytest.mark.parametrize("username, sees", [
-    ("chef_a1", True), ("chef_a", True), ("chef_b1", False), ("quality", True),
-    ("au", False), ("staff_a1", False), ("admin", False),
-])
+@pytest.mark.parametrize(
+    "username, sees",
+    [
+        ("chef_a1", True),
+        ("chef_a", True),
+        ("chef_b1", False),
+        ("quality", True),
+        ("au", False),
+        ("staff_a1", False),
+        ("admin", False),
+    ],
+)
 def test_visibility(org, username, sees):
     area = _area(org, unit="A1")
     assert development_areas_visible_to(org.users[username]).filter(pk=area.pk).exists() is sees
@@ -129,18 +147,35 @@ def test_view_permissions(org, client, view, username):
 def test_views_create_edit_follow_up(org, client):
     client.force_login(org.users["quality"])
     asf = org.units["ASF"]
-    bad = client.post(reverse("reports:development_area_create"),
-                      {"unit": asf.pk, "year_decided": "2025", "title": "",
-                       "background": "Bakgrundstext som ska finnas kvar"})
+    bad = client.post(
+        reverse("reports:development_area_create"),
+        {
+            "unit": asf.pk,
+            "year_decided": "2025",
+            "title": "",
+            "background": "Bakgrundstext som ska finnas kvar",
+        },
+    )
     assert bad.status_code == 200 and "Bakgrundstext som ska finnas kvar" in bad.content.decode()
-    response = client.post(reverse("reports:development_area_create"),
-                           {"unit": asf.pk, "year_decided": "2025",
-                            "title": "Tydliggöra resultatet av kvalitetsarbetet"})
+    response = client.post(
+        reverse("reports:development_area_create"),
+        {
+            "unit": asf.pk,
+            "year_decided": "2025",
+            "title": "Tydliggöra resultatet av kvalitetsarbetet",
+        },
+    )
     area = DevelopmentArea.objects.get(title="Tydliggöra resultatet av kvalitetsarbetet")
     assert response["Location"] == area.get_absolute_url()
-    client.post(reverse("reports:development_area_edit", args=[area.pk]),
-                {"unit": asf.pk, "year_decided": "2025", "title": area.title,
-                 "actions": "Utveckla arbetssättet för uppföljning"})
+    client.post(
+        reverse("reports:development_area_edit", args=[area.pk]),
+        {
+            "unit": asf.pk,
+            "year_decided": "2025",
+            "title": area.title,
+            "actions": "Utveckla arbetssättet för uppföljning",
+        },
+    )
     area.refresh_from_db()
     assert area.actions == "Utveckla arbetssättet för uppföljning"
     url = reverse("reports:development_area_follow_up", args=[area.pk])

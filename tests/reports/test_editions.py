@@ -33,8 +33,12 @@ def test_default_template_structure(edition):
 
 
 def test_custom_period(edition, org):
-    services.edition_update(edition=edition, expected_version=edition.version, actor=org.users["quality"],
-                            data={"period_start_month": 9, "period_start_day": 1})
+    services.edition_update(
+        edition=edition,
+        expected_version=edition.version,
+        actor=org.users["quality"],
+        data={"period_start_month": 9, "period_start_day": 1},
+    )
     edition.refresh_from_db()
     assert edition.period.label == "1 september 2024–31 augusti 2025"
 
@@ -57,12 +61,17 @@ def test_add_rename_move_delete_sections(edition, org):
 
 def test_autosave_with_optimistic_locking(edition, org):
     block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
-    saved = services.block_text_save(block_id=block.pk, expected_version=block.version,
-                                     text="Första", actor=org.users["quality"])
+    saved = services.block_text_save(
+        block_id=block.pk, expected_version=block.version, text="Första", actor=org.users["quality"]
+    )
     assert saved.version == block.version + 1
     with pytest.raises(ConcurrentEditError) as exc:
-        services.block_text_save(block_id=block.pk, expected_version=block.version, text="Stale",
-                                 actor=org.users["quality"])
+        services.block_text_save(
+            block_id=block.pk,
+            expected_version=block.version,
+            text="Stale",
+            actor=org.users["quality"],
+        )
     assert exc.value.current.text == "Första"
     assert saved.history.first().history_change_reason == "Text sparad"
 
@@ -70,8 +79,9 @@ def test_autosave_with_optimistic_locking(edition, org):
 def test_data_blocks_cannot_be_written(edition, org):
     block = ReportBlock.objects.filter(section__edition=edition, kind="data").first()
     with pytest.raises(ServiceError):
-        services.block_text_save(block_id=block.pk, expected_version=block.version, text="x",
-                                 actor=org.users["quality"])
+        services.block_text_save(
+            block_id=block.pk, expected_version=block.version, text="x", actor=org.users["quality"]
+        )
 
 
 def test_transitions_and_frozen_approved(edition, org, django_capture_on_commit_callbacks):
@@ -91,11 +101,13 @@ def test_transitions_and_frozen_approved(edition, org, django_capture_on_commit_
     assert approved.approved_pdf == compiled and approved.approved_by == actor
     block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
     for attempt in (
-        lambda: services.block_text_save(block_id=block.pk, expected_version=block.version,
-                                         text="Ändrad", actor=actor),
+        lambda: services.block_text_save(
+            block_id=block.pk, expected_version=block.version, text="Ändrad", actor=actor
+        ),
         lambda: services.section_add(edition=edition, title="Ny", actor=actor),
-        lambda: services.edition_update(edition=edition, expected_version=approved.version,
-                                        data={"title": "Ny"}, actor=actor),
+        lambda: services.edition_update(
+            edition=edition, expected_version=approved.version, data={"title": "Ny"}, actor=actor
+        ),
         lambda: edition_compile_request(edition=edition, actor=actor),
         lambda: services.edition_return_to_draft(edition=edition, actor=actor, reason="Ångra"),
     ):
@@ -109,8 +121,9 @@ def test_approval_requires_pdf_of_current_text(edition, org, django_capture_on_c
         job = edition_compile_request(edition=edition, actor=actor)
     compile_run(job_id=job.pk)
     block = ReportBlock.objects.filter(section__edition=edition, kind="text").first()
-    services.block_text_save(block_id=block.pk, expected_version=block.version, text="Senare",
-                             actor=actor)
+    services.block_text_save(
+        block_id=block.pk, expected_version=block.version, text="Senare", actor=actor
+    )
     services.edition_submit_for_review(edition=edition, actor=actor)
     with pytest.raises(ServiceError, match="Kompilera om"):
         services.edition_approve(edition=edition, actor=actor)
@@ -118,12 +131,14 @@ def test_approval_requires_pdf_of_current_text(edition, org, django_capture_on_c
 
 def test_duplicate_edition_refused(edition, org):
     with pytest.raises(ServiceError):
-        services.edition_create(unit=edition.unit, year=2025, template=edition.template,
-                                actor=org.users["quality"])
+        services.edition_create(
+            unit=edition.unit, year=2025, template=edition.template, actor=org.users["quality"]
+        )
 
 
 def test_retry_after_death_between_store_and_finish_keeps_one_pdf(
-        edition, org, django_capture_on_commit_callbacks):
+    edition, org, django_capture_on_commit_callbacks
+):
     """A worker that saved the PDF but died before marking the job done: the retry finishes the
     job with that PDF (no second render, no failed job)."""
     from cases.models import Job

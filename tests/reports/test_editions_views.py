@@ -41,19 +41,30 @@ def test_quality_outside_scope_gets_404(edition, org, login):
     client = login(outsider)
     assert client.get(edition.get_absolute_url()).status_code == 404
     block = text_block(edition)
-    response = client.post(f"/rapporter/{edition.pk}/block/{block.pk}/", {"text": "x", "version": 1})
+    response = client.post(
+        f"/rapporter/{edition.pk}/block/{block.pk}/", {"text": "x", "version": 1}
+    )
     assert response.status_code == 404
 
 
 def test_create_from_template_keeps_input_on_error(org, login):
     client = login(org.users["quality"])
     template = ReportTemplate.objects.get(key="karlshamn-tema")
-    response = client.post("/rapporter/ny/", {"unit": org.units["ASF"].pk, "year": "20x",
-                                              "template": template.pk, "title": "Min rubrik"})
+    response = client.post(
+        "/rapporter/ny/",
+        {
+            "unit": org.units["ASF"].pk,
+            "year": "20x",
+            "template": template.pk,
+            "title": "Min rubrik",
+        },
+    )
     assert response.status_code == 400
     assert 'value="Min rubrik"' in response.content.decode()
-    response = client.post("/rapporter/ny/", {"unit": org.units["ASF"].pk, "year": 2025,
-                                              "template": template.pk, "title": ""})
+    response = client.post(
+        "/rapporter/ny/",
+        {"unit": org.units["ASF"].pk, "year": 2025, "template": template.pk, "title": ""},
+    )
     assert response.status_code == 302
 
 
@@ -64,7 +75,9 @@ def test_autosave_and_conflict(edition, org, login):
     ok = client.post(url, {"text": "Min text", "version": block.version}, HTTP_HX_REQUEST="true")
     assert ok.status_code == 200 and "Sparat" in ok.content.decode()
     assert f'value="{block.version + 1}"' in ok.content.decode()
-    stale = client.post(url, {"text": "Annan text", "version": block.version}, HTTP_HX_REQUEST="true")
+    stale = client.post(
+        url, {"text": "Annan text", "version": block.version}, HTTP_HX_REQUEST="true"
+    )
     assert stale.status_code == 409
     body = stale.content.decode()
     assert "Någon annan har sparat" in body and "Min text" in body
@@ -74,9 +87,17 @@ def test_autosave_and_conflict(edition, org, login):
 
 def test_meta_form_keeps_input_and_reports_conflict(edition, org, login):
     client = login(org.users["quality"])
-    data = {"title": "Kvalitetsberättelse 2025", "report_date": "2026-02-27", "diarienummer": "NY-1",
-            "responsible": "Direktör", "period_start_month": 1, "period_start_day": 1,
-            "analysis_start_month": 6, "analysis_start_day": 1, "version": edition.version - 1 or 99}
+    data = {
+        "title": "Kvalitetsberättelse 2025",
+        "report_date": "2026-02-27",
+        "diarienummer": "NY-1",
+        "responsible": "Direktör",
+        "period_start_month": 1,
+        "period_start_day": 1,
+        "analysis_start_month": 6,
+        "analysis_start_day": 1,
+        "version": edition.version - 1 or 99,
+    }
     response = client.post(f"/rapporter/{edition.pk}/uppgifter/", data)
     assert response.status_code == 400
     assert 'value="NY-1"' in response.content.decode()
@@ -85,13 +106,19 @@ def test_meta_form_keeps_input_and_reports_conflict(edition, org, login):
 def test_block_preview_renders_figures(edition, org, login):
     client = login(org.users["quality"])
     block = ReportBlock.objects.filter(section__edition=edition, block_type="case_count").first()
-    response = client.get(f"/rapporter/{edition.pk}/block/{block.pk}/siffror/", HTTP_HX_REQUEST="true")
+    response = client.get(
+        f"/rapporter/{edition.pk}/block/{block.pk}/siffror/", HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
-    assert "har tagits emot 2025" in response.content.decode() or "Inga klagomål" in response.content.decode()
+    assert (
+        "har tagits emot 2025" in response.content.decode()
+        or "Inga klagomål" in response.content.decode()
+    )
 
 
-def test_compile_with_broker_down_stays_pending(edition, org, login, settings,
-                                                django_capture_on_commit_callbacks):
+def test_compile_with_broker_down_stays_pending(
+    edition, org, login, settings, django_capture_on_commit_callbacks
+):
     settings.CELERY_BROKER_URL = DEAD_REDIS
     client = login(org.users["quality"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,8 +143,9 @@ def celery_eager():
     app.conf.task_always_eager = previous
 
 
-def test_compile_eager_then_download(edition, org, login, celery_eager,
-                                     django_capture_on_commit_callbacks):
+def test_compile_eager_then_download(
+    edition, org, login, celery_eager, django_capture_on_commit_callbacks
+):
     client = login(org.users["quality"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/rapporter/{edition.pk}/kompilera/")
@@ -129,17 +157,35 @@ def test_compile_eager_then_download(edition, org, login, celery_eager,
     pdf = client.get(f"/rapporter/{edition.pk}/pdf/{compiled.pk}/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    assert login(org.users["chef_a1"]).get(f"/rapporter/{edition.pk}/pdf/{compiled.pk}/").status_code == 403
+    assert (
+        login(org.users["chef_a1"]).get(f"/rapporter/{edition.pk}/pdf/{compiled.pk}/").status_code
+        == 403
+    )
 
 
 def test_statistics_page_and_xlsx(org, login):
-    edition_create(unit=org.units["ASF"], year=2025, actor=org.users["quality"],
-                   template=ReportTemplate.objects.get(key="malmo-2025"), report_date=date(2026, 1, 1))
+    edition_create(
+        unit=org.units["ASF"],
+        year=2025,
+        actor=org.users["quality"],
+        template=ReportTemplate.objects.get(key="malmo-2025"),
+        report_date=date(2026, 1, 1),
+    )
     client = login(org.users["quality"])
-    page = client.get("/rapporter/statistik/", {"unit": org.units["ASF"].pk, "year": 2025,
-                                                "period_start_month": 1})
+    page = client.get(
+        "/rapporter/statistik/",
+        {"unit": org.units["ASF"].pk, "year": 2025, "period_start_month": 1},
+    )
     assert page.status_code == 200 and "Exportera tabellen till Excel" in page.content.decode()
-    xlsx = client.get("/rapporter/statistik/xlsx/", {"unit": org.units["ASF"].pk, "year": 2025,
-                                                     "period_start_month": 1, "block": 1, "table": 0})
+    xlsx = client.get(
+        "/rapporter/statistik/xlsx/",
+        {
+            "unit": org.units["ASF"].pk,
+            "year": 2025,
+            "period_start_month": 1,
+            "block": 1,
+            "table": 0,
+        },
+    )
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert login(org.users["staff_a1"]).get("/rapporter/statistik/").status_code == 403

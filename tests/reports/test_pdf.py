@@ -45,13 +45,20 @@ def flat(text: str) -> str:
 
 def test_pdf_has_cover_toc_headings_and_figures(compiled, edition):
     text = flat(pdf_text(compiled))
-    for field in ("Kvalitetsberättelse 2025", "Förvaltningen", "2026-02-27", "ASN-2026-00042",
-                  "Förvaltningsdirektör", "Innehållsförteckning"):
+    for field in (
+        "Kvalitetsberättelse 2025",
+        "Förvaltningen",
+        "2026-02-27",
+        "ASN-2026-00042",
+        "Förvaltningsdirektör",
+        "Innehållsförteckning",
+    ):
         assert field in text
     for title in _titles(MALMO_2025):
         assert flat(title) in text, title
-    assert ("Fler klagomål och synpunkter från utomstående har tagits emot 2025 än 2024, 5 (2)."
-            in text)
+    assert (
+        "Fler klagomål och synpunkter från utomstående har tagits emot 2025 än 2024, 5 (2)." in text
+    )
     assert "Färre kvalitetsavvikelser har inkommit 2025 än 2024, 4 (6)." in text
     assert "Summa markeringar 4" in text
     assert "sida 1 (" in text or "sida 2 (" in text
@@ -63,8 +70,9 @@ def test_toc_lists_numbered_headings_with_pages(compiled, edition):
     toc_page = flat(text.split("Innehållsförteckning", 1)[1][:3000])
     numbered = [n for n in walk(edition_outline(edition)) if n.number]
     assert re.search(r"1 Inledning\W+\d+", toc_page)
-    assert re.search(r"4\.1\.1 Klagomål och synpunkter till förvaltningen från utomstående\W*\d+",
-                     toc_page)
+    assert re.search(
+        r"4\.1\.1 Klagomål och synpunkter till förvaltningen från utomstående\W*\d+", toc_page
+    )
     assert len(numbered) == 19
 
 
@@ -88,8 +96,12 @@ def test_compiled_pdf_is_kept_with_hash(compiled, org):
 def test_karlshamn_template_compiles(org, dataset, django_capture_on_commit_callbacks):
     from reports.editions.services import edition_create
 
-    e = edition_create(unit=org.units["ASF"], year=2025, actor=org.users["quality"],
-                       template=ReportTemplate.objects.get(key="karlshamn-tema"))
+    e = edition_create(
+        unit=org.units["ASF"],
+        year=2025,
+        actor=org.users["quality"],
+        template=ReportTemplate.objects.get(key="karlshamn-tema"),
+    )
     with django_capture_on_commit_callbacks(execute=False):
         job = edition_compile_request(edition=e, actor=org.users["quality"])
     compiled = compile_run(job_id=job.pk)

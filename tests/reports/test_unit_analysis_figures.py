@@ -30,7 +30,9 @@ def test_round_has_one_analysis_per_unit_led_by_a_chef(org):
     assert units == {"A1", "A", "B1"}
     assert _analysis(analysis_round, org.units["A1"]).chef == org.users["chef_a1"]
     assert (analysis_round.period_start.isoformat(), analysis_round.period_end.isoformat()) == (
-        "2024-06-01", "2025-05-31")
+        "2024-06-01",
+        "2025-05-31",
+    )
 
 
 def test_counts_by_closing_date_with_stockholm_boundaries(org):
@@ -58,16 +60,25 @@ def test_types_compared_with_previous_period(org):
     lexsarah(a1, local(2024, 12, 24))
     deviation(a1, local(2024, 9, 9))
     rows = table(analysis_figures(_analysis(open_2025(org), a1)), "types")
-    assert rows == {"complaint_external": (2, 1), "complaint_staff": (1, 2),
-                    "deviation": (1, 0), "lexsarah": (1, 0)}
+    assert rows == {
+        "complaint_external": (2, 1),
+        "complaint_staff": (1, 2),
+        "deviation": (1, 0),
+        "lexsarah": (1, 0),
+    }
 
 
 def test_case_counts_on_the_unit_it_is_registered_on_now(org):
     a1, b1 = org.units["A1"], org.units["B1"]
     moved = deviation(a1, local(2025, 1, 15))
     analysis_round = open_2025(org)
-    case_update(case=moved, expected_version=moved.version, data={"unit": b1},
-                actor=org.users["quality"], reason="Fel enhet")
+    case_update(
+        case=moved,
+        expected_version=moved.version,
+        data={"unit": b1},
+        actor=org.users["quality"],
+        reason="Fel enhet",
+    )
     assert table(analysis_figures(_analysis(analysis_round, a1)), "types")["deviation"] == (0, 0)
     assert table(analysis_figures(_analysis(analysis_round, b1)), "types")["deviation"] == (1, 0)
 
@@ -78,33 +89,58 @@ def test_sub_unit_with_own_analysis_is_not_counted_twice(org):
     deviation(org.units["A"], local(2025, 1, 1))
     analysis_round = open_2025(org)
     # A's analysis covers A and A2; A1 has its own.
-    assert table(analysis_figures(_analysis(analysis_round, org.units["A"])),
-                 "types")["deviation"] == (2, 0)
-    assert table(analysis_figures(_analysis(analysis_round, org.units["A1"])),
-                 "types")["deviation"] == (1, 0)
+    assert table(analysis_figures(_analysis(analysis_round, org.units["A"])), "types")[
+        "deviation"
+    ] == (2, 0)
+    assert table(analysis_figures(_analysis(analysis_round, org.units["A1"])), "types")[
+        "deviation"
+    ] == (1, 0)
 
 
 def test_multi_label_categories_count_per_label_and_blank_as_ej_angivet(org):
     a1 = org.units["A1"]
-    deviation(a1, local(2025, 1, 1), event="dokumentation",
-              deficiencies=["processer-rutiner", "dokumentation"],
-              causes=["rutin-ej-foljd", "kunskap"], measures=["processer", "kompetens"])
-    deviation(a1, local(2025, 2, 1), event="dokumentation", deficiencies=["dokumentation"],
-              causes=["kunskap"], measures=[None])
+    deviation(
+        a1,
+        local(2025, 1, 1),
+        event="dokumentation",
+        deficiencies=["processer-rutiner", "dokumentation"],
+        causes=["rutin-ej-foljd", "kunskap"],
+        measures=["processer", "kompetens"],
+    )
+    deviation(
+        a1,
+        local(2025, 2, 1),
+        event="dokumentation",
+        deficiencies=["dokumentation"],
+        causes=["kunskap"],
+        measures=[None],
+    )
     deviation(a1, local(2025, 3, 1))  # nothing categorised
     deviation(a1, local(2024, 3, 1), deficiencies=["dokumentation"])  # previous period
     complaint(a1, local(2025, 4, 1), topics=["bemotande", "information"])
     complaint(a1, local(2025, 4, 2))
     figures = analysis_figures(_analysis(open_2025(org), a1))
     assert table(figures, "deficiency") == {
-        "processer-rutiner": (1, 0), "dokumentation": (2, 1), NOT_GIVEN: (1, 0)}
+        "processer-rutiner": (1, 0),
+        "dokumentation": (2, 1),
+        NOT_GIVEN: (1, 0),
+    }
     assert total(figures, "deficiency") == (4, 1)  # per label: more than the 3 deviations
     assert table(figures, "root_cause") == {
-        "rutin-ej-foljd": (1, 0), "kunskap": (2, 0), NOT_GIVEN: (1, 1)}
+        "rutin-ej-foljd": (1, 0),
+        "kunskap": (2, 0),
+        NOT_GIVEN: (1, 1),
+    }
     assert table(figures, "measure_type") == {
-        "processer": (1, 0), "kompetens": (1, 0), NOT_GIVEN: (1, 0)}
+        "processer": (1, 0),
+        "kompetens": (1, 0),
+        NOT_GIVEN: (1, 0),
+    }
     assert table(figures, "complaint_topic") == {
-        "bemotande": (1, 0), "information": (1, 0), NOT_GIVEN: (1, 0)}
+        "bemotande": (1, 0),
+        "information": (1, 0),
+        NOT_GIVEN: (1, 0),
+    }
     # Event category is single-label over all types: 2 documented, 4 blank (3 + 1 previous).
     assert table(figures, "event_category") == {"dokumentation": (2, 0), NOT_GIVEN: (3, 1)}
     labels = {r["key"]: r["label"] for t in figures["tables"] for r in t["rows"]}
@@ -132,7 +168,9 @@ def test_rollup_equals_the_sum_of_the_unit_analyses(org):
         assert summed["total"]["current"] == sum(v[0] for v in expected.values())
     types = next(t for t in rollup["tables"] if t["key"] == "types")
     assert types["total"] == {"current": 4, "previous": 1}
-    deficiency = {r["key"]: r["current"] for r in next(
-        t for t in rollup["tables"] if t["key"] == "deficiency")["rows"]}
+    deficiency = {
+        r["key"]: r["current"]
+        for r in next(t for t in rollup["tables"] if t["key"] == "deficiency")["rows"]
+    }
     # B1's deviation of the previous period has no deficiency: a blank row, 0 this period.
     assert deficiency == {"dokumentation": 2, "bemotande": 1, NOT_GIVEN: 0}

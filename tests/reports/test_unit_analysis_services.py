@@ -20,9 +20,13 @@ from tests.reports.unit_analysis_data import deviation, local, open_2025, table
 
 pytestmark = pytest.mark.django_db
 
-TEXT = {"patterns": "Dokumentationen brister.", "causes": "Rutin ej följd.",
-        "conclusions": "Rutinen gås igenom på APT.", "needs_overarching_measures": False,
-        "overarching_measures": ""}
+TEXT = {
+    "patterns": "Dokumentationen brister.",
+    "causes": "Rutin ej följd.",
+    "conclusions": "Rutinen gås igenom på APT.",
+    "needs_overarching_measures": False,
+    "overarching_measures": "",
+}
 
 
 def _a1(org) -> UnitAnalysis:
@@ -32,8 +36,9 @@ def _a1(org) -> UnitAnalysis:
 def test_draft_save_bumps_version_and_keeps_history(org):
     analysis = _a1(org)
     chef = org.users["chef_a1"]
-    saved = services.analysis_update(analysis=analysis, expected_version=1,
-                                     data={"patterns": "  Mönster  "}, actor=chef)
+    saved = services.analysis_update(
+        analysis=analysis, expected_version=1, data={"patterns": "  Mönster  "}, actor=chef
+    )
     assert (saved.version, saved.patterns) == (2, "Mönster")
     last = saved.history.first()
     assert last.history_user == chef and last.history_change_reason == "Utkast sparat"
@@ -41,11 +46,19 @@ def test_draft_save_bumps_version_and_keeps_history(org):
 
 def test_stale_version_is_refused_and_nothing_is_overwritten(org):
     analysis = _a1(org)
-    services.analysis_update(analysis=analysis, expected_version=1,
-                             data={"patterns": "Först"}, actor=org.users["chef_a1"])
+    services.analysis_update(
+        analysis=analysis,
+        expected_version=1,
+        data={"patterns": "Först"},
+        actor=org.users["chef_a1"],
+    )
     with pytest.raises(ConcurrentEditError) as exc:
-        services.analysis_update(analysis=analysis, expected_version=1,
-                                 data={"patterns": "Sen"}, actor=org.users["chef_a"])
+        services.analysis_update(
+            analysis=analysis,
+            expected_version=1,
+            data={"patterns": "Sen"},
+            actor=org.users["chef_a"],
+        )
     assert exc.value.current.patterns == "Först"
     analysis.refresh_from_db()
     assert (analysis.patterns, analysis.version) == ("Först", 2)
@@ -54,12 +67,19 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(org):
 def test_submit_requires_conclusions_and_described_needs(org):
     analysis = _a1(org)
     with pytest.raises(ServiceError, match="Skriv slutsatser"):
-        services.analysis_submit(analysis=analysis, expected_version=1,
-                                 actor=org.users["chef_a1"], data={**TEXT, "conclusions": ""})
+        services.analysis_submit(
+            analysis=analysis,
+            expected_version=1,
+            actor=org.users["chef_a1"],
+            data={**TEXT, "conclusions": ""},
+        )
     with pytest.raises(ServiceError, match="Beskriv behovet"):
-        services.analysis_submit(analysis=analysis, expected_version=1,
-                                 actor=org.users["chef_a1"],
-                                 data={**TEXT, "needs_overarching_measures": True})
+        services.analysis_submit(
+            analysis=analysis,
+            expected_version=1,
+            actor=org.users["chef_a1"],
+            data={**TEXT, "needs_overarching_measures": True},
+        )
     analysis.refresh_from_db()
     assert analysis.status == UnitAnalysis.Status.DRAFT and analysis.version == 1
 
@@ -68,20 +88,29 @@ def test_submit_freezes_text_and_figures_and_keeps_history(org):
     case = deviation(org.units["A1"], local(2025, 1, 1))
     analysis = _a1(org)
     chef = org.users["chef_a1"]
-    submitted = services.analysis_submit(analysis=analysis, expected_version=1, actor=chef,
-                                         data=TEXT)
+    submitted = services.analysis_submit(
+        analysis=analysis, expected_version=1, actor=chef, data=TEXT
+    )
     assert submitted.status == UnitAnalysis.Status.SUBMITTED
     assert submitted.submitted_by == chef and submitted.submitted_at is not None
     assert table(submitted.figures, "types")["deviation"] == (1, 0)
     with pytest.raises(ServiceError, match="inlämnad"):
-        services.analysis_update(analysis=submitted, expected_version=submitted.version,
-                                 data={"patterns": "Ändrat"}, actor=chef)
+        services.analysis_update(
+            analysis=submitted,
+            expected_version=submitted.version,
+            data={"patterns": "Ändrat"},
+            actor=chef,
+        )
     with pytest.raises(TransitionNotAllowed):
-        services.analysis_submit(analysis=submitted, expected_version=submitted.version,
-                                 actor=chef)
+        services.analysis_submit(analysis=submitted, expected_version=submitted.version, actor=chef)
     # A later correction moves the case, but the submitted analysis keeps its figures.
-    case_update(case=case, expected_version=case.version, data={"unit": org.units["B1"]},
-                actor=org.users["quality"], reason="Fel enhet")
+    case_update(
+        case=case,
+        expected_version=case.version,
+        data={"unit": org.units["B1"]},
+        actor=org.users["quality"],
+        reason="Fel enhet",
+    )
     submitted.refresh_from_db()
     assert submitted.patterns == TEXT["patterns"]
     assert table(analysis_figures(submitted), "types")["deviation"] == (1, 0)
@@ -98,16 +127,19 @@ def test_two_simultaneous_saves_one_wins(org):
     def save(text, user):
         try:
             barrier.wait()
-            services.analysis_update(analysis=analysis, expected_version=1,
-                                     data={"conclusions": text}, actor=user)
+            services.analysis_update(
+                analysis=analysis, expected_version=1, data={"conclusions": text}, actor=user
+            )
             results.append("ok")
         except ConcurrentEditError:
             results.append("conflict")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(t, org.users[u]))
-               for t, u in (("Chef A1", "chef_a1"), ("Chef A", "chef_a"))]
+    threads = [
+        threading.Thread(target=save, args=(t, org.users[u]))
+        for t, u in (("Chef A1", "chef_a1"), ("Chef A", "chef_a"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -129,34 +161,50 @@ def test_opening_task_is_idempotent_and_adds_new_chefs_units(org):
     member(UserFactory(username="chef_b2"), new_unit, Role.SEKTIONSCHEF)
     tasks.open_analysis_round()
     assert set(analysis_round.analyses.values_list("unit__code", flat=True)) == {
-        "A1", "A", "B1", "B2"}
+        "A1",
+        "A",
+        "B1",
+        "B2",
+    }
 
 
 def test_round_period_is_configurable_until_someone_submits(org):
-    analysis_round = services.round_open(year=2025, period_start=date(2024, 9, 1),
-                                         period_end=date(2025, 8, 31), due_date=date(2025, 9, 30))
+    analysis_round = services.round_open(
+        year=2025,
+        period_start=date(2024, 9, 1),
+        period_end=date(2025, 8, 31),
+        due_date=date(2025, 9, 30),
+    )
     assert analysis_round.period_start == date(2024, 9, 1)
     deviation(org.units["A1"], local(2025, 7, 1))  # inside the custom period only
     analysis = UnitAnalysis.objects.get(round=analysis_round, unit=org.units["A1"])
     assert table(analysis_figures(analysis), "types")["deviation"] == (1, 0)
     with pytest.raises(ServiceError, match="sista dag"):
-        services.round_update(analysis_round=analysis_round, actor=None,
-                              period_start=date(2025, 1, 1), period_end=date(2024, 1, 1),
-                              due_date=date(2025, 9, 30))
-    services.analysis_submit(analysis=analysis, expected_version=1, actor=org.users["chef_a1"],
-                             data=TEXT)
+        services.round_update(
+            analysis_round=analysis_round,
+            actor=None,
+            period_start=date(2025, 1, 1),
+            period_end=date(2024, 1, 1),
+            due_date=date(2025, 9, 30),
+        )
+    services.analysis_submit(
+        analysis=analysis, expected_version=1, actor=org.users["chef_a1"], data=TEXT
+    )
     with pytest.raises(ServiceError, match="redan har lämnat in"):
-        services.round_update(analysis_round=analysis_round, actor=None,
-                              period_start=date(2024, 6, 1), period_end=date(2025, 5, 31),
-                              due_date=date(2025, 9, 30))
+        services.round_update(
+            analysis_round=analysis_round,
+            actor=None,
+            period_start=date(2024, 6, 1),
+            period_end=date(2025, 5, 31),
+            due_date=date(2025, 9, 30),
+        )
 
 
 def test_reminder_goes_only_to_late_chefs_once_a_day(org):
     open_2025(org)  # due 2025-06-30
     services.round_open(year=2026, due_date=date(2026, 12, 31))  # not late yet
     a1 = UnitAnalysis.objects.get(round__year=2025, unit=org.units["A1"])
-    services.analysis_submit(analysis=a1, expected_version=1, actor=org.users["chef_a1"],
-                             data=TEXT)
+    services.analysis_submit(analysis=a1, expected_version=1, actor=org.users["chef_a1"], data=TEXT)
     day = date(2025, 7, 2)
     assert services.reminders_send(day=day) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["chef_a@example.se", "chef_b1@example.se"]

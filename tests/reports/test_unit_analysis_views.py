@@ -18,8 +18,13 @@ def analyses(org):
 
 
 def _post(analysis, **overrides):
-    data = {"patterns": "Mönster", "causes": "Orsaker", "conclusions": "Slutsats",
-            "overarching_measures": "", "version": analysis.version}
+    data = {
+        "patterns": "Mönster",
+        "causes": "Orsaker",
+        "conclusions": "Slutsats",
+        "overarching_measures": "",
+        "version": analysis.version,
+    }
     data.update(overrides)
     return data
 
@@ -31,18 +36,33 @@ def test_chef_list_shows_only_units_they_lead(org, login, analyses):
     assert "Avdelning A" in page and "Sektion A1" in page and "Sektion B1" not in page
 
 
-@pytest.mark.parametrize("username, status", [
-    ("chef_a1", 200), ("chef_a", 200), ("quality", 200), ("chef_b1", 404),
-    ("staff_a1", 403), ("au", 403), ("investigator", 403), ("admin", 403),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("chef_a1", 200),
+        ("chef_a", 200),
+        ("quality", 200),
+        ("chef_b1", 404),
+        ("staff_a1", 403),
+        ("au", 403),
+        ("investigator", 403),
+        ("admin", 403),
+    ],
+)
 def test_detail_permission_matrix(org, login, analyses, username, status):
     url = reverse("reports:analysis_detail", args=[analyses["A1"].pk])
     assert login(org.users[username]).get(url).status_code == status
 
 
-@pytest.mark.parametrize("username, status", [
-    ("chef_a1", 302), ("quality", 403), ("chef_b1", 404), ("staff_a1", 403),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("chef_a1", 302),
+        ("quality", 403),
+        ("chef_b1", 404),
+        ("staff_a1", 403),
+    ],
+)
 def test_save_permission_matrix(org, login, analyses, username, status):
     analysis = analyses["A1"]
     url = reverse("reports:analysis_save", args=[analysis.pk])
@@ -54,8 +74,12 @@ def test_overview_only_for_quality_staff(org, login, analyses):
     assert login(org.users["chef_a1"]).get(url).status_code == 403
     assert login(org.users["staff_a1"]).get(url).status_code == 403
     assert login(org.users["quality"]).get(url).status_code == 200
-    assert login(org.users["quality"]).get(
-        reverse("reports:analysis_overview", args=[1999])).status_code == 404
+    assert (
+        login(org.users["quality"])
+        .get(reverse("reports:analysis_overview", args=[1999]))
+        .status_code
+        == 404
+    )
 
 
 def test_save_then_submit_freezes(org, login, analyses):
@@ -65,13 +89,19 @@ def test_save_then_submit_freezes(org, login, analyses):
     assert response.status_code == 302
     analysis.refresh_from_db()
     assert (analysis.patterns, analysis.version, analysis.status) == ("Mönster", 2, "utkast")
-    response = client.post(reverse("reports:analysis_submit", args=[analysis.pk]),
-                           _post(analysis, conclusions="Slutsatsen"), follow=True)
+    response = client.post(
+        reverse("reports:analysis_submit", args=[analysis.pk]),
+        _post(analysis, conclusions="Slutsatsen"),
+        follow=True,
+    )
     assert "Analysen lämnades in." in response.content.decode()
     analysis.refresh_from_db()
     assert analysis.status == "inlamnad" and analysis.conclusions == "Slutsatsen"
-    response = client.post(reverse("reports:analysis_save", args=[analysis.pk]),
-                           _post(analysis, conclusions="Ändrad"), follow=True)
+    response = client.post(
+        reverse("reports:analysis_save", args=[analysis.pk]),
+        _post(analysis, conclusions="Ändrad"),
+        follow=True,
+    )
     assert "inlämnad och kan inte ändras" in response.content.decode()
     analysis.refresh_from_db()
     assert analysis.conclusions == "Slutsatsen"
@@ -83,7 +113,8 @@ def test_submit_without_conclusions_keeps_what_was_typed(org, login, analyses):
     analysis = analyses["A1"]
     response = login(org.users["chef_a1"]).post(
         reverse("reports:analysis_submit", args=[analysis.pk]),
-        _post(analysis, conclusions="", patterns="Mitt skrivna mönster"))
+        _post(analysis, conclusions="", patterns="Mitt skrivna mönster"),
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Skriv slutsatser innan analysen lämnas in." in page
@@ -93,10 +124,13 @@ def test_submit_without_conclusions_keeps_what_was_typed(org, login, analyses):
 def test_concurrent_edit_shows_swedish_conflict_and_keeps_typed_text(org, login, analyses):
     analysis = analyses["A1"]
     stale = _post(analysis, conclusions="Min egen slutsats")
-    login(org.users["chef_a"]).post(reverse("reports:analysis_save", args=[analysis.pk]),
-                                    _post(analysis, conclusions="Chefens slutsats"))
+    login(org.users["chef_a"]).post(
+        reverse("reports:analysis_save", args=[analysis.pk]),
+        _post(analysis, conclusions="Chefens slutsats"),
+    )
     response = login(org.users["chef_a1"]).post(
-        reverse("reports:analysis_save", args=[analysis.pk]), stale)
+        reverse("reports:analysis_save", args=[analysis.pk]), stale
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "Någon annan har sparat ändringar" in page
@@ -133,19 +167,31 @@ def test_overview_rolls_up_and_lists_needs(org, login, analyses):
     analysis = analyses["B1"]
     login(org.users["chef_b1"]).post(
         reverse("reports:analysis_submit", args=[analysis.pk]),
-        _post(analysis, needs_overarching_measures="on",
-              overarching_measures="Gemensam rutin för sekretess behövs"))
-    page = login(org.users["quality"]).get(
-        reverse("reports:analysis_overview", args=[2025])).content.decode()
+        _post(
+            analysis,
+            needs_overarching_measures="on",
+            overarching_measures="Gemensam rutin för sekretess behövs",
+        ),
+    )
+    page = (
+        login(org.users["quality"])
+        .get(reverse("reports:analysis_overview", args=[2025]))
+        .content.decode()
+    )
     assert "Gemensam rutin för sekretess behövs" in page
     assert "1 / 3" in page
     assert "summan är preliminär" in page
 
 
 def test_quality_can_open_a_round(org, login):
-    response = login(org.users["quality"]).post(reverse("reports:analysis_round_open"),
-                                                {"year": 2024})
+    response = login(org.users["quality"]).post(
+        reverse("reports:analysis_round_open"), {"year": 2024}
+    )
     assert response.status_code == 302
     assert UnitAnalysis.objects.filter(round__year=2024).count() == 3
-    assert login(org.users["chef_a1"]).post(reverse("reports:analysis_round_open"),
-                                            {"year": 2023}).status_code == 403
+    assert (
+        login(org.users["chef_a1"])
+        .post(reverse("reports:analysis_round_open"), {"year": 2023})
+        .status_code
+        == 403
+    )

@@ -22,7 +22,8 @@ def code(codelist: str, code_: str) -> Code:
 
 def _close(case: Case, closed_at, event=None) -> Case:
     Case.objects.filter(pk=case.pk).update(
-        closed_at=closed_at, event_category=code(CodeList.EVENT_CATEGORY, event) if event else None)
+        closed_at=closed_at, event_category=code(CodeList.EVENT_CATEGORY, event) if event else None
+    )
     case.refresh_from_db()
     return case
 
@@ -33,15 +34,19 @@ def deviation(unit, closed_at, *, event=None, deficiencies=(), causes=(), measur
     dev.deficiencies.set([code(CodeList.DEFICIENCY, d) for d in deficiencies])
     dev.root_causes.set([code(CodeList.ROOT_CAUSE, r) for r in causes])
     for mtype in measures:
-        Measure.objects.create(case=case, description="Åtgärd",
-                               measure_type=code(CodeList.MEASURE_TYPE, mtype) if mtype else None)
+        Measure.objects.create(
+            case=case,
+            description="Åtgärd",
+            measure_type=code(CodeList.MEASURE_TYPE, mtype) if mtype else None,
+        )
     return _close(case, closed_at, event)
 
 
 def complaint(unit, closed_at, *, source="utomstaende", topics=(), **kw):
     case = make_case(unit, "complaint", **kw)
-    comp = Complaint.objects.create(case=case, source=source,
-                                    complaint_type=code(CodeList.COMPLAINT_TYPE, "klagomal"))
+    comp = Complaint.objects.create(
+        case=case, source=source, complaint_type=code(CodeList.COMPLAINT_TYPE, "klagomal")
+    )
     comp.topics.set([code(CodeList.COMPLAINT_TOPIC, t) for t in topics])
     return _close(case, closed_at)
 

@@ -16,8 +16,9 @@ def make_analysis(actor, units, *, title="Digital post", risks=(), **kwargs):
     kwargs.setdefault("trigger", trigger())
     analysis = analysis_create(actor=actor, title=title, units=units, **kwargs)
     for description, p, c in risks:
-        risk_add(analysis=analysis, description=description, probability=p, consequence=c,
-                 actor=actor)
+        risk_add(
+            analysis=analysis, description=description, probability=p, consequence=c, actor=actor
+        )
     return analysis
 
 

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (RiskAnalysis.objects.count(), SelfControlPlan.objects.count(),
-            SelfControlRun.objects.count(), SelfControlRun.objects.filter(status="klar").count())
+    return (
+        RiskAnalysis.objects.count(),
+        SelfControlPlan.objects.count(),
+        SelfControlRun.objects.count(),
+        SelfControlRun.objects.filter(status="klar").count(),
+    )
 
 
 def test_demo_covers_every_avdelning_and_year_and_is_idempotent():
@@ -34,8 +38,12 @@ def test_demo_covers_every_avdelning_and_year_and_is_idempotent():
     assert years == set(range(2021, 2027))
     for avd in ("UTR", "INS", "EKB", "BTS", "ARB"):
         assert RiskAnalysis.objects.filter(units__path__startswith=_path(avd)).exists(), avd
-        assert SelfControlPlan.objects.filter(responsible_unit__path__startswith=_path(avd)).exists(), avd
-    assert set(SelfControlRun.objects.values_list("period_start__year", flat=True)) == set(range(2021, 2027))
+        assert SelfControlPlan.objects.filter(
+            responsible_unit__path__startswith=_path(avd)
+        ).exists(), avd
+    assert set(SelfControlRun.objects.values_list("period_start__year", flat=True)) == set(
+        range(2021, 2027)
+    )
     assert SelfControlRun.objects.filter(result="brister").exists()
     # The chef of UTR-BU-1 sees the unit's loggkontroll and has overdue items to act on.
     quality = users["kvalitet"]

@@ -18,13 +18,19 @@ pytestmark = pytest.mark.django_db
 def analysis(org):
     """An analysis over A1 and B1 (so chef_a1 reads it) with one risk."""
     quality = org.users["quality"]
-    return make_analysis(quality, [org.units["A1"], org.units["B1"]], title="Läkemedel",
-                         risks=[("Fel dos", 3, 4)])
+    return make_analysis(
+        quality, [org.units["A1"], org.units["B1"]], title="Läkemedel", risks=[("Fel dos", 3, 4)]
+    )
 
 
 def _from_risk(analysis, unit, title, actor):
-    return risk_deviation_create(risk=analysis.risks.get(), unit=unit, title=title,
-                                 description="Från riskanalysen", actor=actor)
+    return risk_deviation_create(
+        risk=analysis.risks.get(),
+        unit=unit,
+        title=title,
+        description="Från riskanalysen",
+        actor=actor,
+    )
 
 
 def test_risk_deviations_outside_the_readers_scope_are_counted_not_named(org, login, analysis):
@@ -48,11 +54,17 @@ def test_arbetsutskott_reads_the_analysis_but_no_deviation(org, login, analysis)
 
 def test_source_cases_outside_scope_are_counted(org, login):
     quality = org.users["quality"]
-    cases = [make_case(org.units["A1"], kind_="deviation", title="Källa A1"),
-             make_case(org.units["B1"], kind_="deviation", title="Källa B1")]
-    analysis = analysis_create_from_cases(actor=quality, cases=cases, title="Mönster",
-                                          units=[org.units["A1"], org.units["B1"]],
-                                          analysed_on=date(2025, 6, 1))
+    cases = [
+        make_case(org.units["A1"], kind_="deviation", title="Källa A1"),
+        make_case(org.units["B1"], kind_="deviation", title="Källa B1"),
+    ]
+    analysis = analysis_create_from_cases(
+        actor=quality,
+        cases=cases,
+        title="Mönster",
+        units=[org.units["A1"], org.units["B1"]],
+        analysed_on=date(2025, 6, 1),
+    )
     body = login(org.users["chef_a1"]).get(analysis.get_absolute_url()).content.decode()
     assert f'<a href="{cases[0].get_absolute_url()}">{cases[0].reference}</a>' in body
     assert cases[1].reference not in body and "Källa B1" not in body
@@ -86,9 +98,15 @@ def test_read_only_page_queries_do_not_grow_with_risks(org, login, analysis):
     client.get(analysis.get_absolute_url())
     one = _queries(client, analysis.get_absolute_url())
     for i in range(3):
-        risk = risk_add(analysis=analysis, description=f"Risk {i}", probability=2,
-                        consequence=2, actor=quality)
+        risk = risk_add(
+            analysis=analysis, description=f"Risk {i}", probability=2, consequence=2, actor=quality
+        )
         for unit in ("A1", "B1"):
-            risk_deviation_create(risk=risk, unit=org.units[unit], title=f"Från {i} {unit}",
-                                  description="x", actor=quality)
+            risk_deviation_create(
+                risk=risk,
+                unit=org.units[unit],
+                title=f"Från {i} {unit}",
+                description="x",
+                actor=quality,
+            )
     assert _queries(client, analysis.get_absolute_url()) == one

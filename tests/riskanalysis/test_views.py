@@ -26,8 +26,12 @@ USERS = sorted(READERS | OUT_OF_SCOPE | NO_ROLE) + ["anonymous"]
 
 @pytest.fixture
 def analysis(org):
-    return make_analysis(org.users["chef_a1"], [org.units["A1"]], template=default_template(),
-                         risks=[("Digital post når inte fram", 3, 4)])
+    return make_analysis(
+        org.users["chef_a1"],
+        [org.units["A1"]],
+        template=default_template(),
+        risks=[("Digital post når inte fram", 3, 4)],
+    )
 
 
 def _urls(a: RiskAnalysis):
@@ -40,8 +44,18 @@ def _urls(a: RiskAnalysis):
         "edit": ("get", reverse("riskanalysis:edit", args=[a.pk]), True, True),
         "risk_edit": ("get", reverse("riskanalysis:risk_edit", args=[a.pk, risk.pk]), True, True),
         "risk_add": ("post", reverse("riskanalysis:risk_add", args=[a.pk]), True, True),
-        "risk_measure": ("post", reverse("riskanalysis:risk_measure", args=[a.pk, risk.pk]), True, True),
-        "risk_deviation": ("post", reverse("riskanalysis:risk_deviation", args=[a.pk, risk.pk]), True, True),
+        "risk_measure": (
+            "post",
+            reverse("riskanalysis:risk_measure", args=[a.pk, risk.pk]),
+            True,
+            True,
+        ),
+        "risk_deviation": (
+            "post",
+            reverse("riskanalysis:risk_deviation", args=[a.pk, risk.pk]),
+            True,
+            True,
+        ),
         "complete": ("post", reverse("riskanalysis:complete", args=[a.pk]), True, True),
         "follow_up": ("post", reverse("riskanalysis:follow_up", args=[a.pk]), True, True),
         "reopen": ("post", reverse("riskanalysis:reopen", args=[a.pk]), True, True),
@@ -55,8 +69,19 @@ POST_DATA = {
     "follow_up": {"result": "Fungerar"},
 }
 VIEW_NAMES = [
-    "list", "create", "from_cases", "detail", "edit", "risk_edit", "risk_add", "risk_measure",
-    "risk_deviation", "complete", "follow_up", "reopen"]
+    "list",
+    "create",
+    "from_cases",
+    "detail",
+    "edit",
+    "risk_edit",
+    "risk_add",
+    "risk_measure",
+    "risk_deviation",
+    "complete",
+    "follow_up",
+    "reopen",
+]
 
 
 # With the fixture as it is, a business rule refuses these for a writer (an unscored risk, a
@@ -65,8 +90,9 @@ VIEW_NAMES = [
 RULE_REFUSED = {"complete", "follow_up", "reopen", "risk_deviation"}
 
 
-def _expected(username: str, method: str, needs_write: bool, is_object: bool,
-              view: str = "") -> int:
+def _expected(
+    username: str, method: str, needs_write: bool, is_object: bool, view: str = ""
+) -> int:
     if username == "anonymous":
         return 302
     if username in NO_ROLE:
@@ -119,8 +145,8 @@ def test_matrix_is_an_accessible_table_with_text_in_every_cell(org, login, analy
 
     risk_add(analysis=analysis, description="Telefontid", probability=1, consequence=2, actor=chef)
     body = login(chef).get(analysis.get_absolute_url()).content.decode()
-    matrix = body[body.index('<table class="risk-matrix">'):]
-    matrix = matrix[:matrix.index("</table>")]
+    matrix = body[body.index('<table class="risk-matrix">') :]
+    matrix = matrix[: matrix.index("</table>")]
     assert matrix.count('<th scope="col">') == 5  # corner + four consequence columns
     assert matrix.count('<th scope="row">') == 4
     assert "4 Allvarlig" in matrix and "4 Mycket stor" in matrix
@@ -128,18 +154,29 @@ def test_matrix_is_an_accessible_table_with_text_in_every_cell(org, login, analy
     numbers = {s.number: s for s in analysis.risks.all()}
     top = max(numbers)
     # The scored template risk (p3 × c4) sits in a "Mycket hög" cell; the new one in "Låg".
-    assert f'risk-very_high"><span class="risk-level">Mycket hög</span><span class="risk-numbers">Risk {top - 1}' in matrix
-    assert f'risk-low"><span class="risk-level">Låg</span><span class="risk-numbers">Risk {top}' in matrix
+    assert (
+        f'risk-very_high"><span class="risk-level">Mycket hög</span><span class="risk-numbers">Risk {top - 1}'
+        in matrix
+    )
+    assert (
+        f'risk-low"><span class="risk-level">Låg</span><span class="risk-numbers">Risk {top}'
+        in matrix
+    )
     assert "style=" not in body and "<script>" not in body
 
 
 def test_create_from_template_through_the_form(org, login):
     client = login(org.users["chef_a1"])
     template = default_template()
-    response = client.post(reverse("riskanalysis:create"), {
-        "title": "Digital post i stället för brev", "template": template.pk,
-        "units": [org.units["A1"].pk], "analysed_on": "2025-04-01",
-    })
+    response = client.post(
+        reverse("riskanalysis:create"),
+        {
+            "title": "Digital post i stället för brev",
+            "template": template.pk,
+            "units": [org.units["A1"].pk],
+            "analysed_on": "2025-04-01",
+        },
+    )
     analysis = RiskAnalysis.objects.get(title="Digital post i stället för brev")
     assert response.status_code == 302 and response["Location"] == analysis.get_absolute_url()
     assert analysis.risks.count() == len(template.suggested_risks)
@@ -147,8 +184,10 @@ def test_create_from_template_through_the_form(org, login):
 
 def test_create_refuses_units_outside_scope(org, login):
     client = login(org.users["chef_a1"])
-    response = client.post(reverse("riskanalysis:create"), {
-        "title": "Fel enhet", "units": [org.units["B1"].pk], "analysed_on": "2025-04-01"})
+    response = client.post(
+        reverse("riskanalysis:create"),
+        {"title": "Fel enhet", "units": [org.units["B1"].pk], "analysed_on": "2025-04-01"},
+    )
     assert response.status_code == 200 and not RiskAnalysis.objects.exists()
 
 
@@ -163,14 +202,23 @@ def test_copy_prefills_from_a_visible_analysis_only(org, login, analysis):
 
 def test_start_from_deviations_uses_only_visible_cases(org, login):
     client = login(org.users["chef_a1"])
-    mine = [make_case(org.units["A1"], kind_="deviation", title=f"Sen utredning {i}") for i in range(2)]
+    mine = [
+        make_case(org.units["A1"], kind_="deviation", title=f"Sen utredning {i}") for i in range(2)
+    ]
     foreign = make_case(org.units["B1"], kind_="deviation", title="B:s avvikelse")
-    url = reverse("riskanalysis:from_cases") + "?" + "&".join(
-        f"ref={c.reference}" for c in [*mine, foreign])
+    url = (
+        reverse("riskanalysis:from_cases")
+        + "?"
+        + "&".join(f"ref={c.reference}" for c in [*mine, foreign])
+    )
     body = client.get(url).content.decode()
     assert mine[0].reference in body and foreign.reference not in body
-    data = {"cases": [c.pk for c in mine], "title": "Mönster", "units": [org.units["A1"].pk],
-            "analysed_on": "2025-06-01"}
+    data = {
+        "cases": [c.pk for c in mine],
+        "title": "Mönster",
+        "units": [org.units["A1"].pk],
+        "analysed_on": "2025-06-01",
+    }
     response = client.post(reverse("riskanalysis:from_cases"), {**data, "cases": [foreign.pk]})
     assert response.status_code == 200 and not RiskAnalysis.objects.exists()
     response = client.post(reverse("riskanalysis:from_cases"), data)
@@ -178,7 +226,9 @@ def test_start_from_deviations_uses_only_visible_cases(org, login):
     assert set(analysis.source_cases.all()) == set(mine)
     body = client.get(analysis.get_absolute_url()).content.decode()
     assert mine[0].reference in body and "Avvikelser som föranledde analysen" in body
-    body = client.get(reverse("riskanalysis:list") + f"?arende={mine[0].reference}").content.decode()
+    body = client.get(
+        reverse("riskanalysis:list") + f"?arende={mine[0].reference}"
+    ).content.decode()
     assert "Mönster" in body
     # A case the user may not open answers exactly like one that does not exist: no analyses.
     for reference in (foreign.reference, "AV-1999-9999"):
@@ -189,12 +239,19 @@ def test_start_from_deviations_uses_only_visible_cases(org, login):
 
 def test_lineage_hides_cases_the_reader_may_not_see(org, login):
     quality = org.users["quality"]
-    cases = [make_case(org.units["A1"], kind_="deviation"), make_case(org.units["B1"], kind_="deviation")]
+    cases = [
+        make_case(org.units["A1"], kind_="deviation"),
+        make_case(org.units["B1"], kind_="deviation"),
+    ]
     from riskanalysis.services import analysis_create_from_cases
 
-    analysis = analysis_create_from_cases(actor=quality, cases=cases, title="Tvärs avdelningar",
-                                          units=[org.units["A1"], org.units["B1"]],
-                                          analysed_on=date(2025, 6, 1))
+    analysis = analysis_create_from_cases(
+        actor=quality,
+        cases=cases,
+        title="Tvärs avdelningar",
+        units=[org.units["A1"], org.units["B1"]],
+        analysed_on=date(2025, 6, 1),
+    )
     body = login(org.users["chef_a1"]).get(analysis.get_absolute_url()).content.decode()
     assert cases[0].reference in body and cases[1].reference not in body
     assert "1 kopplat ärende som du inte har behörighet att se" in body
@@ -212,7 +269,11 @@ def test_list_query_count_does_not_grow_with_rows(org, login):
     make_analysis(chef, [org.units["A1"]], title="Första", follow_up_on=date(2020, 1, 1))
     few = _list_queries(client, reverse("riskanalysis:list"))
     for i in range(12):
-        make_analysis(chef, [org.units["A1"], org.units["A2"]], title=f"Analys {i}",
-                      follow_up_on=date(2020, 1, 1))
+        make_analysis(
+            chef,
+            [org.units["A1"], org.units["A2"]],
+            title=f"Analys {i}",
+            follow_up_on=date(2020, 1, 1),
+        )
     many = _list_queries(client, reverse("riskanalysis:list"))
     assert many == few

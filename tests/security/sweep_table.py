@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 
 from tests.security.world import MARK
 
-ROLES = ("anonymous", "chef_a1", "chef_a", "chef_b1", "staff_a1", "investigator", "au",
-         "quality", "admin", "quality_x")
+ROLES = (
+    "anonymous",
+    "chef_a1",
+    "chef_a",
+    "chef_b1",
+    "staff_a1",
+    "investigator",
+    "au",
+    "quality",
+    "admin",
+    "quality_x",
+)
 PROBES = ("anonymous", "chef_b1", "staff_a1", "admin", "quality_x")
 BLIND = ("chef_b1", "quality_x")  # no scope over A1 / ASF: lists must not show the world
 
@@ -37,8 +47,11 @@ def _roles(text: str) -> set[str]:
 
 def G(ok: str = "", nf: str = "", moved: str = "", anon: int = 302) -> dict[str, int]:
     codes = {role: 403 for role in ROLES}
-    codes.update({r: 200 for r in _roles(ok)} | {r: 404 for r in _roles(nf)}
-                 | {r: 302 for r in _roles(moved)})
+    codes.update(
+        {r: 200 for r in _roles(ok)}
+        | {r: 404 for r in _roles(nf)}
+        | {r: 302 for r in _roles(moved)}
+    )
     codes["anonymous"] = anon
     return codes
 
@@ -109,44 +122,58 @@ TABLE: dict[str, E] = {
     "imports": E(NONE, G(ok=QUAL)),
     "imports_execute": E(pk("import_job"), P(QUAL, quality_x=404)),  # someone else's job
     # --- the shared case page -------------------------------------------------------------
-    "cases:accesslog": E(NONE, G(ok=f"{CHEFS} {QUAL}"),
-                         marker=lambda w: w.complaint.reference),
+    "cases:accesslog": E(NONE, G(ok=f"{CHEFS} {QUAL}"), marker=lambda w: w.complaint.reference),
     # staff_a1 reported the complaint: a status-only page (tests/lexsarah/test_views.py).
     "cases:detail": E(COMPLAINT, G(ok="chef_a1 chef_a quality staff_a1", nf=NO_CASE)),
     "cases:history": E(COMPLAINT, G(ok="chef_a1 chef_a quality staff_a1", nf=NO_CASE)),
-    "cases:pdf": E(COMPLAINT, G(ok="chef_a1 chef_a quality", nf="chef_b1 investigator au quality_x")),
-    "cases:attachment": E(lambda w: {"reference": w.complaint.reference, "pk": w.attachment.pk},
-                          G(ok="chef_a1 chef_a quality", nf=f"{NO_CASE} staff_a1")),
+    "cases:pdf": E(
+        COMPLAINT, G(ok="chef_a1 chef_a quality", nf="chef_b1 investigator au quality_x")
+    ),
+    "cases:attachment": E(
+        lambda w: {"reference": w.complaint.reference, "pk": w.attachment.pk},
+        G(ok="chef_a1 chef_a quality", nf=f"{NO_CASE} staff_a1"),
+    ),
     "cases:note_add": E(COMPLAINT, CASE_POST, post_data=lambda w: {"text": "Intrång"}),
     "cases:measure_add": E(COMPLAINT, CASE_POST),
     "cases:attachment_add": E(COMPLAINT, CASE_POST),
-    "cases:measure_status": E(lambda w: {"reference": w.complaint.reference,
-                                         "pk": w.case_measure.pk}, CASE_POST,
-                              post_data=lambda w: {f"ms{w.case_measure.pk}-status": "genomford"}),
+    "cases:measure_status": E(
+        lambda w: {"reference": w.complaint.reference, "pk": w.case_measure.pk},
+        CASE_POST,
+        post_data=lambda w: {f"ms{w.case_measure.pk}-status": "genomford"},
+    ),
     # --- inbox: list, search, htmx fragment, XLSX export, bulk ---------------------------
     "inbox:list": E(NONE, G(ok=INBOX), query="?q=Rutinen", htmx=True, marker=text("complaint")),
     "inbox:export": E(NONE, G(ok=INBOX), marker=lambda w: w.complaint.reference),
     # Bulk acts only on handleable cases: chef_b1 is sent back with nothing done.
-    "inbox:bulk": E(NONE, P(INBOX, chef_b1=302, quality_x=302),
-                    post_data=lambda w: {"action": "receive",
-                                         "cases": [w.complaint.pk, w.deviation.pk]}),
+    "inbox:bulk": E(
+        NONE,
+        P(INBOX, chef_b1=302, quality_x=302),
+        post_data=lambda w: {"action": "receive", "cases": [w.complaint.pk, w.deviation.pk]},
+    ),
     # --- public e-service -----------------------------------------------------------------
     "public:complaint": E(NONE, G(ok=ALL, anon=200)),
     "public:receipt_shown": E(NONE, G(ok=ALL, anon=200)),
     "public:receipt": E(NONE, G(ok=ALL, anon=200)),
     "public:receipt_status": E(NONE, G(moved=ALL), anon_to="/e-tjanst/kvitto/"),
-    "public:receipt_close": E(NONE, P(ALL, anon_get=405, chef_b1=302, staff_a1=302, admin=302,
-                                      quality_x=302), anon_to="/e-tjanst/kvitto/"),
+    "public:receipt_close": E(
+        NONE,
+        P(ALL, anon_get=405, chef_b1=302, staff_a1=302, admin=302, quality_x=302),
+        anon_to="/e-tjanst/kvitto/",
+    ),
     # --- complaints ----------------------------------------------------------------------
     "complaints:staff_create": E(NONE, G(ok=ALL)),
     "complaints:register": E(NONE, G(ok=WRITE)),
-    **{f"complaints:{n}": E(COMPLAINT, CASE_POST) for n in
-       ("receive", "assign", "assess", "measure", "reply", "resume", "close", "escalate")},
+    **{
+        f"complaints:{n}": E(COMPLAINT, CASE_POST)
+        for n in ("receive", "assign", "assess", "measure", "reply", "resume", "close", "escalate")
+    },
     # --- deviations ------------------------------------------------------------------------
     "deviations:report": E(NONE, G(ok=ALL)),
     "deviations:receipt": E(DEVIATION, G(ok="staff_a1", nf=f"{ALL.replace('staff_a1', '')}")),
-    **{f"deviations:{n}": E(DEVIATION, CASE_POST) for n in
-       ("receive", "assign", "investigate", "classify", "measure", "close", "reclassify")},
+    **{
+        f"deviations:{n}": E(DEVIATION, CASE_POST)
+        for n in ("receive", "assign", "investigate", "classify", "measure", "close", "reclassify")
+    },
     # --- lex Sarah -------------------------------------------------------------------------
     "lexsarah:create": E(NONE, G(ok=ALL)),
     "lexsarah:mine": E(NONE, G(ok=ALL), marker=lambda w: w.lexsarah.reference, seen_by="staff_a1"),
@@ -156,28 +183,49 @@ TABLE: dict[str, E] = {
     "lexsarah:au_pdf": E(pk("meeting"), G(ok=f"au {QUAL}")),
     "lexsarah:agenda_add": E(pk("meeting"), P("au")),
     "lexsarah:agenda_decide": E(pk("meeting", item_pk="agenda_item"), P("au")),
-    "lexsarah:investigation": E(pk("investigation"),
-                                G(ok="chef_a1 chef_a investigator au quality",
-                                  nf="chef_b1 staff_a1 admin quality_x")),
-    **{f"lexsarah:{n}": E(pk("investigation"), CASE_POST) for n in
-       ("inv_assess", "inv_reopen", "inv_add", "inv_attach")},
-    "lexsarah:ivo_pdf": E(LEXSARAH, G(ok="chef_a1 chef_a au investigator quality",
-                                       nf="chef_b1 staff_a1 admin quality_x")),
-    **{f"lexsarah:{n}": E(LEXSARAH, CASE_POST) for n in
-       ("receive", "measure", "assign", "investigate", "urgent", "ivo_sent", "ivo_decision",
-        "imy", "close")},
+    "lexsarah:investigation": E(
+        pk("investigation"),
+        G(ok="chef_a1 chef_a investigator au quality", nf="chef_b1 staff_a1 admin quality_x"),
+    ),
+    **{
+        f"lexsarah:{n}": E(pk("investigation"), CASE_POST)
+        for n in ("inv_assess", "inv_reopen", "inv_add", "inv_attach")
+    },
+    "lexsarah:ivo_pdf": E(
+        LEXSARAH,
+        G(ok="chef_a1 chef_a au investigator quality", nf="chef_b1 staff_a1 admin quality_x"),
+    ),
+    **{
+        f"lexsarah:{n}": E(LEXSARAH, CASE_POST)
+        for n in (
+            "receive",
+            "measure",
+            "assign",
+            "investigate",
+            "urgent",
+            "ivo_sent",
+            "ivo_decision",
+            "imy",
+            "close",
+        )
+    },
     # --- riskanalys ------------------------------------------------------------------------
     "riskanalysis:list": E(NONE, G(ok=READ), marker=text("analysis")),
     "riskanalysis:create": E(NONE, G(ok=WRITE)),
     "riskanalysis:from_cases": E(NONE, G(ok=WRITE), marker=lambda w: w.deviation.reference),
     "riskanalysis:detail": E(pk("analysis"), G(ok="chef_a1 chef_a quality au", nf=OUT)),
     "riskanalysis:edit": E(pk("analysis"), G(ok="chef_a1 chef_a quality", nf=OUT)),
-    "riskanalysis:risk_edit": E(pk("analysis", risk_pk="risk"),
-                                G(ok="chef_a1 chef_a quality", nf=OUT)),
-    **{f"riskanalysis:{n}": E(pk("analysis"), RISK_POST) for n in
-       ("risk_add", "complete", "follow_up", "reopen")},
-    **{f"riskanalysis:{n}": E(pk("analysis", risk_pk="risk"), RISK_POST) for n in
-       ("risk_measure", "risk_deviation")},
+    "riskanalysis:risk_edit": E(
+        pk("analysis", risk_pk="risk"), G(ok="chef_a1 chef_a quality", nf=OUT)
+    ),
+    **{
+        f"riskanalysis:{n}": E(pk("analysis"), RISK_POST)
+        for n in ("risk_add", "complete", "follow_up", "reopen")
+    },
+    **{
+        f"riskanalysis:{n}": E(pk("analysis", risk_pk="risk"), RISK_POST)
+        for n in ("risk_measure", "risk_deviation")
+    },
     # --- egenkontroll ---------------------------------------------------------------------
     "selfcontrol:list": E(NONE, G(ok=READ), marker=text("plan")),
     "selfcontrol:year": E(NONE, G(ok=READ), query="?year=2025", marker=text("plan")),
@@ -187,8 +235,17 @@ TABLE: dict[str, E] = {
     "selfcontrol:plan_schedule": E(pk("plan"), RISK_POST),
     "selfcontrol:run_detail": E(pk("run"), G(ok="chef_a1 chef_a quality au", nf=OUT)),
     "selfcontrol:run_edit": E(pk("run"), G(ok="chef_a1 chef_a quality", nf=OUT)),
-    **{f"selfcontrol:{n}": E(pk("run"), RISK_POST) for n in
-       ("run_start", "run_complete", "run_reopen", "run_measure", "run_deviation", "run_draw")},
+    **{
+        f"selfcontrol:{n}": E(pk("run"), RISK_POST)
+        for n in (
+            "run_start",
+            "run_complete",
+            "run_reopen",
+            "run_measure",
+            "run_deviation",
+            "run_draw",
+        )
+    },
     "selfcontrol:log_review": E(pk("run", sample_pk="sample"), RISK_POST),
     # --- tillsyn --------------------------------------------------------------------------
     "supervision:list": E(NONE, G(ok=READ), marker=text("supervision")),
@@ -196,14 +253,18 @@ TABLE: dict[str, E] = {
     "supervision:detail": E(pk("supervision"), G(ok="chef_a1 chef_a quality au", nf=OUT)),
     "supervision:history": E(pk("supervision"), G(ok="chef_a1 chef_a quality au", nf=OUT)),
     "supervision:edit": E(pk("supervision"), G(ok="chef_a1 chef_a quality", nf=OUT)),
-    **{f"supervision:{n}": E(pk("supervision"), SUP_POST) for n in
-       ("decision_add", "measure_add", "response_sent", "supplement", "close")},
+    **{
+        f"supervision:{n}": E(pk("supervision"), SUP_POST)
+        for n in ("decision_add", "measure_add", "response_sent", "supplement", "close")
+    },
     "supervision:measure_complete": E(pk("supervision", measure_pk="sup_measure"), SUP_POST),
     # --- utvecklingsområden ---------------------------------------------------------------
     "reports:development_area_list": E(NONE, G(ok=WRITE), marker=text("area")),
     "reports:development_area_create": E(NONE, G(ok=WRITE)),
-    **{f"reports:development_area_{n}": E(pk("area"), G(ok="chef_a1 chef_a quality", nf=OUT))
-       for n in ("detail", "edit", "follow_up")},
+    **{
+        f"reports:development_area_{n}": E(pk("area"), G(ok="chef_a1 chef_a quality", nf=OUT))
+        for n in ("detail", "edit", "follow_up")
+    },
     # --- enhetens sammanställning och analys ------------------------------------------------
     "reports:analysis_list": E(NONE, G(ok=WRITE), marker=lambda w: "Sektion A1"),
     "reports:analysis_detail": E(pk("unit_analysis"), G(ok="chef_a1 chef_a quality", nf=OUT)),
@@ -211,28 +272,48 @@ TABLE: dict[str, E] = {
     "reports:analysis_submit": E(pk("unit_analysis"), RISK_POST),
     # Rounds are organisation-wide (one per year); the overview lists only analyses in scope.
     "reports:analysis_round_open": E(NONE, P(QUAL, quality_x=302)),
-    "reports:analysis_overview": E(lambda w: {"year": 2025}, G(ok=QUAL),
-                                   marker=lambda w: "Sektion A1", seen_by="quality"),
+    "reports:analysis_overview": E(
+        lambda w: {"year": 2025}, G(ok=QUAL), marker=lambda w: "Sektion A1", seen_by="quality"
+    ),
     "reports:analysis_round_edit": E(lambda w: {"year": 2025}, G(ok=QUAL)),
     # --- kvalitetsberättelse (förvaltning ASF) ----------------------------------------------
-    "reports:edition_list": E(NONE, G(ok=QUAL), marker=lambda w: f'href="{w.edition.get_absolute_url()}"',
-                              seen_by="quality"),
+    "reports:edition_list": E(
+        NONE,
+        G(ok=QUAL),
+        marker=lambda w: f'href="{w.edition.get_absolute_url()}"',
+        seen_by="quality",
+    ),
     "reports:edition_create": E(NONE, P(QUAL, quality_x=400)),  # form refuses a unit out of scope
     "reports:statistics": E(NONE, G(ok=WRITE), marker=lambda w: "Sektion A1"),
     "reports:statistics_xlsx": E(NONE, G(ok=WRITE), query="?block=1&table=0"),
     "reports:edition_detail": E(pk("edition"), G(ok="quality", nf="quality_x")),
-    "reports:edition_job": E(pk("edition", job_pk="compile_job"), G(ok="quality", nf="quality_x"),
-                             htmx=True),
+    "reports:edition_job": E(
+        pk("edition", job_pk="compile_job"), G(ok="quality", nf="quality_x"), htmx=True
+    ),
     "reports:edition_pdf": E(pk("edition"), G(ok="quality", nf="quality_x")),
-    "reports:compiled_pdf": E(pk("edition", compiled_pk="compiled"),
-                              G(ok="quality", nf="quality_x")),
-    "reports:block_preview": E(pk("edition", block_pk="data_block"),
-                               G(ok="quality", nf="quality_x"), htmx=True),
-    **{f"reports:{n}": E(pk("edition"), P(QUAL, nf="quality_x")) for n in
-       ("edition_meta", "section_add", "edition_submit", "edition_return", "edition_approve",
-        "edition_compile")},
-    **{f"reports:{n}": E(pk("edition", section_pk="section"), P(QUAL, nf="quality_x")) for n in
-       ("section_rename", "section_delete", "section_move", "block_add")},
-    **{f"reports:{n}": E(pk("edition", block_pk="block"), P(QUAL, nf="quality_x")) for n in
-       ("block_save", "block_delete")},
+    "reports:compiled_pdf": E(
+        pk("edition", compiled_pk="compiled"), G(ok="quality", nf="quality_x")
+    ),
+    "reports:block_preview": E(
+        pk("edition", block_pk="data_block"), G(ok="quality", nf="quality_x"), htmx=True
+    ),
+    **{
+        f"reports:{n}": E(pk("edition"), P(QUAL, nf="quality_x"))
+        for n in (
+            "edition_meta",
+            "section_add",
+            "edition_submit",
+            "edition_return",
+            "edition_approve",
+            "edition_compile",
+        )
+    },
+    **{
+        f"reports:{n}": E(pk("edition", section_pk="section"), P(QUAL, nf="quality_x"))
+        for n in ("section_rename", "section_delete", "section_move", "block_add")
+    },
+    **{
+        f"reports:{n}": E(pk("edition", block_pk="block"), P(QUAL, nf="quality_x"))
+        for n in ("block_save", "block_delete")
+    },
 }

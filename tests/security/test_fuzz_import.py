@@ -13,18 +13,37 @@ pytestmark = pytest.mark.django_db
 HEADER = "typ;extern_referens;enhet;inkom;rubrik;beskrivning;brister\n"
 hostile_text = st.one_of(
     st.text(max_size=300),
-    st.sampled_from(["<script>alert(1)</script>", "'; DROP TABLE cases_case; --", "\x00",
-                     "=HYPERLINK(\"http://x\")", "\u202e", "a" * 5000, "2024-02-30", "|||"]),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "'; DROP TABLE cases_case; --",
+            "\x00",
+            '=HYPERLINK("http://x")',
+            "\u202e",
+            "a" * 5000,
+            "2024-02-30",
+            "|||",
+        ]
+    ),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(typ=st.sampled_from(["avvikelse", "lex_sarah", "okand", ""]), ref=hostile_text,
-       inkom=st.one_of(st.dates().map(str), hostile_text), title=hostile_text,
-       text=hostile_text, codes=hostile_text)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    typ=st.sampled_from(["avvikelse", "lex_sarah", "okand", ""]),
+    ref=hostile_text,
+    inkom=st.one_of(st.dates().map(str), hostile_text),
+    title=hostile_text,
+    text=hostile_text,
+    codes=hostile_text,
+)
 def test_hostile_rows_never_crash(org, typ, ref, inkom, title, text, codes):
-    clean = [v.replace(";", ",").replace("\n", " ").replace("\r", " ").replace('"', "'")
-             for v in (typ, ref, "A1", inkom, title, text, codes)]
+    clean = [
+        v.replace(";", ",").replace("\n", " ").replace("\r", " ").replace('"', "'")
+        for v in (typ, ref, "A1", inkom, title, text, codes)
+    ]
     data = (HEADER + ";".join(clean) + "\n").encode("utf-8", "surrogatepass")
     before = Case.objects.count()
     try:
@@ -37,7 +56,9 @@ def test_hostile_rows_never_crash(org, typ, ref, inkom, title, text, codes):
         assert Case.objects.count() == before + result.created
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(payload=st.binary(max_size=2000))
 def test_random_bytes_are_rejected_cleanly(org, payload):
     try:

@@ -38,13 +38,32 @@ print(json.dumps({k: getattr(s, k) for k in (
 
 
 def _production_settings() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"AVVIKA_TESTING", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE",
-                        "IDLE_TIMEOUT_SECONDS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}}
-    env.update(DEBUG="0", SECRET_KEY="p9$Kd2!vXq7#Lm4@Rz8&Wt1^Ny6*Hb3%Gc5Fj0Ue-aS7dF9gH2jK4lZ6x",
-               ALLOWED_HOSTS="avvika.example.se")
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", PROBE], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "AVVIKA_TESTING",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "IDLE_TIMEOUT_SECONDS",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+        }
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="p9$Kd2!vXq7#Lm4@Rz8&Wt1^Ny6*Hb3%Gc5Fj0Ue-aS7dF9gH2jK4lZ6x",
+        ALLOWED_HOSTS="avvika.example.se",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -107,12 +126,15 @@ def test_idle_session_is_logged_out_and_polling_does_not_keep_it_alive(org, logi
     assert client.get("/").status_code == 302  # really logged out
 
 
-@pytest.mark.parametrize("password, swedish", [
-    ("kort1", "för kort"),
-    ("123456789012345", "enbart numeriskt"),
-    ("password12345", "för vanligt"),
-    ("chef_a1@example.se", "för lik"),
-])
+@pytest.mark.parametrize(
+    "password, swedish",
+    [
+        ("kort1", "för kort"),
+        ("123456789012345", "enbart numeriskt"),
+        ("password12345", "för vanligt"),
+        ("chef_a1@example.se", "för lik"),
+    ],
+)
 @pytest.mark.django_db
 def test_weak_passwords_are_rejected_in_swedish(org, password, swedish):
     with translation.override("sv"), pytest.raises(ValidationError) as exc:
@@ -127,8 +149,9 @@ def test_a_long_passphrase_is_accepted(org):
 
 @pytest.mark.django_db
 def test_receipt_lockout_is_per_address_not_per_session(org, settings):
-    submission = complaint_submit_public(unit=org.units["A1"], complaint_type="klagomal",
-                                         description="Jag blev illa bemött.")
+    submission = complaint_submit_public(
+        unit=org.units["A1"], complaint_type="klagomal", description="Jag blev illa bemött."
+    )
     wrong = "AAAA-AAAA-AAAA-AAAA"
     for _ in range(5):
         # A fresh client each time: dropping the cookie does not reset the count.
@@ -144,28 +167,41 @@ def test_receipt_lockout_is_per_address_not_per_session(org, settings):
     assert spoofed.post("/e-tjanst/kvitto/", {"code": submission.receipt_code}).status_code == 429
 
 
-@pytest.mark.parametrize("name, content", [
-    ("intyg.pdf", EXE), ("intyg.pdf", HTML), ("bild.png", HTML), ("sida.html", HTML),
-    ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-    ("program.exe", EXE), ("rapport.docx", HTML),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("intyg.pdf", EXE),
+        ("intyg.pdf", HTML),
+        ("bild.png", HTML),
+        ("sida.html", HTML),
+        ("bild.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("program.exe", EXE),
+        ("rapport.docx", HTML),
+    ],
+)
 @pytest.mark.django_db
 def test_staff_upload_is_judged_by_content(org, login, name, content):
     from tests.factories import make_case
 
     case = make_case(org.units["A1"])
     client = login(org.users["chef_a1"])
-    response = client.post(f"/arenden/{case.reference}/bilaga/",
-                           {"file": SimpleUploadedFile(name, content, "application/pdf")},
-                           follow=True)
+    response = client.post(
+        f"/arenden/{case.reference}/bilaga/",
+        {"file": SimpleUploadedFile(name, content, "application/pdf")},
+        follow=True,
+    )
     assert "Filtypen är inte tillåten" in response.content.decode()
     assert not Attachment.objects.filter(case=case).exists()
 
 
-@pytest.mark.parametrize("name, content, mime", [
-    ("intyg.pdf", PDF, "application/pdf"), ("anteckning.txt", "Åtgärd klar".encode(), "text/plain"),
-    ("utan-filandelse", b"vanlig text", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "name, content, mime",
+    [
+        ("intyg.pdf", PDF, "application/pdf"),
+        ("anteckning.txt", "Åtgärd klar".encode(), "text/plain"),
+        ("utan-filandelse", b"vanlig text", "text/plain"),
+    ],
+)
 @pytest.mark.django_db
 def test_honest_files_are_still_accepted(org, login, name, content, mime):
     from tests.factories import make_case
@@ -178,18 +214,28 @@ def test_honest_files_are_still_accepted(org, login, name, content, mime):
 
 @pytest.mark.django_db
 def test_public_form_refuses_html_named_pdf(org, client):
-    data = {"complaint_type": "klagomal", "unit": str(org.units["A1"].pk),
-            "description": "Se bifogat intyg.", "anonymous": "ja", "website": "",
-            "attachment": SimpleUploadedFile("intyg.pdf", HTML, "application/pdf")}
+    data = {
+        "complaint_type": "klagomal",
+        "unit": str(org.units["A1"].pk),
+        "description": "Se bifogat intyg.",
+        "anonymous": "ja",
+        "website": "",
+        "attachment": SimpleUploadedFile("intyg.pdf", HTML, "application/pdf"),
+    }
     response = client.post("/e-tjanst/", data)
     assert response.status_code == 400
     assert "Filtypen är inte tillåten" in response.content.decode()
 
 
-@pytest.mark.parametrize("error", [
-    RuntimeError("Traceback: secret in /work/main/cases/views/start.py"),
-    DatabaseError('relation "cases_case" does not exist LINE 1: SELECT "cases_case"."description"'),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError("Traceback: secret in /work/main/cases/views/start.py"),
+        DatabaseError(
+            'relation "cases_case" does not exist LINE 1: SELECT "cases_case"."description"'
+        ),
+    ],
+)
 @pytest.mark.django_db
 def test_a_forced_error_shows_the_swedish_500_page_only(org, login, settings, monkeypatch, error):
     from cases.views import start
@@ -206,6 +252,6 @@ def test_a_forced_error_shows_the_swedish_500_page_only(org, login, settings, mo
     assert response.status_code == 500
     body = response.content.decode()
     assert "Något gick fel" in body and "Ingen information om felet visas" in body
-    for leak in ("Traceback", "SELECT", "cases_case", "/work/main", "RuntimeError", "File \""):
+    for leak in ("Traceback", "SELECT", "cases_case", "/work/main", "RuntimeError", 'File "'):
         assert leak not in body
     assert "unsafe-inline" not in response["Content-Security-Policy"]

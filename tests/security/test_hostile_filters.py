@@ -41,9 +41,14 @@ def test_risk_analysis_list(org, login):
     make_analysis(org.users["chef_a1"], [org.units["A1"]], title="Digital post")
     client = login(org.users["chef_a1"])
     url = reverse("riskanalysis:list")
-    for params, message in [({"year": "²"}, WHOLE_NUMBER), ({"year": "2025.5"}, WHOLE_NUMBER),
-                            ({"year": "99999"}, AT_MOST_2100), ({"arende": NUL}, NO_NUL),
-                            ({"status": NUL}, BAD_CHOICE), ({"status": "makulerad"}, BAD_CHOICE)]:
+    for params, message in [
+        ({"year": "²"}, WHOLE_NUMBER),
+        ({"year": "2025.5"}, WHOLE_NUMBER),
+        ({"year": "99999"}, AT_MOST_2100),
+        ({"arende": NUL}, NO_NUL),
+        ({"status": NUL}, BAD_CHOICE),
+        ({"status": "makulerad"}, BAD_CHOICE),
+    ]:
         response, body = _get(client, url, params)
         assert response.status_code == 200 and "Digital post" in body, params
         assert message in body, params
@@ -57,8 +62,12 @@ def test_risk_analysis_list(org, login):
 def test_risk_analysis_create_prefill_parameters(org, login):
     """?mall= and ?kopiera= prefill the form; odd values prefill nothing."""
     client = login(org.users["chef_a1"])
-    for params in ({"mall": "²"}, {"kopiera": "²"}, {"kopiera": "99999999999999999999"},
-                   {"mall": NUL}):
+    for params in (
+        {"mall": "²"},
+        {"kopiera": "²"},
+        {"kopiera": "99999999999999999999"},
+        {"mall": NUL},
+    ):
         response, body = _get(client, reverse("riskanalysis:create"), params)
         assert response.status_code == 200 and "Ny riskanalys" in body, params
 
@@ -85,13 +94,21 @@ def test_self_inspection_year_plan(org, login):
 
 
 def test_supervision_list(org, login):
-    make_supervision(org.users["quality"], [org.units["A1"]], title="Tillsyn av HVB Solbacken",
-                     decisions=[(date(2025, 2, 1), [])])
+    make_supervision(
+        org.users["quality"],
+        [org.units["A1"]],
+        title="Tillsyn av HVB Solbacken",
+        decisions=[(date(2025, 2, 1), [])],
+    )
     client = login(org.users["quality"])
     url = reverse("supervision:list")
-    for params, message in [({"ar": "²"}, WHOLE_NUMBER), ({"ar": "99999"}, AT_MOST_2100),
-                            ({"myndighet": NUL}, BAD_CHOICE), ({"typ": NUL}, BAD_CHOICE),
-                            ({"status": "²"}, BAD_CHOICE)]:
+    for params, message in [
+        ({"ar": "²"}, WHOLE_NUMBER),
+        ({"ar": "99999"}, AT_MOST_2100),
+        ({"myndighet": NUL}, BAD_CHOICE),
+        ({"typ": NUL}, BAD_CHOICE),
+        ({"status": "²"}, BAD_CHOICE),
+    ]:
         response, body = _get(client, url, params)
         assert response.status_code == 200 and "Solbacken" in body, params
         assert message in body, params
@@ -100,12 +117,19 @@ def test_supervision_list(org, login):
 
 
 def test_development_area_list(org, login):
-    development_area_create(actor=org.users["quality"], unit=org.units["ASF"], year_decided=2025,
-                            title="Fler egenkontroller")
+    development_area_create(
+        actor=org.users["quality"],
+        unit=org.units["ASF"],
+        year_decided=2025,
+        title="Fler egenkontroller",
+    )
     client = login(org.users["quality"])
     url = reverse("reports:development_area_list")
-    for params, message in [({"ar": "²"}, WHOLE_NUMBER), ({"ar": "99999"}, AT_MOST_2100),
-                            ({"status": NUL}, BAD_CHOICE)]:
+    for params, message in [
+        ({"ar": "²"}, WHOLE_NUMBER),
+        ({"ar": "99999"}, AT_MOST_2100),
+        ({"status": NUL}, BAD_CHOICE),
+    ]:
         response, body = _get(client, url, params)
         assert response.status_code == 200 and "Fler egenkontroller" in body, params
         assert message in body, params
@@ -115,11 +139,13 @@ def test_development_area_list(org, login):
 def test_statistics(org, login):
     client = login(org.users["quality"])
     unit = str(org.units["ASF"].pk)
-    for params, message in [({"unit": NUL, "year": "2025"}, NO_NUL),
-                            ({"unit": "99999999999999999999", "year": "2025"}, BAD_CHOICE),
-                            ({"unit": unit, "year": "99999"}, AT_MOST_2100),
-                            ({"unit": unit, "year": "²"}, WHOLE_NUMBER),
-                            ({"unit": unit, "year": "2025", "period_start_month": NUL}, BAD_CHOICE)]:
+    for params, message in [
+        ({"unit": NUL, "year": "2025"}, NO_NUL),
+        ({"unit": "99999999999999999999", "year": "2025"}, BAD_CHOICE),
+        ({"unit": unit, "year": "99999"}, AT_MOST_2100),
+        ({"unit": unit, "year": "²"}, WHOLE_NUMBER),
+        ({"unit": unit, "year": "2025", "period_start_month": NUL}, BAD_CHOICE),
+    ]:
         response, body = _get(client, reverse("reports:statistics"), params)
         assert response.status_code == 400 and message in body, params
     good = {"unit": unit, "year": "2025", "period_start_month": "1"}
@@ -130,13 +156,23 @@ def test_statistics(org, login):
 
 def test_access_log(org, login):
     case = make_case(org.units["A1"], "deviation")
-    AccessLog.objects.create(user=org.users["chef_a1"], action="read", case=case,
-                             case_reference=case.reference, unit=org.units["A1"])
+    AccessLog.objects.create(
+        user=org.users["chef_a1"],
+        action="read",
+        case=case,
+        case_reference=case.reference,
+        unit=org.units["A1"],
+    )
     client = login(org.users["chef_a1"])
     url = reverse("cases:accesslog")
-    for params, message in [({"case_reference": NUL}, NO_NUL), ({"user__username": NUL}, NO_NUL),
-                            ({"action": NUL}, BAD_CHOICE), ({"from_date": "99999-01-01"}, BAD_DATE),
-                            ({"to_date": "2025-02-30"}, BAD_DATE), ({"from_date": NUL}, BAD_DATE)]:
+    for params, message in [
+        ({"case_reference": NUL}, NO_NUL),
+        ({"user__username": NUL}, NO_NUL),
+        ({"action": NUL}, BAD_CHOICE),
+        ({"from_date": "99999-01-01"}, BAD_DATE),
+        ({"to_date": "2025-02-30"}, BAD_DATE),
+        ({"from_date": NUL}, BAD_DATE),
+    ]:
         response, body = _get(client, url, params)
         assert response.status_code == 200 and case.reference in body, params
         assert message in body, params
@@ -146,11 +182,16 @@ def test_inbox(org, login):
     case = make_case(org.units["A1"], "deviation", title="Fallolycka i matsalen")
     client = login(org.users["chef_a1"])
     url = reverse("inbox:list")
-    for params, message in [({"q": NUL}, NO_NUL), ({"unit": NUL}, NO_NUL),
-                            ({"unit": "99999999999999999999"}, BAD_CHOICE),
-                            ({"event_category": "²"}, BAD_CHOICE), ({"status": NUL}, BAD_CHOICE),
-                            ({"assignee": "²"}, BAD_CHOICE), ({"kind": NUL}, BAD_CHOICE),
-                            ({"sort": NUL}, BAD_CHOICE)]:
+    for params, message in [
+        ({"q": NUL}, NO_NUL),
+        ({"unit": NUL}, NO_NUL),
+        ({"unit": "99999999999999999999"}, BAD_CHOICE),
+        ({"event_category": "²"}, BAD_CHOICE),
+        ({"status": NUL}, BAD_CHOICE),
+        ({"assignee": "²"}, BAD_CHOICE),
+        ({"kind": NUL}, BAD_CHOICE),
+        ({"sort": NUL}, BAD_CHOICE),
+    ]:
         response, body = _get(client, url, params)
         assert response.status_code == 200 and case.title in body, params
         assert message in body, params
@@ -163,10 +204,14 @@ def test_inbox(org, login):
 def test_lex_sarah_lists_without_filters_ignore_stray_parameters(org, login):
     """The AU list and "Mina rapporter" have no filters: odd parameters change nothing."""
     au_meeting_create(held_on=date(2026, 11, 20), actor=org.users["au"], title="Novembermötet")
-    lexsarah_report_create(unit=org.units["A1"], title="Ovarsam hantering",
-                           description="Beskrivning", actor=org.users["staff_a1"],
-                           reporter=org.users["staff_a1"],
-                           occurred_at=datetime(2026, 11, 1, 10, tzinfo=STHLM))
+    lexsarah_report_create(
+        unit=org.units["A1"],
+        title="Ovarsam hantering",
+        description="Beskrivning",
+        actor=org.users["staff_a1"],
+        reporter=org.users["staff_a1"],
+        occurred_at=datetime(2026, 11, 1, 10, tzinfo=STHLM),
+    )
     hostile = {"year": "99999", "arende": NUL, "status": "²"}
     response, body = _get(login(org.users["au"]), reverse("lexsarah:au_list"), hostile)
     assert response.status_code == 200 and "Novembermötet" in body

@@ -60,8 +60,10 @@ def test_riskanalys_concurrent_edit_is_detected(world):
     assert "Sparad version" in body and "Först sparad" in body
     again = _form_data(response.context["form"])
     assert second.post(url, {**again, "participants": "Min text, sparad sist"}).status_code == 302
-    assert type(world.analysis).objects.get(pk=world.analysis.pk).participants == \
-        "Min text, sparad sist"
+    assert (
+        type(world.analysis).objects.get(pk=world.analysis.pk).participants
+        == "Min text, sparad sist"
+    )
 
 
 def _move_case_to_b1(world, case):
@@ -76,49 +78,75 @@ def _move_units_to_b1(world, obj):
 
 # (edit page to open, POST url, data, who edits, how the record leaves the editor's scope)
 SCENARIOS = {
-    "complaint moved": (lambda w: w.complaint.get_absolute_url(),
-                        lambda w: reverse("complaints:receive", args=[w.complaint.reference]),
-                        {"receive-reason": "Tar emot"}, "chef_a1",
-                        lambda w: _move_case_to_b1(w, w.complaint)),
-    "deviation moved": (lambda w: w.deviation.get_absolute_url(),
-                        lambda w: reverse("deviations:classify", args=[w.deviation.reference]),
-                        {"classify-version": "1"}, "chef_a1",
-                        lambda w: _move_case_to_b1(w, w.deviation)),
+    "complaint moved": (
+        lambda w: w.complaint.get_absolute_url(),
+        lambda w: reverse("complaints:receive", args=[w.complaint.reference]),
+        {"receive-reason": "Tar emot"},
+        "chef_a1",
+        lambda w: _move_case_to_b1(w, w.complaint),
+    ),
+    "deviation moved": (
+        lambda w: w.deviation.get_absolute_url(),
+        lambda w: reverse("deviations:classify", args=[w.deviation.reference]),
+        {"classify-version": "1"},
+        "chef_a1",
+        lambda w: _move_case_to_b1(w, w.deviation),
+    ),
     "lex Sarah investigation moved": (
         lambda w: reverse("lexsarah:investigation", args=[w.investigation.pk]),
         lambda w: reverse("lexsarah:investigation", args=[w.investigation.pk]),
-        {"version": "9", "events": "Mitt utkast"}, "chef_a1",
-        lambda w: _move_case_to_b1(w, w.lexsarah)),
-    "riskanalys moved": (lambda w: reverse("riskanalysis:edit", args=[w.analysis.pk]),
-                         lambda w: reverse("riskanalysis:edit", args=[w.analysis.pk]),
-                         {"title": "Mitt utkast"}, "chef_a1",
-                         lambda w: _move_units_to_b1(w, w.analysis)),
-    "supervision moved": (lambda w: reverse("supervision:edit", args=[w.supervision.pk]),
-                          lambda w: reverse("supervision:edit", args=[w.supervision.pk]),
-                          {"title": "Mitt utkast", "version": "1"}, "chef_a1",
-                          lambda w: _move_units_to_b1(w, w.supervision)),
+        {"version": "9", "events": "Mitt utkast"},
+        "chef_a1",
+        lambda w: _move_case_to_b1(w, w.lexsarah),
+    ),
+    "riskanalys moved": (
+        lambda w: reverse("riskanalysis:edit", args=[w.analysis.pk]),
+        lambda w: reverse("riskanalysis:edit", args=[w.analysis.pk]),
+        {"title": "Mitt utkast"},
+        "chef_a1",
+        lambda w: _move_units_to_b1(w, w.analysis),
+    ),
+    "supervision moved": (
+        lambda w: reverse("supervision:edit", args=[w.supervision.pk]),
+        lambda w: reverse("supervision:edit", args=[w.supervision.pk]),
+        {"title": "Mitt utkast", "version": "1"},
+        "chef_a1",
+        lambda w: _move_units_to_b1(w, w.supervision),
+    ),
     "riskanalys risk deleted": (
         lambda w: reverse("riskanalysis:risk_edit", args=[w.analysis.pk, w.risk.pk]),
         lambda w: reverse("riskanalysis:risk_edit", args=[w.analysis.pk, w.risk.pk]),
-        {"description": "Mitt utkast", "probability": "2", "consequence": "2"}, "chef_a1",
-        lambda w: type(w.risk).objects.filter(pk=w.risk.pk).delete()),
+        {"description": "Mitt utkast", "probability": "2", "consequence": "2"},
+        "chef_a1",
+        lambda w: type(w.risk).objects.filter(pk=w.risk.pk).delete(),
+    ),
     "egenkontroll plan moved": (
         lambda w: reverse("selfcontrol:plan_edit", args=[w.plan.pk]),
         lambda w: reverse("selfcontrol:plan_edit", args=[w.plan.pk]),
-        {"area": "Mitt utkast"}, "chef_a1",
-        lambda w: type(w.plan).objects.filter(pk=w.plan.pk).update(
-            responsible_unit=w.org.units["B1"])),
+        {"area": "Mitt utkast"},
+        "chef_a1",
+        lambda w: (
+            type(w.plan).objects.filter(pk=w.plan.pk).update(responsible_unit=w.org.units["B1"])
+        ),
+    ),
     "development area deleted": (
         lambda w: reverse("reports:development_area_edit", args=[w.area.pk]),
         lambda w: reverse("reports:development_area_edit", args=[w.area.pk]),
-        {"title": "Mitt utkast"}, "chef_a1",
-        lambda w: type(w.area).objects.filter(pk=w.area.pk).delete()),
+        {"title": "Mitt utkast"},
+        "chef_a1",
+        lambda w: type(w.area).objects.filter(pk=w.area.pk).delete(),
+    ),
     "unit analysis moved": (
         lambda w: reverse("reports:analysis_detail", args=[w.unit_analysis.pk]),
         lambda w: reverse("reports:analysis_save", args=[w.unit_analysis.pk]),
-        {"patterns": "Mitt utkast", "version": "1"}, "chef_a1",
-        lambda w: type(w.unit_analysis).objects.filter(pk=w.unit_analysis.pk).update(
-            unit=w.org.units["A2"])),  # A2 has no analysis of its own; chef_a1 leads A1 only
+        {"patterns": "Mitt utkast", "version": "1"},
+        "chef_a1",
+        lambda w: (
+            type(w.unit_analysis)
+            .objects.filter(pk=w.unit_analysis.pk)
+            .update(unit=w.org.units["A2"])
+        ),
+    ),  # A2 has no analysis of its own; chef_a1 leads A1 only
 }
 
 

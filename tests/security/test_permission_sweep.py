@@ -42,8 +42,13 @@ def _text(response) -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
-                         for v in row if v is not None)
+        return "\n".join(
+            str(v)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
     if content_type.startswith("application/pdf"):
         return ""
     return body.decode("utf-8", "replace")
@@ -137,8 +142,9 @@ def test_permission_sweep(client, world, capsys):
         url = reverse(route.name, kwargs=entry.kwargs(world))
         query = entry.query(world) if callable(entry.query) else entry.query
         view_class = getattr(resolve(url).func, "view_class", None)
-        has_get = view_class is None or (hasattr(view_class, "get")
-                                         and "get" in view_class.http_method_names)
+        has_get = view_class is None or (
+            hasattr(view_class, "get") and "get" in view_class.http_method_names
+        )
         if isinstance(entry.expect, Post):
             if has_get:
                 sweep.failures.append(f"{route.name}: table says POST-only, the view has GET")
@@ -148,8 +154,10 @@ def test_permission_sweep(client, world, capsys):
                 sweep.failures.append(f"{route.name}: table says page, the view has no GET")
             _pages(sweep, route.name, url + query, entry)
     with capsys.disabled():
-        print(f"\npermission sweep: {len(TABLE)} routes, {len(ROLES)} roles, "
-              f"{sweep.count} URL × role requests")
+        print(
+            f"\npermission sweep: {len(TABLE)} routes, {len(ROLES)} roles, "
+            f"{sweep.count} URL × role requests"
+        )
     assert not sweep.failures, "\n".join(sweep.failures)
 
 

@@ -80,50 +80,86 @@ class World:
 def _lexsarah(org, users):
     chef, inv_user, au = users["chef_a1"], users["investigator"], users["au"]
     case = ls.lexsarah_report_create(
-        unit=org.units["A1"], actor=users["staff_a1"], reporter=users["staff_a1"],
-        title=MARK["lexsarah"], description="Kvällspersonalen gav fel dos.",
-        reporter_type="anstalld", notify=False)
+        unit=org.units["A1"],
+        actor=users["staff_a1"],
+        reporter=users["staff_a1"],
+        title=MARK["lexsarah"],
+        description="Kvällspersonalen gav fel dos.",
+        reporter_type="anstalld",
+        notify=False,
+    )
     ls.lexsarah_receive(case=case, actor=chef)
     case = ls.lexsarah_assign_investigator(case=case, assignee=inv_user, actor=chef)
     investigation = ls.investigation_create(cases=[case], actor=inv_user)
     investigation = ls.investigation_save_draft(
-        investigation=investigation, expected_version=investigation.version,
-        data={"events": "Förlopp", "proposed_measures": "Rutin"}, actor=inv_user)
-    investigation = ls.investigation_assess(investigation=investigation,
-                                            assessment=Assessment.SERIOUS,
-                                            motivation="Allvarligt", actor=inv_user)
+        investigation=investigation,
+        expected_version=investigation.version,
+        data={"events": "Förlopp", "proposed_measures": "Rutin"},
+        actor=inv_user,
+    )
+    investigation = ls.investigation_assess(
+        investigation=investigation,
+        assessment=Assessment.SERIOUS,
+        motivation="Allvarligt",
+        actor=inv_user,
+    )
     meeting = ls.au_meeting_create(held_on=timezone.localdate(), actor=au)
     item = ls.agenda_item_add(meeting=meeting, investigation=investigation, actor=au)
     # Decided with an IVO notification, so the IVO PDF exists.
-    item = ls.agenda_item_decide(item=item, actor=au, measures_approved=True,
-                                 severity=Assessment.SERIOUS, ivo=True)
+    item = ls.agenda_item_decide(
+        item=item, actor=au, measures_approved=True, severity=Assessment.SERIOUS, ivo=True
+    )
     case.refresh_from_db()
     return case, investigation, meeting, item
 
 
 def _selfcontrol(org, chef):
-    plan = make_plan(chef, org.units["A1"], area=MARK["plan"], method_code="loggkontroll",
-                     frequency="quarterly", year=2025, sample_size=1)
+    plan = make_plan(
+        chef,
+        org.units["A1"],
+        area=MARK["plan"],
+        method_code="loggkontroll",
+        frequency="quarterly",
+        year=2025,
+        sample_size=1,
+    )
     run = sc.run_start(run=plan.runs.order_by("period_start").first(), actor=chef)
-    row = AccessLog.objects.create(user=chef, action="read", case_reference="X",
-                                   unit=org.units["A1"])
+    row = AccessLog.objects.create(
+        user=chef, action="read", case_reference="X", unit=org.units["A1"]
+    )
     AccessLog.objects.filter(pk=row.pk).update(at=datetime(2025, 2, 1, 12, tzinfo=STHLM))
     sample = sc.run_draw_log_sample(run=run, actor=chef, seed=1)[0]
     return plan, run, sample
 
 
 def _edition(org, quality):
-    edition = edition_create(unit=org.units["ASF"], year=2025,
-                             template=ReportTemplate.objects.get(key="malmo-2025"),
-                             actor=quality, diarienummer="ASN-2026-00042",
-                             responsible="Förvaltningsdirektör", report_date=date(2026, 2, 27))
-    block = (ReportBlock.objects.filter(section__edition=edition, kind="text")
-             .select_related("section").order_by("id").first())
-    data_block = (ReportBlock.objects.filter(section__edition=edition, kind="data")
-                  .order_by("id").first())
+    edition = edition_create(
+        unit=org.units["ASF"],
+        year=2025,
+        template=ReportTemplate.objects.get(key="malmo-2025"),
+        actor=quality,
+        diarienummer="ASN-2026-00042",
+        responsible="Förvaltningsdirektör",
+        report_date=date(2026, 2, 27),
+    )
+    block = (
+        ReportBlock.objects.filter(section__edition=edition, kind="text")
+        .select_related("section")
+        .order_by("id")
+        .first()
+    )
+    data_block = (
+        ReportBlock.objects.filter(section__edition=edition, kind="data").order_by("id").first()
+    )
     job = job_create(kind=JOB_KIND, payload={"edition_id": edition.pk}, actor=quality)
-    compiled = CompiledReport(edition=edition, job=job, sha256="0" * 64, size=len(PDF),
-                              edition_status=edition.status, created_by=quality)
+    compiled = CompiledReport(
+        edition=edition,
+        job=job,
+        sha256="0" * 64,
+        size=len(PDF),
+        edition_status=edition.status,
+        created_by=quality,
+    )
     compiled.file.save("sweep.pdf", ContentFile(PDF), save=False)
     compiled.save()
     return edition, block.section, block, data_block, job, compiled
@@ -139,37 +175,74 @@ def build_world(org) -> World:
     a1 = org.units["A1"]
 
     complaint = complaint_create(
-        source="personal", unit=a1, complaint_type=code("complaint_type", "synpunkt"),
-        title=MARK["complaint"], description="Rutinen för överlämning följs inte.",
-        actor=users["staff_a1"], reporter=users["staff_a1"]).complaint.case
-    attachment = attachment_add(case=complaint, actor=chef,
-                                upload=SimpleUploadedFile("intyg.pdf", PDF, "application/pdf"))
+        source="personal",
+        unit=a1,
+        complaint_type=code("complaint_type", "synpunkt"),
+        title=MARK["complaint"],
+        description="Rutinen för överlämning följs inte.",
+        actor=users["staff_a1"],
+        reporter=users["staff_a1"],
+    ).complaint.case
+    attachment = attachment_add(
+        case=complaint, actor=chef, upload=SimpleUploadedFile("intyg.pdf", PDF, "application/pdf")
+    )
     case_measure = measure_create(case=complaint, actor=chef, description="Genomgång på APT")
-    deviation = deviation_create(unit=a1, title=MARK["deviation"], actor=users["staff_a1"],
-                                 reporter=users["staff_a1"],
-                                 description="Beslutet registrerades men skickades aldrig.")
+    deviation = deviation_create(
+        unit=a1,
+        title=MARK["deviation"],
+        actor=users["staff_a1"],
+        reporter=users["staff_a1"],
+        description="Beslutet registrerades men skickades aldrig.",
+    )
     lexsarah, investigation, meeting, item = _lexsarah(org, users)
-    analysis = make_analysis(chef, [a1], title=MARK["analysis"], template=default_template(),
-                             risks=[("Digital post når inte fram", 3, 4)])
+    analysis = make_analysis(
+        chef,
+        [a1],
+        title=MARK["analysis"],
+        template=default_template(),
+        risks=[("Digital post når inte fram", 3, 4)],
+    )
     plan, run, sample = _selfcontrol(org, chef)
-    supervision = make_supervision(quality, [a1], title=MARK["supervision"],
-                                   decisions=[(date(2025, 5, 2), ["bemanning"])])
-    sup_measure = supervision_svc.supervision_measure_add(supervision=supervision, actor=quality,
-                                                          description="Checklista")
+    supervision = make_supervision(
+        quality, [a1], title=MARK["supervision"], decisions=[(date(2025, 5, 2), ["bemanning"])]
+    )
+    sup_measure = supervision_svc.supervision_measure_add(
+        supervision=supervision, actor=quality, description="Checklista"
+    )
     area = development_area_create(actor=chef, unit=a1, year_decided=2024, title=MARK["area"])
     edition, section, block, data_block, compile_job, compiled = _edition(org, quality)
     access_log_record(user=chef, case=complaint, action=AccessAction.READ, request=None)
     round_open(year=2025, actor=quality, due_date=date(2025, 6, 30))
     unit_analysis = UnitAnalysis.objects.get(unit=a1, round__year=2025)
-    import_job = job_create(kind="import", payload={"file": "x", "filename": "x.csv"},
-                            actor=quality)
+    import_job = job_create(
+        kind="import", payload={"file": "x", "filename": "x.csv"}, actor=quality
+    )
     return World(
-        org=org, users=users, complaint=complaint, deviation=deviation, lexsarah=lexsarah,
-        investigation=investigation, meeting=meeting, agenda_item=item, analysis=analysis,
-        risk=analysis.risks.order_by("-number").first(), plan=plan, run=run, sample=sample,
-        supervision=supervision, sup_measure=sup_measure, area=area, edition=edition,
-        section=section, block=block, data_block=data_block, compile_job=compile_job, compiled=compiled,
-        unit_analysis=unit_analysis, attachment=attachment, import_job=import_job,
+        org=org,
+        users=users,
+        complaint=complaint,
+        deviation=deviation,
+        lexsarah=lexsarah,
+        investigation=investigation,
+        meeting=meeting,
+        agenda_item=item,
+        analysis=analysis,
+        risk=analysis.risks.order_by("-number").first(),
+        plan=plan,
+        run=run,
+        sample=sample,
+        supervision=supervision,
+        sup_measure=sup_measure,
+        area=area,
+        edition=edition,
+        section=section,
+        block=block,
+        data_block=data_block,
+        compile_job=compile_job,
+        compiled=compiled,
+        unit_analysis=unit_analysis,
+        attachment=attachment,
+        import_job=import_job,
         case_measure=case_measure,
     )
 

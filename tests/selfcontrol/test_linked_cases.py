@@ -26,11 +26,17 @@ def run(org):
 
 
 def _deviation(run, actor, title, *, protect=False):
-    case = services.run_deviation_create(run=run, title=title, description="Iakttagelse",
-                                         actor=actor)
+    case = services.run_deviation_create(
+        run=run, title=title, description="Iakttagelse", actor=actor
+    )
     if protect:
-        case = case_update(case=case, expected_version=case.version, data={"skyddad": True},
-                           actor=actor, reason="Skyddade personuppgifter")
+        case = case_update(
+            case=case,
+            expected_version=case.version,
+            data={"skyddad": True},
+            actor=actor,
+            reason="Skyddade personuppgifter",
+        )
     return case
 
 
@@ -78,13 +84,25 @@ def test_run_page_queries_do_not_grow_with_linked_deviations(org, login, run):
 @pytest.fixture
 def log_run(org):
     chef = org.users["chef_a1"]
-    plan = make_plan(chef, org.units["A1"], area="Loggkontroll", method_code="loggkontroll",
-                     frequency="yearly", year=2025, sample_size=2)
+    plan = make_plan(
+        chef,
+        org.units["A1"],
+        area="Loggkontroll",
+        method_code="loggkontroll",
+        frequency="yearly",
+        year=2025,
+        sample_size=2,
+    )
     reader = UserFactory(username="nyfiken", first_name="Nils", last_name="Nyfiken")
     case = make_case(org.units["A1"], "deviation", title="Läst ärende")
     for _ in range(2):
-        row = AccessLog.objects.create(user=reader, action="read", case=case,
-                                       case_reference=case.reference, unit=org.units["A1"])
+        row = AccessLog.objects.create(
+            user=reader,
+            action="read",
+            case=case,
+            case_reference=case.reference,
+            unit=org.units["A1"],
+        )
         AccessLog.objects.filter(pk=row.pk).update(at=datetime(2025, 3, 1, 12, tzinfo=STHLM))
     run = services.run_start(run=plan.runs.get(), actor=chef)
     services.run_draw_log_sample(run=run, actor=chef, seed=7)

@@ -20,9 +20,19 @@ STHLM = ZoneInfo("Europe/Stockholm")
     ("frequency", "expected"),
     [
         ("yearly", [(date(2025, 1, 1), date(2025, 12, 31))]),
-        ("half_yearly", [(date(2025, 1, 1), date(2025, 6, 30)), (date(2025, 7, 1), date(2025, 12, 31))]),
-        ("quarterly", [(date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 4, 1), date(2025, 6, 30)),
-                       (date(2025, 7, 1), date(2025, 9, 30)), (date(2025, 10, 1), date(2025, 12, 31))]),
+        (
+            "half_yearly",
+            [(date(2025, 1, 1), date(2025, 6, 30)), (date(2025, 7, 1), date(2025, 12, 31))],
+        ),
+        (
+            "quarterly",
+            [
+                (date(2025, 1, 1), date(2025, 3, 31)),
+                (date(2025, 4, 1), date(2025, 6, 30)),
+                (date(2025, 7, 1), date(2025, 9, 30)),
+                (date(2025, 10, 1), date(2025, 12, 31)),
+            ],
+        ),
     ],
 )
 def test_periods_split_the_year(frequency, expected):
@@ -41,7 +51,11 @@ def test_scheduling_a_year_is_idempotent_and_keeps_history(org):
     assert services.plan_schedule_year(plan=plan, year=2025, actor=chef) == []
     assert plan.runs.count() == 4
     run = plan.runs.order_by("period_start").last()
-    assert (run.period_start, run.due_date, run.status) == (date(2025, 10, 1), date(2025, 12, 31), "planerad")
+    assert (run.period_start, run.due_date, run.status) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+        "planerad",
+    )
     assert run.history.first().history_user == chef
 
 
@@ -77,8 +91,9 @@ def test_run_transitions(org):
 def test_finding_becomes_a_linked_deviation_and_measure(org):
     chef = org.users["chef_a1"]
     run = make_plan(chef, org.units["A1"], year=2025).runs.get()
-    case = services.run_deviation_create(run=run, title="Utredningsplan saknas",
-                                         description="Två av tio akter", actor=chef)
+    case = services.run_deviation_create(
+        run=run, title="Utredningsplan saknas", description="Två av tio akter", actor=chef
+    )
     assert case.kind == CaseKind.DEVIATION and case.unit == org.units["A1"]
     assert list(run.linked_cases.all()) == [case]
     measure = services.run_measure_add(run=run, actor=chef, description="Påminnelse i APT")
@@ -92,9 +107,12 @@ def _log(user, unit, at: datetime, n: int = 1):
     case = make_case(unit, title="Läst ärende")
     rows = []
     for _ in range(n):
-        row = AccessLog.objects.create(user=user, action="read", case=case,
-                                       case_reference=case.reference, unit=unit)
-        AccessLog.objects.filter(pk=row.pk).update(at=at)  # test data: back-date the append-only row
+        row = AccessLog.objects.create(
+            user=user, action="read", case=case, case_reference=case.reference, unit=unit
+        )
+        AccessLog.objects.filter(pk=row.pk).update(
+            at=at
+        )  # test data: back-date the append-only row
         rows.append(row.pk)
     return rows
 
@@ -116,15 +134,25 @@ def log_rows(org):
 
 
 def _log_run(chef, unit):
-    plan = make_plan(chef, unit, area="Loggkontroll", method_code="loggkontroll", frequency="monthly",
-                     year=2025, sample_size=10)
+    plan = make_plan(
+        chef,
+        unit,
+        area="Loggkontroll",
+        method_code="loggkontroll",
+        frequency="monthly",
+        year=2025,
+        sample_size=10,
+    )
     run = plan.runs.get(period_start=date(2025, 3, 1))
     return services.run_start(run=run, actor=chef)
 
 
 def test_candidates_are_the_units_subtree_in_the_local_period(org, log_rows):
-    ids = set(services.log_candidates(unit=org.units["A"], period_start=date(2025, 3, 1),
-                                      period_end=date(2025, 3, 31)).values_list("id", flat=True))
+    ids = set(
+        services.log_candidates(
+            unit=org.units["A"], period_start=date(2025, 3, 1), period_end=date(2025, 3, 31)
+        ).values_list("id", flat=True)
+    )
     assert ids == log_rows["inside"]
 
 
@@ -138,8 +166,13 @@ def test_sample_is_reproducible_for_the_stored_seed_and_never_outside_the_unit(o
     assert set(drawn) <= log_rows["inside"]
     assert not set(drawn) & log_rows["outside"]
     # Anyone can redraw from the stored seed and get the same entries in the same order.
-    again = services.log_sample_ids(unit=run.plan.responsible_unit, period_start=run.period_start,
-                                    period_end=run.period_end, seed=run.sample_seed, size=10)
+    again = services.log_sample_ids(
+        unit=run.plan.responsible_unit,
+        period_start=run.period_start,
+        period_end=run.period_end,
+        seed=run.sample_seed,
+        size=10,
+    )
     assert again == drawn
     # The stored LogSample rows are the record of what was reviewed: drawing again is refused.
     with pytest.raises(ServiceError):
@@ -148,9 +181,18 @@ def test_sample_is_reproducible_for_the_stored_seed_and_never_outside_the_unit(o
 
 def test_different_seeds_draw_different_samples_from_the_same_candidates(org, log_rows):
     unit = org.units["A"]
-    draws = {tuple(services.log_sample_ids(unit=unit, period_start=date(2025, 3, 1),
-                                           period_end=date(2025, 3, 31), seed=seed, size=10))
-             for seed in range(5)}
+    draws = {
+        tuple(
+            services.log_sample_ids(
+                unit=unit,
+                period_start=date(2025, 3, 1),
+                period_end=date(2025, 3, 31),
+                seed=seed,
+                size=10,
+            )
+        )
+        for seed in range(5)
+    }
     assert len(draws) > 1
     for draw in draws:
         assert set(draw) <= log_rows["inside"]
@@ -174,15 +216,20 @@ def test_log_review_and_completion(org, log_rows):
         services.run_complete(run=run, actor=chef)
     with pytest.raises(ServiceError):  # follow-up needs a comment
         services.log_sample_review(sample=samples[0], review=LogReview.FOLLOW_UP, actor=chef)
-    services.log_sample_review(sample=samples[0], review=LogReview.FOLLOW_UP, actor=chef,
-                               comment="Oklart varför ärendet lästes")
+    services.log_sample_review(
+        sample=samples[0],
+        review=LogReview.FOLLOW_UP,
+        actor=chef,
+        comment="Oklart varför ärendet lästes",
+    )
     for s in samples[1:]:
         services.log_sample_review(sample=s, review=LogReview.OK, actor=chef)
     run = services.run_complete(run=run, actor=chef)
     assert run.is_done
     with pytest.raises(ServiceError):
-        services.log_sample_review(sample=samples[1], review=LogReview.FOLLOW_UP, actor=chef,
-                                   comment="för sent")
+        services.log_sample_review(
+            sample=samples[1], review=LogReview.FOLLOW_UP, actor=chef, comment="för sent"
+        )
 
 
 def test_sampling_is_refused_for_other_methods(org):
@@ -209,7 +256,8 @@ def test_overdue_runs_switch_at_local_midnight(backdated, monkeypatch):
     _clock(monkeypatch, 2026, 1, 1, 0, 30)  # still 31 Dec in UTC
     items = selectors.overdue_items_for(chef)
     assert [(i.url, i.due_date, i.unit) for i in items] == [
-        (run.get_absolute_url(), date(2025, 12, 31), org.units["A1"])]
+        (run.get_absolute_url(), date(2025, 12, 31), org.units["A1"])
+    ]
     assert selectors.overdue_items_for(org.users["chef_b1"]) == []
     run = services.run_start(run=run, actor=chef)
     services.run_update(run=run, data={"result": "utan_anmarkning"}, actor=chef)
@@ -220,8 +268,14 @@ def test_overdue_runs_switch_at_local_midnight(backdated, monkeypatch):
 def test_year_overview_counts_around_the_year_boundary(backdated):
     org = backdated
     chef = org.users["chef_a"]
-    quarterly = make_plan(chef, org.units["A1"], area="Telefontid", method_code="stickprov",
-                          frequency="quarterly", year=2025)
+    quarterly = make_plan(
+        chef,
+        org.units["A1"],
+        area="Telefontid",
+        method_code="stickprov",
+        frequency="quarterly",
+        year=2025,
+    )
     services.plan_schedule_year(plan=quarterly, year=2026, actor=chef)
     yearly = make_plan(chef, org.units["A2"], area="Personakter i arkiv", year=2025)
     make_plan(org.users["chef_b1"], org.units["B1"], area="Annan avdelning", year=2025)

@@ -27,13 +27,21 @@ USERS = sorted(READERS | OUT_OF_SCOPE | NO_ROLE) + ["anonymous"]
 @pytest.fixture
 def objs(org):
     chef = org.users["chef_a1"]
-    plan = make_plan(chef, org.units["A1"], area="Loggkontroll", method_code="loggkontroll",
-                     frequency="quarterly", year=2025, sample_size=2)
+    plan = make_plan(
+        chef,
+        org.units["A1"],
+        area="Loggkontroll",
+        method_code="loggkontroll",
+        frequency="quarterly",
+        year=2025,
+        sample_size=2,
+    )
     run = services.run_start(run=plan.runs.order_by("period_start").first(), actor=chef)
     case = make_case(org.units["A1"])
     for _ in range(3):
-        row = AccessLog.objects.create(user=chef, action="read", case=case,
-                                       case_reference=case.reference, unit=org.units["A1"])
+        row = AccessLog.objects.create(
+            user=chef, action="read", case=case, case_reference=case.reference, unit=org.units["A1"]
+        )
         AccessLog.objects.filter(pk=row.pk).update(at=datetime(2025, 2, 1, 12, tzinfo=STHLM))
     sample = services.run_draw_log_sample(run=run, actor=chef, seed=1)[0]
     return plan, run, sample
@@ -60,9 +68,23 @@ def _urls(plan, run, sample):
     }
 
 
-VIEWS = ["list", "year", "plan_create", "plan_detail", "plan_edit", "plan_schedule", "run_detail",
-         "run_edit", "run_start", "run_complete", "run_reopen", "run_measure", "run_deviation",
-         "run_draw", "log_review"]
+VIEWS = [
+    "list",
+    "year",
+    "plan_create",
+    "plan_detail",
+    "plan_edit",
+    "plan_schedule",
+    "run_detail",
+    "run_edit",
+    "run_start",
+    "run_complete",
+    "run_reopen",
+    "run_measure",
+    "run_deviation",
+    "run_draw",
+    "log_review",
+]
 POST_DATA = {
     "plan_schedule": {"year": "2026"},
     "run_measure": {"description": "Påminnelse om behörigheter", "level": "verksamhet"},
@@ -91,8 +113,12 @@ def _expected(username, method, needs_write, is_object, view=""):
 
 
 def _trace():
-    return (SelfControlPlan.history.count() + SelfControlRun.history.count()
-            + LogSample.history.count() + Case.objects.count())
+    return (
+        SelfControlPlan.history.count()
+        + SelfControlRun.history.count()
+        + LogSample.history.count()
+        + Case.objects.count()
+    )
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -114,8 +140,10 @@ def test_allowed_posts_take_effect(org, login, objs):
     client = login(org.users["chef_a"])
     client.post(reverse("selfcontrol:log_review", args=[run.pk, sample.pk]), {"review": "ok"})
     assert LogSample.objects.get(pk=sample.pk).review == "ok"
-    client.post(reverse("selfcontrol:run_deviation", args=[run.pk]),
-                {"title": "Obehörig läsning", "description": "x"})
+    client.post(
+        reverse("selfcontrol:run_deviation", args=[run.pk]),
+        {"title": "Obehörig läsning", "description": "x"},
+    )
     assert run.linked_cases.get().title == "Obehörig läsning"
     client.post(reverse("selfcontrol:plan_schedule", args=[plan.pk]), {"year": "2026"})
     assert plan.runs.filter(period_start__year=2026).count() == 4
@@ -131,8 +159,14 @@ def test_year_view_for_unit_outside_scope_is_404(org, login, objs):
 def test_year_view_counts_switch_at_local_midnight_on_new_years_eve(backdated, login, monkeypatch):
     org = backdated
     chef = org.users["chef_a"]
-    plan = make_plan(chef, org.units["A1"], area="Brukarundersökning", method_code="brukarundersokning",
-                     frequency="half_yearly", year=2025)
+    plan = make_plan(
+        chef,
+        org.units["A1"],
+        area="Brukarundersökning",
+        method_code="brukarundersokning",
+        frequency="half_yearly",
+        year=2025,
+    )
     first = plan.runs.order_by("period_start").first()
     services.run_start(run=first, actor=chef)
     services.run_update(run=first, data={"result": "utan_anmarkning"}, actor=chef)
@@ -144,9 +178,13 @@ def test_year_view_counts_switch_at_local_midnight_on_new_years_eve(backdated, l
         ctx = client.get(url).context
         return ctx["counts"]
 
-    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2025, 12, 31, 23, 59, tzinfo=STHLM))
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: datetime(2025, 12, 31, 23, 59, tzinfo=STHLM)
+    )
     assert counts() == {"planned": 2, "done": 1, "overdue": 0, "open": 1}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2026, 1, 1, 0, 1, tzinfo=STHLM))
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: datetime(2026, 1, 1, 0, 1, tzinfo=STHLM)
+    )
     assert counts() == {"planned": 2, "done": 1, "overdue": 1, "open": 0}
     body = client.get(url).content.decode()
     assert 'data-count="overdue">1<' in body
@@ -166,8 +204,14 @@ def test_list_pages_query_count_does_not_grow(org, login, url_name):
     make_plan(chef, org.units["A1"], year=2025, frequency="quarterly")
     few = _queries(client, url)
     for i in range(8):
-        make_plan(chef, org.units["A2" if i % 2 else "A1"], area=f"Plan {i}", year=2025,
-                  frequency="monthly", responsible_person=UserFactory())
+        make_plan(
+            chef,
+            org.units["A2" if i % 2 else "A1"],
+            area=f"Plan {i}",
+            year=2025,
+            frequency="monthly",
+            responsible_person=UserFactory(),
+        )
     assert _queries(client, url) == few
 
 
@@ -175,14 +219,28 @@ def test_plan_create_form_schedules_the_year(org, login):
     from tests.selfcontrol.factories import method
 
     client = login(org.users["chef_a1"])
-    response = client.post(reverse("selfcontrol:plan_create"), {
-        "area": "Tjänstegenomgång", "what_checked": "Genomförandeplaner",
-        "method": method("tjanstegenomgang").pk, "frequency": "half_yearly",
-        "responsible_unit": org.units["A1"].pk, "schedule_year": "2025"})
+    response = client.post(
+        reverse("selfcontrol:plan_create"),
+        {
+            "area": "Tjänstegenomgång",
+            "what_checked": "Genomförandeplaner",
+            "method": method("tjanstegenomgang").pk,
+            "frequency": "half_yearly",
+            "responsible_unit": org.units["A1"].pk,
+            "schedule_year": "2025",
+        },
+    )
     plan = SelfControlPlan.objects.get(area="Tjänstegenomgång")
     assert response.status_code == 302 and plan.runs.count() == 2
-    response = client.post(reverse("selfcontrol:plan_create"), {
-        "area": "Fel", "what_checked": "x", "method": method("stickprov").pk,
-        "frequency": "yearly", "responsible_unit": org.units["B1"].pk})
+    response = client.post(
+        reverse("selfcontrol:plan_create"),
+        {
+            "area": "Fel",
+            "what_checked": "x",
+            "method": method("stickprov").pk,
+            "frequency": "yearly",
+            "responsible_unit": org.units["B1"].pk,
+        },
+    )
     assert response.status_code == 200 and not SelfControlPlan.objects.filter(area="Fel").exists()
     assert date(2025, 1, 1) == plan.runs.order_by("period_start").first().period_start

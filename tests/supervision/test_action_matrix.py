@@ -25,8 +25,17 @@ from tests.factories import code
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chef_a1", "chef_a", "chef_b1", "staff_a1", "investigator", "au", "quality", "admin",
-         "anonymous"]
+ROLES = [
+    "chef_a1",
+    "chef_a",
+    "chef_b1",
+    "staff_a1",
+    "investigator",
+    "au",
+    "quality",
+    "admin",
+    "anonymous",
+]
 WRITERS = {"chef_a1", "chef_a", "quality"}
 READ_ONLY = {"au"}  # sees the supervision, never writes
 NO_SUPERVISION_ROLE = {"staff_a1", "investigator", "admin"}  # the pages answer 403
@@ -45,16 +54,23 @@ ACTION_PATTERN = re.compile(r'data-action="([a-z_]+)"')
 def _build(org, state: str, units=("A1",)) -> Supervision:
     quality = org.users["quality"]
     sup = services.supervision_create(
-        actor=quality, authority="ivo", supervision_type=code(CodeList.SUPERVISION_TYPE, "hvb"),
-        title="Tillsyn av HVB", units=[org.units[u] for u in units],
-        initiated_on=date(2026, 10, 1), authority_reference="3.5.1-7/2026")
+        actor=quality,
+        authority="ivo",
+        supervision_type=code(CodeList.SUPERVISION_TYPE, "hvb"),
+        title="Tillsyn av HVB",
+        units=[org.units[u] for u in units],
+        initiated_on=date(2026, 10, 1),
+        authority_reference="3.5.1-7/2026",
+    )
     services.supervision_measure_add(supervision=sup, actor=quality, description="Checklista")
     if state != "ongoing":
-        services.supervision_decision_add(supervision=sup, actor=quality,
-                                          decided_on=date(2026, 10, 15), deficiencies_found=False)
+        services.supervision_decision_add(
+            supervision=sup, actor=quality, decided_on=date(2026, 10, 15), deficiencies_found=False
+        )
     if state == "response_sent":
-        services.supervision_register_response_sent(supervision=sup, actor=quality,
-                                                    sent_on=date(2026, 11, 1))
+        services.supervision_register_response_sent(
+            supervision=sup, actor=quality, sent_on=date(2026, 11, 1)
+        )
     if state == "closed":
         services.supervision_close(supervision=sup, actor=quality, closed_on=date(2026, 11, 10))
     return Supervision.objects.get(pk=sup.pk)
@@ -63,29 +79,48 @@ def _build(org, state: str, units=("A1",)) -> Supervision:
 def _posts(sup: Supervision, org) -> dict[str, tuple[str, dict]]:
     measure = sup.measures.get()
     return {
-        "decision_add": (reverse("supervision:decision_add", args=[sup.pk]),
-                         {"decided_on": "2026-11-12", "deficiencies_found": "0"}),
-        "measure_add": (reverse("supervision:measure_add", args=[sup.pk]),
-                        {"description": "Ny rutin", "status": "planerad"}),
-        "measure_complete": (reverse("supervision:measure_complete", args=[sup.pk, measure.pk]),
-                             {"completed_on": "2026-11-14"}),
-        "response_sent": (reverse("supervision:response_sent", args=[sup.pk]),
-                          {"sent_on": "2026-11-13"}),
-        "supplement": (reverse("supervision:supplement", args=[sup.pk]),
-                       {"reason": "IVO vill veta mer"}),
+        "decision_add": (
+            reverse("supervision:decision_add", args=[sup.pk]),
+            {"decided_on": "2026-11-12", "deficiencies_found": "0"},
+        ),
+        "measure_add": (
+            reverse("supervision:measure_add", args=[sup.pk]),
+            {"description": "Ny rutin", "status": "planerad"},
+        ),
+        "measure_complete": (
+            reverse("supervision:measure_complete", args=[sup.pk, measure.pk]),
+            {"completed_on": "2026-11-14"},
+        ),
+        "response_sent": (
+            reverse("supervision:response_sent", args=[sup.pk]),
+            {"sent_on": "2026-11-13"},
+        ),
+        "supplement": (
+            reverse("supervision:supplement", args=[sup.pk]),
+            {"reason": "IVO vill veta mer"},
+        ),
         "close": (reverse("supervision:close", args=[sup.pk]), {"closed_on": "2026-11-14"}),
-        "edit": (reverse("supervision:edit", args=[sup.pk]), {
-            "authority": "ivo", "supervision_type": code(CodeList.SUPERVISION_TYPE, "hvb").pk,
-            "authority_reference": "3.5.1-7/2026", "title": "Tillsyn av HVB, ändrad",
-            "units": [org.units["A1"].pk], "initiated_on": "2026-10-01",
-            "version": sup.version}),
+        "edit": (
+            reverse("supervision:edit", args=[sup.pk]),
+            {
+                "authority": "ivo",
+                "supervision_type": code(CodeList.SUPERVISION_TYPE, "hvb").pk,
+                "authority_reference": "3.5.1-7/2026",
+                "title": "Tillsyn av HVB, ändrad",
+                "units": [org.units["A1"].pk],
+                "initiated_on": "2026-10-01",
+                "version": sup.version,
+            },
+        ),
     }
 
 
 def _fingerprint(sup: Supervision) -> tuple:
     fresh = Supervision.objects.get(pk=sup.pk)
     return (
-        fresh.status, fresh.version, fresh.history.count(),
+        fresh.status,
+        fresh.version,
+        fresh.history.count(),
         SupervisionDecision.history.filter(supervision_id=sup.pk).count(),
         SupervisionMeasure.history.filter(supervision_id=sup.pk).count(),
         tuple(fresh.measures.order_by("pk").values_list("status", flat=True)),
@@ -146,8 +181,9 @@ def test_page_offers_exactly_what_the_services_accept(client, org, state):
             if after != before:
                 failures.append(f"{where}, not offered but changed the supervision")
             if role == "anonymous":
-                ok = (response.status_code == 302
-                      and response["Location"].startswith(resolve_url(settings.LOGIN_URL)))
+                ok = response.status_code == 302 and response["Location"].startswith(
+                    resolve_url(settings.LOGIN_URL)
+                )
             elif role == "chef_b1":
                 ok = response.status_code == 404
             elif role in READ_ONLY | NO_SUPERVISION_ROLE:
@@ -164,12 +200,18 @@ def test_register_is_offered_to_and_accepted_from_writers_only(client, org):
     writers = WRITERS | {"chef_b1"}
     for role in ROLES:
         unit = org.units["B1" if role == "chef_b1" else "A1"]
-        data = {"authority": "jo", "title": "JO-granskning", "units": [unit.pk],
-                "supervision_type": code(CodeList.SUPERVISION_TYPE, "hvb").pk,
-                "initiated_on": "2026-11-02"}
+        data = {
+            "authority": "jo",
+            "title": "JO-granskning",
+            "units": [unit.pk],
+            "supervision_type": code(CodeList.SUPERVISION_TYPE, "hvb").pk,
+            "initiated_on": "2026-11-02",
+        }
         _login(client, org, role)
         listing = client.get(reverse("supervision:list"))
-        offered = listing.status_code == 200 and 'data-action="register"' in listing.content.decode()
+        offered = (
+            listing.status_code == 200 and 'data-action="register"' in listing.content.decode()
+        )
         assert offered == (role in writers), role
         before = Supervision.objects.count()
         with _rolled_back():

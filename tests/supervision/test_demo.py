@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (Supervision.objects.count(), SupervisionDecision.objects.count(),
-            SupervisionMeasure.objects.count(), DevelopmentArea.objects.count())
+    return (
+        Supervision.objects.count(),
+        SupervisionDecision.objects.count(),
+        SupervisionMeasure.objects.count(),
+        DevelopmentArea.objects.count(),
+    )
 
 
 def test_demo_has_malmo_like_volume_and_is_idempotent():
@@ -38,18 +42,24 @@ def test_demo_has_malmo_like_volume_and_is_idempotent():
     assert hvb.cases == 11 and 13 <= hvb.decisions <= 16
     assert c2025.for_authority("jo").cases >= 1 and c2025.for_authority("jk").cases == 1
     # About half of the HVB decisions come from supervisions initiated the year before.
-    early = SupervisionDecision.objects.filter(decided_on__year=2025,
-                                               supervision__supervision_type__code="hvb",
-                                               supervision__initiated_on__year=2024)
+    early = SupervisionDecision.objects.filter(
+        decided_on__year=2025,
+        supervision__supervision_type__code="hvb",
+        supervision__initiated_on__year=2024,
+    )
     assert early.exists()
     for year in range(2022, 2027):
         assert supervision_counts_for_year(year=year).cases >= 15, year
     assert Supervision.objects.filter(status=Supervision.Status.CLOSED).exists()
     assert Supervision.objects.exclude(status=Supervision.Status.CLOSED).exists()
-    national = Supervision.objects.get(supervision_type__code="myndighetsutovning",
-                                       initiated_on__year=2024)
+    national = Supervision.objects.get(
+        supervision_type__code="myndighetsutovning", initiated_on__year=2024
+    )
     assert (str(national.preparation_on), str(national.committee_on), str(national.board_on)) == (
-        "2025-12-30", "2026-01-08", "2026-01-23")
+        "2025-12-30",
+        "2026-01-08",
+        "2026-01-23",
+    )
 
     asf = Unit.objects.get(code="ASF")
     decided_2024 = list(development_areas_decided(asf, 2024))

@@ -22,16 +22,19 @@ def in_a1(org):
     return make_supervision(org.users["quality"], [org.units["A1"]], title="A1")
 
 
-@pytest.mark.parametrize("username, sees, writes", [
-    ("chef_a1", True, True),     # chef of the unit
-    ("chef_a", True, True),      # chef of the avdelning above
-    ("chef_b1", False, False),   # chef elsewhere
-    ("quality", True, True),
-    ("au", True, False),         # arbetsutskott reads, never writes
-    ("staff_a1", False, False),  # medarbetare
-    ("investigator", False, False),
-    ("admin", False, False),     # administratör: no content
-])
+@pytest.mark.parametrize(
+    "username, sees, writes",
+    [
+        ("chef_a1", True, True),  # chef of the unit
+        ("chef_a", True, True),  # chef of the avdelning above
+        ("chef_b1", False, False),  # chef elsewhere
+        ("quality", True, True),
+        ("au", True, False),  # arbetsutskott reads, never writes
+        ("staff_a1", False, False),  # medarbetare
+        ("investigator", False, False),
+        ("admin", False, False),  # administratör: no content
+    ],
+)
 def test_visibility_matrix(org, in_a1, username, sees, writes):
     user = org.users[username]
     assert supervisions_visible_to(user).filter(pk=in_a1.pk).exists() is sees
@@ -61,10 +64,18 @@ def test_anonymous_sees_nothing(in_a1):
 
 def test_case_initiated_in_2024_with_2025_decision_counts_in_2025(org):
     quality = org.users["quality"]
-    make_supervision(quality, [org.units["A1"]], initiated_on=date(2024, 11, 20),
-                     decisions=[(date(2025, 1, 1), ["bemanning"])])
-    make_supervision(quality, [org.units["A2"]], initiated_on=date(2024, 10, 1),
-                     decisions=[(date(2024, 12, 31), [])])
+    make_supervision(
+        quality,
+        [org.units["A1"]],
+        initiated_on=date(2024, 11, 20),
+        decisions=[(date(2025, 1, 1), ["bemanning"])],
+    )
+    make_supervision(
+        quality,
+        [org.units["A2"]],
+        initiated_on=date(2024, 10, 1),
+        decisions=[(date(2024, 12, 31), [])],
+    )
     c2024 = supervision_counts_for_year(year=2024)
     c2025 = supervision_counts_for_year(year=2025)
     assert (c2024.cases, c2024.decisions) == (1, 1)
@@ -75,11 +86,20 @@ def test_case_initiated_in_2024_with_2025_decision_counts_in_2025(org):
 
 def test_decisions_split_across_years_count_the_case_in_both(org):
     quality = org.users["quality"]
-    make_supervision(quality, [org.units["A1"]], initiated_on=date(2024, 6, 1),
-                     decisions=[(date(2024, 12, 20), []), (date(2025, 1, 10), ["lokaler"]),
-                                (date(2025, 3, 1), [])])
-    assert (supervision_counts_for_year(year=2024).cases,
-            supervision_counts_for_year(year=2024).decisions) == (1, 1)
+    make_supervision(
+        quality,
+        [org.units["A1"]],
+        initiated_on=date(2024, 6, 1),
+        decisions=[
+            (date(2024, 12, 20), []),
+            (date(2025, 1, 10), ["lokaler"]),
+            (date(2025, 3, 1), []),
+        ],
+    )
+    assert (
+        supervision_counts_for_year(year=2024).cases,
+        supervision_counts_for_year(year=2024).decisions,
+    ) == (1, 1)
     c2025 = supervision_counts_for_year(year=2025)
     assert (c2025.cases, c2025.decisions) == (1, 2)
     assert c2025.deficiency_categories == [("Lokaler", 1)]
@@ -93,10 +113,16 @@ def test_malmo_like_counts_by_authority_and_type_sum_to_totals(org):
         if i == 2:
             decisions.append((date(2025, 9, 1), []))
         make_supervision(quality, [org.units["A1"]], reference=f"hvb-{i}", decisions=decisions)
-    make_supervision(quality, [org.units["B1"]], type_code="lex-sarah",
-                     decisions=[(date(2025, 4, 1), [])])
-    make_supervision(quality, [org.units["B1"]], authority="jo", type_code="klagomal",
-                     decisions=[(date(2025, 5, 1), [])])
+    make_supervision(
+        quality, [org.units["B1"]], type_code="lex-sarah", decisions=[(date(2025, 4, 1), [])]
+    )
+    make_supervision(
+        quality,
+        [org.units["B1"]],
+        authority="jo",
+        type_code="klagomal",
+        decisions=[(date(2025, 5, 1), [])],
+    )
     counts = supervision_counts_for_year(year=2025)
     ivo = counts.for_authority("ivo")
     assert (ivo.cases, ivo.decisions) == (4, 5)
@@ -115,16 +141,21 @@ def test_counts_limited_to_unit_subtree_and_visible_set(org):
     assert supervision_counts_for_year(year=2025, unit=org.units["ASF"]).cases == 2
     visible = supervisions_visible_to(org.users["chef_b1"])
     assert supervision_counts_for_year(year=2025, supervisions=visible).cases == 1
-    custom = supervision_counts(start=date(2025, 2, 1), end=date(2025, 2, 1),
-                                unit=org.units["B"])
+    custom = supervision_counts(start=date(2025, 2, 1), end=date(2025, 2, 1), unit=org.units["B"])
     assert custom.cases == 1
 
 
 def test_list_filters(org):
     quality = org.users["quality"]
     open_ = make_supervision(quality, [org.units["A1"]], decisions=[(date(2025, 2, 1), [])])
-    jo = make_supervision(quality, [org.units["A1"]], authority="jo", type_code="klagomal",
-                          initiated_on=date(2023, 1, 1), decisions=[(date(2024, 2, 1), [])])
+    jo = make_supervision(
+        quality,
+        [org.units["A1"]],
+        authority="jo",
+        type_code="klagomal",
+        initiated_on=date(2023, 1, 1),
+        decisions=[(date(2024, 2, 1), [])],
+    )
     from cases.supervision import services as services
 
     services.supervision_close(supervision=jo, actor=quality, closed_on=date(2024, 3, 1))

@@ -21,10 +21,12 @@ USERS = sorted(READERS | OUT_OF_SCOPE | NO_ROLE) + ["anonymous"]
 
 @pytest.fixture
 def sup(org):
-    sup = make_supervision(org.users["quality"], [org.units["A1"]],
-                           decisions=[(date(2025, 5, 2), ["bemanning"])])
-    services.supervision_measure_add(supervision=sup, actor=org.users["quality"],
-                                     description="Checklista")
+    sup = make_supervision(
+        org.users["quality"], [org.units["A1"]], decisions=[(date(2025, 5, 2), ["bemanning"])]
+    )
+    services.supervision_measure_add(
+        supervision=sup, actor=org.users["quality"], description="Checklista"
+    )
     sup.refresh_from_db()
     return sup
 
@@ -37,23 +39,58 @@ def _views(s: Supervision):
         "detail": ("get", s.get_absolute_url(), False, True, {}),
         "history": ("get", reverse("supervision:history", args=[s.pk]), False, True, {}),
         "edit": ("get", reverse("supervision:edit", args=[s.pk]), True, True, {}),
-        "decision_add": ("post", reverse("supervision:decision_add", args=[s.pk]), True, True,
-                         {"decided_on": "2025-06-01", "deficiencies_found": "0"}),
-        "measure_add": ("post", reverse("supervision:measure_add", args=[s.pk]), True, True,
-                        {"description": "Rutin", "status": "planerad"}),
-        "measure_complete": ("post", reverse("supervision:measure_complete",
-                                             args=[s.pk, measure.pk]), True, True,
-                             {"completed_on": "2025-06-02"}),
-        "response_sent": ("post", reverse("supervision:response_sent", args=[s.pk]), True, True,
-                          {"sent_on": "2025-06-03"}),
+        "decision_add": (
+            "post",
+            reverse("supervision:decision_add", args=[s.pk]),
+            True,
+            True,
+            {"decided_on": "2025-06-01", "deficiencies_found": "0"},
+        ),
+        "measure_add": (
+            "post",
+            reverse("supervision:measure_add", args=[s.pk]),
+            True,
+            True,
+            {"description": "Rutin", "status": "planerad"},
+        ),
+        "measure_complete": (
+            "post",
+            reverse("supervision:measure_complete", args=[s.pk, measure.pk]),
+            True,
+            True,
+            {"completed_on": "2025-06-02"},
+        ),
+        "response_sent": (
+            "post",
+            reverse("supervision:response_sent", args=[s.pk]),
+            True,
+            True,
+            {"sent_on": "2025-06-03"},
+        ),
         "supplement": ("post", reverse("supervision:supplement", args=[s.pk]), True, True, {}),
-        "close": ("post", reverse("supervision:close", args=[s.pk]), True, True,
-                  {"closed_on": "2025-07-01"}),
+        "close": (
+            "post",
+            reverse("supervision:close", args=[s.pk]),
+            True,
+            True,
+            {"closed_on": "2025-07-01"},
+        ),
     }
 
 
-VIEW_NAMES = ["list", "create", "detail", "history", "edit", "decision_add", "measure_add",
-              "measure_complete", "response_sent", "supplement", "close"]
+VIEW_NAMES = [
+    "list",
+    "create",
+    "detail",
+    "history",
+    "edit",
+    "decision_add",
+    "measure_add",
+    "measure_complete",
+    "response_sent",
+    "supplement",
+    "close",
+]
 
 
 def _expected(view: str, username: str, method: str, needs_write: bool, is_object: bool) -> int:
@@ -71,8 +108,11 @@ def _expected(view: str, username: str, method: str, needs_write: bool, is_objec
 
 
 def _history_count() -> int:
-    return (Supervision.history.count() + SupervisionDecision.history.count()
-            + SupervisionMeasure.history.count())
+    return (
+        Supervision.history.count()
+        + SupervisionDecision.history.count()
+        + SupervisionMeasure.history.count()
+    )
 
 
 @pytest.mark.parametrize("view", VIEW_NAMES)
@@ -107,8 +147,12 @@ def test_get_on_action_views_is_not_allowed(org, client, sup):
 def test_create_form_keeps_input_on_error_and_creates(org, client):
     client.force_login(org.users["chef_a1"])
     url = reverse("supervision:create")
-    bad = {"authority": "ivo", "title": "Inspektion av stödboende", "initiated_on": "2025-02-01",
-           "units": [org.units["A1"].pk]}  # no type
+    bad = {
+        "authority": "ivo",
+        "title": "Inspektion av stödboende",
+        "initiated_on": "2025-02-01",
+        "units": [org.units["A1"].pk],
+    }  # no type
     response = client.get(url)
     assert response.status_code == 200
     body = client.post(url, bad).content.decode()
@@ -116,8 +160,9 @@ def test_create_form_keeps_input_on_error_and_creates(org, client):
     from cases.models import Code
 
     hvb = Code.objects.get(codelist="supervision_type", code="hvb")
-    response = client.post(url, {**bad, "supervision_type": hvb.pk,
-                                 "authority_reference": "3.5.1-777/2025"})
+    response = client.post(
+        url, {**bad, "supervision_type": hvb.pk, "authority_reference": "3.5.1-777/2025"}
+    )
     created = Supervision.objects.get(authority_reference="3.5.1-777/2025")
     assert response.status_code == 302 and response["Location"] == created.get_absolute_url()
     assert list(created.units.all()) == [org.units["A1"]]
@@ -125,10 +170,16 @@ def test_create_form_keeps_input_on_error_and_creates(org, client):
 
 
 def _edit_data(sup, **over):
-    data = {"authority": sup.authority, "supervision_type": sup.supervision_type_id,
-            "authority_reference": sup.authority_reference, "title": sup.title,
-            "initiated_on": sup.initiated_on.isoformat(), "summary": sup.summary,
-            "units": [u.pk for u in sup.units.all()], "version": sup.version}
+    data = {
+        "authority": sup.authority,
+        "supervision_type": sup.supervision_type_id,
+        "authority_reference": sup.authority_reference,
+        "title": sup.title,
+        "initiated_on": sup.initiated_on.isoformat(),
+        "summary": sup.summary,
+        "units": [u.pk for u in sup.units.all()],
+        "version": sup.version,
+    }
     data.update(over)
     return data
 
@@ -136,8 +187,12 @@ def _edit_data(sup, **over):
 def test_concurrent_edit_is_detected_nothing_overwritten_and_input_kept(org, client, sup):
     url = reverse("supervision:edit", args=[sup.pk])
     opened = _edit_data(sup)
-    services.supervision_update(supervision=sup, expected_version=sup.version,
-                                data={"title": "Kollegans rubrik"}, actor=org.users["chef_a"])
+    services.supervision_update(
+        supervision=sup,
+        expected_version=sup.version,
+        data={"title": "Kollegans rubrik"},
+        actor=org.users["chef_a"],
+    )
     client.force_login(org.users["quality"])
     response = client.post(url, {**opened, "title": "Min rubrik", "summary": "Mitt utkast"})
     assert response.status_code == 409
@@ -157,37 +212,50 @@ def test_concurrent_edit_is_detected_nothing_overwritten_and_input_kept(org, cli
 
 def test_edit_saves_with_history(org, client, sup):
     client.force_login(org.users["chef_a1"])
-    response = client.post(reverse("supervision:edit", args=[sup.pk]),
-                           _edit_data(sup, preparation_on="2025-05-10", committee_on="2025-05-20",
-                                      board_on="2025-05-30"))
+    response = client.post(
+        reverse("supervision:edit", args=[sup.pk]),
+        _edit_data(
+            sup, preparation_on="2025-05-10", committee_on="2025-05-20", board_on="2025-05-30"
+        ),
+    )
     assert response.status_code == 302
     sup.refresh_from_db()
     assert (sup.preparation_on, sup.committee_on, sup.board_on) == (
-        date(2025, 5, 10), date(2025, 5, 20), date(2025, 5, 30))
+        date(2025, 5, 10),
+        date(2025, 5, 20),
+        date(2025, 5, 30),
+    )
     last = sup.history.latest("history_date")
-    assert (last.history_user, last.history_change_reason) == (org.users["chef_a1"],
-                                                               "Uppgifter ändrades")
+    assert (last.history_user, last.history_change_reason) == (
+        org.users["chef_a1"],
+        "Uppgifter ändrades",
+    )
 
 
 def test_edit_rejects_decision_path_out_of_order(org, client, sup):
     client.force_login(org.users["quality"])
-    response = client.post(reverse("supervision:edit", args=[sup.pk]),
-                           _edit_data(sup, preparation_on="2025-05-10", committee_on="2025-05-01"))
+    response = client.post(
+        reverse("supervision:edit", args=[sup.pk]),
+        _edit_data(sup, preparation_on="2025-05-10", committee_on="2025-05-01"),
+    )
     assert response.status_code == 400
     assert "kan inte vara före" in response.content.decode()
 
 
 def test_action_views_call_their_service(org, client, sup):
     client.force_login(org.users["quality"])
-    client.post(reverse("supervision:decision_add", args=[sup.pk]),
-                {"decided_on": "2025-06-01", "deficiencies_found": "1",
-                 "response_due_on": "2025-07-01"})
+    client.post(
+        reverse("supervision:decision_add", args=[sup.pk]),
+        {"decided_on": "2025-06-01", "deficiencies_found": "1", "response_due_on": "2025-07-01"},
+    )
     client.post(reverse("supervision:response_sent", args=[sup.pk]), {"sent_on": "2025-06-20"})
     sup.refresh_from_db()
     assert (sup.decisions.count(), sup.status, sup.response_due_on) == (
-        2, Supervision.Status.RESPONSE_SENT, date(2025, 7, 1))
-    response = client.post(reverse("supervision:close", args=[sup.pk]),
-                           {"closed_on": "2025-05-01"})
+        2,
+        Supervision.Status.RESPONSE_SENT,
+        date(2025, 7, 1),
+    )
+    response = client.post(reverse("supervision:close", args=[sup.pk]), {"closed_on": "2025-05-01"})
     # Refused by the service: the same page with the form and the reason, nothing closed.
     assert response.status_code == 400
     assert "före det senaste beslutet" in response.content.decode()
@@ -212,9 +280,14 @@ def test_detail_history_and_list_render(org, client, sup):
 
 
 def test_history_tab_shows_unit_changes_readably(org, client, sup):
-    services.supervision_update(supervision=sup, expected_version=sup.version, data={},
-                                units=[org.units["A2"]], actor=org.users["quality"],
-                                reason="Fel sektion")
+    services.supervision_update(
+        supervision=sup,
+        expected_version=sup.version,
+        data={},
+        units=[org.units["A2"]],
+        actor=org.users["quality"],
+        reason="Fel sektion",
+    )
     client.force_login(org.users["quality"])
     body = client.get(reverse("supervision:history", args=[sup.pk])).content.decode()
     assert "Fel sektion" in body and "Sektion A2" in body

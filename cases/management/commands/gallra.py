@@ -15,5 +15,6 @@ class Command(BaseCommand):
         run = retention_run(dry_run=options["dry_run"])
         label = "Skulle gallra" if run.dry_run else "Gallrade"
         for key, n in sorted(run.counts.items()):
-            self.stdout.write(f"{label if key != 'bevarade_pga_rattsligt_hinder' else 'Bevaras'} "
-                              f"{key}: {n}")
+            self.stdout.write(
+                f"{label if key != 'bevarade_pga_rattsligt_hinder' else 'Bevaras'} {key}: {n}"
+            )

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2025)
-        parser.add_argument("--only-org", action="store_true", help="Bara organisation och användare")
+        parser.add_argument(
+            "--only-org", action="store_true", help="Bara organisation och användare"
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -32,6 +34,8 @@ class Command(BaseCommand):
                 seeder.seed(users=users, rng=rng, stdout=self.stdout)
                 self.stdout.write(f"  [{seeder.name}: {time.monotonic() - began:.1f} s]")
         self.stdout.write(f"Tid totalt: {time.monotonic() - started:.0f} s.")
-        self.stdout.write(self.style.SUCCESS(f"Demodata klar. Inloggningar (lösenord för alla: {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demodata klar. Inloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+        )
         for du in DEMO_USERS:
             self.stdout.write(f"  {du.username:<16} {du.description}")

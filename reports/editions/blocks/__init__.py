@@ -21,7 +21,10 @@ logger = logging.getLogger(__name__)
 BLOCK_TYPES = {
     "case_count": (_("Antal med föregående år inom parentes"), block_case_count),
     "case_trend": (_("Femårstrend per verksamhetsområde (diagram och tabell)"), block_case_trend),
-    "case_distribution": (_("Fördelning per kategori, orsak eller åtgärdstyp"), block_case_distribution),
+    "case_distribution": (
+        _("Fördelning per kategori, orsak eller åtgärdstyp"),
+        block_case_distribution,
+    ),
     "lexsarah": (_("Lex Sarah i siffror"), block_lexsarah),
     "supervision": (_("Beslut från tillsynsmyndigheter"), block_supervision),
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
@@ -33,9 +36,18 @@ BLOCK_TYPES = {
 def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
     entry = BLOCK_TYPES.get(block_type)
     if entry is None:
-        return {"block_type": block_type, "title": str(_("Okänt datablock")), "error": True,
-                "sentences": [], "figures": [], "tables": [], "charts": [], "items": [],
-                "notes": [str(_("Datablocket finns inte längre."))], "rule_text": ""}
+        return {
+            "block_type": block_type,
+            "title": str(_("Okänt datablock")),
+            "error": True,
+            "sentences": [],
+            "figures": [],
+            "tables": [],
+            "charts": [],
+            "items": [],
+            "notes": [str(_("Datablocket finns inte längre."))],
+            "rule_text": "",
+        }
     return entry[1](scope, params or {})
 
 

@@ -49,14 +49,19 @@ RULES = {
     "au": ("AU-behandlade", "räknat på datum för arbetsutskottets behandling"),
     "decided": ("beslutade", "räknat på beslutsdatum"),
     "notified": ("anmälda", "räknat på datum för beslut om anmälan"),
-    "marked": ("markerade för kvalitetsberättelsen", "räknat på datum för analysen eller kontrollen"),
+    "marked": (
+        "markerade för kvalitetsberättelsen",
+        "räknat på datum för analysen eller kontrollen",
+    ),
 }
 
 
 def rule_text(rule: str, period: Period) -> str:
     name, how = RULES[rule]
     return _("Urval: %(name)s, %(how)s, %(period)s.") % {
-        "name": name, "how": how, "period": period_label(period),
+        "name": name,
+        "how": how,
+        "period": period_label(period),
     }
 
 
@@ -90,8 +95,16 @@ def add_figure(result: dict, label: str, value: int) -> None:
     result["figures"].append({"label": label, "value": value})
 
 
-def add_table(result: dict, *, key: str, caption: str, headers: list[str], rows: list[list],
-              total: list | None | bool = None, note: str = "") -> dict:
+def add_table(
+    result: dict,
+    *,
+    key: str,
+    caption: str,
+    headers: list[str],
+    rows: list[list],
+    total: list | None | bool = None,
+    note: str = "",
+) -> dict:
     """A table whose total row is the column sums of `rows` (computed here, never typed in),
     so every printed table adds up. total=False: a key-figure table without a total."""
     if total is False:
@@ -99,8 +112,14 @@ def add_table(result: dict, *, key: str, caption: str, headers: list[str], rows:
     elif total is None and rows and len(headers) > 1:
         sums = [sum(r[i] for r in rows) for i in range(1, len(headers))]
         total = [_("Totalt")] + sums
-    table = {"key": key, "caption": caption, "headers": headers, "rows": rows,
-             "total": total, "note": note}
+    table = {
+        "key": key,
+        "caption": caption,
+        "headers": headers,
+        "rows": rows,
+        "total": total,
+        "note": note,
+    }
     result["tables"].append(table)
     return table
 
@@ -120,7 +139,9 @@ def group_depth(scope: BlockScope, group_kind: str | None) -> int:
     if group_kind:
         depth = (
             Unit.objects.filter(path__startswith=scope.unit.path, kind__code=group_kind)
-            .order_by("depth").values_list("depth", flat=True).first()
+            .order_by("depth")
+            .values_list("depth", flat=True)
+            .first()
         )
         if depth:
             return depth

@@ -32,21 +32,30 @@ from .charts import bar_chart
 # (noun phrase, verb when received, verb when closed) per kind/source.
 SUBJECTS = {
     ("complaint", "utomstaende"): (
-        "klagomål och synpunkter från utomstående", "har tagits emot", "har avslutats"),
+        "klagomål och synpunkter från utomstående",
+        "har tagits emot",
+        "har avslutats",
+    ),
     ("complaint", "personal"): (
-        "klagomål och synpunkter från personal", "har inkommit", "har avslutats"),
+        "klagomål och synpunkter från personal",
+        "har inkommit",
+        "har avslutats",
+    ),
     ("complaint", ""): ("klagomål och synpunkter", "har tagits emot", "har avslutats"),
     ("deviation", ""): ("kvalitetsavvikelser", "har inkommit", "har avslutats"),
     ("lexsarah", ""): (
-        "rapporter om missförhållanden och risker för missförhållanden", "har inkommit",
-        "har avslutats"),
+        "rapporter om missförhållanden och risker för missförhållanden",
+        "har inkommit",
+        "har avslutats",
+    ),
 }
 DATE_FIELD = {"received": "received_at", "closed": "closed_at"}
 
 
 def subject(params: dict) -> tuple[str, str, str]:
-    return SUBJECTS.get((params.get("kind", "complaint"), params.get("source", "")),
-                        SUBJECTS[("complaint", "")])
+    return SUBJECTS.get(
+        (params.get("kind", "complaint"), params.get("source", "")), SUBJECTS[("complaint", "")]
+    )
 
 
 def kind_cases(scope: BlockScope, params: dict) -> QuerySet:
@@ -62,8 +71,9 @@ def in_period(qs: QuerySet, rule: str, period) -> QuerySet:
     return qs.filter(**{f"{name}__gte": start, f"{name}__lt": end})
 
 
-def count_by_year(qs: QuerySet, rule: str, periods: Sequence[tuple[int, Period]],
-                  group_len: int | None = None) -> list[dict]:
+def count_by_year(
+    qs: QuerySet, rule: str, periods: Sequence[tuple[int, Period]], group_len: int | None = None
+) -> list[dict]:
     """One query: each case falls in the bucket of the period it belongs to (CASE WHEN), then
     GROUP BY bucket (and the unit-path prefix of the grouping level)."""
     name = DATE_FIELD[rule]
@@ -82,8 +92,9 @@ def count_by_year(qs: QuerySet, rule: str, periods: Sequence[tuple[int, Period]]
     return list(qs.order_by().values(*fields).annotate(n=Count("pk")))
 
 
-def comparison_sentence(params: dict, rule: str, current: int, previous: int,
-                        year: str, prev_year: str) -> str:
+def comparison_sentence(
+    params: dict, rule: str, current: int, previous: int, year: str, prev_year: str
+) -> str:
     noun, verb_in, verb_closed = subject(params)
     verb = verb_closed if rule == "closed" else verb_in
     if current == previous == 0:
@@ -103,8 +114,12 @@ def block_case_count(scope: BlockScope, params: dict) -> dict:
     period, prev = scope.period_for(scope.year, which), scope.period_for(scope.year - 1, which)
     noun = subject(params)[0]
     result = new_result("case_count", noun[0].upper() + noun[1:], rule, period)
-    rows = {r["bucket"]: r["n"] for r in count_by_year(
-        kind_cases(scope, params), rule, [(scope.year - 1, prev), (scope.year, period)])}
+    rows = {
+        r["bucket"]: r["n"]
+        for r in count_by_year(
+            kind_cases(scope, params), rule, [(scope.year - 1, prev), (scope.year, period)]
+        )
+    }
     current, previous = rows.get(scope.year, 0), rows.get(scope.year - 1, 0)
     y, py = year_label(period), year_label(prev)
     result["sentences"].append(comparison_sentence(params, rule, current, previous, y, py))
@@ -125,8 +140,9 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     periods = [(y, scope.period_for(y)) for y in years]
     noun = subject(params)[0]
     first, last = year_label(periods[0][1]), year_label(periods[-1][1])
-    result = new_result("case_trend", f"Antal {noun} {first}–{last} per verksamhetsområde",
-                        rule, periods[-1][1])
+    result = new_result(
+        "case_trend", f"Antal {noun} {first}–{last} per verksamhetsområde", rule, periods[-1][1]
+    )
     result["period_label"] = Period(periods[0][1].start, periods[-1][1].end).label
     depth = group_depth(scope, params.get("group_kind", "verksamhetsomrade"))
     counts = count_by_year(kind_cases(scope, params), rule, periods, MP_Node.steplen * depth)
@@ -139,15 +155,23 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     rows: list[list[Any]] = [
         [name] + [by_year.get(y, 0) for y in years] for name, by_year in sorted(table.items())
     ]
-    add_table(result, key="trend", caption=result["title"], headers=headers, rows=rows,
-              total=[_("Totalt")] + [sum(r[i + 1] for r in rows) for i in range(len(years))])
+    add_table(
+        result,
+        key="trend",
+        caption=result["title"],
+        headers=headers,
+        rows=rows,
+        total=[_("Totalt")] + [sum(r[i + 1] for r in rows) for i in range(len(years))],
+    )
     for y, p in periods:
         add_figure(result, f"Antal {noun} {year_label(p)}", sum(table[g].get(y, 0) for g in table))
-    result["charts"].append({
-        "title": result["title"],
-        "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
-        "caption": f"Diagram: {result['title']}. Källa: Avvika.",
-    })
+    result["charts"].append(
+        {
+            "title": result["title"],
+            "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
+            "caption": f"Diagram: {result['title']}. Källa: Avvika.",
+        }
+    )
     return result
 
 
@@ -183,20 +207,31 @@ def block_case_distribution(scope: BlockScope, params: dict) -> dict:
     period = scope.period_for(scope.year, params.get("period", "analysis"))
     path, codelist, multi, heading = DIMENSIONS[dimension]
     noun = subject(params)[0]
-    result = new_result("case_distribution", f"{noun[0].upper() + noun[1:]} per {heading.lower()}",
-                        rule, period)
+    result = new_result(
+        "case_distribution", f"{noun[0].upper() + noun[1:]} per {heading.lower()}", rule, period
+    )
     cases = in_period(kind_cases(scope, params), rule, period)
-    counts = {r["key"]: r["n"] for r in
-              cases.order_by().values(key=F(path)).annotate(n=Count("pk", distinct=True))}
+    counts = {
+        r["key"]: r["n"]
+        for r in cases.order_by().values(key=F(path)).annotate(n=Count("pk", distinct=True))
+    }
     total_cases = cases.count()
     rows = _code_rows(codelist, counts)
     note = ""
     if multi:
-        note = _("En händelse kan ha flera markeringar; summan av markeringarna är därför "
-                 "större än eller lika med antalet ärenden (%(n)s).") % {"n": fmt(total_cases)}
-    add_table(result, key=dimension, caption=result["title"], headers=[heading, _("Antal")],
-              rows=rows, note=note,
-              total=[_("Summa markeringar") if multi else _("Totalt"), sum(r[1] for r in rows)])
+        note = _(
+            "En händelse kan ha flera markeringar; summan av markeringarna är därför "
+            "större än eller lika med antalet ärenden (%(n)s)."
+        ) % {"n": fmt(total_cases)}
+    add_table(
+        result,
+        key=dimension,
+        caption=result["title"],
+        headers=[heading, _("Antal")],
+        rows=rows,
+        note=note,
+        total=[_("Summa markeringar") if multi else _("Totalt"), sum(r[1] for r in rows)],
+    )
     add_figure(result, f"Antal {noun} ({result['rule_label']})", total_cases)
     if multi:
         result["notes"].append(note)
@@ -211,15 +246,27 @@ def block_measure_distribution(scope: BlockScope, params: dict) -> dict:
     result = new_result("case_distribution", f"Åtgärder i {noun} per typ av åtgärd", rule, period)
     cases = in_period(kind_cases(scope, params), rule, period)
     measures = Measure.objects.filter(case__in=cases.values("pk"))
-    counts = {r["key"]: r["n"] for r in
-              measures.order_by().values(key=F("measure_type")).annotate(n=Count("pk"))}
-    stats = cases.aggregate(total=Count("pk", distinct=True),
-                            with_measure=Count("pk", distinct=True, filter=Q(measures__isnull=False)))
+    counts = {
+        r["key"]: r["n"]
+        for r in measures.order_by().values(key=F("measure_type")).annotate(n=Count("pk"))
+    }
+    stats = cases.aggregate(
+        total=Count("pk", distinct=True),
+        with_measure=Count("pk", distinct=True, filter=Q(measures__isnull=False)),
+    )
     rows = _code_rows(CodeList.MEASURE_TYPE, counts)
     note = _("Ett ärende kan ha flera åtgärder. %(with)s av %(n)s ärenden har minst en åtgärd.") % {
-        "with": fmt(stats["with_measure"]), "n": fmt(stats["total"])}
-    add_table(result, key="measure_type", caption=result["title"],
-              headers=[_("Typ av åtgärd"), _("Antal åtgärder")], rows=rows, note=note)
+        "with": fmt(stats["with_measure"]),
+        "n": fmt(stats["total"]),
+    }
+    add_table(
+        result,
+        key="measure_type",
+        caption=result["title"],
+        headers=[_("Typ av åtgärd"), _("Antal åtgärder")],
+        rows=rows,
+        note=note,
+    )
     add_figure(result, f"Antal {noun} ({result['rule_label']})", stats["total"])
     add_figure(result, "Antal åtgärder", sum(r[1] for r in rows))
     result["notes"].append(note)

@@ -14,8 +14,18 @@ _STYLE = Style(
     foreground="#222",
     foreground_strong="#111",
     foreground_subtle="#666",
-    colors=("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5",
-            "#843c0c", "#385723", "#ff6f61"),
+    colors=(
+        "#1f4e79",
+        "#c55a11",
+        "#548235",
+        "#7030a0",
+        "#bf9000",
+        "#2e75b6",
+        "#a5a5a5",
+        "#843c0c",
+        "#385723",
+        "#ff6f61",
+    ),
     title_font_size=14,
     label_font_size=11,
     legend_font_size=11,
@@ -28,9 +38,17 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 def bar_chart(title: str, x_labels: list[str], series: dict[str, list[int]]) -> str:
     chart = pygal.StackedBar(
-        style=_STYLE, width=760, height=360, js=[], disable_xml_declaration=True,
-        show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=3,
-        print_values=False, explicit_size=True, title=None,
+        style=_STYLE,
+        width=760,
+        height=360,
+        js=[],
+        disable_xml_declaration=True,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        print_values=False,
+        explicit_size=True,
+        title=None,
     )
     chart.x_labels = x_labels
     for name, values in series.items():

@@ -18,7 +18,8 @@ def au_date():
     whose agenda held an investigation covering the report."""
     first_meeting = (
         AgendaItem.objects.filter(investigation__reports=OuterRef("pk"))
-        .order_by("meeting__held_on").values("meeting__held_on")[:1]
+        .order_by("meeting__held_on")
+        .values("meeting__held_on")[:1]
     )
     return Coalesce("lexsarah__au_date", Subquery(first_meeting, output_field=DateField()))
 
@@ -36,66 +37,114 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     y, py = year_label(period), year_label(prev)
     result = new_result("lexsarah", _("Lex Sarah i siffror"), "received", period)
     reports = scope.subtree_cases.filter(kind=CaseKind.LEXSARAH)
-    received = {r["bucket"]: r["n"] for r in count_by_year(
-        reports, "received", [(scope.year - 1, prev), (scope.year, period)])}
-    result["sentences"].append(comparison_sentence(
-        {"kind": "lexsarah"}, "received", received.get(scope.year, 0),
-        received.get(scope.year - 1, 0), y, py))
+    received = {
+        r["bucket"]: r["n"]
+        for r in count_by_year(reports, "received", [(scope.year - 1, prev), (scope.year, period)])
+    }
+    result["sentences"].append(
+        comparison_sentence(
+            {"kind": "lexsarah"},
+            "received",
+            received.get(scope.year, 0),
+            received.get(scope.year - 1, 0),
+            y,
+            py,
+        )
+    )
 
     au_years = [scope.year - i for i in range(3)]
-    with_finding = reports.annotate(au_on=au_date()).filter(lexsarah__assessment__in=FINDING_ASSESSMENTS)
-    au_counts = with_finding.aggregate(**{
-        f"y{yr}": Count("pk", filter=_date_in("au_on", scope.period_for(yr))) for yr in au_years})
+    with_finding = reports.annotate(au_on=au_date()).filter(
+        lexsarah__assessment__in=FINDING_ASSESSMENTS
+    )
+    au_counts = with_finding.aggregate(
+        **{f"y{yr}": Count("pk", filter=_date_in("au_on", scope.period_for(yr))) for yr in au_years}
+    )
     au_now = au_counts[f"y{scope.year}"]
-    earlier = ", ".join(f"{year_label(scope.period_for(yr))}: {fmt(au_counts[f'y{yr}'])}"
-                        for yr in au_years[1:])
+    earlier = ", ".join(
+        f"{year_label(scope.period_for(yr))}: {fmt(au_counts[f'y{yr}'])}" for yr in au_years[1:]
+    )
     result["sentences"].append(
         f"Arbetsutskottet har behandlat {fmt(au_now)} lex Sarah-rapporter {y} ({earlier}) där "
         "utredningen har bedömt att ett missförhållande eller en påtaglig risk för "
-        "missförhållande har förelegat.")
+        "missförhållande har förelegat."
+    )
 
     notified = reports.filter(_date_in("lexsarah__ivo__decided_at", period, True)).count()
     result["sentences"].append(
-        f"Beslut om anmälan till IVO har fattats för {fmt(notified)} rapporter {y}.")
+        f"Beslut om anmälan till IVO har fattats för {fmt(notified)} rapporter {y}."
+    )
     _assessment_table(result, with_finding.filter(_date_in("au_on", period)))
     decided = _ivo_table(result, reports, period)
     for label, value in (
         (f"Inkomna lex Sarah-rapporter {y}", received.get(scope.year, 0)),
         (f"Inkomna lex Sarah-rapporter {py}", received.get(scope.year - 1, 0)),
-        *((f"AU-behandlade med konstaterat missförhållande eller risk "
-           f"{year_label(scope.period_for(yr))}", au_counts[f"y{yr}"]) for yr in au_years),
+        *(
+            (
+                f"AU-behandlade med konstaterat missförhållande eller risk "
+                f"{year_label(scope.period_for(yr))}",
+                au_counts[f"y{yr}"],
+            )
+            for yr in au_years
+        ),
         (f"Beslut om anmälan till IVO {y}", notified),
         (f"IVO-beslut {y}", decided),
     ):
         add_figure(result, label, value)
-    add_table(result, key="lexsarah_overview", caption=_("Lex Sarah %(y)s, nyckeltal") % {"y": y},
-              headers=[_("Nyckeltal"), _("Räknat på"), _("Antal")], total=False, rows=[
-                  [_("Inkomna rapporter"), _("inkomstdatum"), received.get(scope.year, 0)],
-                  [_("AU-behandlade med konstaterat missförhållande eller risk"),
-                   _("datum för AU"), au_now],
-                  [_("Beslut om anmälan till IVO"), _("beslutsdatum"), notified],
-                  [_("Beslut från IVO"), _("IVO:s beslutsdatum"), decided],
-              ])
+    add_table(
+        result,
+        key="lexsarah_overview",
+        caption=_("Lex Sarah %(y)s, nyckeltal") % {"y": y},
+        headers=[_("Nyckeltal"), _("Räknat på"), _("Antal")],
+        total=False,
+        rows=[
+            [_("Inkomna rapporter"), _("inkomstdatum"), received.get(scope.year, 0)],
+            [
+                _("AU-behandlade med konstaterat missförhållande eller risk"),
+                _("datum för AU"),
+                au_now,
+            ],
+            [_("Beslut om anmälan till IVO"), _("beslutsdatum"), notified],
+            [_("Beslut från IVO"), _("IVO:s beslutsdatum"), decided],
+        ],
+    )
     return result
 
 
 def _assessment_table(result: dict, handled) -> None:
-    counts = {r["lexsarah__assessment"]: r["n"] for r in
-              handled.order_by().values("lexsarah__assessment").annotate(n=Count("pk"))}
-    rows = [[str(label), counts.get(value, 0)] for value, label in Assessment.choices
-            if value in FINDING_ASSESSMENTS]
-    add_table(result, key="lexsarah_assessment",
-              caption=_("AU-behandlade lex Sarah-rapporter per bedömning"),
-              headers=[_("Bedömning"), _("Antal")], rows=rows)
+    counts = {
+        r["lexsarah__assessment"]: r["n"]
+        for r in handled.order_by().values("lexsarah__assessment").annotate(n=Count("pk"))
+    }
+    rows = [
+        [str(label), counts.get(value, 0)]
+        for value, label in Assessment.choices
+        if value in FINDING_ASSESSMENTS
+    ]
+    add_table(
+        result,
+        key="lexsarah_assessment",
+        caption=_("AU-behandlade lex Sarah-rapporter per bedömning"),
+        headers=[_("Bedömning"), _("Antal")],
+        rows=rows,
+    )
 
 
 def _ivo_table(result: dict, reports, period) -> int:
     decisions = reports.filter(_date_in("lexsarah__ivo__decision_date", period))
-    counts = {r["lexsarah__ivo__decision_outcome"]: r["n"] for r in
-              decisions.order_by().values("lexsarah__ivo__decision_outcome").annotate(n=Count("pk"))}
+    counts = {
+        r["lexsarah__ivo__decision_outcome"]: r["n"]
+        for r in decisions.order_by()
+        .values("lexsarah__ivo__decision_outcome")
+        .annotate(n=Count("pk"))
+    }
     rows = [[str(label), counts.get(value, 0)] for value, label in IvoOutcome.choices]
     if counts.get(""):
         rows.append([EJ_ANGIVET, counts[""]])
-    add_table(result, key="ivo_decisions", caption=_("Beslut från IVO om lex Sarah-anmälningar"),
-              headers=[_("IVO:s beslut"), _("Antal")], rows=rows)
+    add_table(
+        result,
+        key="ivo_decisions",
+        caption=_("Beslut från IVO om lex Sarah-anmälningar"),
+        headers=[_("IVO:s beslut"), _("Antal")],
+        rows=rows,
+    )
     return sum(r[1] for r in rows)

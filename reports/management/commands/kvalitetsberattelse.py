@@ -30,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--pdf", required=True, type=Path)
         parser.add_argument("--json", type=Path)
-        parser.add_argument("--template", default="", help="Mallens nyckel (standard: standardmallen).")
+        parser.add_argument(
+            "--template", default="", help="Mallens nyckel (standard: standardmallen)."
+        )
         parser.add_argument("--user", default="", help="Räkna bara det användaren får se.")
 
     def handle(self, *args, **opts):
@@ -52,22 +54,37 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         Path(opts["pdf"]).write_bytes(pdf)
         if opts["json"]:
-            Path(opts["json"]).write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str),
-                                    encoding="utf-8")
-        self.stdout.write(f"{edition.title}: {len(pdf)} byte PDF på "
-                          f"{time.perf_counter() - started:.1f} s → {opts['pdf']}")
+            Path(opts["json"]).write_text(
+                json.dumps(figures, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+            )
+        self.stdout.write(
+            f"{edition.title}: {len(pdf)} byte PDF på "
+            f"{time.perf_counter() - started:.1f} s → {opts['pdf']}"
+        )
 
     def _edition(self, unit, year: int, template_key: str) -> ReportEdition:
-        existing = (ReportEdition.objects.filter(unit=unit, year=year)
-                    .order_by("-approved_at", "-updated_at").first())
+        existing = (
+            ReportEdition.objects.filter(unit=unit, year=year)
+            .order_by("-approved_at", "-updated_at")
+            .first()
+        )
         if existing and not template_key:
             self._temporary = False
             return existing
-        template = (ReportTemplate.objects.filter(key=template_key).first() if template_key
-                    else ReportTemplate.objects.filter(is_default=True).first())
+        template = (
+            ReportTemplate.objects.filter(key=template_key).first()
+            if template_key
+            else ReportTemplate.objects.filter(is_default=True).first()
+        )
         if template is None:
             raise CommandError("Mallen finns inte.")
         self._temporary = True
-        return edition_create(unit=unit, year=year, template=template, actor=None,
-                              title=f"Kvalitetsberättelse {year} (förhandsgranskning)",
-                              responsible="", reason="Tillfällig, kommandorad")
+        return edition_create(
+            unit=unit,
+            year=year,
+            template=template,
+            actor=None,
+            title=f"Kvalitetsberättelse {year} (förhandsgranskning)",
+            responsible="",
+            reason="Tillfällig, kommandorad",
+        )

@@ -15,7 +15,7 @@ from cases.history import HistorySource, history_entries
 from cases.models import CaseKind, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
-from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
+from cases.views.actionkit import ActionView, ScopedObjectMixin, ServiceFormMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -93,7 +93,7 @@ class AnalysisListView(PermissionMixin, ListView):
         return ctx
 
 
-class AnalysisCreateView(PermissionMixin, FormView):
+class AnalysisCreateView(ServiceFormMixin, PermissionMixin, FormView):
     required_roles = WRITE_ROLES
     template_name = "riskanalysis/form.html"
     form_class = AnalysisCreateForm
@@ -120,25 +120,21 @@ class AnalysisCreateView(PermissionMixin, FormView):
                 )
         return initial
 
-    def form_valid(self, form):
+    success_message = _("Riskanalysen skapades.")
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            analysis = services.analysis_create(
-                actor=self.request.user,
-                title=data["title"],
-                units=data["units"],
-                analysed_on=data["analysed_on"],
-                trigger=data["trigger"],
-                participants=data["participants"],
-                template=data["template"],
-                copy_from=data["copy_from"],
-                follow_up_on=data["follow_up_on"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Riskanalysen skapades."))
-        return redirect(analysis.get_absolute_url())
+        return services.analysis_create(
+            actor=self.request.user,
+            title=data["title"],
+            units=data["units"],
+            analysed_on=data["analysed_on"],
+            trigger=data["trigger"],
+            participants=data["participants"],
+            template=data["template"],
+            copy_from=data["copy_from"],
+            follow_up_on=data["follow_up_on"],
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -146,7 +142,7 @@ class AnalysisCreateView(PermissionMixin, FormView):
         return ctx
 
 
-class FromCasesView(PermissionMixin, FormView):
+class FromCasesView(ServiceFormMixin, PermissionMixin, FormView):
     """Starta riskanalys från avvikelser: the selected cases become the analysis's lineage."""
 
     required_roles = WRITE_ROLES
@@ -190,22 +186,18 @@ class FromCasesView(PermissionMixin, FormView):
         ctx["case_rows"] = [(c, str(c.pk) in chosen) for c in selected + latest]
         return ctx
 
-    def form_valid(self, form):
+    success_message = _("Riskanalysen skapades från de valda avvikelserna.")
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            analysis = services.analysis_create_from_cases(
-                actor=self.request.user,
-                cases=data["cases"],
-                title=data["title"],
-                units=data["units"],
-                analysed_on=data["analysed_on"],
-                participants=data["participants"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Riskanalysen skapades från de valda avvikelserna."))
-        return redirect(analysis.get_absolute_url())
+        return services.analysis_create_from_cases(
+            actor=self.request.user,
+            cases=data["cases"],
+            title=data["title"],
+            units=data["units"],
+            analysed_on=data["analysed_on"],
+            participants=data["participants"],
+        )
 
 
 # --- detail, edit ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -11,8 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from cases.forms import MeasureForm as RiskMeasureForm
 from cases.history import HistorySource, history_entries
 from cases.models import Membership
-from cases.services import ServiceError
-from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form
+from cases.views.actionkit import ActionView, ScopedObjectMixin, ServiceFormMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
 from . import services
@@ -103,7 +102,7 @@ class PlanListView(PermissionMixin, ListView):
         return ctx
 
 
-class PlanCreateView(PermissionMixin, FormView):
+class PlanCreateView(ServiceFormMixin, PermissionMixin, FormView):
     required_roles = WRITE_ROLES
     template_name = "selfcontrol/form.html"
     form_class = PlanForm
@@ -113,15 +112,10 @@ class PlanCreateView(PermissionMixin, FormView):
         kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items()}
-        try:
-            plan = services.plan_create(actor=self.request.user, **data)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Planen för egenkontroll skapades."))
-        return redirect(plan.get_absolute_url())
+    success_message = _("Planen för egenkontroll skapades.")
+
+    def perform(self, form):
+        return services.plan_create(actor=self.request.user, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -129,7 +123,7 @@ class PlanCreateView(PermissionMixin, FormView):
         return ctx
 
 
-class PlanEditView(PlanMixin, FormView):
+class PlanEditView(ServiceFormMixin, PlanMixin, FormView):
     required_roles = WRITE_ROLES
     write = True
     template_name = "selfcontrol/form.html"
@@ -140,16 +134,13 @@ class PlanEditView(PlanMixin, FormView):
         kwargs.update(user=self.request.user, instance=self.get_plan())
         return kwargs
 
-    def form_valid(self, form):
+    success_message = _("Planen sparades.")
+
+    def perform(self, form):
         plan = self.get_plan()
         data = {name: form.cleaned_data[name] for name in PlanForm.Meta.fields}
-        try:
-            services.plan_update(plan=plan, data=data, actor=self.request.user)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Planen sparades."))
-        return redirect(plan.get_absolute_url())
+        services.plan_update(plan=plan, data=data, actor=self.request.user)
+        return plan
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -283,7 +274,7 @@ class RunDetailView(RunMixin, DetailView):
         return ctx
 
 
-class RunEditView(RunMixin, FormView):
+class RunEditView(ServiceFormMixin, RunMixin, FormView):
     required_roles = WRITE_ROLES
     write = True
     template_name = "selfcontrol/form.html"
@@ -294,16 +285,13 @@ class RunEditView(RunMixin, FormView):
         kwargs["instance"] = self.get_run()
         return kwargs
 
-    def form_valid(self, form):
+    success_message = _("Egenkontrollen sparades.")
+
+    def perform(self, form):
         run = self.get_run()
         data = {name: form.cleaned_data[name] for name in RunForm.Meta.fields}
-        try:
-            services.run_update(run=run, data=data, actor=self.request.user)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Egenkontrollen sparades."))
-        return redirect(run.get_absolute_url())
+        services.run_update(run=run, data=data, actor=self.request.user)
+        return run
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

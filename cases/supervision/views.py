@@ -40,7 +40,7 @@ from cases.supervision.selectors import (
     supervision_list,
     supervisions_visible_to,
 )
-from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_forms
+from cases.views.actionkit import ActionView, ScopedObjectMixin, ServiceFormMixin, bound_forms
 from cases.views.mixins import PermissionMixin
 
 # The status box beside the facts; also the anchor of the actions shown in it.
@@ -92,7 +92,7 @@ class SupervisionListView(PermissionMixin, ListView):
         return ctx
 
 
-class SupervisionCreateView(PermissionMixin, FormView):
+class SupervisionCreateView(ServiceFormMixin, PermissionMixin, FormView):
     required_roles = WRITE_ROLES
     template_name = "cases/supervision/form.html"
     form_class = SupervisionForm
@@ -106,25 +106,21 @@ class SupervisionCreateView(PermissionMixin, FormView):
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
-    def form_valid(self, form):
+    success_message = _("Tillsynsärendet registrerades.")
+
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            supervision = services.supervision_create(
-                actor=self.request.user,
-                authority=data["authority"],
-                supervision_type=data["supervision_type"],
-                title=data["title"],
-                units=data["units"],
-                initiated_on=data["initiated_on"],
-                authority_reference=data["authority_reference"],
-                summary=data["summary"],
-                response_due_on=data["response_due_on"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Tillsynsärendet registrerades."))
-        return redirect(supervision.get_absolute_url())
+        return services.supervision_create(
+            actor=self.request.user,
+            authority=data["authority"],
+            supervision_type=data["supervision_type"],
+            title=data["title"],
+            units=data["units"],
+            initiated_on=data["initiated_on"],
+            authority_reference=data["authority_reference"],
+            summary=data["summary"],
+            response_due_on=data["response_due_on"],
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Nytt tillsynsärende"), **kwargs)

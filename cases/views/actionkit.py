@@ -204,3 +204,24 @@ class ActionView(ScopedObjectMixin):
             response["HX-Trigger-After-Settle"] = json.dumps({FOCUS_EVENT: {"target": focus}})
         response["X-Avvika-Fragment"] = "1"
         return response
+
+
+class ServiceFormMixin:
+    """For a page whose form creates or edits one object (a FormView): the valid form goes to
+    exactly one service (`perform(form) -> obj`); a refusal shows on the same form, nothing
+    typed is lost; success says so and goes to the object's page."""
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            obj = self.perform(form)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        if self.success_message:
+            messages.success(self.request, self.success_message)  # type: ignore[attr-defined]
+        return redirect(obj.get_absolute_url())

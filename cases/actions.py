@@ -185,6 +185,8 @@ def _not_now(action: Action, status: str, workflow):
     from cases.services.errors import StepNotAllowed, TransitionNotAllowed
 
     label = workflow.label if workflow is not None else str
+    if action.target and status == action.target:  # done meanwhile, by someone else
+        return StepNotAllowed(_("Ärendet har redan status ”%s”.") % label(status))
     if action.target:
         return TransitionNotAllowed(label(status), label(action.target))
     if workflow is not None and status in workflow.closed:

@@ -76,7 +76,8 @@ class ActionView(ScopedObjectMixin):
     success_message = ""
     anchor = ""  # the page section the action belongs to (#anchor after the redirect)
     # htmx answer: a template of out-of-band swaps rendered with the page's context plus
-    # `oob`, `fragments` and `action_message`. Empty: htmx gets a client redirect.
+    # `oob`, `fragments`, `action_message` and `saved_in` (the anchor of the section that
+    # shows the confirmation beside the live region). Empty: htmx gets a client redirect.
     fragment_template = ""
 
     # --- hooks ---------------------------------------------------------------------------------
@@ -194,7 +195,12 @@ class ActionView(ScopedObjectMixin):
 
     def render_fragment(self, target, *, status: int, message: str = "", form=None):
         context = self.page_context(target)
-        context.update(oob=True, fragments=self.fragments(target), action_message=message)
+        context.update(
+            oob=True,
+            fragments=self.fragments(target),
+            action_message=message,
+            saved_in=self.anchor if message else "",
+        )
         response = render(self.request, self.fragment_template, context, status=status)
         if form is not None and form.errors:
             focus = f"#{form.prefix or 'form'}-error-summary"

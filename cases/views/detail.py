@@ -45,6 +45,8 @@ from .actionkit import ActionView, ScopedObjectMixin, bound_forms
 
 # The box beside the facts; its id is also the anchor of the actions shown in it.
 SIDE = "handlaggning"
+# The sections of the page that hold actions (cases/parts/*.html), by their ids.
+SECTIONS = ("atgarder", "anteckningar", "bilagor")
 
 
 class CaseMixin(ScopedObjectMixin):
@@ -278,7 +280,11 @@ class CaseActionView(ActionView, CaseDetailView):
         self.require_handle(case)
 
     def fragments(self, case) -> set[str]:
-        return {SIDE, "type", self.anchor}
+        parts = {SIDE, "type", self.anchor}
+        if getattr(self, "action", None) is not None and self.action.target:
+            # A new status changes what every section offers (a closed case offers nothing).
+            parts |= set(SECTIONS)
+        return parts
 
     def page_context(self, case):
         # Fresh from the scoped queryset: a service may have moved the case on, or refused

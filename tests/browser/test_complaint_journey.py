@@ -2,6 +2,7 @@
 receives and answers it on the case page, the resident reads the answer with the receipt code."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.complaints.models import Complaint
 from cases.models import Case
@@ -52,16 +53,18 @@ def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser
     chef.wait_for_url(lambda url: "/logga-in/" not in url)
     chef.goto(f"/arenden/{reference}/")
     chef.get_by_role("button", name="Ta emot ärendet").click()
-    assert "Ärendet är mottaget" in chef.locator(".messages").inner_text()
+    expect(chef.locator(".messages")).to_contain_text("Ärendet är mottaget")
+    chef.locator("#action-assess > summary").click()  # behind its button: not the next step
     chef.get_by_label("Bemötande").check()
     chef.get_by_label("Nej", exact=True).check()
     chef.get_by_role("button", name="Spara bedömning").click()
+    expect(chef.locator(".messages")).to_contain_text("Bedömningen sparades.")
     chef.get_by_label("Återkoppling till avsändaren").fill(
         "Tack för att du hörde av dig. Vi har pratat med personalen om hur vi bemöter dem som "
         "ringer och ber om ursäkt för det du upplevde."
     )
     chef.get_by_role("button", name="Spara och svara").click()
-    assert "Ärendet är besvarat" in chef.locator(".messages").inner_text()
+    expect(chef.locator(".messages")).to_contain_text("Ärendet är besvarat")
     assert Case.objects.get(reference=reference).status == "besvarad"
     chef.context.close()
 

@@ -25,9 +25,15 @@ MEASURE = "Rutinen för expediering av beslut gås igenom på nästa APT."
 SUMMARY = "Rutinen för expediering följdes inte under semesterperioden."
 
 
-def _action(page, heading):
-    """One handling form on the case page, found by its visible heading."""
-    return page.locator("form").filter(has=page.get_by_role("heading", name=heading, exact=True))
+def _action(page, name):
+    """One action's form on the case page (its `data-action`)."""
+    return page.locator(f"form[data-action={name}]")
+
+
+def _open(page, name):
+    """Open an action that waits behind its button (a <details> disclosure)."""
+    page.locator(f"#action-{name} > summary").click()
+    return _action(page, name)
 
 
 def _says(page, text: str) -> None:
@@ -121,18 +127,18 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     assert DESCRIPTION in page.locator("main").inner_text()
 
     # --- receive, start the investigation ---------------------------------------------------
-    _action(page, "Ta emot").get_by_role("button", name="Ta emot avvikelsen").click()
+    _action(page, "receive").get_by_role("button", name="Ta emot avvikelsen").click()
     _says(page, "Avvikelsen är mottagen.")
     assert page.locator(".status").inner_text() == "Mottagen"
-    assert _action(page, "Ta emot").count() == 0
-    start = _action(page, "Påbörja utredning")
+    assert _action(page, "receive").count() == 0
+    start = _action(page, "investigate")  # the next step: open
     start.get_by_label("Motivering").fill("Behöver utredas med handläggarna.")
     start.get_by_role("button", name="Påbörja utredning").click()
     _says(page, "Utredningen är påbörjad.")
     assert page.locator(".status").inner_text() == "Utredning pågår"
 
     # --- classify: bristområden and orsaker ---------------------------------------------------
-    classify = page.locator("#classify-form")
+    classify = _open(page, "classify")
     classify.get_by_label("Händelsekategori").select_option(label="Brister i handläggning")
     classify.get_by_label("Processer och rutiner", exact=True).check()
     classify.get_by_label("Handläggning", exact=True).check()
@@ -148,12 +154,12 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
     assert "Orsaker\nRutin ej följd, Arbetsbelastning/bemanning" in facts
     assert "Konsekvens för den enskilde\nFördröjd insats eller beslut" in facts
     # What was saved is what the form shows next time.
-    classify = page.locator("#classify-form")
+    classify = _open(page, "classify")
     assert classify.get_by_label("Rutin ej följd", exact=True).is_checked()
 
     # --- a measure with a responsible person and a due date -----------------------------------
     due = today + timedelta(days=30)
-    measure = _action(page, "Lägg till åtgärd")
+    measure = _open(page, "measure")
     measure.get_by_label("Åtgärd", exact=True).fill(MEASURE)
     measure.get_by_label("Typ av åtgärd").select_option(label="Processer/rutiner/riktlinjer")
     measure.get_by_label("Ansvarig").select_option(label=_full_name(chef))
@@ -174,18 +180,20 @@ def test_deviation_report_to_closed_with_measure(org, page, browser_login, scree
         due.isoformat(),
     ]
 
-    # --- close "med åtgärd" -------------------------------------------------------------------
-    close = _action(page, "Avsluta avvikelsen")
+    # --- close "med åtgärd" (the next step while investigating: open) ----------------------
+    close = _action(page, "close")
     close.get_by_label("Avslutad med åtgärd").check()
     close.get_by_label("Sammanfattning").fill(SUMMARY)
+    # The measure is still planned: closing anyway is a deliberate choice.
+    close.get_by_label("Jag vill avsluta trots att åtgärder inte är genomförda").check()
     close.get_by_role("button", name="Avsluta", exact=True).click()
     _says(page, "Avvikelsen är avslutad.")
     assert page.locator(".status").inner_text() == "Avslutad"
     assert "Utfall\nAvslutad med åtgärd" in _facts(page)
     assert SUMMARY in page.locator(".deviation-part").inner_text()
     # Closed: no handling forms any more.
-    assert page.get_by_role("heading", name="Handläggning").count() == 0
-    assert page.locator("#classify-form").count() == 0
+    expect(page.locator("form[data-action]")).to_have_count(0)
+    assert page.get_by_role("heading", name="Nästa steg").count() == 0
     screenshot("avvikelse-avslutad")
 
     case.refresh_from_db()

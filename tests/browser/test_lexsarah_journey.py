@@ -108,8 +108,9 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assign.get_by_label("Lex Sarah-utredare").select_option(label=_full_name(investigator))
     assign.get_by_role("button", name="Utse utredare").click()
     _says(page, "Utredaren är utsedd.")
-    facts = page.get_by_role("region", name="Uppgifter")
-    assert _full_name(investigator) in facts.inner_text()
+    # The handläggare is shown in the status box beside the facts.
+    status_box = page.get_by_role("region", name="Status och handläggning")
+    assert _full_name(investigator) in status_box.inner_text()
     _logout(page)
 
     # --- the investigator starts, drafts and assesses -----------------------------------------

@@ -109,7 +109,7 @@ def imy_due(case: Case) -> bool:
 
 
 def closable(case: Case) -> bool:
-    from .services.investigation import close_blockers
+    from .rules import close_blockers
 
     report = _report(case)
     return report is not None and not close_blockers(report)

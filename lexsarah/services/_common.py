@@ -61,7 +61,7 @@ def refusal_reason(report: LexSarahReport, name: str) -> str:
     """Why the step `name` cannot be taken on this report now, beyond its status ("" when the
     status says it all). The services and the case page's POST views give the same reason."""
     from ..models import IvoNotification
-    from .investigation import close_blockers
+    from ..rules import close_blockers
 
     if name == "close":
         why = " ".join(close_blockers(report))

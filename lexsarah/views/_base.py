@@ -8,6 +8,17 @@ with the bound form (400), so nothing typed is lost."""
 from cases.models import CaseKind
 from cases.services import ServiceError
 from cases.views.detail import CaseActionView
+from lexsarah.forms import (
+    AssignInvestigatorForm,
+    CloseForm,
+    ImmediateMeasureForm,
+    ImyForm,
+    IvoDecisionForm,
+    IvoSentForm,
+    ReceiveForm,
+    StartInvestigationForm,
+    UrgentIvoForm,
+)
 
 from .. import selectors as sel
 from ..models import LexSarahReport
@@ -22,6 +33,20 @@ def permissions_for(user, case) -> dict[str, bool]:
     }
 
 
+# The form each case-page action of a report posts (the page and the POST view share it).
+FORM_CLASSES = {
+    "receive": ReceiveForm,
+    "immediate": ImmediateMeasureForm,
+    "assign": AssignInvestigatorForm,
+    "investigate": StartInvestigationForm,
+    "urgent": UrgentIvoForm,
+    "ivo_sent": IvoSentForm,
+    "ivo_decision": IvoDecisionForm,
+    "imy": ImyForm,
+    "close": CloseForm,
+}
+
+
 class ReportPost(CaseActionView):
     kind = CaseKind.LEXSARAH
     success_message = ""
@@ -30,8 +55,6 @@ class ReportPost(CaseActionView):
         return {}
 
     def get_form(self, case):
-        from .report import FORM_CLASSES
-
         return FORM_CLASSES[self.name](
             data=self.request.POST,
             files=self.request.FILES or None,

@@ -23,31 +23,10 @@ from cases.views.mixins import PermissionMixin
 from .. import selectors as sel
 from .. import services as svc
 from ..forms import (
-    AssignInvestigatorForm,
-    CloseForm,
-    ImmediateMeasureForm,
-    ImyForm,
-    IvoDecisionForm,
-    IvoSentForm,
-    ReceiveForm,
     ReportForm,
-    StartInvestigationForm,
-    UrgentIvoForm,
 )
 from ..models import IvoNotification, LegalReference
-from ._base import ReportPost, permissions_for
-
-FORM_CLASSES = {
-    "receive": ReceiveForm,
-    "immediate": ImmediateMeasureForm,
-    "assign": AssignInvestigatorForm,
-    "investigate": StartInvestigationForm,
-    "urgent": UrgentIvoForm,
-    "ivo_sent": IvoSentForm,
-    "ivo_decision": IvoDecisionForm,
-    "imy": ImyForm,
-    "close": CloseForm,
-}
+from ._base import FORM_CLASSES, ReportPost, permissions_for
 
 
 def _form_kwargs(name: str, user, case) -> dict:

@@ -251,6 +251,56 @@ DEMO_USERS = [
 ]
 
 
+# Every other sektion has its chef too (not among the logins printed by `make run`, same
+# password): the action tables let only a sektionschef over the unit receive its cases, so a
+# demo case in a section without one could never be handled through the services.
+SECTION_CHEF_NAMES = [
+    ("Anna", "Berglund"),
+    ("Erik", "Sandberg"),
+    ("Lena", "Forsberg"),
+    ("Johan", "Åberg"),
+    ("Fatima", "Hassan"),
+    ("Mikael", "Lund"),
+    ("Ingrid", "Holmgren"),
+    ("Peter", "Sjöberg"),
+    ("Nadia", "Karimi"),
+    ("Henrik", "Dahl"),
+    ("Sofia", "Engström"),
+    ("Tomas", "Wikström"),
+]
+
+
+def _section_chefs() -> list[DemoUser]:
+    """A sektionschef for each section of the tree that no persona chef leads."""
+    led = {du.unit for du in DEMO_USERS if du.role == Role.SEKTIONSCHEF}
+    sections: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        code, name, _public, kind, children = node
+        if kind == "sektion" and code not in led:
+            sections.append((code, name))
+        for child in children:
+            walk(child)
+
+    walk(TREE)
+    return [
+        DemoUser(
+            f"chef.{code.lower()}", first, last, Role.SEKTIONSCHEF, code, f"sektionschef, {name}"
+        )
+        for (code, name), (first, last) in zip(
+            sections, SECTION_CHEF_NAMES[: len(sections)], strict=True
+        )
+    ]
+
+
+def demo_chef(users: dict, unit: Unit):
+    """The demo sektionschef who leads `unit` (a persona or the section's own chef)."""
+    for du in DEMO_USERS + _section_chefs():
+        if du.role == Role.SEKTIONSCHEF and du.unit == unit.code and du.username in users:
+            return users[du.username]
+    return None
+
+
 def _build(node, parent: Unit | None, kinds: dict[str, UnitKind]) -> None:
     code, name, public, kind, children = node
     unit = Unit.objects.filter(code=code).first()
@@ -287,7 +337,7 @@ def _seed_organisation() -> dict[str, object]:
     # One hash for all: the demo password is the same for everyone and documented, and each
     # PBKDF2 hash costs ~0.5 s (8 of them were most of the organisation's seeding time).
     password = make_password(DEMO_PASSWORD)
-    for du in DEMO_USERS:
+    for du in DEMO_USERS + _section_chefs():
         user, created = User.objects.get_or_create(
             username=du.username,
             defaults={

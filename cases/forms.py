@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from cases.models import Code, CodeList, Measure
 from cases.services.history import REASON_MAX
+from cases.services.transitions import next_statuses
 
 REASON_HELP = _("Sparas i historiken tillsammans med ditt namn.")
 
@@ -152,7 +153,7 @@ class MeasureStatusForm(forms.Form):
 
     def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = Measure.ALLOWED_TRANSITIONS.get(measure.status, set())
+        allowed = next_statuses(measure)
         status_field = self.fields["status"]
         assert isinstance(status_field, forms.ChoiceField)
         status_field.choices = [(s.value, s.label) for s in Measure.Status if s in allowed]

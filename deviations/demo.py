@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.demo import IMPORT_USER, continue_after, cutover, demo_import, demo_step
+from cases.demo import IMPORT_USER, continue_after, cutover, demo_chef, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, Measure, Unit
 from cases.services.parts import measure_set_status
 
@@ -290,7 +290,7 @@ class _Seeder:
         self.latest = now - timedelta(minutes=5)
 
     def chef(self, unit: Unit):
-        return self.users.get(CHEF_FOR_UNIT.get(unit.code, ""), self.fallback)
+        return demo_chef(self.users, unit) or self.fallback
 
     def at(self, moment: datetime) -> datetime:
         return min(moment, self.latest)
@@ -450,6 +450,8 @@ class _Seeder:
             outcome=plan.outcome,
             summary=SUMMARIES[plan.outcome],
             actor=chef,
+            # Measures often finish after the case closes; the chef confirms that, as on the page.
+            confirm_open_measures=True,
         )
         if plan.measures_done_at is not None and plan.measures_done_at < self.latest:
             for measure in measures:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.demo import IMPORT_USER, continue_after, cutover, demo_import, demo_step
+from cases.demo import IMPORT_USER, continue_after, cutover, demo_chef, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, Unit
 
 from . import services as svc
@@ -42,14 +42,6 @@ UNITS = [
     "BTS-OB-1",
     "UTR-FR-1",
 ]
-CHEF_FOR_UNIT = {
-    "UTR-BU-1": "chef.utredning",
-    "UTR-BU-2": "chef.utredning",
-    "INS-OV-1": "chef.insats",
-    "INS-OV-2": "chef.insats",
-    "INS-PL-1": "chef.insats",
-    "EKB-EB-1": "chef.bistand",
-}
 EVENTS = [
     (
         "Utebliven insats hos brukare",
@@ -208,7 +200,7 @@ class _Seeder:
         self.events: list[tuple[datetime, int, object]] = []
 
     def chef(self, report: _Report):
-        return self.users.get(CHEF_FOR_UNIT.get(report.unit.code, ""), self.quality)
+        return demo_chef(self.users, report.unit) or self.quality
 
     # --- Drawing -------------------------------------------------------------------------
 

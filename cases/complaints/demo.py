@@ -24,7 +24,7 @@ from django.utils import timezone
 from cases.complaints import services as svc
 from cases.complaints.models import Complaint
 from cases.complaints.workflow import ComplaintStatus
-from cases.demo import IMPORT_USER, continue_after, demo_import, demo_step
+from cases.demo import IMPORT_USER, continue_after, demo_chef, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, MeasureLevel, Unit
 
 # Cases per year: (from outside, from staff). 2024–2025 exactly as in seed 000 so the demo
@@ -48,11 +48,6 @@ UNIT_WEIGHTS = {
     "UTR-MOT-5": 4,
     "ARB-JC-1": 6,
     "BTS-TT-1": 2,
-}
-CHEF_FOR_UNIT = {
-    "UTR-BU-1": "chef.utredning",
-    "INS-OV-2": "chef.insats",
-    "EKB-EB-1": "chef.bistand",
 }
 
 # (type, topics, sender category, title, text) — texts written like real letters, invented.
@@ -438,7 +433,7 @@ class _Seeder:
         return self.codes.get((codelist, value))
 
     def chef(self, unit: Unit):
-        return self.users.get(CHEF_FOR_UNIT.get(unit.code, ""), self.fallback)
+        return demo_chef(self.users, unit) or self.fallback
 
     def clamp(self, at: datetime) -> datetime:
         return min(at, self.now - timedelta(minutes=5))

@@ -92,6 +92,15 @@ def transition(
     return row
 
 
+def next_statuses(
+    obj: models.Model, table: Mapping[Any, Collection[str]] | None = None
+) -> set[str]:
+    """The statuses `obj` may move to from where it is: what a form offers (the same table
+    `transition()` checks, so the page never offers a move the helper refuses)."""
+    table = type(obj).ALLOWED_TRANSITIONS if table is None else table  # type: ignore[attr-defined]
+    return set(table.get(obj.status, ()))  # type: ignore[attr-defined]
+
+
 def _lock(obj: M, queryset: models.QuerySet | None) -> M:
     qs = type(obj)._default_manager.all() if queryset is None else queryset
     # of=self: related rows read for the checks are not locked, and a nullable join is allowed.

@@ -39,7 +39,9 @@ from cases.selectors import (
 )
 from cases.selectors.links import case_links_visible
 from cases.services.access import access_log_record
+from cases.services.errors import StepNotAllowed
 from cases.services.parts import attachment_add, measure_create, measure_set_status, note_add
+from cases.services.transitions import next_statuses
 
 from .actionkit import ActionView, ScopedObjectMixin, bound_forms
 
@@ -223,7 +225,7 @@ class CaseDetailView(CaseMixin, TemplateView):
         rows = []
         for measure in self.get_context_measures(case):
             form = None
-            if "measure_status" in names and Measure.ALLOWED_TRANSITIONS.get(measure.status):
+            if "measure_status" in names and next_statuses(measure):
                 key = f"measure_status-{measure.pk}"
                 form = bound.get(key) or MeasureStatusForm(
                     measure=measure, prefix=f"ms{measure.pk}"
@@ -275,6 +277,10 @@ class CaseActionView(ActionView, CaseDetailView):
         self.action = action
         self.anchor = self.anchor or action.section or SIDE
         case_action_require(case, self.name, self.request.user)
+        if action.when is not None and not action.when(case):
+            # The page does not offer the step now (nothing left to report, already decided):
+            # refused like a step the status rules out, with the page as it is now (403).
+            raise StepNotAllowed(_("”%s” går inte i ärendet just nu.") % action.label)
 
     def check_permission(self, case) -> None:
         self.require_handle(case)

@@ -65,14 +65,32 @@ def refusal_reason(report: LexSarahReport, name: str) -> str:
 
     if name == "close":
         why = " ".join(close_blockers(report))
-    elif name in ("immediate", "assign", "investigate"):
+    elif name in ("immediate", "assign"):
         why = already_assessed(report)
+    elif name == "investigate":
+        why = already_assessed(report)
+        if not why and report.investigations.filter(completed_at__isnull=True).exists():
+            why = _("Rapporten har redan en pågående utredning.")
+    elif name == "imy":
+        if not report.personal_data_breach:
+            why = _("Rapporten gäller ingen personuppgiftsincident.")
+        else:
+            why = _("Anmälan till IMY är redan registrerad.") if report.imy_reported_at else ""
     elif name == "urgent":
         decided = IvoNotification.objects.filter(report=report).exists()
         why = _("Anmälan till IVO är redan beslutad.") if decided else ""
     elif name in ("ivo_sent", "ivo_decision"):
-        decided = IvoNotification.objects.filter(report=report).exists()
-        why = "" if decided else _("Någon anmälan till IVO är inte beslutad.")
+        ivo = IvoNotification.objects.filter(report=report).first()
+        if ivo is None:
+            why = _("Någon anmälan till IVO är inte beslutad.")
+        elif name == "ivo_sent" and ivo.sent_on is not None:
+            why = _("Anmälan är redan registrerad som skickad till IVO.")
+        elif name == "ivo_decision" and ivo.sent_on is None:
+            why = _("Registrera först när anmälan skickades till IVO.")
+        elif name == "ivo_decision" and ivo.decision_outcome:
+            why = _("IVO:s beslut är redan registrerat.")
+        else:
+            why = ""
     else:
         why = ""
     if not why and not report.case.is_open:

@@ -91,9 +91,12 @@ def investigation_create(
     reports = _lock_reports(cases)
     for report in reports:
         _may_join(report, actor)
-    investigator = investigator or reports[0].case.assignee
     if investigator is not None and not is_investigator(investigator):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(investigator))
+    if investigator is None:
+        # Nobody chosen: the report's named investigator leads it, if they still hold the role.
+        named = reports[0].case.assignee
+        investigator = named if named is not None and is_investigator(named) else None
     investigation = Investigation(investigator=investigator)
     audited_save(investigation, actor=actor, reason=_("Utredning påbörjad"))
     for report in reports:

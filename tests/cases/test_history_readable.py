@@ -145,7 +145,14 @@ def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, lo
         case=case, description="Ny rutin för utskick", actor=chef, responsible=staff
     )
     later()
-    deviation_close(case=case, outcome="med_atgard", summary="Rutinen var okänd", actor=chef)
+    # The measure is still planned: closing over it is a confirmed choice the history keeps.
+    deviation_close(
+        case=case,
+        outcome="med_atgard",
+        summary="Rutinen var okänd",
+        actor=chef,
+        confirm_open_measures=True,
+    )
 
     body = login(chef).get(reverse("cases:history", args=[case.reference])).content.decode()
     entries = history_shown(body)
@@ -154,7 +161,10 @@ def test_deviation_one_entry_per_action_with_labels_names_and_local_time(org, lo
     assert len(entries) == 6  # reported, received, assigned, classified, measure, closed
     closed, measure, classified, assigned, received, reported = entries
     # Closing writes the Case row and the Deviation row: one entry with both rows' changes.
-    assert closed.head == "Maria Ek avslutade ärendet: Avslutad med åtgärd: Rutinen var okänd"
+    assert closed.head == (
+        "Maria Ek avslutade ärendet: Avslutad trots 1 åtgärd som inte är genomförd (bekräftat). "
+        "Avslutad med åtgärd: Rutinen var okänd"
+    )
     assert closed.rows["Status"] == ("Mottagen", "Avslutad")
     assert closed.rows["Utfall"] == ("–", "Avslutad med åtgärd")
     assert closed.rows["Sammanfattning vid avslut"] == ("–", "Rutinen var okänd")
@@ -190,7 +200,7 @@ def test_complaint_codes_read_as_labels(org, login, people, later):
         reporter=staff,
     ).complaint.case
     later()
-    complaint_receive(case=case, actor=chef, notify=False)
+    case = complaint_receive(case=case, actor=chef, notify=False)
     later()
     topic = Code.objects.filter(codelist=CodeList.COMPLAINT_TOPIC).order_by("order").first()
     complaint_assess(case=case, topics=[topic], deviation_found=False, actor=chef)

@@ -103,7 +103,7 @@ def test_au_decided_ivo_case_refuses_what_is_not_offered(client, org, au_decided
     data = {k: (inv.pk if v == "INV" else v) for k, v in data.items()}
     route = "lexsarah:measure" if name == "immediate" else f"lexsarah:{name}"
     response = client.post(reverse(route, args=[au_decided_ivo.reference]), data)
-    assert response.status_code == 400
+    assert response.status_code == 403  # not offered now: refused with the reason
     assert "redan bedömd" in response.content.decode()
     assert _snapshot(au_decided_ivo) == before
 

@@ -62,9 +62,11 @@ class Post:
     post: dict[str, int]
 
 
-def P(roles: str, nf: str = "", anon_get: int = 302, **post_codes: int) -> Post:
+def P(roles: str, nf: str = "", anon_get: int = 302, readers: str = "", **post_codes: int) -> Post:
+    """`readers`: roles who may read the object but not act; a GET is refused as a method
+    (405) before the action's rule is asked, which tells them nothing they cannot see."""
     allowed = _roles(roles)
-    get = {role: (405 if role in allowed else 403) for role in ROLES}
+    get = {role: (405 if role in allowed | _roles(readers) else 403) for role in ROLES}
     get["anonymous"] = anon_get
     post = {}
     for role in PROBES:
@@ -109,7 +111,8 @@ def text(key: str) -> Callable:
 
 CASE_POST = P(ALL, nf="chef_b1 staff_a1 admin quality_x")  # any user; invisible → 404
 RISK_POST = P(WRITE, nf=OUT)
-SUP_POST = RISK_POST
+# The AU reads supervisions (the page) but takes no step on them.
+SUP_POST = P(WRITE, nf=OUT, readers="au")
 
 TABLE: dict[str, E] = {
     # --- project level ---------------------------------------------------------------------

@@ -26,8 +26,19 @@ MOTIVATION = (
 )
 
 
-def _action(page, heading):
-    """One of the POST forms on a page, found by its visible heading."""
+def _action(page, name):
+    """One action's form on the case page (its `data-action`)."""
+    return page.locator(f"form[data-action={name}]")
+
+
+def _open(page, name):
+    """Open an action that waits behind its button (a <details> disclosure)."""
+    page.locator(f"#action-{name} > summary").click()
+    return _action(page, name)
+
+
+def _form(page, heading):
+    """One of the POST forms on the investigation and AU pages, found by its visible heading."""
     return page.locator("form").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
@@ -81,7 +92,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     page.goto(f"/arenden/{reference}/")
     assert page.locator(".status").inner_text() == "Rapporterad"
     assert "Inga omedelbara åtgärder registrerade." in page.locator(".lexsarah-part").inner_text()
-    receive = _action(page, "Ta emot rapporten")
+    receive = _action(page, "receive")  # the next step: open
     receive.get_by_label("Omedelbar åtgärd").fill(
         "Pratade med personalen på kvällspasset samma kväll."
     )
@@ -89,9 +100,9 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     _says(page, "Rapporten är mottagen.")
     assert page.locator(".status").inner_text() == "Mottagen, omedelbara åtgärder"
     # Received once: the receive form is gone.
-    assert _action(page, "Ta emot rapporten").count() == 0
+    assert _action(page, "receive").count() == 0
 
-    measure = _action(page, "Registrera omedelbar åtgärd")
+    measure = _open(page, "immediate")
     assert measure.get_by_label("Tidpunkt").input_value()  # prefilled with now
     measure.get_by_label("Omedelbar åtgärd").fill(
         "Extra personal insatt på avdelning 2 under kvällarna tills vidare."
@@ -104,7 +115,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Extra personal insatt" in part.inner_text()
 
     investigator = users["investigator"]
-    assign = _action(page, "Utse lex Sarah-utredare")
+    assign = _open(page, "assign")
     assign.get_by_label("Lex Sarah-utredare").select_option(label=_full_name(investigator))
     assign.get_by_role("button", name="Utse utredare").click()
     _says(page, "Utredaren är utsedd.")
@@ -117,7 +128,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     browser_login(investigator)
     page.goto(f"/arenden/{reference}/")
     assert "Ingen utredning påbörjad." in page.locator(".lexsarah-part").inner_text()
-    start = _action(page, "Starta utredning")
+    start = _action(page, "investigate")  # the next step: open
     assert start.get_by_label("Utredare").locator("option:checked").inner_text() == (
         _full_name(investigator)
     )
@@ -151,7 +162,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     )
     screenshot("lexsarah-investigation")
 
-    assess = _action(page, "Bedömning och avslut av utredningen")
+    assess = _form(page, "Bedömning och avslut av utredningen")
     assess.get_by_label("Allvarligt missförhållande", exact=True).check()
     assess.get_by_label("Motivering").fill(MOTIVATION)
     assess.get_by_role("button", name="Spara bedömning").click()
@@ -181,7 +192,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert "Inga sammanträden ännu." in page.locator("main").inner_text()
     waiting = page.get_by_role("listitem").filter(has_text=f"Utredning av {reference}")
     assert reference in waiting.inner_text()
-    new = _action(page, "Nytt sammanträde")
+    new = _form(page, "Nytt sammanträde")
     new.get_by_label("Datum").fill(today.isoformat())
     new.get_by_label("Ordförande").select_option(label=_full_name(au))
     new.get_by_label(_full_name(au), exact=True).check()
@@ -194,7 +205,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     )
     assert "Inga ärenden på dagordningen." in page.locator("main").inner_text()
 
-    add = _action(page, "Lägg utredning på dagordningen")
+    add = _form(page, "Lägg utredning på dagordningen")
     add.get_by_label("Utredning", exact=True).select_option(label=reference)
     add.get_by_label("Paragraf (§)").fill("12")
     add.get_by_label("Paragraf (§)").press("Enter")
@@ -264,7 +275,7 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert reference in text
     assert "§ 12" in text
 
-    sent = _action(page, "Anmälan skickad till IVO")
+    sent = _action(page, "ivo_sent")  # the next step: open
     assert sent.get_by_label("Skickad till IVO").input_value() == today.isoformat()
     sent.get_by_label("IVO:s diarienummer").fill("3.5.1-12345/2025")
     sent.get_by_label("IVO:s diarienummer").press("Enter")
@@ -275,8 +286,10 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     assert f"Skickad till IVO\n{today.isoformat()} · 3.5.1-12345/2025" in ivo.inner_text()
     # Sent: nothing blocks closing any more, and IVO's decision can be recorded later.
     assert page.locator(".lexsarah-part .notice").count() == 0
-    assert _action(page, "IVO:s beslut").count() == 1
-    assert _action(page, "Avsluta ärendet").count() == 1
+    assert _action(page, "ivo_decision").count() == 1
+    assert page.locator("#action-ivo_decision > summary").inner_text() == "IVO:s beslut"
+    assert _action(page, "close").count() == 1
+    assert page.get_by_role("heading", name="Avsluta ärendet", exact=True).is_visible()
     screenshot("lexsarah-ivo-sent")
 
     notification.refresh_from_db()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes: single-use tokens, shown once at enrolment (docs/security.md).
+    "django_otp.plugins.otp_static",
     "cases",
     "cases.complaints",
     "cases.supervision",

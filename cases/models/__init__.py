@@ -17,7 +17,13 @@ from .deadlines import DeadlineRule
 from .digest import DigestSent
 from .jobs import Job
 from .org import Membership, Role, Unit, UnitKind
-from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
+from .security import (
+    AccountEvent,
+    AccountEventKind,
+    RetentionPolicy,
+    RetentionRun,
+    TwoFactorPolicy,
+)
 
 __all__ = [
     "AccessAction",
@@ -42,6 +48,8 @@ __all__ = [
     "RetentionPolicy",
     "RetentionRun",
     "TwoFactorPolicy",
+    "AccountEvent",
+    "AccountEventKind",
     "Role",
     "Unit",
     "UnitKind",

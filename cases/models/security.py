@@ -24,6 +24,49 @@ class TwoFactorPolicy(models.Model):
         return str(self.get_role_display())
 
 
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", _("Konto skapat")
+    UPDATED = "updated", _("Kontouppgifter ändrade")
+    ACTIVATED = "activated", _("Konto aktiverat")
+    DEACTIVATED = "deactivated", _("Konto inaktiverat")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Tvåfaktorinloggning registrerad")
+    RECOVERY_CODES = "recovery_codes", _("Nya reservkoder")
+    RECOVERY_CODE_USED = "recovery_used", _("Reservkod använd")
+    TWO_FACTOR_RESET = "2fa_reset", _("Tvåfaktorinloggning återställd")
+
+
+class AccountEvent(models.Model):
+    """The history of an account: who changed what about whom, and why. Append-only, like the
+    access log: the auth user table and django-otp's device tables keep no history of their own,
+    and an administrator's change to an account must never leave no trace (issue 15)."""
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="account_events",
+        verbose_name=_("konto"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utförd av"),
+    )
+    kind = models.CharField(_("händelse"), max_length=20, choices=AccountEventKind.choices)
+    reason = models.TextField(_("anledning"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("kontohändelse")
+        verbose_name_plural = _("kontohändelser")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
 class RetentionPolicy(models.Model):
     kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices, unique=True)
     months_after_close = models.PositiveSmallIntegerField(

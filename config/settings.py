@@ -224,6 +224,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Two-factor for local accounts (cases/twofactor.py): required for the roles that handle case
+# content and for every staff/superuser account unless relaxed here. The demo (DEBUG=1) relaxes
+# it by default and says so on the login page; a user who enrolled is always asked anyway.
+AVVIKA_REQUIRE_2FA = env_bool("AVVIKA_REQUIRE_2FA", not DEBUG)
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

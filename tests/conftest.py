@@ -167,6 +167,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Production requires two-factor for most roles (DEBUG=0); the tests log in with a password
+    # or force_login, so the policy is off unless a test turns it on
+    # (tests/cases/test_two_factor.py proves the production default).
+    settings.AVVIKA_REQUIRE_2FA = False
     # Each test gets its own cache namespace on the real Redis.
     settings.CACHES = {
         "default": {

@@ -10,6 +10,7 @@ from cases.complaints.services import complaint_create
 from cases.services.integrations import integration_account_create, integration_account_grant
 from deviations.services import deviation_create
 from lexsarah.services import lexsarah_report_create
+from tests.factories import UserFactory
 
 MARK = "API-A1"
 
@@ -32,8 +33,9 @@ def make_account(org):
 
 @pytest.fixture
 def cases_a1(org):
-    """One case of each type in A1 and a deviation in B1, through the form services."""
-    staff = org.users["staff_a1"]
+    """One case of each type in A1 and a deviation in B1, through the form services. Reported
+    by someone outside the org fixture's roles, so no role sees them as their own report."""
+    staff = UserFactory(username="reporter")
     complaint = complaint_create(
         source="utomstaende",
         unit=org.units["A1"],

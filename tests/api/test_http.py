@@ -250,3 +250,18 @@ def test_it_department_updates_units_and_code_lists(org, make_account, http):
     assert bad.status_code == 400
     assert Unit.objects.get(pk=unit.pk).valid_to.isoformat() == "2026-12-31"
     assert client.patch("/api/v1/units/999999/", json={"name": "x"}).status_code == 404
+
+
+def test_a_case_page_is_a_fixed_number_of_queries(
+    org, make_account, cases_a1, client, django_assert_max_num_queries
+):
+    from deviations.services import deviation_create
+
+    _account, key = make_account("BI", (Role.KVALITETSSTRATEG, "ASF"))
+    for n in range(30):
+        deviation_create(
+            unit=org.units["A2"], title=f"Fler {n}", description="x", actor=org.users["chef_a"]
+        )
+    with django_assert_max_num_queries(25):
+        response = client.get("/api/v1/cases/?limit=100", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200 and len(response.json()["results"]) == 34

@@ -5,6 +5,7 @@ and the IT department's register writes."""
 import pytest
 
 from cases.models import AccessLog, Case, Code, IdempotencyRecord, Role, Unit
+from cases.services.cases import case_update
 from cases.services.integrations import integration_account_revoke, integration_account_rotate
 from deviations.models import Deviation
 from reports.api import statistics_figures
@@ -155,7 +156,13 @@ def test_etag_and_cursor_pages(org, make_account, http, cases_a1):
     unchanged = client.get("/api/v1/cases/?kind=deviation", headers={"If-None-Match": tag})
     assert unchanged.status_code == 304 and unchanged.content == b""
     assert AccessLog.objects.count() == logged  # nothing was read again
-    Case.objects.filter(pk=cases_a1["deviation"].pk).update(title="Ändrad rubrik")
+    deviation = cases_a1["deviation"]
+    case_update(
+        case=deviation,
+        expected_version=deviation.version,
+        data={"title": "Ändrad rubrik"},
+        actor=org.users["chef_a1"],
+    )
     changed = client.get("/api/v1/cases/?kind=deviation", headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
     for bad in ("cursor=%%%", "cursor=eyJpIjogOTk5OTk5OTk5OTk5OTk5OTk5OTk5fQ", "limit=0", "unit=x"):

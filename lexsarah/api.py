@@ -62,6 +62,12 @@ class LexSarahCreateSerializer(serializers.Serializer):
         help_text=_("Står i ärendets historik; utelämnat: ”Via API: <system>”."),
     )
 
+    def validate_occurred_at(self, value):
+        # A year the time zone cannot convert would be a 500 further on; no report is that old.
+        if value is not None and value.year < 1900:
+            raise serializers.ValidationError(_("Datumet är inte rimligt."))
+        return value
+
 
 def api_create_lexsarah(*, data: dict, actor, reason: str):
     data.setdefault("title", "")

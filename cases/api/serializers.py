@@ -10,6 +10,17 @@ from cases.models import Case, Code, CodeList, Measure, Unit, UnitKind
 from cases.registry import case_types
 
 
+class BoundedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id beyond PostgreSQL's integer range is 'not found' (400), not a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data < 2**31):
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.strip().isdigit() and int(data) >= 2**31:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class UnitRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
@@ -184,9 +195,7 @@ class UnitWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
     kind = serializers.SlugRelatedField(slug_field="code", queryset=UnitKind.objects.all())
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True
-    )
+    parent = BoundedPrimaryKeyField(queryset=Unit.objects.all(), required=False, allow_null=True)
     public_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     valid_from = serializers.DateField(required=False)

@@ -201,7 +201,7 @@ def make_create_view(kind: str, spec: ApiCreate):
 
 def unit_field(queryset=None):
     """The unit a new case is registered on: a unit valid today, as the web form offers."""
-    return drf_serializers.PrimaryKeyRelatedField(
+    return s.BoundedPrimaryKeyField(
         queryset=queryset if queryset is not None else units_valid(),
         help_text=_("Enhetens id (GET /api/v1/units/)."),
     )

@@ -67,6 +67,16 @@ def test_lexsarah_report_through_the_form_service(org, make_account, http):
     case = Case.objects.get(reference=response.json()["reference"])
     assert case.kind == "lexsarah" and case.lexsarah.report_kind == "risk"
     assert case.lexsarah.reporter_type.code == "anstalld"
+    ancient = http(key).post(
+        "/api/v1/lexsarah-reports/",
+        json={
+            "unit": org.units["A1"].pk,
+            "description": "x",
+            "occurred_at": "0001-01-01T00:00:00+14:00",
+        },
+        headers={"Idempotency-Key": "ls-2"},
+    )
+    assert ancient.status_code == 400 and "occurred_at" in ancient.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -75,6 +85,9 @@ def test_lexsarah_report_through_the_form_service(org, make_account, http):
         ({"description": "Utan enhet"}, "unit"),
         ({"unit": 999999, "description": "Okänd enhet"}, "unit"),
         ({"unit": "A1", "description": "Enhet som text"}, "unit"),
+        ({"unit": 10**30, "description": "Enhet utanför heltalen"}, "unit"),
+        ({"unit": "99999999999", "description": "Enhet utanför heltalen"}, "unit"),
+        ({"unit": True, "description": "Enhet som sanningsvärde"}, "unit"),
         ({"unit": None, "description": ""}, "description"),
         ({"unit": 1, "description": "x", "occurred_on": "igår"}, "occurred_on"),
         ({"unit": 1, "description": "x", "concerns_child": "kanske"}, "concerns_child"),
@@ -261,6 +274,10 @@ def test_it_department_updates_units_and_code_lists(org, make_account, http):
     assert bad.status_code == 400
     assert Unit.objects.get(pk=unit.pk).valid_to.isoformat() == "2026-12-31"
     assert client.patch("/api/v1/units/999999/", json={"name": "x"}).status_code == 404
+    huge = client.post(
+        "/api/v1/units/", json={"code": "H", "name": "H", "kind": "sektion", "parent": 10**20}
+    )
+    assert huge.status_code == 400 and "parent" in huge.json()["errors"]
 
 
 def test_a_case_page_is_a_fixed_number_of_queries(

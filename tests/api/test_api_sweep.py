@@ -100,6 +100,12 @@ def test_invisible_is_404_and_missing_is_the_same_404(org, make_account, cases_a
     assert hidden.json() == missing.json()
 
 
+def test_a_web_session_is_no_key(org, cases_a1, login):
+    """The API takes keys only: a logged-in person's session cookie gets 401, not their cases."""
+    response = login(org.users["quality"]).get("/api/v1/cases/")
+    assert response.status_code == 401 and "results" not in response.json()
+
+
 def test_wrong_revoked_and_missing_keys_are_401_everywhere(org, make_account, client):
     account, key = _twin(org, make_account, "quality")
     integration_account_revoke(account=account, actor=org.users["admin"], reason="Test")

@@ -48,6 +48,15 @@ class CaseType:
     # fn(*, case, actor, reason="") and fn(*, case, assignee, actor, reason="").
     bulk_receive: Callable[..., Any] | None = None
     bulk_assign: Callable[..., Any] | None = None
+    # The REST API (/api/v1/, cases/api/): the type's own fields beside the shared ones, as a
+    # DRF serializer class over the type's one-to-one row, found from the case by the related
+    # name `api_row`; `api_prefetch` the related names a page prefetches so a list is a fixed
+    # number of queries. `api_create`: cases.api.types.ApiCreate for a type that systems may create,
+    # calling the same service as the type's form.
+    api_serializer: Any = None
+    api_row: str = ""
+    api_prefetch: tuple[str, ...] = ()
+    api_create: Any = None
 
     def action(self, name: str) -> Any:
         for action in self.actions:

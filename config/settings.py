@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Recovery codes: single-use tokens, shown once at enrolment (docs/security.md).
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cases",
     "cases.complaints",
     "cases.supervision",
@@ -238,6 +241,39 @@ AXES_RESET_ON_SUCCESS = True
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous sees nothing
+
+# REST API /api/v1/ (issue 21, docs/integrations.md): integration keys only, no sessions, JSON
+# only; errors as RFC 9457 problem details; requests per minute and key, counted in Redis.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cases.api.auth.BearerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cases.api.auth.IsIntegration"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.api.auth.PerKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Avvika API",
+    "DESCRIPTION": "Ärenden, åtgärder, enheter, kodlistor och statistik för förvaltningens "
+    "andra system. Se docs/integrations.md.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation page hold no data: readable without a key.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 # Celery: the PostgreSQL job row is the truth; Redis only carries the wake-up (DESIGN §10).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)

@@ -28,6 +28,9 @@ urlpatterns = [
     path("egenkontroll/", include("selfcontrol.urls")),
     path("tillsyn/", include("cases.supervision.urls")),
     path("rapporter/", include("reports.urls")),
+    # REST API (issue 21): the core's endpoints and the statistics of the reports layer.
+    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("reports.api_urls")),
 ]
 
 handler403 = "cases.views.errors.permission_denied"

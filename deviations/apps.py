@@ -13,6 +13,7 @@ class DeviationsConfig(AppConfig):
 
         from . import demo
         from .actions import ACTIONS
+        from .api import API_CREATE, DeviationApiSerializer
         from .bulk import import_apply
         from .models import Deviation
         from .services import deviation_assign, deviation_create, deviation_receive, deviation_scrub
@@ -33,6 +34,14 @@ class DeviationsConfig(AppConfig):
                 import_applier=import_apply,
                 scrubber=deviation_scrub,
                 bulk_receive=deviation_receive,
+                api_serializer=DeviationApiSerializer,
+                api_row="deviation",
+                api_prefetch=(
+                    "deviation__consequence",
+                    "deviation__deficiencies",
+                    "deviation__root_causes",
+                ),
+                api_create=API_CREATE,
                 bulk_assign=deviation_assign,
             )
         )

@@ -13,6 +13,7 @@ class LexSarahConfig(AppConfig):
 
         from . import demo
         from .actions import REPORT_ACTIONS
+        from .api import API_CREATE, LexSarahApiSerializer
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
@@ -38,6 +39,10 @@ class LexSarahConfig(AppConfig):
                 import_applier=apply_import_rows,
                 scrubber=lexsarah_scrub,
                 bulk_receive=lexsarah_receive,
+                api_serializer=LexSarahApiSerializer,
+                api_row="lexsarah",
+                api_prefetch=("lexsarah__reporter_type",),
+                api_create=API_CREATE,
                 bulk_assign=lexsarah_assign_investigator,
             )
         )

@@ -14,6 +14,7 @@ class ComplaintsConfig(AppConfig):
 
         from . import demo
         from .actions import ACTIONS
+        from .api import ComplaintApiSerializer
         from .imports import complaints_import_apply
         from .models import Complaint, ComplaintAddition
         from .selectors import complaint_sender_names
@@ -40,6 +41,14 @@ class ComplaintsConfig(AppConfig):
                 import_applier=complaints_import_apply,
                 scrubber=complaint_scrub,
                 bulk_receive=complaint_receive,
+                api_serializer=ComplaintApiSerializer,
+                api_row="complaint",
+                api_prefetch=(
+                    "complaint__complaint_type",
+                    "complaint__topics",
+                    "complaint__sender_category",
+                    "complaint__channel",
+                ),
                 bulk_assign=complaint_assign,
                 personal_names=complaint_sender_names,
             )

@@ -15,6 +15,7 @@ from .core import (
 )
 from .deadlines import DeadlineRule
 from .digest import DigestSent
+from .integration import IdempotencyRecord, IntegrationAccount
 from .jobs import Job
 from .org import Membership, Role, Unit, UnitKind
 from .security import (
@@ -38,6 +39,8 @@ __all__ = [
     "CodeList",
     "DeadlineRule",
     "DigestSent",
+    "IdempotencyRecord",
+    "IntegrationAccount",
     "Job",
     "LinkKind",
     "Measure",

@@ -37,6 +37,8 @@ STAT_BLOCKS = [
     ),
     ("case_count", {"kind": "lexsarah"}),
     ("lexsarah", {}),
+    # Last, so the XLSX links of the blocks above keep their numbers.
+    ("case_months", {}),
 ]
 
 

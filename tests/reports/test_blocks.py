@@ -171,3 +171,40 @@ def test_statistics_respect_visibility(org, dataset):
 def test_unknown_block_type_does_not_raise(org):
     r = compute_block("nope", {}, scope(org))
     assert r["error"] is True
+
+
+def test_case_months_counts_in_local_months(org):
+    """31 January 23:30 in Stockholm is 22:30 UTC: still January."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cases.models import Case
+    from reports.editions.blocks import BlockScope, compute_block
+    from tests.factories import make_case
+
+    sthlm = ZoneInfo("Europe/Stockholm")
+    make_case(org.units["A1"], "deviation", received_at=datetime(2026, 1, 31, 23, 30, tzinfo=sthlm))
+    make_case(org.units["A1"], "deviation", received_at=datetime(2026, 2, 1, 0, 30, tzinfo=sthlm))
+    make_case(
+        org.units["B1"], "complaint", received_at=datetime(2025, 12, 31, 23, 59, tzinfo=sthlm)
+    )
+    scope = BlockScope(unit=org.units["ASF"], year=2026, cases=Case.objects.all())
+    table = compute_block("case_months", {}, scope)["tables"][0]
+    assert table["headers"] == [
+        "Månad",
+        "Klagomål och synpunkter",
+        "Kvalitetsavvikelser",
+        "Lex Sarah",
+    ]
+    assert table["rows"][0] == ["januari 2026", 0, 1, 0]
+    assert table["rows"][1] == ["februari 2026", 0, 1, 0]
+    assert table["total"] == ["Totalt", 0, 2, 0]
+    july = BlockScope(
+        unit=org.units["ASF"], year=2026, cases=Case.objects.all(), period_start=(7, 1)
+    )
+    rows = compute_block("case_months", {}, july)["tables"][0]["rows"]
+    assert (
+        rows[0][0] == "juli 2025"
+        and rows[-1][0] == "juni 2026"
+        and rows[5] == ["december 2025", 1, 0, 0]
+    )

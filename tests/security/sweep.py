@@ -4,7 +4,10 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-SKIPPED_NAMESPACES = {"admin"}
+# /api/v1/ (namespaces api, api_reports) is swept by its own route × role sweep,
+# tests/api/test_api_sweep.py: integration keys instead of sessions, problem details instead of
+# pages. tests/api/test_schema.py fails if a route there is missing from the OpenAPI document.
+SKIPPED_NAMESPACES = {"admin", "api", "api_reports"}
 
 
 @dataclass(frozen=True)

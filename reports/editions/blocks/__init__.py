@@ -7,7 +7,7 @@ import logging
 from django.utils.translation import gettext_lazy as _
 
 from .base import BlockScope
-from .cases import block_case_count, block_case_distribution, block_case_trend
+from .cases import block_case_count, block_case_distribution, block_case_months, block_case_trend
 from .lexsarah import block_lexsarah
 from .quality import (
     block_development_areas,
@@ -25,6 +25,7 @@ BLOCK_TYPES = {
         _("Fördelning per kategori, orsak eller åtgärdstyp"),
         block_case_distribution,
     ),
+    "case_months": (_("Antal ärenden per månad och typ"), block_case_months),
     "lexsarah": (_("Lex Sarah i siffror"), block_lexsarah),
     "supervision": (_("Beslut från tillsynsmyndigheter"), block_supervision),
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),

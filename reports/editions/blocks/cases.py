@@ -4,16 +4,18 @@ done by PostgreSQL (filter/annotate/aggregate); Python only shapes a few dozen r
 Cases are counted by their registered unit (Case.unit); the subtree is a path prefix."""
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import gettext as _
 from treebeard.mp_tree import MP_Node
 
 from cases.models import CaseKind, Code, CodeList, Measure
 from reports.editions.models import Period
+from reports.editions.periods import MONTHS as MONTH_NAMES
 from reports.editions.periods import datetime_range
 
 from .base import (
@@ -171,6 +173,51 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
             "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
             "caption": f"Diagram: {result['title']}. Källa: Avvika.",
         }
+    )
+    return result
+
+
+MONTH_KINDS = (
+    (CaseKind.COMPLAINT, "Klagomål och synpunkter"),
+    (CaseKind.DEVIATION, "Kvalitetsavvikelser"),
+    (CaseKind.LEXSARAH, "Lex Sarah"),
+)
+
+
+def _months(period: Period) -> list[date]:
+    first, months = period.start.replace(day=1), []
+    while first < period.end:
+        months.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
+
+
+def block_case_months(scope: BlockScope, params: dict) -> dict:
+    """Cases per month and type in the period: one GROUP BY over the month in local time
+    (a case received 31 January 23:30 belongs to January), for the statistics page and the
+    BI tools reading it through the API."""
+    rule = params.get("rule", "received")
+    period = scope.period_for(scope.year)
+    result = new_result("case_months", "Antal ärenden per månad", rule, period)
+    name = DATE_FIELD[rule]
+    counts = {
+        (r["month"].date() if hasattr(r["month"], "date") else r["month"], r["kind"]): r["n"]
+        for r in in_period(scope.subtree_cases, rule, period)
+        .annotate(month=TruncMonth(name))
+        .order_by()
+        .values("month", "kind")
+        .annotate(n=Count("pk"))
+    }
+    rows: list[list[Any]] = [
+        [f"{MONTH_NAMES[m.month - 1]} {m.year}"] + [counts.get((m, k), 0) for k, _l in MONTH_KINDS]
+        for m in _months(period)
+    ]
+    add_table(
+        result,
+        key="months",
+        caption=result["title"],
+        headers=[_("Månad")] + [label for _k, label in MONTH_KINDS],
+        rows=rows,
     )
     return result
 

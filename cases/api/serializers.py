@@ -1,0 +1,257 @@
+"""The shapes of /api/v1/. Shared case fields here; each type's own fields come from its
+CaseType.api_serializer (under `details`)."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from cases.models import Case, Code, CodeList, Measure, Unit, UnitKind
+from cases.registry import case_types
+
+
+class BoundedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id beyond PostgreSQL's integer range is 'not found' (400), not a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data < 2**31):
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.strip().isdigit() and int(data) >= 2**31:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    measure_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "description",
+            "level",
+            "measure_type",
+            "status",
+            "status_label",
+            "due_date",
+            "completed_on",
+        ]
+        read_only_fields = fields
+
+
+def _type_serializers() -> list:
+    return [t.api_serializer for t in case_types() if t.api_serializer is not None]
+
+
+def _details_schema():
+    # Lazy: this module is imported while the case types are still registering.
+    return PolymorphicProxySerializer(
+        component_name="CaseDetails",
+        serializers=_type_serializers,
+        resource_type_field_name=None,
+        allow_null=True,
+    )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    event_category = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    assignee = serializers.SerializerMethodField()
+    measures = MeasureSerializer(many=True, read_only=True)
+    details = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "kind",
+            "kind_label",
+            "status",
+            "status_label",
+            "outcome",
+            "title",
+            "description",
+            "unit",
+            "occurred_on",
+            "received_at",
+            "closed_at",
+            "due_at",
+            "event_category",
+            "assignee",
+            "external_reference",
+            "measures",
+            "details",
+        ]
+        read_only_fields = fields
+
+    def get_assignee(self, case: Case) -> str | None:
+        if case.assignee is None:
+            return None
+        return case.assignee.get_full_name() or case.assignee.get_username()
+
+    @extend_schema_field(_details_schema())
+    def get_details(self, case: Case):
+        from cases.registry import case_type_or_none
+
+        ctype = case_type_or_none(case.kind)
+        if ctype is None or ctype.api_serializer is None:
+            return None
+        try:
+            row = getattr(case, ctype.api_row)
+        except ObjectDoesNotExist:
+            return None  # a case imported without its type's row
+        return ctype.api_serializer(row, context=self.context).data
+
+
+class CasePageSerializer(serializers.Serializer):
+    results = CaseSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text=_("Markör till nästa sida."))
+
+
+class CaseReceiptSerializer(serializers.Serializer):
+    """What a create answers: the reference and status, as the web form's receipt."""
+
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    url = serializers.CharField()
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[], required=False)
+    unit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Enhetens id; hela underträdet."),
+    )
+    status = serializers.CharField(required=False, max_length=30)
+    open = serializers.BooleanField(required=False, allow_null=True, default=None)
+    received_from = serializers.DateField(required=False)
+    received_to = serializers.DateField(required=False)
+    occurred_from = serializers.DateField(required=False)
+    occurred_to = serializers.DateField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [t.kind for t in case_types()]
+
+    def validate(self, attrs):
+        for name in ("received", "occurred"):
+            start, end = attrs.get(f"{name}_from"), attrs.get(f"{name}_to")
+            if start and end and start > end:
+                raise serializers.ValidationError(
+                    {f"{name}_to": [_("Slutdatumet kan inte ligga före startdatumet.")]}
+                )
+        return attrs
+
+
+# --- Registers -------------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SerializerMethodField()
+    email = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "code",
+            "name",
+            "public_name",
+            "kind",
+            "parent",
+            "email",
+            "valid_from",
+            "valid_to",
+        ]
+        read_only_fields = fields
+
+    def get_parent(self, unit: Unit) -> int | None:
+        parents = self.context.get("parents", {})
+        return parents.get(unit.path[: -Unit.steplen]) if unit.depth > 1 else None
+
+
+class UnitPageSerializer(serializers.Serializer):
+    results = UnitSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class UnitWriteSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=UnitKind.objects.all())
+    parent = BoundedPrimaryKeyField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    public_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    valid_from = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate_code(self, value):
+        if Unit.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("Det finns redan en enhet med koden %s.") % value)
+        return value
+
+
+class UnitUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    public_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    valid_from = serializers.DateField(required=False)
+    valid_to = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class CodeSerializer(serializers.ModelSerializer):
+    codelist_label = serializers.CharField(source="get_codelist_display", read_only=True)
+
+    class Meta:
+        model = Code
+        fields = ["id", "codelist", "codelist_label", "code", "label", "active", "order"]
+        read_only_fields = fields
+
+
+class CodePageSerializer(serializers.Serializer):
+    results = CodeSerializer(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class CodeFilterSerializer(serializers.Serializer):
+    codelist = serializers.ChoiceField(choices=CodeList.choices, required=False)
+
+
+class CodeWriteSerializer(serializers.Serializer):
+    codelist = serializers.ChoiceField(choices=CodeList.choices)
+    code = serializers.SlugField(max_length=60)
+    label = serializers.CharField(max_length=200)
+    active = serializers.BooleanField(required=False, default=True)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767, default=0)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if Code.objects.filter(codelist=attrs["codelist"], code=attrs["code"]).exists():
+            raise serializers.ValidationError(
+                {"code": [_("Koden %s finns redan i kodlistan.") % attrs["code"]]}
+            )
+        return attrs
+
+
+class CodeUpdateSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200, required=False)
+    active = serializers.BooleanField(required=False)
+    order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)

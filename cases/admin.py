@@ -1,7 +1,10 @@
 """Admin for organisation, roles, code lists and deadlines. Case content is deliberately not in
 the admin: it would bypass the visibility selector and the access log."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -9,6 +12,7 @@ from treebeard.forms import movenodeform_factory
 from cases.models import (
     Code,
     DeadlineRule,
+    IdpGroupMapping,
     Membership,
     RetentionPolicy,
     RetentionRun,
@@ -16,6 +20,8 @@ from cases.models import (
     Unit,
     UnitKind,
 )
+from cases.services.history import REASON_MAX
+from cases.services.sso import group_mapping_create, group_mapping_delete, group_mapping_update
 
 
 @admin.register(UnitKind)
@@ -74,3 +80,45 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class IdpGroupMappingForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Anledning"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Sparas i historiken tillsammans med ditt namn."),
+    )
+
+    class Meta:
+        model = IdpGroupMapping
+        fields = ["group", "role", "unit"]
+
+
+@admin.register(IdpGroupMapping)
+class IdpGroupMappingAdmin(SimpleHistoryAdmin):
+    """Every change goes through cases.services.sso, so it leaves a history row with the
+    administrator and the reason; the next SSO login of each member applies it."""
+
+    form = IdpGroupMappingForm
+    list_display = ["group", "role", "unit"]
+    list_filter = ["role"]
+    search_fields = ["group", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {"group": data["group"], "role": data["role"], "unit": data["unit"]}
+        if change:
+            group_mapping_update(mapping=obj, actor=request.user, reason=data["reason"], **fields)
+        else:
+            obj.pk = group_mapping_create(actor=request.user, reason=data["reason"], **fields).pk
+
+    def delete_model(self, request, obj):
+        group_mapping_delete(
+            mapping=obj, actor=request.user, reason=_("Borttagen i administrationen.")
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

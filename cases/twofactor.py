@@ -13,8 +13,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Membership, TwoFactorPolicy
+from cases.sso import sso_mfa_satisfied
 
-EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/static/", "/health/", "/e-tjanst/")
+EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/static/", "/health/", "/e-tjanst/", "/sso/")
 
 
 def two_factor_required(user) -> bool:
@@ -35,6 +36,7 @@ class TwoFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not user.is_verified()
+            and not sso_mfa_satisfied(request)
             and two_factor_required(user)
         ):
             return redirect(f"/tvafaktor/?next={request.path}")

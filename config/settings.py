@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "cases.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "cases.sso.SsoCspMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login never reaches the view.
@@ -125,6 +126,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Both inactive until configured below (they read their settings lazily).
+    "cases.sso.OidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,6 +230,34 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# --- Single sign-on (issue 15, docs/security.md "Inloggning med SSO") ---------------------------
+# Off while unset; local password accounts keep working beside it (small installations and
+# break-glass). Who gets which role comes from the group mapping table, edited in the admin.
+SSO_SUPPORT_CONTACT = env(
+    "SSO_SUPPORT_CONTACT", "kommunens IT-servicedesk eller den som administrerar Avvika"
+)
+# OpenID Connect (mozilla-django-oidc): the endpoints are the ones the IdP's discovery document
+# (/.well-known/openid-configuration) lists.
+OIDC_OP_ISSUER = env("OIDC_ISSUER")  # checked against the ID token's iss
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+OIDC_OP_END_SESSION_ENDPOINT = env("OIDC_END_SESSION_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+# acr or amr values that mean "signed in with a second factor" (e.g. mfa, otp, hwk, a LoA URI).
+OIDC_MFA_VALUES = [v.strip() for v in env("OIDC_MFA_VALUES", "").split(",") if v.strip()]
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = False  # kept by cases.sso after login (login() may flush the session)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

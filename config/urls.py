@@ -4,6 +4,7 @@ explicitly public (the e-service, login, health)."""
 from django.contrib import admin
 from django.urls import include, path
 
+from cases import sso
 from cases.twofactor import TwoFactorView
 from cases.views import auth as auth_views
 from cases.views import imports, start
@@ -14,6 +15,11 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
+    # Single sign-on: 404 while its protocol is not configured.
+    path("sso/oidc/logga-in/", sso.OidcLoginView.as_view(), name="sso_oidc_login"),
+    path("sso/oidc/callback/", sso.OidcCallbackView.as_view(), name="sso_oidc_callback"),
+    path("sso/ingen-behorighet/", sso.SsoRefusedView.as_view(), name="sso_refused"),
+    path("sso/misslyckades/", sso.SsoFailedView.as_view(), name="sso_failed"),
     path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
     path("import/", imports.ImportView.as_view(), name="imports"),
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),

@@ -16,8 +16,9 @@ from .core import (
 from .deadlines import DeadlineRule
 from .digest import DigestSent
 from .jobs import Job
-from .org import Membership, Role, Unit, UnitKind
+from .org import Membership, MembershipSource, Role, Unit, UnitKind
 from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
+from .sso import IdpGroupMapping
 
 __all__ = [
     "AccessAction",
@@ -32,11 +33,13 @@ __all__ = [
     "CodeList",
     "DeadlineRule",
     "DigestSent",
+    "IdpGroupMapping",
     "Job",
     "LinkKind",
     "Measure",
     "MeasureLevel",
     "Membership",
+    "MembershipSource",
     "Note",
     "ReferenceCounter",
     "RetentionPolicy",

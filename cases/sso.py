@@ -10,27 +10,41 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jwt
+import saml2
+import saml2.xmldsig
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
+from djangosaml2 import views as saml_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from saml2.config import SPConfig
 
 from cases.services.sso import SsoIdentity, sso_login_sync
 
 SESSION_PROTOCOL = "sso_protocol"
 SESSION_MFA = "sso_mfa"
 SESSION_ID_TOKEN = "sso_oidc_id_token"  # noqa: S105 (a session key, not a secret)
+SESSION_LOGOUT_ORIGIN = "sso_logout_origin"
 
 
 def oidc_enabled() -> bool:
     return bool(
         getattr(settings, "OIDC_RP_CLIENT_ID", "")
         and getattr(settings, "OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+    )
+
+
+def saml_enabled() -> bool:
+    return bool(
+        (getattr(settings, "SAML_IDP_METADATA_URL", "") or settings.SAML_IDP_METADATA_FILE)
+        and settings.SAML_SP_KEY_FILE
+        and settings.SAML_SP_CERT_FILE
     )
 
 
@@ -55,7 +69,7 @@ def _claim_list(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _stash(request, user, protocol: str, mfa: bool, id_token: str = "") -> None:
+def _stash(request, protocol: str, mfa: bool, id_token: str = "") -> None:
     """Written to the session after login() (which may flush it), by the login view."""
     request.sso_login = {
         SESSION_PROTOCOL: protocol,
@@ -137,7 +151,7 @@ class OidcBackend(OIDCAuthenticationBackend):
         if user is not None:
             accepted = settings.OIDC_MFA_VALUES
             mfa = _accepted(payload.get("acr"), accepted) or _accepted(payload.get("amr"), accepted)
-            _stash(self.request, user, "oidc", mfa, id_token)
+            _stash(self.request, "oidc", mfa, id_token)
         return user
 
 
@@ -167,6 +181,10 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
     def login_success(self):
         response = super().login_success()
         _apply_stash(self.request)
+        if settings.OIDC_OP_END_SESSION_ENDPOINT:
+            self.request.session[SESSION_LOGOUT_ORIGIN] = origin(
+                settings.OIDC_OP_END_SESSION_ENDPOINT
+            )
         return response
 
 
@@ -186,17 +204,25 @@ def oidc_logout_url(request) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
 
 
-def idp_logout_target(protocol: str) -> str:
-    if protocol == "oidc" and oidc_enabled():
-        return settings.OIDC_OP_END_SESSION_ENDPOINT
-    return ""
-
-
 def idp_logout_url(request) -> str:
     """Where logout continues after the local session ends ('' for a password login)."""
     if request.session.get(SESSION_PROTOCOL) == "oidc" and oidc_enabled():
         return oidc_logout_url(request)
     return ""
+
+
+def saml_logout(request):
+    """SAML Single Logout: a signed LogoutRequest to the IdP (redirect binding); the IdP's
+    answer comes back to saml2_ls. The local session ends here in any case. None for a session
+    that did not log in with SAML."""
+    if request.session.get(SESSION_PROTOCOL) != "saml" or not saml_enabled():
+        return None
+    view = saml_views.LogoutInitView()
+    view.setup(request)
+    response = view.get(request)
+    if response.status_code >= 400:  # the IdP session is unknown or gone: local logout stands
+        return HttpResponseRedirect(reverse("login"))
+    return response
 
 
 def origin(url: str) -> str:
@@ -214,16 +240,124 @@ class SsoCspMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        target = ""
         session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_PROTOCOL):
-            target = idp_logout_target(session.get(SESSION_PROTOCOL))
+        allowed = session.get(SESSION_LOGOUT_ORIGIN, "") if session is not None else ""
         response = self.get_response(request)
-        if target:
+        if allowed:
             update = dict(getattr(response, "_csp_update", None) or {})
-            update["form-action"] = [*update.get("form-action", []), origin(target)]
+            update["form-action"] = [*update.get("form-action", []), allowed]
             response._csp_update = update
         return response
+
+
+# --- SAML 2.0 -----------------------------------------------------------------------------------
+
+
+def saml_config(request=None) -> SPConfig:
+    """The SP configuration (djangosaml2's SAML_CONFIG_LOADER), from settings; the SAML
+    routes answer 404 while SAML is not configured."""
+    if not saml_enabled():
+        raise Http404
+    base = request.build_absolute_uri("/").rstrip("/") if request else settings.SITE_URL
+
+    def url(name: str) -> str:
+        return base + reverse(name)
+
+    if settings.SAML_IDP_METADATA_FILE:
+        metadata: dict = {"local": [settings.SAML_IDP_METADATA_FILE]}
+    else:
+        metadata = {"remote": [{"url": settings.SAML_IDP_METADATA_URL}]}
+    keypair = {"key_file": settings.SAML_SP_KEY_FILE, "cert_file": settings.SAML_SP_CERT_FILE}
+    conf = SPConfig()
+    conf.load(
+        {
+            "xmlsec_binary": settings.SAML_XMLSEC_BINARY,
+            "entityid": settings.SAML_SP_ENTITY_ID or url("saml2_metadata"),
+            "allow_unknown_attributes": True,
+            "service": {
+                "sp": {
+                    "name": "Avvika",
+                    "endpoints": {
+                        "assertion_consumer_service": [(url("saml2_acs"), saml2.BINDING_HTTP_POST)],
+                        "single_logout_service": [
+                            (url("saml2_ls"), saml2.BINDING_HTTP_REDIRECT),
+                            (url("saml2_ls_post"), saml2.BINDING_HTTP_POST),
+                        ],
+                    },
+                    "authn_requests_signed": True,
+                    "logout_requests_signed": True,
+                    "want_assertions_signed": True,
+                    "want_response_signed": False,
+                    "allow_unsolicited": False,
+                    "signing_algorithm": saml2.xmldsig.SIG_RSA_SHA256,
+                    "digest_algorithm": saml2.xmldsig.DIGEST_SHA256,
+                }
+            },
+            "metadata": metadata,
+            **keypair,
+            "encryption_keypairs": [keypair],
+        }
+    )
+    return conf
+
+
+def _first(attributes: dict, name: str) -> str:
+    values = attributes.get(name) or []
+    return str(values[0]).strip() if values else ""
+
+
+class SamlBackend(BaseBackend):
+    """Called by djangosaml2's ACS view with the verified assertion (session_info)."""
+
+    def authenticate(self, request, session_info=None, **kwargs):
+        if request is None or not session_info or not saml_enabled():
+            return None
+        ava = session_info.get("ava") or {}
+        name_id = session_info.get("name_id")
+        username = (
+            _first(ava, settings.SAML_USERNAME_ATTRIBUTE)
+            if settings.SAML_USERNAME_ATTRIBUTE
+            else str(getattr(name_id, "text", "") or "").strip()
+        )
+        identity = SsoIdentity(
+            username=username[:150],
+            first_name=_first(ava, settings.SAML_FIRST_NAME_ATTRIBUTE)[:150],
+            last_name=_first(ava, settings.SAML_LAST_NAME_ATTRIBUTE)[:150],
+            email=_first(ava, settings.SAML_EMAIL_ATTRIBUTE)[:254],
+            groups=_claim_list(ava.get(settings.SAML_GROUPS_ATTRIBUTE)),
+        )
+        user = sso_sync(request, identity)
+        if user is not None:
+            refs = [info[0] for info in session_info.get("authn_info") or [] if info]
+            _stash(request, "saml", _accepted(refs, settings.SAML_MFA_VALUES))
+        return user
+
+    def get_user(self, user_id):
+        return auth.get_user_model().objects.filter(pk=user_id).first()
+
+
+class SamlLoginView(saml_views.LoginView):
+    def get(self, request, *args, **kwargs):
+        if not saml_enabled():  # before the "already logged in" shortcut: unconfigured is 404
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+
+class SamlAcsView(saml_views.AssertionConsumerServiceView):
+    def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
+        refused = getattr(request, "sso_refused", False)
+        return HttpResponseRedirect(reverse("sso_refused" if refused else "sso_failed"))
+
+    def customize_session(self, user, session_info: dict):
+        _apply_stash(self.request)
+        self.request.session[SESSION_LOGOUT_ORIGIN] = self._idp_slo_origin(session_info)
+
+    def _idp_slo_origin(self, session_info: dict) -> str:
+        conf = self.get_sp_config(self.request)
+        services = conf.metadata.single_logout_service(
+            session_info.get("issuer"), saml2.BINDING_HTTP_REDIRECT, "idpsso"
+        )
+        return origin(services[0]["location"]) if services else ""
 
 
 # --- Pages --------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "djangosaml2",
     "cases",
     "cases.complaints",
     "cases.supervision",
@@ -63,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML's own session (outstanding requests, the NameID for Single Logout); touched only by
+    # the SAML views and logout, so it costs nothing elsewhere.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +132,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
     # Both inactive until configured below (they read their settings lazily).
     "cases.sso.OidcBackend",
+    "cases.sso.SamlBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +263,30 @@ OIDC_STORE_ID_TOKEN = False  # kept by cases.sso after login (login() may flush 
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
 OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# SAML 2.0 (djangosaml2/pysaml2): on when the IdP's metadata and the SP's key pair are set.
+# The SP's metadata is served at /sso/saml/metadata/ (docs/security.md).
+SAML_IDP_METADATA_URL = env("SAML_IDP_METADATA_URL")
+SAML_IDP_METADATA_FILE = env("SAML_IDP_METADATA_FILE")
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID")  # default: the metadata URL
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE")
+SAML_USERNAME_ATTRIBUTE = env("SAML_USERNAME_ATTRIBUTE")  # empty: the NameID
+SAML_GROUPS_ATTRIBUTE = env("SAML_GROUPS_ATTRIBUTE", "groups")
+SAML_FIRST_NAME_ATTRIBUTE = env("SAML_FIRST_NAME_ATTRIBUTE", "givenName")
+SAML_LAST_NAME_ATTRIBUTE = env("SAML_LAST_NAME_ATTRIBUTE", "sn")
+SAML_EMAIL_ATTRIBUTE = env("SAML_EMAIL_ATTRIBUTE", "mail")
+# AuthnContextClassRef values that mean a second factor (e.g. ADFS/Entra ID
+# http://schemas.microsoft.com/claims/multipleauthn, a federation's LoA URI).
+SAML_MFA_VALUES = [v.strip() for v in env("SAML_MFA_VALUES", "").split(",") if v.strip()]
+SAML_XMLSEC_BINARY = env("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "cases.sso.saml_config"
+# Redirect binding: the POST binding needs an auto-submitting page (inline script, a form to
+# another origin) that the content security policy forbids.
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "saml_session"
+# The IdP posts the response from its own site: the SAML session cookie must travel with that
+# POST (SameSite=None, which browsers accept only on HTTPS, i.e. with DEBUG=0).
+SAML_SESSION_COOKIE_SAMESITE = "None" if not DEBUG and not TESTING else "Lax"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

@@ -14,11 +14,15 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         # The button only where SSO is configured: small installations keep the plain form.
         context["sso_oidc"] = sso.oidc_enabled()
+        context["sso_saml"] = sso.saml_enabled()
         return context
 
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
+        saml = sso.saml_logout(request)
+        if saml is not None:
+            return saml
         # Read before logout() flushes the session: which IdP session to end, with which token.
         idp_url = sso.idp_logout_url(request)
         response = super().post(request, *args, **kwargs)

@@ -85,4 +85,4 @@ def screenshot(page):
 
 
 # Single sign-on journeys: real identity providers on 127.0.0.1 (tests/sso/).
-from tests.sso.fixtures import mappings, oidc_provider  # noqa: E402, F401
+from tests.sso.fixtures import mappings, oidc_provider, saml_idp  # noqa: E402, F401

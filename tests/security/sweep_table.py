@@ -126,6 +126,13 @@ TABLE: dict[str, E] = {
     # IdPs are tests/browser/test_sso_*_journey.py. The two result pages are the same for all.
     "sso_oidc_login": E(NONE, G(nf=ALL, anon=404)),
     "sso_oidc_callback": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_login": E(NONE, G(nf=ALL, anon=404)),
+    # The IdP posts here cross-site (no CSRF token): without a SAMLResponse it is a 400, and
+    # unconfigured SAML never gets further.
+    "saml2_acs": E(NONE, Post({r: 405 for r in ROLES}, {r: 400 for r in PROBES})),
+    "saml2_ls": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_ls_post": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_metadata": E(NONE, G(nf=ALL, anon=404)),
     "sso_refused": E(NONE, G(anon=403)),
     "sso_failed": E(NONE, {role: 400 for role in ROLES}),
     "imports": E(NONE, G(ok=QUAL)),

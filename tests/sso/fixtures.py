@@ -8,6 +8,7 @@ from cases.models import Role
 from cases.services.sso import group_mapping_create
 from tests.factories import UserFactory
 from tests.sso.oidc_provider import Account, OidcProvider
+from tests.sso.saml_idp import MFA_CLASS_REF, SamlAccount, SamlIdp, make_keypair
 
 CLIENT_ID = "avvika-test"
 CLIENT_SECRET = "hemlig-klientnyckel-for-test"  # noqa: S105 (a test IdP's client secret)
@@ -58,3 +59,27 @@ def oidc_provider(live_server, settings):
 
 def idp_account(groups, **extra) -> Account:
     return Account(password=IDP_PASSWORD, groups=list(groups), **extra)
+
+
+@pytest.fixture
+def saml_idp(live_server, settings, tmp_path):
+    """A pysaml2 IdP on 127.0.0.1 and Avvika configured as its SP. The browser must use
+    127.0.0.1 for Avvika too: the IdP's POST to the ACS is then same-site, so the SAML session
+    cookie (SameSite=Lax on plain HTTP) travels with it, as SameSite=None does on HTTPS."""
+    idp = SamlIdp(tmp_path).start()
+    sp_key, sp_cert = make_keypair(tmp_path, "sp")
+    settings.SAML_IDP_METADATA_FILE = str(idp.metadata_file)
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = sp_key, sp_cert
+    settings.SAML_USERNAME_ATTRIBUTE = "uid"
+    settings.SAML_MFA_VALUES = [MFA_CLASS_REF]
+    idp.sp_url = live_server.url.replace("localhost", "127.0.0.1")
+    # The IdP trusts the SP through the metadata Avvika serves (docs/security.md).
+    metadata = requests.get(f"{idp.sp_url}/sso/saml/metadata/", timeout=10)
+    assert metadata.status_code == 200, metadata.text
+    idp.trust_sp(metadata.text)
+    yield idp
+    idp.stop()
+
+
+def saml_account(groups, **extra) -> SamlAccount:
+    return SamlAccount(password=IDP_PASSWORD, groups=list(groups), **extra)

@@ -6,10 +6,12 @@ password login, and an unconfigured OIDC backend must not fail those. Both proto
 person to cases.services.sso.sso_login_sync, which provisions the user and syncs memberships.
 """
 
+import logging
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jwt
+import requests
 import saml2
 import saml2.xmldsig
 from django.conf import settings
@@ -26,6 +28,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from saml2.config import SPConfig
 
 from cases.services.sso import SsoIdentity, sso_login_sync
+
+logger = logging.getLogger(__name__)
 
 SESSION_PROTOCOL = "sso_protocol"
 SESSION_MFA = "sso_mfa"
@@ -113,7 +117,13 @@ class OidcBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         if not self._setup():
             return None
-        return super().authenticate(request, **kwargs)
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException) as exc:
+            # A token that does not verify or an IdP that does not answer: the person sees
+            # the Swedish failure page, the log says why.
+            logger.warning("OIDC login refused: %s", exc)
+            return None
 
     def get_user(self, user_id):
         return auth.get_user_model().objects.filter(pk=user_id).first()

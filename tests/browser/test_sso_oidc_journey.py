@@ -125,6 +125,18 @@ def test_idp_asserted_second_factor_counts_as_two_factor(
     assert page.url.startswith(f"{live_server.url}/inkorg/") == (acr == "mfa")
 
 
+def test_id_token_issued_to_another_application_is_refused(
+    org, mappings, oidc_provider, page, live_server
+):
+    """mozilla-django-oidc checks the signature only; Avvika also checks aud and iss."""
+    oidc_provider.accounts["erik.sso"] = idp_account(["avvika-chefer-a1"])
+    oidc_provider.audience = "en-annan-app"
+    sso_login(page, "erik.sso")
+    page.wait_for_url(f"{live_server.url}/sso/misslyckades/")
+    assert "misslyckades" in page.locator("h1").inner_text()
+    assert not User.objects.filter(username="erik.sso").exists()
+
+
 def test_login_page_offers_sso_only_when_configured(org, page, settings):
     settings.OIDC_RP_CLIENT_ID = ""
     page.goto("/logga-in/")

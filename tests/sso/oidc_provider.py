@@ -43,6 +43,7 @@ class OidcProvider:
         self.sessions: dict[str, str] = {}  # cookie value → username
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, str] = {}
+        self.audience = client_id  # a test may issue tokens for another client
         self.logins = 0  # login forms submitted successfully
         self.ended = 0  # sessions ended through end_session
         self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)})
@@ -83,7 +84,7 @@ class OidcProvider:
         claims = {
             "iss": self.issuer,
             "sub": f"sub-{username}",
-            "aud": self.client_id,
+            "aud": self.audience,
             "iat": now,
             "exp": now + 300,
             "nonce": nonce,

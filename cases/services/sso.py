@@ -5,6 +5,7 @@ rule "groups decide SSO memberships, hand-made memberships stay" lives in one pl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User as UserModel
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -90,18 +91,19 @@ def _targets(groups: Iterable[str]) -> dict[tuple[str, int], str]:
 
 
 def _provisioned(identity: SsoIdentity) -> User:
-    user = UserModel.objects.filter(username=identity.username).first()
-    if user is None:
-        user = UserModel(username=identity.username)
+    # get_or_create: two first logins of the same person at once must not collide.
+    user, created = UserModel.objects.get_or_create(
+        username=identity.username,
         # Signs in only through the IdP; a password is set by hand for break-glass only.
-        user.set_unusable_password()
-    changed = False
+        defaults={"password": make_password(None)},
+    )
+    changed = created
     for attr in ("first_name", "last_name", "email"):
         value = getattr(identity, attr)
         if value and getattr(user, attr) != value:
             setattr(user, attr, value)
             changed = True
-    if changed or user.pk is None:
+    if changed:
         user.save()
     return user
 

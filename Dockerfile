@@ -10,10 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     MEDIA_ROOT=/data/private
 
-# WeasyPrint needs Pango/HarfBuzz and a font; gettext compiles the Swedish catalogues below.
+# WeasyPrint needs Pango/HarfBuzz and a font; gettext compiles the Swedish catalogues below;
+# pysaml2 signs and verifies SAML messages with xmlsec1.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

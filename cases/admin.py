@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,6 +26,7 @@ from cases.models import (
     AccountEvent,
     Code,
     DeadlineRule,
+    IdpGroupMapping,
     Membership,
     RetentionPolicy,
     RetentionRun,
@@ -36,6 +37,7 @@ from cases.models import (
 from cases.services.accounts import two_factor_reset, user_create, user_set_active, user_update
 from cases.services.history import REASON_MAX, audited_save, person_name
 from cases.services.org import membership_create, membership_update
+from cases.services.sso import group_mapping_create, group_mapping_delete, group_mapping_update
 
 User = get_user_model()
 
@@ -302,3 +304,45 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class IdpGroupMappingForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Anledning"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Sparas i historiken tillsammans med ditt namn."),
+    )
+
+    class Meta:
+        model = IdpGroupMapping
+        fields = ["group", "role", "unit"]
+
+
+@admin.register(IdpGroupMapping)
+class IdpGroupMappingAdmin(SimpleHistoryAdmin):
+    """Every change goes through cases.services.sso, so it leaves a history row with the
+    administrator and the reason; the next SSO login of each member applies it."""
+
+    form = IdpGroupMappingForm
+    list_display = ["group", "role", "unit"]
+    list_filter = ["role"]
+    search_fields = ["group", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {"group": data["group"], "role": data["role"], "unit": data["unit"]}
+        if change:
+            group_mapping_update(mapping=obj, actor=request.user, reason=data["reason"], **fields)
+        else:
+            obj.pk = group_mapping_create(actor=request.user, reason=data["reason"], **fields).pk
+
+    def delete_model(self, request, obj):
+        group_mapping_delete(
+            mapping=obj, actor=request.user, reason=gettext("Borttagen i administrationen.")
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -34,8 +34,9 @@ from cases.services.accounts import (
     totp_enrol_start,
     two_factor_verify,
 )
+from cases.sso import sso_mfa_satisfied
 
-EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/static/", "/health/", "/e-tjanst/")
+EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/static/", "/health/", "/e-tjanst/", "/sso/")
 REQUIRED_ROLES = (Role.SEKTIONSCHEF, Role.ARBETSUTSKOTT, Role.UTREDARE, Role.KVALITETSSTRATEG)
 SSO_MFA_SESSION_KEY = "sso_mfa"
 
@@ -46,7 +47,11 @@ def mark_sso_mfa(request) -> None:
 
 
 def is_verified(request) -> bool:
-    return request.user.is_verified() or bool(request.session.get(SSO_MFA_SESSION_KEY))
+    return (
+        request.user.is_verified()
+        or bool(request.session.get(SSO_MFA_SESSION_KEY))
+        or sso_mfa_satisfied(request)
+    )
 
 
 def demo_relaxed() -> bool:

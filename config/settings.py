@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "djangosaml2",
     "cases",
     "cases.complaints",
     "cases.supervision",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML's own session (outstanding requests, the NameID for Single Logout); touched only by
+    # the SAML views and logout, so it costs nothing elsewhere.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "cases.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "cases.sso.SsoCspMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login never reaches the view.
@@ -130,6 +135,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Both inactive until configured below (they read their settings lazily).
+    "cases.sso.OidcBackend",
+    "cases.sso.SamlBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,6 +245,58 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# --- Single sign-on (issue 15, docs/security.md "Inloggning med SSO") ---------------------------
+# Off while unset; local password accounts keep working beside it (small installations and
+# break-glass). Who gets which role comes from the group mapping table, edited in the admin.
+SSO_SUPPORT_CONTACT = env(
+    "SSO_SUPPORT_CONTACT", "kommunens IT-servicedesk eller den som administrerar Avvika"
+)
+# OpenID Connect (mozilla-django-oidc): the endpoints are the ones the IdP's discovery document
+# (/.well-known/openid-configuration) lists.
+OIDC_OP_ISSUER = env("OIDC_ISSUER")  # checked against the ID token's iss
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+OIDC_OP_END_SESSION_ENDPOINT = env("OIDC_END_SESSION_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+# acr or amr values that mean "signed in with a second factor" (e.g. mfa, otp, hwk, a LoA URI).
+OIDC_MFA_VALUES = [v.strip() for v in env("OIDC_MFA_VALUES", "").split(",") if v.strip()]
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = False  # kept by cases.sso after login (login() may flush the session)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# SAML 2.0 (djangosaml2/pysaml2): on when the IdP's metadata and the SP's key pair are set.
+# The SP's metadata is served at /sso/saml/metadata/ (docs/security.md).
+SAML_IDP_METADATA_URL = env("SAML_IDP_METADATA_URL")
+SAML_IDP_METADATA_FILE = env("SAML_IDP_METADATA_FILE")
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID")  # default: the metadata URL
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE")
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE")
+SAML_USERNAME_ATTRIBUTE = env("SAML_USERNAME_ATTRIBUTE")  # empty: the NameID
+SAML_GROUPS_ATTRIBUTE = env("SAML_GROUPS_ATTRIBUTE", "groups")
+SAML_FIRST_NAME_ATTRIBUTE = env("SAML_FIRST_NAME_ATTRIBUTE", "givenName")
+SAML_LAST_NAME_ATTRIBUTE = env("SAML_LAST_NAME_ATTRIBUTE", "sn")
+SAML_EMAIL_ATTRIBUTE = env("SAML_EMAIL_ATTRIBUTE", "mail")
+# AuthnContextClassRef values that mean a second factor (e.g. ADFS/Entra ID
+# http://schemas.microsoft.com/claims/multipleauthn, a federation's LoA URI).
+SAML_MFA_VALUES = [v.strip() for v in env("SAML_MFA_VALUES", "").split(",") if v.strip()]
+SAML_XMLSEC_BINARY = env("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+SAML_CONFIG_LOADER = "cases.sso.saml_config"
+# Redirect binding: the POST binding needs an auto-submitting page (inline script, a form to
+# another origin) that the content security policy forbids.
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "saml_session"
+# The IdP posts the response from its own site: the SAML session cookie must travel with that
+# POST (SameSite=None, which browsers accept only on HTTPS, i.e. with DEBUG=0).
+SAML_SESSION_COOKIE_SAMESITE = "None" if not DEBUG and not TESTING else "Lax"
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

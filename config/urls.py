@@ -3,7 +3,9 @@ explicitly public (the e-service, login, health)."""
 
 from django.contrib import admin
 from django.urls import include, path
+from djangosaml2 import views as saml_views
 
+from cases import sso
 from cases.twofactor import TwoFactorView
 from cases.views import auth as auth_views
 from cases.views import imports, start
@@ -14,6 +16,16 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
+    # Single sign-on: 404 while its protocol is not configured.
+    path("sso/oidc/logga-in/", sso.OidcLoginView.as_view(), name="sso_oidc_login"),
+    path("sso/oidc/callback/", sso.OidcCallbackView.as_view(), name="sso_oidc_callback"),
+    path("sso/saml/logga-in/", sso.SamlLoginView.as_view(), name="saml2_login"),
+    path("sso/saml/acs/", sso.SamlAcsView.as_view(), name="saml2_acs"),
+    path("sso/saml/sls/", saml_views.LogoutView.as_view(), name="saml2_ls"),
+    path("sso/saml/sls/post/", saml_views.LogoutView.as_view(), name="saml2_ls_post"),
+    path("sso/saml/metadata/", saml_views.MetadataView.as_view(), name="saml2_metadata"),
+    path("sso/ingen-behorighet/", sso.SsoRefusedView.as_view(), name="sso_refused"),
+    path("sso/misslyckades/", sso.SsoFailedView.as_view(), name="sso_failed"),
     path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
     path("import/", imports.ImportView.as_view(), name="imports"),
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),

@@ -17,7 +17,7 @@ from .deadlines import DeadlineRule
 from .digest import DigestSent
 from .integration import IdempotencyRecord, IntegrationAccount
 from .jobs import Job
-from .org import Membership, Role, Unit, UnitKind
+from .org import Membership, MembershipSource, Role, Unit, UnitKind
 from .security import (
     AccountEvent,
     AccountEventKind,
@@ -25,6 +25,7 @@ from .security import (
     RetentionRun,
     TwoFactorPolicy,
 )
+from .sso import IdpGroupMapping
 
 __all__ = [
     "AccessAction",
@@ -41,11 +42,13 @@ __all__ = [
     "DigestSent",
     "IdempotencyRecord",
     "IntegrationAccount",
+    "IdpGroupMapping",
     "Job",
     "LinkKind",
     "Measure",
     "MeasureLevel",
     "Membership",
+    "MembershipSource",
     "Note",
     "ReferenceCounter",
     "RetentionPolicy",

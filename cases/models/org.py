@@ -80,6 +80,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administratör")
 
 
+class MembershipSource(models.TextChoices):
+    """Who keeps a membership up to date: a person (by hand) or the single sign-on sync, which
+    ends only the memberships it created itself."""
+
+    MANUAL = "manual", _("Manuell")
+    SSO = "sso", _("Inloggning (SSO)")
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, day=None):
         day = day or timezone.localdate()
@@ -103,6 +111,9 @@ class Membership(models.Model):
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     valid_from = models.DateField(_("giltig från"), default=timezone.localdate)
     valid_to = models.DateField(_("giltig till"), null=True, blank=True)
+    source = models.CharField(
+        _("källa"), max_length=10, choices=MembershipSource.choices, default=MembershipSource.MANUAL
+    )
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()

@@ -1,14 +1,15 @@
 """Organisation writes: units and memberships, with history user and reason."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Membership, Role, Unit, UnitKind
+from cases.models import Membership, MembershipSource, Role, Unit, UnitKind
 from cases.types import User
 
 from .accounts import reason_required
@@ -49,11 +50,12 @@ def membership_create(
     reason: str = "",
     valid_from: date | None = None,
     valid_to: date | None = None,
+    source: str = MembershipSource.MANUAL,
 ) -> Membership:
     """A role in a unit. A person granting it must say why (the admin, a mapping); only the
-    system (seeding, imports) may leave the reason to the default."""
+    system (seeding, imports, the SSO sync) may leave the reason to the default."""
     reason = reason_required(reason) if actor is not None else reason or _("Roll tilldelad")
-    membership = Membership(user=user, unit=unit, role=role, valid_to=valid_to)
+    membership = Membership(user=user, unit=unit, role=role, valid_to=valid_to, source=source)
     if valid_from is not None:
         membership.valid_from = valid_from
     _check_dates(membership)
@@ -145,3 +147,20 @@ def unit_update(
     if unit.valid_to is not None and unit.valid_to < unit.valid_from:
         raise ServiceError(_("Slutdatumet kan inte ligga före startdatumet."))
     return audited_save(unit, actor=actor, reason=reason or _("Enhet ändrad"))
+
+
+@transaction.atomic
+def membership_end(
+    *, membership: Membership, actor: User | None = None, reason: str = ""
+) -> Membership:
+    """End a membership from today on: it stays (with its history) but is no longer active.
+    `valid_to` is the last day it held, so yesterday."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    last_day = timezone.localdate() - timedelta(days=1)
+    if membership.valid_to is not None and membership.valid_to <= last_day:
+        return membership
+    membership.valid_to = last_day
+    membership._history_user = actor  # type: ignore[attr-defined]
+    membership._change_reason = reason or _("Roll avslutad")  # type: ignore[attr-defined]
+    membership.save(update_fields=["valid_to"])
+    return membership

@@ -82,3 +82,7 @@ def screenshot(page):
         return target
 
     return _shot
+
+
+# Single sign-on journeys: real identity providers on 127.0.0.1 (tests/sso/).
+from tests.sso.fixtures import mappings, oidc_provider, saml_idp  # noqa: E402, F401

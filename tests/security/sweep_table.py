@@ -122,6 +122,19 @@ TABLE: dict[str, E] = {
     "logout": E(NONE, P(ALL, anon_get=405, chef_b1=302, staff_a1=302, admin=302, quality_x=302)),
     "health": E(NONE, G(ok=ALL, anon=200)),
     "two_factor": E(NONE, G(ok=ALL)),
+    # Single sign-on: 404 while unconfigured (the sweep's settings); the journeys with real
+    # IdPs are tests/browser/test_sso_*_journey.py. The two result pages are the same for all.
+    "sso_oidc_login": E(NONE, G(nf=ALL, anon=404)),
+    "sso_oidc_callback": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_login": E(NONE, G(nf=ALL, anon=404)),
+    # The IdP posts here cross-site (no CSRF token): without a SAMLResponse it is a 400, and
+    # unconfigured SAML never gets further.
+    "saml2_acs": E(NONE, Post({r: 405 for r in ROLES}, {r: 400 for r in PROBES})),
+    "saml2_ls": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_ls_post": E(NONE, G(nf=ALL, anon=404)),
+    "saml2_metadata": E(NONE, G(nf=ALL, anon=404)),
+    "sso_refused": E(NONE, G(anon=403)),
+    "sso_failed": E(NONE, {role: 400 for role in ROLES}),
     "imports": E(NONE, G(ok=QUAL)),
     "imports_execute": E(pk("import_job"), P(QUAL, quality_x=404)),  # someone else's job
     # --- the shared case page -------------------------------------------------------------

@@ -19,6 +19,41 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ArchiveDocumentKind:
+    """A kind of document in the dokumenthanteringsplan (an IVO notification, a supervision
+    decision) with the disposition that applies until the arkivansvarig records the plan's."""
+
+    key: str  # "<kind>.<document>", the retention class's subject
+    label: str
+    default: str = "bevaras"  # a cases.models.Disposition value
+
+
+@dataclass(frozen=True)
+class ArchiveDocument:
+    """One document of a case in an archive package. `render(variant)` gives its PDF bytes in
+    the WeasyPrint PDF variant asked for ("pdf/a-3b" for the archive)."""
+
+    kind: str  # an ArchiveDocumentKind key
+    title: str
+    filename: str  # a plain ASCII name inside the package
+    created: Any  # date or datetime
+    render: Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class ArchiveMapping:
+    """How a case type reaches the e-archive (FGS Ärendehantering): its default retention class,
+    its document kinds, the documents of one case beside the shared case file, and any extra
+    descriptive elements: fn(case) -> [(FGS element name, value)]."""
+
+    default: str = "gallras_vid_inaktualitet"  # a cases.models.Disposition value
+    default_years: int | None = None
+    document_kinds: tuple[ArchiveDocumentKind, ...] = ()
+    documents: Callable[..., list[ArchiveDocument]] | None = None
+    descriptive: Callable[..., list[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
 class CaseType:
     kind: str
     label: str
@@ -48,6 +83,8 @@ class CaseType:
     # fn(*, case, actor, reason="") and fn(*, case, assignee, actor, reason="").
     bulk_receive: Callable[..., Any] | None = None
     bulk_assign: Callable[..., Any] | None = None
+    # Arkivleverans and the retention class (issue 21); None: the core's defaults.
+    archive: ArchiveMapping | None = None
 
     def action(self, name: str) -> Any:
         for action in self.actions:
@@ -105,6 +142,7 @@ class FollowupSource:
 class _Extensions:
     followups: dict[str, FollowupSource] = field(default_factory=dict)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    document_kinds: dict[str, ArchiveDocumentKind] = field(default_factory=dict)
 
 
 EXTENSIONS = _Extensions()
@@ -125,3 +163,15 @@ def register_demo_seeder(order: int, seed: Callable[..., Any], name: str = "") -
 
 def demo_seeders() -> list[DemoSeeder]:
     return sorted(EXTENSIONS.demo_seeders, key=lambda s: s.order)
+
+
+def register_document_kind(kind: ArchiveDocumentKind) -> None:
+    """A document kind outside the case types (a supervision decision) that the
+    dokumenthanteringsplan classifies."""
+    EXTENSIONS.document_kinds[kind.key] = kind
+
+
+def document_kinds() -> list[ArchiveDocumentKind]:
+    """Every document kind: the case types' own, then the registered others."""
+    kinds = [k for ct in _TYPES.values() if ct.archive for k in ct.archive.document_kinds]
+    return kinds + list(EXTENSIONS.document_kinds.values())

@@ -13,6 +13,7 @@ class LexSarahConfig(AppConfig):
 
         from . import demo
         from .actions import REPORT_ACTIONS
+        from .archive import ARCHIVE
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
@@ -39,6 +40,7 @@ class LexSarahConfig(AppConfig):
                 scrubber=lexsarah_scrub,
                 bulk_receive=lexsarah_receive,
                 bulk_assign=lexsarah_assign_investigator,
+                archive=ARCHIVE,
             )
         )
         register_demo_seeder(30, demo.seed, "lexsarah")

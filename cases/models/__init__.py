@@ -1,3 +1,4 @@
+from .archive import ArchiveDelivery, Disposition, RetentionClass
 from .audit import AccessAction, AccessLog
 from .codes import Code, CodeList
 from .core import (
@@ -22,6 +23,9 @@ from .security import RetentionPolicy, RetentionRun, TwoFactorPolicy
 __all__ = [
     "AccessAction",
     "AccessLog",
+    "ArchiveDelivery",
+    "Disposition",
+    "RetentionClass",
     "Attachment",
     "Case",
     "CaseGroupObjectPermission",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("egenkontroll/", include("selfcontrol.urls")),
     path("tillsyn/", include("cases.supervision.urls")),
     path("rapporter/", include("reports.urls")),
+    path("arkiv/", include("cases.archive.urls")),
 ]
 
 handler403 = "cases.views.errors.permission_denied"

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .core import Case
+from .core import Case, CaseKind
 from .org import Unit
 
 
@@ -110,3 +110,7 @@ class ArchiveDelivery(models.Model):
         from django.urls import reverse
 
         return reverse("archive:delivery", args=[self.pk])
+
+    @property
+    def case_kind_label(self) -> str:
+        return str(CaseKind(self.case_kind).label) if self.case_kind in CaseKind.values else ""

@@ -117,22 +117,41 @@ def gallring_block_reason(case: Case) -> str:
     return ""
 
 
+def _past_time(policy: RetentionPolicy, effective: EffectiveClass, now):
+    months = policy.months_after_close
+    if effective.disposition == Disposition.AFTER_YEARS and effective.years:
+        months = effective.years * 12  # the plan's own time wins over the local rule
+    cutoff = now - timedelta(days=round(months * 30.44))
+    return Case.objects.filter(
+        kind=policy.kind, closed_at__lt=cutoff, anonymised_at__isnull=True, legal_hold=False
+    )
+
+
 def expired_cases(now=None):
     now = now or timezone.now()
     per_kind = {}
     for policy in RetentionPolicy.objects.filter(active=True):
         effective = retention_class_of(policy.kind)
-        months = policy.months_after_close
-        if effective.disposition == Disposition.AFTER_YEARS and effective.years:
-            months = effective.years * 12  # the plan's own time wins over the local rule
-        cutoff = now - timedelta(days=round(months * 30.44))
-        qs = Case.objects.filter(
-            kind=policy.kind, closed_at__lt=cutoff, anonymised_at__isnull=True, legal_hold=False
-        )
+        qs = _past_time(policy, effective, now)
         if effective.keep:
             qs = qs.filter(archive_deliveries__status=ArchiveDelivery.Status.RECEIPTED).distinct()
         per_kind[policy.kind] = qs
     return per_kind
+
+
+def awaiting_receipt(now=None) -> int:
+    """Cases past their time that are kept until the e-archive receipts their delivery."""
+    now = now or timezone.now()
+    total = 0
+    for policy in RetentionPolicy.objects.filter(active=True):
+        effective = retention_class_of(policy.kind)
+        if effective.keep:
+            total += (
+                _past_time(policy, effective, now)
+                .exclude(archive_deliveries__status=ArchiveDelivery.Status.RECEIPTED)
+                .count()
+            )
+    return total
 
 
 @transaction.atomic
@@ -176,7 +195,7 @@ def retention_run(*, dry_run: bool = False, actor=None, now=None) -> RetentionRu
     run = RetentionRun.objects.create(dry_run=dry_run, actor=actor)
     counts: dict[str, int] = {}
     held = Case.objects.filter(legal_hold=True, anonymised_at__isnull=True).count()
-    waiting = 0
+    waiting = awaiting_receipt(now)
     for kind, qs in expired_cases(now).items():
         due = [case for case in qs.iterator(chunk_size=500) if not gallring_block_reason(case)]
         waiting += qs.count() - len(due)

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from cases.models import AccessAction
 from cases.retention import retention_classes
+from cases.services.access import access_log_record_many
 from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form, bound_forms
 from cases.views.mixins import PermissionMixin
 
@@ -155,6 +157,14 @@ class DeliveryPackageView(ScopedObjectMixin, TemplateView):
         delivery = self.get_object()
         if not delivery.package_file:
             raise Http404
+        # The package carries every case whole: its download is an export of each of them.
+        access_log_record_many(
+            user=request.user,
+            cases=delivery.cases.all(),
+            action=AccessAction.EXPORT,
+            request=request,
+            detail=f"arkivleverans {delivery.package_name}",
+        )
         response = FileResponse(
             delivery.package_file.open("rb"),
             as_attachment=True,

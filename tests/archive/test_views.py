@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import ArchiveDelivery, Case, RetentionClass
+from cases.models import AccessLog, ArchiveDelivery, Case, RetentionClass
 from cases.tasks import build_archive_delivery
 from tests.archive.test_delivery import _closed_report
 
@@ -39,6 +39,9 @@ def test_create_build_and_receipt_through_the_pages(
     assert "Klar att levereras" in page and case.reference in page and "arendeakt.pdf" in page
     package = client.get(reverse("archive:package", args=[delivery.pk]))
     assert package["Content-Type"] == "application/zip"
+    assert AccessLog.objects.filter(
+        case=case, user=org.users["quality"], action="export", detail__contains="arkivleverans"
+    ).exists()
 
     response = client.post(reverse("archive:receipt", args=[delivery.pk]), {"receipt-reason": ""})
     assert response.status_code == 400

@@ -179,6 +179,7 @@ def case_scrub(*, case: Case, actor=None) -> None:
     ct = case_type_or_none(case.kind)
     if ct is not None and ct.scrubber is not None:
         ct.scrubber(case)
+    _scrub_manifests(case, actor)
     case.title = SCRUBBED_TITLE
     case.description = ""
     case.reporter = None
@@ -189,6 +190,19 @@ def case_scrub(*, case: Case, actor=None) -> None:
     Case.history.filter(id=case.pk).update(
         title=SCRUBBED_TITLE, description="", reporter=None, assignee=None
     )
+
+
+def _scrub_manifests(case: Case, actor) -> None:
+    """A delivery's manifest names the case and its files (an attachment's name may name a
+    person): after gallring it keeps the diarienummer, paths and checksums only."""
+    for delivery in case.archive_deliveries.select_for_update():
+        for entry in delivery.manifest.get("cases", []):
+            if entry.get("reference") == case.reference:
+                entry["title"] = SCRUBBED_TITLE
+                for item in entry.get("files", []):
+                    item["title"] = ""
+        # The manifest is not in the delivery's history (excluded field): nothing else to clean.
+        audited_save(delivery, actor=actor, reason=_("Gallring av %s") % case.reference)
 
 
 def retention_run(*, dry_run: bool = False, actor=None, now=None) -> RetentionRun:

@@ -164,6 +164,10 @@ def archive_delivery_receipt(
             _("Ange arkivets kvittens (till exempel dess leverans- eller diarienummer).")
         )
     delivery.status = ArchiveDelivery.Status.RECEIPTED
+    # The archive holds the package now; a copy left here would outlive the cases' gallring.
+    # The checksum and the manifest stay as the record of what was delivered.
+    if delivery.package_file:
+        delivery.package_file.delete(save=False)
     delivery.receipt_reference = receipt_reference[:200]
     delivery.receipted_at = timezone.now()
     delivery.receipted_by = actor

@@ -199,12 +199,18 @@ def test_gallring_refused_before_receipt_and_allowed_after(
     )
     delivery.refresh_from_db()
     assert delivery.status == ArchiveDelivery.Status.RECEIPTED
+    assert not delivery.package_file  # the archive holds it; checksum and manifest stay
+    assert delivery.package_sha256 and delivery.manifest["cases"][0]["title"] == "Fel dos"
     last = delivery.history.first()
     assert last.history_user == org.users["quality"] and last.history_change_reason
 
     run = retention_run()
     assert run.counts["lexsarah"] == 1
     assert Case.objects.get(pk=case.pk).title == SCRUBBED_TITLE
+    delivery.refresh_from_db()
+    entry = delivery.manifest["cases"][0]
+    assert entry["reference"] == case.reference and entry["title"] == SCRUBBED_TITLE
+    assert all(f["title"] == "" and f["sha256"] for f in entry["files"])
 
 
 def test_retention_class_is_audited_and_gates_gallring(org, make_report):

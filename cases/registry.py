@@ -54,6 +54,33 @@ class ArchiveMapping:
 
 
 @dataclass(frozen=True)
+class ArchiveItem:
+    """One thing delivered whole that is not a case (a year's approved kvalitetsberättelse):
+    what the descriptive metadata says about it, and its documents."""
+
+    reference: str  # its diarienummer, or another stable reference
+    title: str
+    unit_id: int  # the archive-forming unit
+    unit_name: str
+    created: Any  # date or datetime
+    status: str
+    documents: list[ArchiveDocument]
+    elements: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """An app's deliverable outside the cases: `choices(user)` lists (id, label) of the items
+    that user may deliver, `item(id)` describes one."""
+
+    key: str
+    label: str
+    document_kind: ArchiveDocumentKind
+    choices: Callable[..., list[tuple[int, str]]]
+    item: Callable[[int], ArchiveItem]
+
+
+@dataclass(frozen=True)
 class CaseType:
     kind: str
     label: str
@@ -143,6 +170,7 @@ class _Extensions:
     followups: dict[str, FollowupSource] = field(default_factory=dict)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     document_kinds: dict[str, ArchiveDocumentKind] = field(default_factory=dict)
+    archive_sources: dict[str, ArchiveSource] = field(default_factory=dict)
 
 
 EXTENSIONS = _Extensions()
@@ -174,4 +202,17 @@ def register_document_kind(kind: ArchiveDocumentKind) -> None:
 def document_kinds() -> list[ArchiveDocumentKind]:
     """Every document kind: the case types' own, then the registered others."""
     kinds = [k for ct in _TYPES.values() if ct.archive for k in ct.archive.document_kinds]
+    kinds += [s.document_kind for s in EXTENSIONS.archive_sources.values()]
     return kinds + list(EXTENSIONS.document_kinds.values())
+
+
+def register_archive_source(source: ArchiveSource) -> None:
+    EXTENSIONS.archive_sources[source.key] = source
+
+
+def archive_source(key: str) -> ArchiveSource | None:
+    return EXTENSIONS.archive_sources.get(key)
+
+
+def archive_sources() -> list[ArchiveSource]:
+    return list(EXTENSIONS.archive_sources.values())

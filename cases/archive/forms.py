@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import REASON_HELP, DateInput
 from cases.models import Disposition
-from cases.registry import case_types
+from cases.registry import archive_sources, case_types
 from cases.services.history import REASON_MAX
 
 REQUIRED = {"required": _("Fältet måste fyllas i.")}
@@ -67,3 +67,27 @@ class RetentionClassForm(forms.Form):
         error_messages=REQUIRED,
         help_text=REASON_HELP,
     )
+
+
+class ItemDeliveryForm(forms.Form):
+    """One item of a registered source: the choice is "<source>:<id>"."""
+
+    item = forms.ChoiceField(
+        label=_("Handling"),
+        error_messages={**REQUIRED, "invalid_choice": _("Välj en handling i listan.")},
+    )
+    reason = forms.CharField(
+        label=_("Kommentar"), max_length=REASON_MAX, required=False, help_text=REASON_HELP
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", "–")] + [
+            (f"{source.key}:{pk}", f"{source.label}: {label}")
+            for source in archive_sources()
+            for pk, label in source.choices(user)
+        ]
+
+    def clean_item(self):
+        source, _sep, pk = self.cleaned_data["item"].partition(":")
+        return {"source": source, "item_id": int(pk)}

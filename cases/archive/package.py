@@ -33,7 +33,7 @@ from django.utils import timezone
 from cases.history import case_history_entries
 from cases.models import ArchiveDelivery, Case, CaseLink
 from cases.pdf import ARCHIVE_VARIANT, case_print_context, render_pdf
-from cases.registry import case_type_or_none
+from cases.registry import archive_source, case_type_or_none
 from cases.retention import retention_class_of
 
 METS = "http://www.loc.gov/METS/"
@@ -168,6 +168,22 @@ def _case_documents(writer: PackageWriter, case: Case, reader) -> list[PackedFil
     return packed
 
 
+def _item_documents(writer: PackageWriter, item) -> list[PackedFile]:
+    folder = f"representations/rep1/data/{_safe(item.reference)}"
+    return [
+        writer.write(
+            f"{folder}/{_safe(doc.filename)}",
+            doc.render(ARCHIVE_VARIANT),
+            mime="application/pdf",
+            title=doc.title,
+            case_reference=item.reference,
+            kind=doc.kind,
+            created=_iso(doc.created),
+        )
+        for doc in item.documents
+    ]
+
+
 # --- descriptive metadata (FGS Ärendehantering's elements) -------------------------------------
 
 
@@ -185,6 +201,42 @@ def _retention(parent, subject: str) -> None:
     if effective.years:
         _sub(element, "Gallringsfrist", f"{effective.years} år")
     _sub(element, "Beslut", effective.decision_reference or "standardvärde i Avvika")
+
+
+def _handling(parent, packed: PackedFile, subject_kind: str) -> None:
+    handling = _sub(parent, "Handling", id=packed.file_id)
+    _sub(handling, "Rubrik", packed.title)
+    _sub(handling, "Handlingstyp", packed.kind)
+    _sub(handling, "Datum", packed.created)
+    _sub(handling, "Sekretess", SECRECY)
+    if packed.kind not in ("bilaga", subject_kind):
+        _retention(handling, packed.kind)
+    _sub(handling, "Fil", packed.path, sha256=packed.sha256)
+
+
+def _descriptive_item(writer: PackageWriter, item, files: list[PackedFile]) -> bytes:
+    """A deliverable outside the cases: one Handlingar group under its own reference."""
+    root = ET.Element(_q(FGS, "Arkivleverans"))
+    _sub(root, "Leverans", writer.objid)
+    _sub(root, "Arkivbildare", writer.delivery.unit.name)
+    group = _sub(root, "Handlingar", id=f"item-{writer.delivery.source_id}")
+    _sub(group, "Diarienummer", item.reference)
+    _sub(group, "Rubrik", item.title)
+    _sub(group, "Enhet", item.unit_name)
+    _sub(group, "Status", item.status)
+    _sub(group, "Datum", _iso(item.created))
+    for name, value in item.elements:
+        _sub(group, "Egenskap", value, namn=name)
+    for packed in files:
+        handling = _sub(group, "Handling", id=packed.file_id)
+        _sub(handling, "Rubrik", packed.title)
+        _sub(handling, "Handlingstyp", packed.kind)
+        _sub(handling, "Datum", packed.created)
+        # A kvalitetsberättelse is public (allmän handling without secrecy by its nature).
+        _sub(handling, "Sekretess", "Offentlig")
+        _retention(handling, packed.kind)
+        _sub(handling, "Fil", packed.path, sha256=packed.sha256)
+    return _xml(root)
 
 
 def _descriptive(writer: PackageWriter, cases: list[Case], files: list[PackedFile]) -> bytes:
@@ -222,16 +274,8 @@ def _descriptive(writer: PackageWriter, cases: list[Case], files: list[PackedFil
             )
         handlingar = _sub(arende, "Handlingar")
         for packed in files:
-            if packed.case_reference != case.reference:
-                continue
-            handling = _sub(handlingar, "Handling", id=packed.file_id)
-            _sub(handling, "Rubrik", packed.title)
-            _sub(handling, "Handlingstyp", packed.kind)
-            _sub(handling, "Datum", packed.created)
-            _sub(handling, "Sekretess", SECRECY)
-            if packed.kind not in ("bilaga", case.kind):
-                _retention(handling, packed.kind)
-            _sub(handling, "Fil", packed.path, sha256=packed.sha256)
+            if packed.case_reference == case.reference:
+                _handling(handlingar, packed, case.kind)
     return _xml(root)
 
 
@@ -410,6 +454,13 @@ def build_package(delivery: ArchiveDelivery, reader) -> tuple[Path, dict]:
     root = work / delivery.package_name
     writer = PackageWriter(delivery, root)
     content: list[PackedFile] = []
+    item = None
+    if delivery.source:
+        registered = archive_source(delivery.source)
+        if registered is None or delivery.source_id is None:
+            raise ValueError(f"unknown archive source {delivery.source!r}")
+        item = registered.item(delivery.source_id)
+        content = _item_documents(writer, item)
     for case in cases:
         content.extend(_case_documents(writer, case, reader))
     schemas = [
@@ -417,7 +468,7 @@ def build_package(delivery: ArchiveDelivery, reader) -> tuple[Path, dict]:
     ]
     descriptive = writer.write(
         "metadata/descriptive/arenden.xml",
-        _descriptive(writer, cases, content),
+        _descriptive_item(writer, item, content) if item else _descriptive(writer, cases, content),
         mime="text/xml",
     )
     premis = writer.write(
@@ -431,16 +482,20 @@ def build_package(delivery: ArchiveDelivery, reader) -> tuple[Path, dict]:
         "created": writer.created,
         "cases": [
             {
-                "reference": case.reference,
-                "title": case.title,
-                "closed": _iso(case.closed_at),
+                "reference": reference,
+                "title": title,
+                "closed": closed,
                 "files": [
                     {"path": f.path, "title": f.title, "size": f.size, "sha256": f.sha256}
                     for f in content
-                    if f.case_reference == case.reference
+                    if f.case_reference == reference
                 ],
             }
-            for case in cases
+            for reference, title, closed in (
+                [(item.reference, item.title, _iso(item.created))]
+                if item
+                else [(c.reference, c.title, _iso(c.closed_at)) for c in cases]
+            )
         ],
     }
     html = render_to_string("archive/manifest.html", {"manifest": manifest, "files": content})

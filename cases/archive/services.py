@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from cases.models import ArchiveDelivery, Disposition, RetentionClass, Unit
 from cases.queue import task
+from cases.registry import archive_source
 from cases.retention import retention_subjects
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
 from cases.types import User
 
-from .selectors import archive_units, delivery_candidates
+from .selectors import ACTIVE_DELIVERY, archive_units, delivery_candidates
 
 logger = logging.getLogger(__name__)
 BUILD_TASK = "cases.tasks.build_archive_delivery"
@@ -105,6 +106,41 @@ def archive_delivery_create(
     delivery.package_name = f"avvika-leverans-{delivery.pk:05d}"
     delivery.cases.set(cases)
     audited_save(delivery, actor=actor, reason=_("%d ärenden valda") % len(cases))
+    transaction.on_commit(lambda: task(BUILD_TASK).delay(delivery.pk))
+    return delivery
+
+
+@transaction.atomic
+def archive_delivery_create_item(
+    *, source: str, item_id: int, actor: User, reason: str = ""
+) -> ArchiveDelivery:
+    """Deliver one item of a registered source (the approved kvalitetsberättelse of a year)."""
+    registered = archive_source(source)
+    if registered is None:
+        raise ServiceError(_("Okänt slag av leverans."))
+    if item_id not in {pk for pk, _label in registered.choices(actor)}:
+        raise ServiceError(_("Välj en av de godkända handlingarna i listan."))
+    item = registered.item(item_id)
+    unit = Unit.objects.get(pk=item.unit_id)
+    _require_archivist(actor, unit)
+    taken = ArchiveDelivery.objects.filter(
+        source=source, source_id=item_id, status__in=ACTIVE_DELIVERY
+    )
+    if taken.exists():
+        raise ServiceError(_("Den här handlingen finns redan i en leverans."))
+    delivery = audited_save(
+        ArchiveDelivery(
+            unit=unit,
+            source=source,
+            source_id=item_id,
+            source_label=f"{registered.label}: {item.title}"[:200],
+            created_by=actor,
+        ),
+        actor=actor,
+        reason=reason_clean(reason) or _("Arkivleverans beställd"),
+    )
+    delivery.package_name = f"avvika-leverans-{delivery.pk:05d}"
+    audited_save(delivery, actor=actor, reason=_("Leverans av %s") % item.title)
     transaction.on_commit(lambda: task(BUILD_TASK).delay(delivery.pk))
     return delivery
 

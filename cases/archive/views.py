@@ -15,7 +15,7 @@ from cases.views.mixins import PermissionMixin
 
 from . import selectors as sel
 from . import services as svc
-from .forms import DeliveryForm, ReceiptForm, RetentionClassForm
+from .forms import DeliveryForm, ItemDeliveryForm, ReceiptForm, RetentionClassForm
 
 
 class RetentionPlanView(PermissionMixin, TemplateView):
@@ -90,7 +90,11 @@ class DeliveryListView(PermissionMixin, ListView):
             "delivery",
             lambda: DeliveryForm(prefix="delivery", units=sel.archive_units(self.request.user)),
         )
-        ctx["classes"] = {c.subject: c for c in retention_classes()}
+        ctx["item_form"] = bound_form(
+            self.request,
+            "item",
+            lambda: ItemDeliveryForm(prefix="item", user=self.request.user),
+        )
         return ctx
 
 
@@ -114,6 +118,18 @@ class DeliveryCreateView(ActionView, DeliveryListView):
     def page_context(self, target) -> dict:
         self.object_list = self.get_queryset()
         return super().page_context(target)
+
+
+class ItemDeliveryCreateView(DeliveryCreateView):
+    name = "item"
+
+    def get_form(self, target):
+        return ItemDeliveryForm(self.request.POST, prefix="item", user=self.request.user)
+
+    def perform(self, target, data):
+        return svc.archive_delivery_create_item(
+            actor=self.request.user, reason=data["reason"], **data["item"]
+        )
 
 
 class DeliveryDetailView(ScopedObjectMixin, TemplateView):

@@ -62,9 +62,14 @@ class ArchiveDelivery(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("arkivbildande enhet")
     )
-    case_kind = models.CharField(_("ärendetyp"), max_length=20)
-    closed_from = models.DateField(_("avslutade från och med"))
-    closed_to = models.DateField(_("avslutade till och med"))
+    # Either closed cases of one type in a period, or one item of a registered source (the
+    # approved kvalitetsberättelse of a year): `source` names it, `source_id` is its key.
+    case_kind = models.CharField(_("ärendetyp"), max_length=20, blank=True)
+    closed_from = models.DateField(_("avslutade från och med"), null=True, blank=True)
+    closed_to = models.DateField(_("avslutade till och med"), null=True, blank=True)
+    source = models.CharField(_("annat än ärenden"), max_length=40, blank=True)
+    source_id = models.PositiveIntegerField(null=True, blank=True)
+    source_label = models.CharField(_("levererar"), max_length=200, blank=True)
     cases = models.ManyToManyField(
         Case, related_name="archive_deliveries", verbose_name=_("ärenden")
     )
@@ -113,4 +118,6 @@ class ArchiveDelivery(models.Model):
 
     @property
     def case_kind_label(self) -> str:
+        if self.source:
+            return self.source_label
         return str(CaseKind(self.case_kind).label) if self.case_kind in CaseKind.values else ""

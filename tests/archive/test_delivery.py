@@ -3,6 +3,7 @@ that eark-validator 1.1.3 reports valid, whose PDFs are PDF/A, whose checksums m
 cases are not gallrade before the archive's receipt but may be after it."""
 
 import hashlib
+import io
 import re
 import threading
 import urllib.request
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 
 from cases.archive.services import (
     archive_delivery_create,
+    archive_delivery_create_item,
     archive_delivery_receipt,
     retention_class_set,
 )
@@ -84,6 +86,15 @@ def validator():
     finally:
         urllib.request.install_opener(None)
         server.shutdown()
+
+
+def _is_pdf_a_3b(data: bytes) -> bool:
+    """The PDF's XMP metadata claims PDF/A-3b."""
+    reader = PdfReader(io.BytesIO(data))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    return bool(
+        re.search(r"pdfaid:part(>|=\")3", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp)
+    )
 
 
 def _closed_report(org, make_report, title: str):
@@ -166,9 +177,7 @@ def test_package_is_valid_pdf_a_with_matching_checksums(
     # Each case: the case file, the investigation; all PDF/A-3b by their XMP metadata.
     assert len(pdfs) == 4
     for path in pdfs:
-        xmp = PdfReader(path).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-        assert re.search(r"pdfaid:part(>|=\")3", xmp), path
-        assert re.search(r"pdfaid:conformance(>|=\")B", xmp), path
+        assert _is_pdf_a_3b(path.read_bytes()), path
 
     descriptive = (root / "metadata/descriptive/arenden.xml").read_text()
     for case in cases:
@@ -254,3 +263,44 @@ def test_only_the_arkivansvarig_delivers(org, make_report):
             closed_to=case.closed_at.date(),
             actor=org.users["chef_a1"],
         )
+
+
+def test_approved_kvalitetsberattelse_is_delivered_as_approved(
+    org, edition, validator, tmp_path, django_capture_on_commit_callbacks
+):
+    from reports.editions import services as editions
+    from reports.editions.compile import compile_run, edition_compile_request
+
+    quality = org.users["quality"]
+    editions.edition_submit_for_review(edition=edition, actor=quality)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=quality)
+    compiled = compile_run(job_id=job.pk)
+    editions.edition_approve(edition=edition, actor=quality, reason="Nämnden beslutade")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        delivery = archive_delivery_create_item(
+            source="kvalitetsberattelse", item_id=edition.pk, actor=quality
+        )
+    assert len(callbacks) == 1
+    assert build_archive_delivery(delivery.pk) == ArchiveDelivery.Status.BUILT
+    with pytest.raises(ServiceError):  # one delivery per approved edition
+        archive_delivery_create_item(
+            source="kvalitetsberattelse", item_id=edition.pk, actor=quality
+        )
+    delivery.refresh_from_db()
+    package = tmp_path / "kb.zip"
+    package.write_bytes(delivery.package_file.read())
+    report = validator.PackageValidator(package).validation_report
+    rule_errors = {
+        m.rule_id for m in report.metadata.schematron_results.messages if m.severity.name == "ERROR"
+    }
+    assert not report.metadata.schema_results.messages and rule_errors <= UNSATISFIABLE
+    with zipfile.ZipFile(package) as zf:
+        name = next(n for n in zf.namelist() if n.endswith("kvalitetsberattelse-2025.pdf"))
+        pdf = zf.read(name)
+        descriptive = zf.read(f"{delivery.package_name}/metadata/descriptive/arenden.xml")
+    # Exactly the approved file, and it is PDF/A.
+    assert hashlib.sha256(pdf).hexdigest() == compiled.sha256
+    assert _is_pdf_a_3b(pdf)
+    assert "ASN-2026-00042" in descriptive.decode() and 'typ="bevaras"' in descriptive.decode()

@@ -145,3 +145,11 @@ def test_gallras_efter_years_times_the_gallring(org, make_report):
         reason="Plan",
     )
     assert retention_run(dry_run=True).counts["deviation"] == 1
+
+
+def test_item_delivery_with_nothing_chosen_is_a_clear_message(org, login):
+    client = login(org.users["quality"])
+    response = client.post(reverse("archive:create_item"), {"item-reason": "Årets"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "Fältet måste fyllas i." in body and "Årets" in body
+    assert not ArchiveDelivery.objects.exists()

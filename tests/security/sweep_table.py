@@ -257,6 +257,7 @@ TABLE: dict[str, E] = {
         NONE, G(ok=QUAL), marker=lambda w: w.delivery.package_name, seen_by="quality"
     ),
     "archive:create": E(NONE, P(QUAL, quality_x=400)),
+    "archive:create_item": E(NONE, P(QUAL, quality_x=400)),
     "archive:plan": E(NONE, G(ok=QUAL)),
     "archive:plan_set": E(lambda w: {"subject": "lexsarah"}, P(QUAL, quality_x=400)),
     "archive:delivery": E(pk("delivery"), G(ok="quality", nf="quality_x")),

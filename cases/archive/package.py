@@ -101,14 +101,13 @@ class PackageWriter:
         self.delivery = delivery
         self.objid = delivery.package_name
         self.root = root
-        self.files: list[PackedFile] = []
         self.created = _iso(timezone.now())
 
     def write(self, rel: str, data: bytes, *, mime: str, **info) -> PackedFile:
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        packed = PackedFile(
+        return PackedFile(
             path=rel,
             mime=mime,
             size=len(data),
@@ -116,7 +115,6 @@ class PackageWriter:
             created=info.pop("created", "") or self.created,
             **info,
         )
-        return packed
 
 
 # --- the case's documents ----------------------------------------------------------------------
@@ -445,12 +443,20 @@ SCHEMA = Path(__file__).with_name("avvika-arenden.xsd")
 
 
 def build_package(delivery: ArchiveDelivery, reader) -> tuple[Path, dict]:
-    """The package as a ZIP in a temporary folder (the caller stores and removes it) and the
-    manifest as data for the delivery's page."""
+    """The package as a ZIP in a temporary folder (the caller stores it and removes the
+    folder) and the manifest as data for the delivery's page."""
+    work = Path(tempfile.mkdtemp(prefix="avvika-sip-"))
+    try:
+        return _build(delivery, reader, work)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # nothing with case data is left behind
+        raise
+
+
+def _build(delivery: ArchiveDelivery, reader, work: Path) -> tuple[Path, dict]:
     cases = list(
         delivery.cases.select_related("unit", "assignee", "reporter").order_by("reference")
     )
-    work = Path(tempfile.mkdtemp(prefix="avvika-sip-"))
     root = work / delivery.package_name
     writer = PackageWriter(delivery, root)
     content: list[PackedFile] = []

@@ -304,3 +304,35 @@ def test_approved_kvalitetsberattelse_is_delivered_as_approved(
     assert hashlib.sha256(pdf).hexdigest() == compiled.sha256
     assert _is_pdf_a_3b(pdf)
     assert "ASN-2026-00042" in descriptive.decode() and 'typ="bevaras"' in descriptive.decode()
+
+
+def test_failed_build_is_recorded_and_frees_its_cases(
+    org, make_report, django_capture_on_commit_callbacks
+):
+    case = _closed_report(org, make_report, "Fel dos")
+    day = case.closed_at.date()
+    with django_capture_on_commit_callbacks(execute=False):
+        delivery = archive_delivery_create(
+            unit=org.units["ASF"],
+            case_kind="lexsarah",
+            closed_from=day,
+            closed_to=day,
+            actor=org.users["quality"],
+        )
+    # Test setup: a source no app registers makes the build fail.
+    ArchiveDelivery.objects.filter(pk=delivery.pk).update(source="okand", source_id=1)
+    assert build_archive_delivery(delivery.pk) == ArchiveDelivery.Status.FAILED
+    delivery.refresh_from_db()
+    assert "okand" in delivery.error and not delivery.package_file
+    assert build_archive_delivery(delivery.pk) == ArchiveDelivery.Status.FAILED  # idempotent
+    with pytest.raises(ServiceError, match="arkivet har inte kvitterat"):
+        case_scrub(case=Case.objects.get(pk=case.pk))
+    with django_capture_on_commit_callbacks(execute=False):
+        again = archive_delivery_create(
+            unit=org.units["ASF"],
+            case_kind="lexsarah",
+            closed_from=day,
+            closed_to=day,
+            actor=org.users["quality"],
+        )
+    assert list(again.cases.all()) == [case]

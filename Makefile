@@ -44,7 +44,7 @@ APPS := cases deviations lexsarah riskanalysis selfcontrol reports
 RUN_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext xmlsec1
 TEST_PACKAGES := chromium
 # mypy covers every app's writes and user-dependent reads (pyproject.toml: fully annotated).
-TYPED := cases/services cases/selectors cases/types.py \
+TYPED := cases/services cases/selectors cases/types.py cases/archive/services.py cases/archive/selectors.py \
 	cases/complaints/services.py cases/complaints/selectors.py \
 	cases/supervision/services.py cases/supervision/selectors.py \
 	deviations/services.py deviations/selectors.py lexsarah/services lexsarah/selectors.py \

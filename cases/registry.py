@@ -19,6 +19,68 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class ArchiveDocumentKind:
+    """A kind of document in the dokumenthanteringsplan (an IVO notification, a supervision
+    decision) with the disposition that applies until the arkivansvarig records the plan's."""
+
+    key: str  # "<kind>.<document>", the retention class's subject
+    label: str
+    default: str = "bevaras"  # a cases.models.Disposition value
+
+
+@dataclass(frozen=True)
+class ArchiveDocument:
+    """One document of a case in an archive package. `render(variant)` gives its PDF bytes in
+    the WeasyPrint PDF variant asked for ("pdf/a-3b" for the archive)."""
+
+    kind: str  # an ArchiveDocumentKind key
+    title: str
+    filename: str  # a plain ASCII name inside the package
+    created: Any  # date or datetime
+    render: Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class ArchiveMapping:
+    """How a case type reaches the e-archive (FGS Ärendehantering): its default retention class,
+    its document kinds, the documents of one case beside the shared case file, and any extra
+    descriptive elements: fn(case) -> [(FGS element name, value)]."""
+
+    default: str = "gallras_vid_inaktualitet"  # a cases.models.Disposition value
+    default_years: int | None = None
+    document_kinds: tuple[ArchiveDocumentKind, ...] = ()
+    documents: Callable[..., list[ArchiveDocument]] | None = None
+    descriptive: Callable[..., list[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveItem:
+    """One thing delivered whole that is not a case (a year's approved kvalitetsberättelse):
+    what the descriptive metadata says about it, and its documents."""
+
+    reference: str  # its diarienummer, or another stable reference
+    title: str
+    unit_id: int  # the archive-forming unit
+    unit_name: str
+    created: Any  # date or datetime
+    status: str
+    documents: list[ArchiveDocument]
+    elements: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """An app's deliverable outside the cases: `choices(user)` lists (id, label) of the items
+    that user may deliver, `item(id)` describes one."""
+
+    key: str
+    label: str
+    document_kind: ArchiveDocumentKind
+    choices: Callable[..., list[tuple[int, str]]]
+    item: Callable[[int], ArchiveItem]
+
+
+@dataclass(frozen=True)
 class CaseType:
     kind: str
     label: str
@@ -57,6 +119,8 @@ class CaseType:
     api_row: str = ""
     api_prefetch: tuple[str, ...] = ()
     api_create: Any = None
+    # Arkivleverans and the retention class (issue 21); None: the core's defaults.
+    archive: ArchiveMapping | None = None
 
     def action(self, name: str) -> Any:
         for action in self.actions:
@@ -114,6 +178,8 @@ class FollowupSource:
 class _Extensions:
     followups: dict[str, FollowupSource] = field(default_factory=dict)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    document_kinds: dict[str, ArchiveDocumentKind] = field(default_factory=dict)
+    archive_sources: dict[str, ArchiveSource] = field(default_factory=dict)
 
 
 EXTENSIONS = _Extensions()
@@ -134,3 +200,28 @@ def register_demo_seeder(order: int, seed: Callable[..., Any], name: str = "") -
 
 def demo_seeders() -> list[DemoSeeder]:
     return sorted(EXTENSIONS.demo_seeders, key=lambda s: s.order)
+
+
+def register_document_kind(kind: ArchiveDocumentKind) -> None:
+    """A document kind outside the case types (a supervision decision) that the
+    dokumenthanteringsplan classifies."""
+    EXTENSIONS.document_kinds[kind.key] = kind
+
+
+def document_kinds() -> list[ArchiveDocumentKind]:
+    """Every document kind: the case types' own, then the registered others."""
+    kinds = [k for ct in _TYPES.values() if ct.archive for k in ct.archive.document_kinds]
+    kinds += [s.document_kind for s in EXTENSIONS.archive_sources.values()]
+    return kinds + list(EXTENSIONS.document_kinds.values())
+
+
+def register_archive_source(source: ArchiveSource) -> None:
+    EXTENSIONS.archive_sources[source.key] = source
+
+
+def archive_source(key: str) -> ArchiveSource | None:
+    return EXTENSIONS.archive_sources.get(key)
+
+
+def archive_sources() -> list[ArchiveSource]:
+    return list(EXTENSIONS.archive_sources.values())

@@ -45,3 +45,15 @@ def send_digest(user_id: int, day: str) -> bool:
     from cases.services.digest import digest_send
 
     return digest_send(user_id=user_id, day=date.fromisoformat(day))
+
+
+# --- Arkivleverans (issue 21) ------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def build_archive_delivery(delivery_id: int) -> str:
+    """Idempotent: the service builds a pending delivery once and leaves any other alone."""
+    from cases.archive.services import archive_delivery_build
+
+    delivery = archive_delivery_build(delivery_id=delivery_id)
+    return delivery.status if delivery else "missing"

@@ -43,6 +43,7 @@ urlpatterns = [
     # REST API (issue 21): the core's endpoints and the statistics of the reports layer.
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("arkiv/", include("cases.archive.urls")),
 ]
 
 handler403 = "cases.views.errors.permission_denied"

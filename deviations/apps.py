@@ -9,7 +9,12 @@ class DeviationsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from cases.history import history_of
-        from cases.registry import CaseType, register_case_type, register_demo_seeder
+        from cases.registry import (
+            ArchiveMapping,
+            CaseType,
+            register_case_type,
+            register_demo_seeder,
+        )
 
         from . import demo
         from .actions import ACTIONS
@@ -43,6 +48,9 @@ class DeviationsConfig(AppConfig):
                 ),
                 api_create=API_CREATE,
                 bulk_assign=deviation_assign,
+                # Most plans let these go when no longer needed (gallras vid inaktualitet),
+                # timed by the gallringsregel; the arkivansvarig may record otherwise.
+                archive=ArchiveMapping(default="gallras_vid_inaktualitet"),
             )
         )
         register_demo_seeder(20, demo.seed, "deviations")

@@ -14,6 +14,7 @@ class LexSarahConfig(AppConfig):
         from . import demo
         from .actions import REPORT_ACTIONS
         from .api import API_CREATE, LexSarahApiSerializer
+        from .archive import ARCHIVE
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
@@ -44,6 +45,7 @@ class LexSarahConfig(AppConfig):
                 api_prefetch=("lexsarah__reporter_type",),
                 api_create=API_CREATE,
                 bulk_assign=lexsarah_assign_investigator,
+                archive=ARCHIVE,
             )
         )
         register_demo_seeder(30, demo.seed, "lexsarah")

@@ -64,7 +64,7 @@ def au_packet_pdf(meeting: AUMeeting, items: list[AgendaItem]) -> bytes:
     return render_pdf("lexsarah/pdf/au_packet.html", context)
 
 
-def ivo_notification_pdf(notification: IvoNotification) -> bytes:
+def ivo_notification_pdf(notification: IvoNotification, variant: str | None = None) -> bytes:
     report = notification.report
     investigations = [_investigation_summary(i) for i in report.investigations.all()]
     context = {
@@ -75,4 +75,4 @@ def ivo_notification_pdf(notification: IvoNotification) -> bytes:
         "legal": LegalReference.objects.filter(active=True),
         "printed": timezone.localtime(),
     }
-    return render_pdf("lexsarah/pdf/ivo_notification.html", context)
+    return render_pdf("lexsarah/pdf/ivo_notification.html", context, variant)

@@ -6,10 +6,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "Rapporter och kvalitetsberättelse"
 
     def ready(self) -> None:
-        from cases.registry import register_demo_seeder
+        from cases.registry import register_archive_source, register_demo_seeder
 
         from . import demo
         from .analysis import demo as analysis_demo
+        from .archive import SOURCE
 
         register_demo_seeder(70, demo.seed, "reports")
         register_demo_seeder(80, analysis_demo.seed, "reports.analysis")
+        register_archive_source(SOURCE)

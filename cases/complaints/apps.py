@@ -10,7 +10,12 @@ class ComplaintsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from cases.history import history_of
-        from cases.registry import CaseType, register_case_type, register_demo_seeder
+        from cases.registry import (
+            ArchiveMapping,
+            CaseType,
+            register_case_type,
+            register_demo_seeder,
+        )
 
         from . import demo
         from .actions import ACTIONS
@@ -50,6 +55,9 @@ class ComplaintsConfig(AppConfig):
                     "complaint__channel",
                 ),
                 bulk_assign=complaint_assign,
+                # Most plans let these go when no longer needed (gallras vid inaktualitet),
+                # timed by the gallringsregel; the arkivansvarig may record otherwise.
+                archive=ArchiveMapping(default="gallras_vid_inaktualitet"),
                 personal_names=complaint_sender_names,
             )
         )

@@ -75,7 +75,7 @@ class Resolver:
                 elif obj is None:
                     name = _("(borttagen)")
                 elif model is user_model:
-                    name = person_name(obj)
+                    name = person_name(obj)  # type: ignore[arg-type]  # a user: model is user_model
                 else:
                     name = str(obj)
                 self._names[(model, pk)] = name

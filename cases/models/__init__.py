@@ -1,3 +1,4 @@
+from .archive import ArchiveDelivery, Disposition, RetentionClass
 from .audit import AccessAction, AccessLog
 from .codes import Code, CodeList
 from .core import (
@@ -30,6 +31,9 @@ from .sso import IdpGroupMapping
 __all__ = [
     "AccessAction",
     "AccessLog",
+    "ArchiveDelivery",
+    "Disposition",
+    "RetentionClass",
     "Attachment",
     "Case",
     "CaseGroupObjectPermission",

@@ -1,23 +1,15 @@
 """A single case as PDF for public-records requests (utlämnande), optionally masked."""
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.views import View
 
 from cases.history import case_history_entries
-from cases.masking import MASK, mask_text
 from cases.models import AccessAction, Role
-from cases.pdf import render_pdf
+from cases.pdf import case_print_context, render_pdf
 from cases.registry import case_type_or_none
 from cases.services.access import access_log_record
 
 from .detail import CaseMixin
-
-
-def _person(user, masked: bool) -> str:
-    if user is None:
-        return "–"
-    return MASK if masked else (user.get_full_name() or user.username)
 
 
 class CasePdfView(CaseMixin, View):
@@ -30,49 +22,9 @@ class CasePdfView(CaseMixin, View):
         masked = request.GET.get("maskerad") == "1"
         history = case_history_entries(case, reader=request.user)
         names = self._known_names(case, history) if masked else []
-        measures = list(case.measures.select_related("measure_type", "responsible"))
-        notes = list(case.notes.select_related("author"))
-
-        def clean(text: str) -> str:
-            return mask_text(text, names) if masked else text
-
-        context = {
-            "case": case,
-            "masked": masked,
-            "title": clean(case.title),
-            "description": clean(case.description),
-            "reporter": _person(case.reporter, masked),
-            "assignee": _person(case.assignee, masked),
-            "measures": [
-                {
-                    "m": m,
-                    "description": clean(m.description),
-                    "responsible": _person(m.responsible, masked),
-                }
-                for m in measures
-            ],
-            "notes": [
-                {"n": n, "text": clean(n.text), "author": _person(n.author, masked)} for n in notes
-            ],
-            "history": [
-                {
-                    "e": e,
-                    "user": MASK if masked else e.user,
-                    "reason": clean(e.reason),
-                    "changes": [
-                        (
-                            c.label,
-                            MASK if masked and c.person else clean(c.old),
-                            MASK if masked and c.person else clean(c.new),
-                        )
-                        for c in e.changes
-                    ],
-                }
-                for e in history
-            ],
-            "printed_at": timezone.now(),
-            "printed_by": request.user,
-        }
+        context = case_print_context(
+            case, history=history, masked=masked, names=names, printed_by=request.user
+        )
         pdf = render_pdf("cases/print.html", context)
         access_log_record(
             user=request.user,

@@ -61,11 +61,14 @@ def edition_compile_request(*, edition: ReportEdition, actor) -> Job:
 
 
 def render_edition_pdf(edition: ReportEdition, outline, generated_at=None) -> bytes:
-    from cases.pdf import render_pdf
+    from cases.pdf import ARCHIVE_VARIANT, render_pdf
 
     from .pdf import pdf_context
 
-    return render_pdf("reports/pdf/edition.html", pdf_context(edition, outline, generated_at))
+    # PDF/A-3b: the approved PDF is what the e-archive receives (reports/archive.py).
+    return render_pdf(
+        "reports/pdf/edition.html", pdf_context(edition, outline, generated_at), ARCHIVE_VARIANT
+    )
 
 
 def compile_run(*, job_id: int) -> CompiledReport | None:

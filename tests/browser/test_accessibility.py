@@ -232,6 +232,8 @@ ROLE_PAGES = {
         ),
         ("kvalitet: statistik", lambda w: reverse("reports:statistics")),
         ("kvalitet: tillsyn", lambda w: reverse("supervision:list")),
+        ("kvalitet: arkivleveranser", lambda w: reverse("archive:list")),
+        ("kvalitet: gallring och bevarande", lambda w: reverse("archive:plan")),
     ],
     "au": [
         ("AU: start", lambda w: reverse("start")),

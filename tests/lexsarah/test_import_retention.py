@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from cases.archive.services import retention_class_set
 from cases.imports import import_cases_file
 from cases.models import Case
 from cases.retention import case_scrub
@@ -45,6 +46,16 @@ def test_scrub_removes_text_keeps_assessment(org, make_report):
         investigation=inv, assessment=Assessment.NONE, motivation="Ingen", actor=inv_user
     )
     svc.lexsarah_close(case=case, actor=chef, reason="Klart")
+    # The plan keeps lex Sarah by default (issue 21); this test is about what gallring removes.
+    for subject in ("lexsarah", "lexsarah.investigation"):
+        retention_class_set(
+            subject=subject,
+            disposition="gallras_efter",
+            years=10,
+            decision_reference="Testplan",
+            actor=org.users["quality"],
+            reason="Test",
+        )
     case_scrub(case=Case.objects.get(pk=case.pk))
     report = LexSarahReport.objects.get(pk=case.pk)
     assert report.persons_affected == "" and report.assessment == Assessment.NONE

@@ -264,6 +264,18 @@ TABLE: dict[str, E] = {
     },
     "selfcontrol:log_review": E(pk("run", sample_pk="sample"), RISK_POST),
     # --- tillsyn --------------------------------------------------------------------------
+    # --- arkivleverans: the kvalitetsstrateg is the arkivansvarig; quality_x has no scope over
+    # the ASF delivery (404) but edits the nämnd-wide plan like any kvalitetsstrateg ----------
+    "archive:list": E(
+        NONE, G(ok=QUAL), marker=lambda w: w.delivery.package_name, seen_by="quality"
+    ),
+    "archive:create": E(NONE, P(QUAL, quality_x=400)),
+    "archive:create_item": E(NONE, P(QUAL, quality_x=400)),
+    "archive:plan": E(NONE, G(ok=QUAL)),
+    "archive:plan_set": E(lambda w: {"subject": "lexsarah"}, P(QUAL, quality_x=400)),
+    "archive:delivery": E(pk("delivery"), G(ok="quality", nf="quality_x")),
+    "archive:receipt": E(pk("delivery"), P(QUAL, nf="quality_x")),
+    "archive:package": E(pk("delivery"), G(ok="quality", nf="quality_x")),
     "supervision:list": E(NONE, G(ok=READ), marker=text("supervision")),
     "supervision:create": E(NONE, G(ok=WRITE)),
     "supervision:detail": E(pk("supervision"), G(ok="chef_a1 chef_a quality au", nf=OUT)),

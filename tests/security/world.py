@@ -54,6 +54,7 @@ class World:
     complaint: object  # Case
     deviation: object  # Case
     lexsarah: object  # Case
+    delivery: object  # ArchiveDelivery
     investigation: object
     meeting: object
     agenda_item: object
@@ -165,6 +166,26 @@ def _edition(org, quality):
     return edition, block.section, block, data_block, job, compiled
 
 
+def _delivery(org, quality, case):
+    """A built archive delivery of ASF (rows set directly: the package build is tested in
+    tests/archive)."""
+    from cases.models import ArchiveDelivery
+
+    delivery = ArchiveDelivery.objects.create(
+        unit=org.units["ASF"],
+        case_kind="lexsarah",
+        closed_from=date(2025, 1, 1),
+        closed_to=date(2025, 12, 31),
+        status=ArchiveDelivery.Status.BUILT,
+        package_name="avvika-leverans-sweep",
+        package_sha256="0" * 64,
+        created_by=quality,
+    )
+    delivery.package_file.save("sweep.zip", ContentFile(b"PK"), save=True)
+    delivery.cases.set([case])
+    return delivery
+
+
 def build_world(org) -> World:
     users = dict(org.users)
     # A kvalitetsstrateg of another förvaltning: the out-of-scope case for the ASF edition.
@@ -217,8 +238,10 @@ def build_world(org) -> World:
     import_job = job_create(
         kind="import", payload={"file": "x", "filename": "x.csv"}, actor=quality
     )
+    delivery = _delivery(org, quality, lexsarah)
     return World(
         org=org,
+        delivery=delivery,
         users=users,
         complaint=complaint,
         deviation=deviation,

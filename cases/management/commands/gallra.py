@@ -14,7 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         run = retention_run(dry_run=options["dry_run"])
         label = "Skulle gallra" if run.dry_run else "Gallrade"
+        kept = {"bevarade_pga_rattsligt_hinder", "vantar_pa_arkivleverans"}
         for key, n in sorted(run.counts.items()):
-            self.stdout.write(
-                f"{label if key != 'bevarade_pga_rattsligt_hinder' else 'Bevaras'} {key}: {n}"
-            )
+            self.stdout.write(f"{'Bevaras' if key in kept else label} {key}: {n}")

@@ -179,6 +179,15 @@ def test_reporter_status_page_is_logged(world, login):
     ]
 
 
+def test_reporter_receipt_page_of_a_deviation_is_logged(world, login):
+    client = login(world.users["staff_a1"])
+    url = reverse("deviations:receipt", args=[world.deviation.reference])
+    rows, _ = _new_rows(lambda: client.get(url))
+    assert [(r.case_id, r.action, r.detail) for r in rows] == [
+        (world.deviation.pk, AccessAction.READ, "reporter_receipt")
+    ]
+
+
 def test_my_lex_sarah_reports_page_logs_one_row(world, login):
     client = login(world.users["staff_a1"])
     rows, _ = _new_rows(lambda: client.get(reverse("lexsarah:mine")))

@@ -11,6 +11,7 @@ database, so it never becomes a 500.
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,9 @@ class YearFilter(django_filters.Filter):
 
 
 class AccessLogFilter(django_filters.FilterSet):
-    case_reference = django_filters.CharFilter(label=_("Ärende"), lookup_expr="iexact")
+    # One reference finds every row that concerns it: a read of the case, a read of another
+    # object by that label, and a list view that showed it (jsonb containment on `shown`).
+    case_reference = django_filters.CharFilter(label=_("Ärende"), method="filter_reference")
     user__username = django_filters.CharFilter(label=_("Användare"), lookup_expr="iexact")
     action = django_filters.ChoiceFilter(
         label=_("Händelse"), choices=AccessAction.choices, empty_label=_("Alla")
@@ -55,6 +58,16 @@ class AccessLogFilter(django_filters.FilterSet):
     class Meta:
         model = AccessLog
         fields: list[str] = []
+
+    def filter_reference(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case_reference__iexact=value)
+            | Q(object_label__iexact=value)
+            | Q(shown__contains={Case._meta.label_lower: [[value.upper()]]})
+        )
 
 
 # --- Inkorgen (issue #4) -----------------------------------------------------------------------

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from cases.models import CaseKind, Role
+from cases.models import AccessAction, CaseKind, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.people import assignable_users, units_valid
 from cases.services import ConcurrentEditError, ServiceError
+from cases.services.access import access_log_record
 from cases.services.parts import measures_unfinished
 from cases.views.actionkit import bound_forms
 from cases.views.detail import CaseActionView
@@ -149,6 +150,14 @@ class ReceiptView(PermissionMixin, TemplateView):
         case = reported_deviation(self.request.user, self.kwargs["reference"])
         if case is None:
             raise Http404
+        # The reporter's own status page reads the case too.
+        access_log_record(
+            user=self.request.user,
+            case=case,
+            action=AccessAction.READ,
+            request=self.request,
+            detail="reporter_receipt",
+        )
         return super().get_context_data(case=case, **kwargs)
 
 

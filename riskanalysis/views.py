@@ -12,9 +12,10 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cases.forms import ReasonForm
 from cases.history import HistorySource, history_entries
-from cases.models import CaseKind, Unit
+from cases.models import Case, CaseKind, Unit
 from cases.selectors import cases_visible_to
 from cases.services import ConcurrentEditError, ServiceError
+from cases.services.access import access_log_record_list, access_log_record_object
 from cases.views.actionkit import ActionView, ScopedObjectMixin, ServiceFormMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
@@ -84,11 +85,19 @@ class AnalysisListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(
-            overdue=overdue_analyses(self.request.user)[:50],
+            overdue=list(overdue_analyses(self.request.user)[:50]),
             filter=self.filterset,
             case_reference=self.filterset.form.cleaned_data.get("arende", "").strip(),
             can_create=bool(self.roles & set(WRITE_ROLES)),
             today=timezone.localdate(),
+        )
+        shown = list(ctx["analyses"]) + ctx["overdue"]
+        access_log_record_list(
+            user=self.request.user,
+            shown={RiskAnalysis: [(a.pk, a.title) for a in shown]},
+            unit_ids=[u.pk for a in shown for u in a.units.all()],
+            request=self.request,
+            detail=_("Riskanalyser"),
         )
         return ctx
 
@@ -251,11 +260,23 @@ class AnalysisDetailView(AnalysisMixin, DetailView):
                 risk.deviation_form = bound_form(
                     request, f"risk_deviation-{risk.pk}", lambda r=risk: _risk_deviation_form(r)
                 )
+        sources = source_cases_visible(self.request.user, analysis)
+        # The analysis and the deviations it lists (its sources, each risk's linked cases).
+        linked = sources.cases + [c for risk in risks for c in vars(risk)["visible_cases"]]
+        access_log_record_object(
+            user=request.user,
+            obj=analysis,
+            label=analysis.title,
+            # The cases' units too: whoever reviews the row may see every reference in it.
+            unit_ids=[u.pk for u in units] + [c.unit_id for c in linked],
+            request=request,
+            shown={Case: [(c.pk, c.reference) for c in linked]},
+        )
         ctx.update(
             risks=risks,
             matrix=build_matrix(analysis.scale, risks),
             units=units,
-            sources=source_cases_visible(self.request.user, analysis),
+            sources=sources,
             can_write=can_write,
             risk_form=bound_form(
                 request, "risk_add", lambda: RiskForm(scale=analysis.scale, prefix="new")

@@ -10,7 +10,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from cases.forms import MeasureForm as RiskMeasureForm
 from cases.history import HistorySource, history_entries
-from cases.models import Membership
+from cases.models import Case, Membership
+from cases.services.access import access_log_record_object
 from cases.views.actionkit import ActionView, ScopedObjectMixin, ServiceFormMixin, bound_form
 from cases.views.mixins import PermissionMixin
 
@@ -231,6 +232,17 @@ class RunDetailView(RunMixin, DetailView):
         run = self.object
         can_write = self.can_write_run(run)
         samples, hidden_samples = log_samples_visible(self.request.user, run)
+        linked = linked_cases_visible(self.request.user, run)
+        # The run and the deviations registered from it, in one access-log row.
+        access_log_record_object(
+            user=self.request.user,
+            obj=run,
+            label=str(run),
+            # The cases' units too: whoever reviews the row may see every reference in it.
+            unit_ids=[run.plan.responsible_unit_id] + [c.unit_id for c in linked.cases],
+            request=self.request,
+            shown={Case: [(c.pk, c.reference) for c in linked.cases]},
+        )
         if can_write:
             for sample in samples:
                 sample.form = bound_form(
@@ -240,7 +252,7 @@ class RunDetailView(RunMixin, DetailView):
             can_write=can_write,
             is_overdue=not run.is_done and run.due_date < timezone.localdate(),
             measures=run.measures.select_related("measure_type", "responsible"),
-            linked=linked_cases_visible(self.request.user, run),
+            linked=linked,
             samples=samples,
             hidden_samples=hidden_samples,
             sample_count=len(samples) + hidden_samples,

@@ -1,29 +1,51 @@
-"""Access log writes: every read, export and print (DESIGN §5)."""
+"""Access log writes: every read, export and print of case data (DESIGN §5, docs/security.md).
 
-from collections.abc import Iterable
+The case types call these; the core never imports a type. A type names its objects by passing
+the model instance (its content type is the generic reference), a readable label (kept as text,
+so the row reads after gallring) and the ids of the units the object concerns.
+"""
 
+from collections.abc import Iterable, Mapping
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Model, OuterRef
 from django.http import HttpRequest
 
-from cases.models import AccessLog, Case, Unit
+from cases.models import AccessAction, AccessLog, Case, Unit
 from cases.types import User
+
+# One (id, readable reference) per object a page showed.
+ShownPairs = Iterable[tuple[int, str]]
 
 
 def _ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
+def _case_type_id() -> int:
+    # ContentType caches per process: a query the first time only.
+    return ContentType.objects.get_for_model(Case).pk
+
+
 def access_log_record(
     *, user: User, case: Case, action: str, request: HttpRequest | None = None, detail: str = ""
 ) -> AccessLog:
-    return AccessLog.objects.create(
-        user=user,
-        case=case,
-        case_reference=case.reference,
-        unit_id=case.unit_id,
-        action=action,
-        detail=detail[:300],
-        ip=_ip(request),
-    )
+    return AccessLog.objects.create(**_case_fields(case), **_common(user, action, request, detail))
+
+
+def _case_fields(case: Case) -> dict:
+    return {
+        "case": case,
+        "case_reference": case.reference,
+        "unit_id": case.unit_id,
+        "content_type_id": _case_type_id(),
+        "object_id": case.pk,
+        "object_label": case.reference,
+    }
+
+
+def _common(user: User, action: str, request: HttpRequest | None, detail: str) -> dict:
+    return {"user": user, "action": action, "detail": detail[:300], "ip": _ip(request)}
 
 
 def access_log_record_many(
@@ -34,19 +56,9 @@ def access_log_record_many(
     request: HttpRequest | None = None,
     detail: str = "",
 ) -> int:
-    """One row per exported case, written in one INSERT (exports can hold thousands)."""
-    rows = [
-        AccessLog(
-            user=user,
-            case=c,
-            case_reference=c.reference,
-            unit_id=c.unit_id,
-            action=action,
-            detail=detail[:300],
-            ip=_ip(request),
-        )
-        for c in cases
-    ]
+    """One row per case, written in one INSERT (exports hold thousands, an AU meeting dozens)."""
+    common = _common(user, action, request, detail)
+    rows = [AccessLog(**_case_fields(c), **common) for c in cases]
     AccessLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -57,11 +69,103 @@ def access_log_record_unit(
     """An export that holds figures, not cases (statistics): one row for the unit it covers,
     so the unit's chefs see it in loggkontroll."""
     return AccessLog.objects.create(
+        case=None, case_reference="", unit_id=unit.pk, **_common(user, action, request, detail)
+    )
+
+
+def access_log_record_object(
+    *,
+    user: User,
+    obj: Model,
+    label: str,
+    unit_ids: Iterable[int | None],
+    action: str = AccessAction.READ,
+    request: HttpRequest | None = None,
+    detail: str = "",
+    shown: Mapping[type[Model], ShownPairs] | None = None,
+) -> AccessLog:
+    """A read of an audited object that is not a case (an investigation, a supervision, a risk
+    analysis, an egenkontroll run). `shown`: the cases (or other objects) the page lists with
+    it, in the same row. Filed under the smallest unit covering `unit_ids` (see
+    `covering_unit_id`); pass the shown objects' units too, so that whoever reviews the row
+    has every object in it in scope. Two queries, whatever the number of objects shown."""
+    return AccessLog.objects.create(
+        content_type_id=ContentType.objects.get_for_model(obj).pk,
+        object_id=obj.pk,
+        object_label=label[:200],
+        unit_id=covering_unit_id(unit_ids),
+        shown=_shown(shown or {}),
+        **_common(user, action, request, detail),
+    )
+
+
+def access_log_record_list(
+    *,
+    user: User,
+    shown: Mapping[type[Model], ShownPairs],
+    unit_ids: Iterable[int | None],
+    request: HttpRequest | None = None,
+    detail: str = "",
+) -> AccessLog | None:
+    """A list page: ONE row per view holding every object shown, in one INSERT (plus one
+    read for the covering unit), so logging costs the same for every page. A page that shows nothing
+    reads nothing and writes nothing."""
+    data = _shown(shown)
+    if not data:
+        return None
+    return AccessLog.objects.create(
+        unit_id=covering_unit_id(unit_ids),
+        shown=data,
+        **_common(user, AccessAction.LIST, request, detail),
+    )
+
+
+def _shown(shown: Mapping[type[Model], ShownPairs]) -> dict[str, list[list]]:
+    data = {}
+    for model, pairs in shown.items():
+        seen: set[int] = set()
+        listed = []
+        for pk, label in pairs:
+            if pk not in seen:  # a case in two lists of one page is one case shown
+                seen.add(pk)
+                listed.append([int(pk), str(label)])
+        if listed:
+            data[model._meta.label_lower] = listed
+    return data
+
+
+def covering_unit_id(unit_ids: Iterable[int | None]) -> int | None:
+    """The smallest unit whose subtree holds every unit in `unit_ids`: the row is reviewed by
+    the chefs over all of them (loggkontroll and the egenkontroll sample go by unit subtree).
+    One query whatever the units (none without units), so a list page's logging costs the same
+    for any page: the deepest ancestor-or-self of one unit that no given unit lies outside."""
+    ids = sorted({pk for pk in unit_ids if pk is not None})
+    if not ids:
+        return None
+    outside = Unit.objects.filter(pk__in=ids).exclude(path__startswith=OuterRef("path"))
+    above_first = Unit.objects.filter(pk=ids[0], path__startswith=OuterRef("path"))
+    return (
+        Unit.objects.filter(Exists(above_first), ~Exists(outside))
+        .order_by("-depth")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def access_log_record_case_list(
+    *,
+    user: User,
+    cases: Iterable[Case],
+    request: HttpRequest | None = None,
+    detail: str = "",
+) -> AccessLog | None:
+    """A page that lists cases (the inbox, search results, "mina rapporter", the start page):
+    one row with every case's id and reference."""
+    cases = list(cases)
+    return access_log_record_list(
         user=user,
-        case=None,
-        case_reference="",
-        unit_id=unit.pk,
-        action=action,
-        detail=detail[:300],
-        ip=_ip(request),
+        shown={Case: [(c.pk, c.reference) for c in cases]},
+        unit_ids=[c.unit_id for c in cases],
+        request=request,
+        detail=detail,
     )

@@ -20,6 +20,7 @@ from cases.actions import Action
 from cases.forms import ReasonForm
 from cases.history import HistorySource, history_entries
 from cases.services import ConcurrentEditError, ServiceError
+from cases.services.access import access_log_record_list, access_log_record_object
 from cases.supervision import services as services
 from cases.supervision.actions import supervision_action_require, supervision_actions_offered
 from cases.supervision.forms import (
@@ -89,7 +90,20 @@ class SupervisionListView(PermissionMixin, ListView):
             counts_year=year,
             can_create=bool(self.roles & set(WRITE_ROLES)),
         )
+        shown = ctx["supervisions"]
+        access_log_record_list(
+            user=self.request.user,
+            shown={Supervision: [(s.pk, access_label(s)) for s in shown]},
+            unit_ids=[u.pk for s in shown for u in s.units.all()],
+            request=self.request,
+            detail=_("Tillsynsärenden"),
+        )
         return ctx
+
+
+def access_label(supervision: Supervision) -> str:
+    """How the access log names a supervision: the authority and its reference (or title)."""
+    return f"{supervision.authority.upper()} {supervision.authority_reference or supervision.title}"
 
 
 class SupervisionCreateView(ServiceFormMixin, PermissionMixin, FormView):
@@ -201,6 +215,15 @@ class SupervisionDetailView(SupervisionMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         supervision = self.object
         ctx.update(tab=self.tab, units=list(supervision.units.order_by("path")))
+        # Every rendering of the page (a GET, or a form sent back with errors) is a read.
+        access_log_record_object(
+            user=self.request.user,
+            obj=supervision,
+            label=access_label(supervision),
+            unit_ids=[u.pk for u in ctx["units"]],
+            request=self.request,
+            detail=self.tab,
+        )
         if self.tab == "history":
             ctx["history"] = supervision_history_entries(supervision, reader=self.request.user)
             return ctx

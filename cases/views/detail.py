@@ -131,6 +131,13 @@ class CaseDetailView(CaseMixin, TemplateView):
             own = cases_reported_by(request.user).filter(reference=kwargs["reference"]).first()
             if own is None:
                 raise
+            access_log_record(
+                user=request.user,
+                case=own,
+                action=AccessAction.READ,
+                request=request,
+                detail="reporter_status",
+            )
             return render(request, "cases/reporter_status.html", {"case": own})
         access_log_record(
             user=request.user, case=case, action=self.log_action, request=request, detail=self.tab

@@ -30,7 +30,7 @@ from cases.selectors.inbox import (
     inbox_list,
     inbox_page,
 )
-from cases.services.access import access_log_record_many
+from cases.services.access import access_log_record_case_list, access_log_record_many
 from cases.services.bulk import cases_bulk_assign, cases_bulk_receive
 from cases.services.errors import ServiceError
 from cases.xlsx import xlsx_response
@@ -84,6 +84,13 @@ class InboxView(InboxMixin, TemplateView):
             after=get.get("efter", ""),
             before=get.get("fore", ""),
             size=self.page_size(),
+        )
+        # The rows show case titles: one access-log row per page view (a search too).
+        access_log_record_case_list(
+            user=self.request.user,
+            cases=page.rows,
+            request=self.request,
+            detail=_("Sökning i inkorgen") if get.get("q") else _("Inkorgen"),
         )
         base = _query_without(get, PAGING_PARAMS)
         ctx.update(

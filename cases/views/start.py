@@ -1,10 +1,12 @@
 """Start page per role, and the health endpoint for monitoring."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cases.models import Role
 from cases.selectors import cases_reported_by, cases_visible_to
+from cases.services.access import access_log_record_case_list
 
 from .mixins import PermissionMixin
 
@@ -16,9 +18,10 @@ class StartView(PermissionMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         now = timezone.now()
-        ctx["my_reports"] = (
+        ctx["my_reports"] = list(
             cases_reported_by(user).select_related("unit").order_by("-received_at")[:10]
         )
+        shown = list(ctx["my_reports"])
         if self.roles & {
             Role.SEKTIONSCHEF,
             Role.KVALITETSSTRATEG,
@@ -28,7 +31,12 @@ class StartView(PermissionMixin, TemplateView):
             open_cases = cases_visible_to(user).filter(closed_at__isnull=True)
             ctx["open_count"] = open_cases.count()
             ctx["overdue_count"] = open_cases.filter(due_at__lt=now).count()
-            ctx["assigned_to_me"] = (
+            ctx["assigned_to_me"] = list(
                 open_cases.filter(assignee=user).select_related("unit").order_by("due_at")[:10]
             )
+            shown += ctx["assigned_to_me"]
+        # Both lists show case titles: one access-log row for the page view.
+        access_log_record_case_list(
+            user=user, cases=shown, request=self.request, detail=_("Startsidan")
+        )
         return ctx

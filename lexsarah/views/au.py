@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from cases.models import AccessAction, Role
-from cases.services.access import access_log_record_many
+from cases.models import AccessAction, Case, Role
+from cases.services.access import access_log_record_list, access_log_record_many
 from cases.views.actionkit import ActionView, ScopedObjectMixin, bound_form, bound_forms
 from cases.views.mixins import PermissionMixin
 
@@ -17,7 +17,7 @@ from .. import selectors as sel
 from .. import services as svc
 from ..actions import process_allowed, process_require
 from ..forms import AgendaAddForm, AgendaDecideForm, AUMeetingForm
-from ..models import AgendaItem
+from ..models import AgendaItem, AUMeeting, Investigation
 
 AU_WRITE_ROLES = (Role.ARBETSUTSKOTT,)
 
@@ -37,8 +37,26 @@ class AUListView(PermissionMixin, ListView):
         ctx["form"] = bound_form(
             self.request, "meeting", lambda: AUMeetingForm(users=sel.au_members())
         )
-        ctx["ready"] = sel.investigations_ready_for_au(self.request.user)
+        ctx["ready"] = ready = list(sel.investigations_ready_for_au(self.request.user))
+        _log_list(self.request, ctx["meetings"], ready)
         return ctx
+
+
+def _log_list(request, meetings, ready: list[Investigation]) -> None:
+    """The AU list shows meetings and, by their reports' references, the investigations
+    waiting for the AU: one access-log row for the page view."""
+    cases = [r.case for inv in ready for r in inv.reports.all()]
+    access_log_record_list(
+        user=request.user,
+        shown={
+            AUMeeting: [(m.pk, str(m)) for m in meetings],
+            Investigation: [(inv.pk, inv.title) for inv in ready],
+            Case: [(c.pk, c.reference) for c in cases],
+        },
+        unit_ids=[c.unit_id for c in cases],
+        request=request,
+        detail=_("AU-sammanträden"),
+    )
 
 
 class AUMeetingCreateView(ActionView, AUListView):
@@ -79,6 +97,14 @@ class AUMeetingView(_MeetingMixin, TemplateView):
         items = list(sel.agenda_items_visible(self.request.user, meeting))
         ctx = super().get_context_data()
         bound = bound_forms(self.request)
+        # Each item shows its cases' unit, assessment, severity, IVO decision and minutes.
+        access_log_record_many(
+            user=self.request.user,
+            cases=[r.case for item in items for r in item.investigation.reports.all()],
+            action=AccessAction.READ,
+            request=self.request,
+            detail=_("AU-sammanträde %s") % meeting.held_on,
+        )
         ctx.update(
             meeting=meeting,
             items=items,

@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView
 from cases.models import AccessAction, CaseKind, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
-from cases.services.access import access_log_record
+from cases.services.access import access_log_record, access_log_record_case_list
 from cases.views.actionkit import bound_forms
 from cases.views.detail import CaseMixin
 from cases.views.mixins import PermissionMixin
@@ -169,6 +169,17 @@ class MyReportsView(PermissionMixin, ListView):
 
     def get_queryset(self):
         return sel.reports_of_reporter(self.request.user).select_related("unit")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # The reporter's own reports are case data too: one access-log row for the page.
+        access_log_record_case_list(
+            user=self.request.user,
+            cases=ctx["reports"],
+            request=self.request,
+            detail=_("Mina rapporter"),
+        )
+        return ctx
 
 
 # --- Actions (POST only, one service each) -----------------------------------------------------

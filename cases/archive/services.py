@@ -21,6 +21,7 @@ from cases.registry import archive_source
 from cases.retention import retention_subjects
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
+from cases.services.transitions import next_statuses, transition
 from cases.types import User
 
 from .selectors import ACTIVE_DELIVERY, archive_units, delivery_candidates
@@ -157,19 +158,29 @@ def archive_delivery_build(*, delivery_id: int) -> ArchiveDelivery | None:
             path, manifest = build_package(delivery, reader=delivery.created_by)
         except Exception as exc:
             logger.exception("archive package %s failed", delivery_id)
-            delivery.status = ArchiveDelivery.Status.FAILED
-            delivery.error = str(exc)[:2000]
-            return audited_save(delivery, actor=None, reason=_("Leveranspaketet kunde inte byggas"))
+            return transition(
+                delivery,
+                to=ArchiveDelivery.Status.FAILED,
+                actor=None,
+                reason=_("Leveranspaketet kunde inte byggas"),
+                locked=True,
+                error=str(exc)[:2000],
+            )
         try:
             _store(delivery, path)
         finally:
             path.unlink(missing_ok=True)
             path.parent.rmdir()
-        delivery.manifest = manifest
-        delivery.status = ArchiveDelivery.Status.BUILT
-        delivery.built_at = timezone.now()
-        delivery.error = ""
-        return audited_save(delivery, actor=None, reason=_("Leveranspaketet är byggt"))
+        return transition(
+            delivery,
+            to=ArchiveDelivery.Status.BUILT,
+            actor=None,
+            reason=_("Leveranspaketet är byggt"),
+            locked=True,
+            manifest=manifest,
+            built_at=timezone.now(),
+            error="",
+        )
 
 
 def _store(delivery: ArchiveDelivery, path: Path) -> None:
@@ -190,7 +201,7 @@ def archive_delivery_receipt(
     """The e-archive has taken the package: from now on the plan may remove its cases."""
     delivery = ArchiveDelivery.objects.select_for_update().get(pk=delivery.pk)
     _require_archivist(actor, delivery.unit)
-    if ArchiveDelivery.Status.RECEIPTED not in ArchiveDelivery.ALLOWED_TRANSITIONS[delivery.status]:
+    if ArchiveDelivery.Status.RECEIPTED not in next_statuses(delivery):
         raise TransitionNotAllowed(
             delivery.get_status_display(), str(ArchiveDelivery.Status.RECEIPTED.label)
         )
@@ -199,14 +210,17 @@ def archive_delivery_receipt(
         raise ServiceError(
             _("Ange arkivets kvittens (till exempel dess leverans- eller diarienummer).")
         )
-    delivery.status = ArchiveDelivery.Status.RECEIPTED
     # The archive holds the package now; a copy left here would outlive the cases' gallring.
     # The checksum and the manifest stay as the record of what was delivered.
     if delivery.package_file:
         delivery.package_file.delete(save=False)
-    delivery.receipt_reference = receipt_reference[:200]
-    delivery.receipted_at = timezone.now()
-    delivery.receipted_by = actor
-    return audited_save(
-        delivery, actor=actor, reason=reason_clean(reason) or _("Kvitterad av arkivet")
+    return transition(
+        delivery,
+        to=ArchiveDelivery.Status.RECEIPTED,
+        actor=actor,
+        reason=reason_clean(reason) or _("Kvitterad av arkivet"),
+        locked=True,
+        receipt_reference=receipt_reference[:200],
+        receipted_at=timezone.now(),
+        receipted_by=actor,
     )

@@ -29,7 +29,8 @@ def test_resident_complains_chef_answers_resident_reads_reply(org, page, browser
     page.get_by_role("button", name="Skicka").click()
     summary = page.locator(".error-summary")
     assert "Berätta vad det gäller." in summary.inner_text()
-    assert page.evaluate("document.activeElement.id") == "form-error-summary"
+    # The page's script moves focus to the summary after load: wait for it, as a user would.
+    expect(page.locator("#form-error-summary")).to_be_focused()
     assert page.get_by_label("Ja, jag vill vara anonym").is_checked()
     summary.get_by_role("link", name="Berätta vad som hänt: Berätta vad det gäller.").press("Enter")
     page.keyboard.type("Jag fick ett otrevligt bemötande när jag ringde om mitt beslut.")

@@ -237,6 +237,59 @@ def _measure(client, url: str, runs: int) -> tuple[list[float], int, int, float]
     return times, len(ctx.captured_queries), rows, statistics.median(sql_ms)
 
 
+def _api_page(total: int, runs: int) -> tuple:
+    """A BI tool's nightly read (issue 21): /api/v1/cases/ 100 rows a page, as an integration
+    whose membership is the whole organisation's kvalitetsstrateg (the widest scope)."""
+    import json
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import IntegrationAccount, Role, Unit
+    from cases.services.integrations import (
+        integration_account_create,
+        integration_account_grant,
+        integration_account_rotate,
+    )
+
+    root = Unit.objects.get(code="BENCH")
+    account = IntegrationAccount.objects.filter(name="Bench BI").first()
+    if account is None:
+        account, key = integration_account_create(name="Bench BI", actor=None, reason="Bench")
+        integration_account_grant(
+            account=account, unit=root, role=Role.KVALITETSSTRATEG, actor=None, reason="Bench"
+        )
+    else:
+        key = integration_account_rotate(account=account, actor=None, reason="Bench")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = "/api/v1/cases/?limit=100"
+    for _ in range(3):
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    sql_ms = []
+    for _ in range(max(runs // 3, 3)):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        sql_ms.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+    shown = len(json.loads(response.content)["results"])
+    return (
+        "api_cases_page_100",
+        total,
+        runs,
+        statistics.median(times),
+        _p95(times),
+        len(ctx.captured_queries),
+        shown,
+        statistics.median(sql_ms),
+    )
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -266,7 +319,7 @@ def run(*, cases: int = 150_000, runs: int = 30, out=print) -> list[tuple]:
             {"sort": "overdue", "efter": _deep_cursor(quality, "overdue")},
         ),
     ]
-    results = []
+    results = [_api_page(total, runs)]
     for name, user, params in scenarios:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

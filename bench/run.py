@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 HEADER = ("benchmark", "rows", "runs", "median_ms", "p95_ms", "queries", "shown", "sql_ms")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/avvika_bench"
 TARGET_P95_MS = 100.0
+# Rows with a stricter target than the pages' (issue 21: a 100-row API page p95 ≤ 50 ms).
+TARGETS_P95_MS = {"api_cases_page_100": 50.0}
 
 
 def _setup_django(url: str) -> None:
@@ -55,7 +57,7 @@ def _create_database(url: str) -> None:
 def _print(rows) -> None:
     print("  ".join(f"{col:<22}" if i == 0 else f"{col:>10}" for i, col in enumerate(HEADER)))
     for name, total, runs, median, p95, queries, shown, sql_ms in rows:
-        flag = "" if p95 < TARGET_P95_MS else "  > target"
+        flag = "" if p95 < TARGETS_P95_MS.get(name, TARGET_P95_MS) else "  > target"
         print(
             f"{name:<22}  {total:>10}  {runs:>10}  {median:>10.1f}  {p95:>10.1f}  "
             f"{queries:>10}  {shown:>10}  {sql_ms:>10.1f}{flag}"
@@ -76,7 +78,7 @@ def main(argv=None) -> int:
 
         rows = inbox.run(cases=args.cases, runs=args.runs)
         _print(rows)
-        ok = all(r[4] < TARGET_P95_MS for r in rows)
+        ok = all(r[4] < TARGETS_P95_MS.get(r[0], TARGET_P95_MS) for r in rows)
     here = Path(__file__).resolve().parent
     if args.only in (None, "import"):
         # Its own process: its own database and Django setup (issue #9, target < 60 s).

@@ -42,9 +42,15 @@ class AttachmentForm(forms.Form):
 
 
 class MeasureForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
+        # "Ansvarig": only people who may handle the case (never every account, admin
+        # included); the service checks the same rule.
+        responsible = self.fields["responsible"]
+        responsible.queryset = users if users is not None else responsible.queryset.none()
+        responsible.label_from_instance = lambda u: u.get_full_name() or u.username
+        responsible.error_messages["invalid_choice"] = _("Välj en ansvarig i listan.")
 
     class Meta:
         model = Measure

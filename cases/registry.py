@@ -48,6 +48,10 @@ class CaseType:
     # fn(*, case, actor, reason="") and fn(*, case, assignee, actor, reason="").
     bulk_receive: Callable[..., Any] | None = None
     bulk_assign: Callable[..., Any] | None = None
+    # Who may be assigned a case of this type: fn(case) -> QuerySet of users. None means the
+    # core rule (cases.selectors.people.assignable_users: members of the case's unit line).
+    # The assign services refuse anyone else, whichever form or path the assignee came from.
+    assignees: Callable[..., Any] | None = None
 
     def action(self, name: str) -> Any:
         for action in self.actions:

@@ -16,6 +16,7 @@ class LexSarahConfig(AppConfig):
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
+        from .selectors import investigators
         from .services import lexsarah_assign_investigator, lexsarah_receive, lexsarah_spawn
         from .views.report import lexsarah_detail_context
         from .workflow import WORKFLOW
@@ -39,6 +40,9 @@ class LexSarahConfig(AppConfig):
                 scrubber=lexsarah_scrub,
                 bulk_receive=lexsarah_receive,
                 bulk_assign=lexsarah_assign_investigator,
+                # The investigator sits above the unit (often förvaltning level): any holder
+                # of the role, as the case page's investigator list.
+                assignees=lambda case: investigators(),
             )
         )
         register_demo_seeder(30, demo.seed, "lexsarah")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Attachment, Case, CaseLink, Code, Measure, Note
+from cases.selectors.people import may_be_responsible
 from cases.types import User
 
 from .errors import ServiceError
@@ -67,6 +68,8 @@ def measure_create(
     due_date: date | None = None,
     reason: str = "",
 ) -> Measure:
+    if case is not None and responsible is not None and not may_be_responsible(case, responsible):
+        raise ServiceError(_("Den ansvariga personen kan inte handlägga ärendet."))
     measure = Measure(
         case=case,
         description=description,

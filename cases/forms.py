@@ -61,6 +61,23 @@ class MeasureForm(forms.ModelForm):
         }
 
 
+def limit_echo(form: forms.BaseForm) -> forms.BaseForm:
+    """Before a refused form is shown again: cut each text value to its field's max_length.
+    What was typed stays (as much as the field takes), but a 10 MB body sent to the public
+    e-service is never sent back in full (issue 15) — the error message says it was too long."""
+    if not form.is_bound:
+        return form
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        maximum = getattr(field, "max_length", None)
+        key = form.add_prefix(name)
+        value = data.get(key)
+        if maximum and isinstance(value, str) and len(value) > maximum:
+            data[key] = value[:maximum]
+    form.data = data
+    return form
+
+
 def too_long(maximum: int):
     return _("Texten är för lång. Skriv högst %(limit_value)s tecken (du skrev %(show_value)s).")
 

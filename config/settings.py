@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: the timeout adds a message ("Du har loggats ut …").
     "cases.middleware.IdleTimeoutMiddleware",
+    "cases.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -225,6 +226,10 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# IP-wide, beside axes (cases/views/auth.py): failed logins per address and 15 minutes.
+LOGIN_IP_FAIL_LIMIT = env_int("LOGIN_IP_FAIL_LIMIT", 30)
+# Additions a sender may make to one complaint per hour through the receipt code.
+COMPLAINT_ADDITION_LIMIT = env_int("COMPLAINT_ADDITION_LIMIT", 10)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

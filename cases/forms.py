@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -67,7 +69,8 @@ def limit_echo(form: forms.BaseForm) -> forms.BaseForm:
     e-service is never sent back in full (issue 15) — the error message says it was too long."""
     if not form.is_bound:
         return form
-    data = form.data.copy()
+    bound: Any = form.data  # a QueryDict from a request, or a plain dict
+    data = bound.copy()
     for name, field in form.fields.items():
         maximum = getattr(field, "max_length", None)
         key = form.add_prefix(name)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -42,9 +44,15 @@ class AttachmentForm(forms.Form):
 
 
 class MeasureForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
+        # "Ansvarig": only people who may handle the case (never every account, admin
+        # included); the service checks the same rule.
+        responsible = self.fields["responsible"]
+        responsible.queryset = users if users is not None else responsible.queryset.none()
+        responsible.label_from_instance = lambda u: u.get_full_name() or u.username
+        responsible.error_messages["invalid_choice"] = _("Välj en ansvarig i listan.")
 
     class Meta:
         model = Measure
@@ -53,6 +61,24 @@ class MeasureForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "due_date": DateInput(),
         }
+
+
+def limit_echo(form: forms.BaseForm) -> forms.BaseForm:
+    """Before a refused form is shown again: cut each text value to its field's max_length.
+    What was typed stays (as much as the field takes), but a 10 MB body sent to the public
+    e-service is never sent back in full (issue 15) — the error message says it was too long."""
+    if not form.is_bound:
+        return form
+    bound: Any = form.data  # a QueryDict from a request, or a plain dict
+    data = bound.copy()
+    for name, field in form.fields.items():
+        maximum = getattr(field, "max_length", None)
+        key = form.add_prefix(name)
+        value = data.get(key)
+        if maximum and isinstance(value, str) and len(value) > maximum:
+            data[key] = value[:maximum]
+    form.data = data
+    return form
 
 
 def too_long(maximum: int):

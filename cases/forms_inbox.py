@@ -19,7 +19,8 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        # A list of users, already fetched for the filter form: no second query on the page.
+        # The people the user may hand a case in their scope to (bulk_assignee_candidates):
+        # the list only narrows; each type's assign service decides per case.
         self.people = {u.pk: u for u in candidates}
         self.fields["assignee"].choices = [("", _("Välj person"))] + [
             (u.pk, u.get_full_name() or u.username) for u in candidates

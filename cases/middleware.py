@@ -1,4 +1,5 @@
-"""Idle timeout: a session left alone for IDLE_TIMEOUT_SECONDS is logged out (issue 10)."""
+"""Idle timeout: a session left alone for IDLE_TIMEOUT_SECONDS is logged out (issue 10); no
+staff page is kept in a browser or proxy cache (issue 15)."""
 
 import time
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 SESSION_KEY = "last_activity"
@@ -27,3 +29,20 @@ class IdleTimeoutMiddleware:
             if request.headers.get("X-Avvika-Background") != "1":
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer to a logged-in user: case text must not stay
+    in the browser's cache or a shared proxy after logout (the back button on a shared
+    computer). PDFs, XLSX and attachments set it themselves; this covers every page too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

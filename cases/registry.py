@@ -121,6 +121,10 @@ class CaseType:
     api_create: Any = None
     # Arkivleverans and the retention class (issue 21); None: the core's defaults.
     archive: ArchiveMapping | None = None
+    # Who may be assigned a case of this type: fn(case) -> QuerySet of users. None means the
+    # core rule (cases.selectors.people.assignable_users: members of the case's unit line).
+    # The assign services refuse anyone else, whichever form or path the assignee came from.
+    assignees: Callable[..., Any] | None = None
 
     def action(self, name: str) -> Any:
         for action in self.actions:

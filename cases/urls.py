@@ -1,23 +1,24 @@
 from django.urls import path
 
+import cases.converters  # noqa: F401  (registers <ref:…>)
 from cases.views import accesslog, detail, export
 
 app_name = "cases"
 urlpatterns = [
     path("logg/", accesslog.AccessLogView.as_view(), name="accesslog"),
-    path("<str:reference>/", detail.CaseDetailView.as_view(), name="detail"),
-    path("<str:reference>/pdf/", export.CasePdfView.as_view(), name="pdf"),
-    path("<str:reference>/historik/", detail.CaseHistoryView.as_view(), name="history"),
-    path("<str:reference>/anteckning/", detail.NoteAddView.as_view(), name="note_add"),
-    path("<str:reference>/atgard/", detail.MeasureAddView.as_view(), name="measure_add"),
+    path("<ref:reference>/", detail.CaseDetailView.as_view(), name="detail"),
+    path("<ref:reference>/pdf/", export.CasePdfView.as_view(), name="pdf"),
+    path("<ref:reference>/historik/", detail.CaseHistoryView.as_view(), name="history"),
+    path("<ref:reference>/anteckning/", detail.NoteAddView.as_view(), name="note_add"),
+    path("<ref:reference>/atgard/", detail.MeasureAddView.as_view(), name="measure_add"),
     path(
-        "<str:reference>/atgard/<int:pk>/status/",
+        "<ref:reference>/atgard/<int:pk>/status/",
         detail.MeasureStatusView.as_view(),
         name="measure_status",
     ),
-    path("<str:reference>/bilaga/", detail.AttachmentAddView.as_view(), name="attachment_add"),
+    path("<ref:reference>/bilaga/", detail.AttachmentAddView.as_view(), name="attachment_add"),
     path(
-        "<str:reference>/bilaga/<int:pk>/",
+        "<ref:reference>/bilaga/<int:pk>/",
         detail.AttachmentDownloadView.as_view(),
         name="attachment",
     ),

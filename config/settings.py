@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: the timeout adds a message ("Du har loggats ut …").
     "cases.middleware.IdleTimeoutMiddleware",
+    "cases.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cases.sso.SsoCspMiddleware",
@@ -243,6 +244,10 @@ AVVIKA_REQUIRE_2FA = env_bool("AVVIKA_REQUIRE_2FA", not DEBUG)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# IP-wide, beside axes (cases/views/auth.py): failed logins per address and 15 minutes.
+LOGIN_IP_FAIL_LIMIT = env_int("LOGIN_IP_FAIL_LIMIT", 30)
+# Additions a sender may make to one complaint per hour through the receipt code.
+COMPLAINT_ADDITION_LIMIT = env_int("COMPLAINT_ADDITION_LIMIT", 10)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

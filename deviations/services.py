@@ -17,6 +17,7 @@ from cases.actions import case_action_require
 from cases.models import Case, CaseKind, Code, CodeList, LinkKind, Measure, MeasureLevel, Unit
 from cases.services.cases import (
     case_assign,
+    case_assignee_require,
     case_create,
     case_spawn,
     case_transition,
@@ -161,6 +162,7 @@ def deviation_receive(*, case: Case, actor: User, reason: str = "") -> Case:
 def deviation_assign(*, case: Case, assignee: User | None, actor: User, reason: str = "") -> Case:
     _allowed(case, "assign", actor)
     _require_open(_deviation(case))
+    case_assignee_require(case, assignee)
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
 
 

@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from cases.models import AccessAction, CaseKind, Role
 from cases.selectors import cases_visible_to
-from cases.selectors.people import assignable_users, units_valid
+from cases.selectors.people import case_assignees, measure_responsibles, units_valid
 from cases.services import ConcurrentEditError, ServiceError
 from cases.services.access import access_log_record
 from cases.services.parts import measures_unfinished
@@ -45,13 +45,14 @@ FORM_CLASSES = {
     "close": CloseForm,
     "reclassify": ReclassifyForm,
 }
-USER_FORMS = {"assign": "users", "measure": "users"}
+# Whom each form may name: the assignee (the assign rule) or a measure's "Ansvarig".
+USER_FORMS = {"assign": case_assignees, "measure": measure_responsibles}
 
 
 def _form(name: str, case, **kwargs):
     kwargs["prefix"] = name
     if name in USER_FORMS:
-        kwargs[USER_FORMS[name]] = assignable_users(case)
+        kwargs["users"] = USER_FORMS[name](case)
     if name == "close":
         kwargs["open_measures"] = measures_unfinished(case)
     return FORM_CLASSES[name](**kwargs)

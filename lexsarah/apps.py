@@ -18,6 +18,7 @@ class LexSarahConfig(AppConfig):
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
+        from .selectors import investigators
         from .services import lexsarah_assign_investigator, lexsarah_receive, lexsarah_spawn
         from .views.report import lexsarah_detail_context
         from .workflow import WORKFLOW
@@ -46,6 +47,9 @@ class LexSarahConfig(AppConfig):
                 api_create=API_CREATE,
                 bulk_assign=lexsarah_assign_investigator,
                 archive=ARCHIVE,
+                # The investigator sits above the unit (often förvaltning level): any holder
+                # of the role, as the case page's investigator list.
+                assignees=lambda case: investigators(),
             )
         )
         register_demo_seeder(30, demo.seed, "lexsarah")

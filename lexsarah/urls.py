@@ -1,5 +1,7 @@
 from django.urls import path
 
+import cases.converters  # noqa: F401  (registers <ref:…>)
+
 from .views import au, investigation, report
 
 app_name = "lexsarah"
@@ -21,16 +23,16 @@ urlpatterns = [
     path("utredning/<int:pk>/oppna/", investigation.ReopenView.as_view(), name="inv_reopen"),
     path("utredning/<int:pk>/rapport/", investigation.AddReportView.as_view(), name="inv_add"),
     path("utredning/<int:pk>/bilaga/", investigation.AttachmentView.as_view(), name="inv_attach"),
-    path("<str:reference>/ta-emot/", report.ReceiveView.as_view(), name="receive"),
+    path("<ref:reference>/ta-emot/", report.ReceiveView.as_view(), name="receive"),
     path(
-        "<str:reference>/omedelbar-atgard/", report.ImmediateMeasureView.as_view(), name="measure"
+        "<ref:reference>/omedelbar-atgard/", report.ImmediateMeasureView.as_view(), name="measure"
     ),
-    path("<str:reference>/utredare/", report.AssignView.as_view(), name="assign"),
-    path("<str:reference>/utredning/", report.StartInvestigationView.as_view(), name="investigate"),
-    path("<str:reference>/ivo/bradskande/", report.UrgentIvoView.as_view(), name="urgent"),
-    path("<str:reference>/ivo/skickad/", report.IvoSentView.as_view(), name="ivo_sent"),
-    path("<str:reference>/ivo/beslut/", report.IvoDecisionView.as_view(), name="ivo_decision"),
-    path("<str:reference>/ivo/anmalan.pdf", report.IvoPdfView.as_view(), name="ivo_pdf"),
-    path("<str:reference>/imy/", report.ImyView.as_view(), name="imy"),
-    path("<str:reference>/avsluta/", report.CloseView.as_view(), name="close"),
+    path("<ref:reference>/utredare/", report.AssignView.as_view(), name="assign"),
+    path("<ref:reference>/utredning/", report.StartInvestigationView.as_view(), name="investigate"),
+    path("<ref:reference>/ivo/bradskande/", report.UrgentIvoView.as_view(), name="urgent"),
+    path("<ref:reference>/ivo/skickad/", report.IvoSentView.as_view(), name="ivo_sent"),
+    path("<ref:reference>/ivo/beslut/", report.IvoDecisionView.as_view(), name="ivo_decision"),
+    path("<ref:reference>/ivo/anmalan.pdf", report.IvoPdfView.as_view(), name="ivo_pdf"),
+    path("<ref:reference>/imy/", report.ImyView.as_view(), name="imy"),
+    path("<ref:reference>/avsluta/", report.CloseView.as_view(), name="close"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from cases.converters import references_only
 from cases.forms import ReasonForm
 from cases.history import HistorySource, history_entries
 from cases.models import Case, CaseKind, Unit
@@ -172,7 +173,7 @@ class FromCasesView(ServiceFormMixin, PermissionMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        refs = self.request.GET.getlist("ref")
+        refs = references_only(self.request.GET.getlist("ref"))
         selected = list(self.cases_qs().filter(reference__in=refs)) if refs else []
         units = Unit.objects.filter(pk__in={c.unit_id for c in selected})
         return {
@@ -186,7 +187,7 @@ class FromCasesView(ServiceFormMixin, PermissionMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         # The form validates against every visible deviation, but the page lists only the
         # preselected ones and the 100 latest: a pick list of thousands helps nobody.
-        refs = self.request.GET.getlist("ref") or self.request.POST.getlist("ref")
+        refs = references_only(self.request.GET.getlist("ref") or self.request.POST.getlist("ref"))
         selected = list(self.cases_qs().filter(reference__in=refs)) if refs else []
         chosen = {str(pk) for pk in self.request.POST.getlist("cases")} | {
             str(c.pk) for c in selected

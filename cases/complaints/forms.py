@@ -155,7 +155,10 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
     attachment = forms.FileField(
         label=_("Bifoga en fil"),
         required=False,
-        help_text=_("Frivilligt. PDF, bild (PNG, JPEG), Word, Excel eller text, högst 10 MB."),
+        help_text=_(
+            "Frivilligt. PDF, bild (PNG, JPEG, GIF, WebP, HEIC), Word, Excel, PowerPoint, "
+            "OpenDocument, text (txt, csv) eller e-post (eml, msg), högst 10 MB."
+        ),
     )
     # Honeypot: hidden with CSS; people leave it empty, naive bots fill it in.
     website = forms.CharField(

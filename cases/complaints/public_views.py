@@ -10,7 +10,6 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -27,6 +26,8 @@ from cases.complaints.services import (
     complaint_by_receipt_code,
     complaint_submit_public,
 )
+from cases.forms import limit_echo
+from cases.ratelimit import client_ip, rate_count, rate_hit
 from cases.services import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ SUBMIT_LIMIT = getattr(settings, "COMPLAINT_SUBMIT_LIMIT", 20)  # POSTs per IP a
 SUBMIT_WINDOW = 60 * 60
 RECEIPT_FAIL_LIMIT = getattr(settings, "COMPLAINT_RECEIPT_FAIL_LIMIT", 5)  # wrong codes per IP
 RECEIPT_LOCK_SECONDS = 15 * 60
+ADDITION_LIMIT = getattr(settings, "COMPLAINT_ADDITION_LIMIT", 10)  # per complaint and hour
+ADDITION_WINDOW = 60 * 60
 RECEIPT_SESSION_KEY = "complaint_receipt_access"
 RECEIPT_SESSION_SECONDS = 20 * 60
 SHOW_ONCE_SESSION_KEY = "complaint_receipt_show_once"
@@ -43,36 +46,8 @@ SHOW_ONCE_SESSION_KEY = "complaint_receipt_show_once"
 # --- Rate limiting (cache based, fails open) ---------------------------------------------------
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def _key(name: str, request) -> str:
     return f"complaints:{name}:{client_ip(request)}"
-
-
-def rate_count(key: str) -> int:
-    try:
-        return int(cache.get(key) or 0)
-    except Exception:  # noqa: BLE001 - Redis down: fail open, log it
-        logger.warning("Rate limit cache unavailable (read %s)", key, exc_info=True)
-        return 0
-
-
-def rate_hit(key: str, window: int) -> int:
-    """Count one event in a fixed window; 0 when the cache is unreachable (fail open)."""
-    try:
-        cache.add(key, 0, timeout=window)
-        return int(cache.incr(key))
-    except ValueError:  # the key expired between add and incr
-        try:
-            cache.set(key, 1, timeout=window)
-        except Exception:  # noqa: BLE001
-            return 0
-        return 1
-    except Exception:  # noqa: BLE001
-        logger.warning("Rate limit cache unavailable (hit %s)", key, exc_info=True)
-        return 0
 
 
 # --- Submitting -------------------------------------------------------------------------------
@@ -87,6 +62,7 @@ class PublicComplaintView(FormView):
         form = self.get_form()
         if rate_hit(_key("submit", request), SUBMIT_WINDOW) > SUBMIT_LIMIT:
             form.is_valid()  # keep and show what was typed
+            limit_echo(form)
             form.add_error(
                 None,
                 _(
@@ -100,6 +76,7 @@ class PublicComplaintView(FormView):
         return self.form_invalid(form)
 
     def form_invalid(self, form):
+        limit_echo(form)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
@@ -161,6 +138,11 @@ class ReceiptLookupView(FormView):
     template_name = "public/receipt_lookup.html"
     form_class = ReceiptCodeForm
 
+    def get_context_data(self, **kwargs):
+        if "form" in kwargs:
+            limit_echo(kwargs["form"])  # every refused answer below shows the form again
+        return super().get_context_data(**kwargs)
+
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if _locked(request):
@@ -213,6 +195,7 @@ class ReceiptStatusView(View):
     template_name = "public/receipt_status.html"
 
     def _render(self, request, complaint, form, status=200):
+        limit_echo(form)
         ctx = {
             "complaint": complaint,
             "case": complaint.case,
@@ -234,6 +217,18 @@ class ReceiptStatusView(View):
             messages.info(request, _("Din tid har gått ut. Skriv din kvittokod igen."))
             return redirect("public:receipt")
         form = AdditionForm(request.POST)
+        if rate_hit(f"complaints:addition:{complaint.pk}", ADDITION_WINDOW) > ADDITION_LIMIT:
+            # Per complaint, whoever holds the code: a leaked or shared code cannot flood
+            # the case with text the handläggare must read.
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Du har lagt till uppgifter många gånger på kort tid. Vänta en stund och "
+                    "försök igen, eller ring kommunens kontaktcenter."
+                ),
+            )
+            return self._render(request, complaint, form, status=429)
         if not form.is_valid():
             return self._render(request, complaint, form, status=400)
         try:

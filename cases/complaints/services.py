@@ -22,7 +22,13 @@ from cases.complaints.models import Complaint, ComplaintAddition, ComplaintSourc
 from cases.complaints.workflow import COMPLAINT_WORKFLOW, ComplaintOutcome, ComplaintStatus
 from cases.models import Case, CaseKind, Code, CodeList, Measure, MeasureLevel, Unit
 from cases.queue import task
-from cases.services.cases import case_assign, case_create, case_spawn, case_transition
+from cases.services.cases import (
+    case_assign,
+    case_assignee_require,
+    case_create,
+    case_spawn,
+    case_transition,
+)
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
 from cases.services.parts import (
@@ -406,6 +412,7 @@ def complaint_assign(*, case: Case, assignee: User | None, actor: User, reason: 
     _allowed(case, "assign", actor)
     if not _complaint(case).case.is_open:
         raise ServiceError(_("Ärendet är avslutat."))
+    case_assignee_require(case, assignee)
     return case_assign(case=case, assignee=assignee, actor=actor, reason=_reason(reason))
 
 

@@ -17,7 +17,7 @@ from cases.complaints.forms import (
     ReplyForm,
     StaffComplaintForm,
 )
-from cases.complaints.selectors import assignable_users, complaint_for_case, units_valid
+from cases.complaints.selectors import complaint_for_case, units_valid
 from cases.complaints.services import (
     complaint_assess,
     complaint_assign,
@@ -33,6 +33,7 @@ from cases.complaints.services import (
 from cases.forms import AssignForm, ReasonForm
 from cases.models import CaseKind, Membership, Role, Unit
 from cases.selectors import cases_visible_to, units_in_scope
+from cases.selectors.people import case_assignees
 from cases.services import ServiceError
 from cases.services.parts import measures_unfinished
 from cases.views.actionkit import bound_forms
@@ -55,7 +56,7 @@ FORM_CLASSES = {
 
 def _form_kwargs(name: str, case) -> dict:
     if name == "assign":
-        return {"users": assignable_users(case)}
+        return {"users": case_assignees(case)}
     if name == "close":
         return {"open_measures": measures_unfinished(case)}
     return {}

@@ -248,3 +248,31 @@ def assignee_candidates() -> QuerySet[User]:
         .filter(Exists(members))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def bulk_assignee_candidates(user: User) -> QuerySet[User]:
+    """Whom the inbox's "Tilldela till" offers: of `assignee_candidates()`, those who may be
+    assigned a case in the user's scope — a lex Sarah-utredare anywhere, others only with a
+    membership on the line of a unit the user handles (above it or below it). The list only
+    narrows; each type's assign service refuses anyone its case page would refuse."""
+    from django.db.models import F
+    from django.db.models.lookups import StartsWith
+
+    from cases.models import Membership, Role
+
+    scope_roots = Membership.objects.active().filter(user=user).exclude(role=Role.ADMINISTRATOR)
+    on_line = Exists(
+        scope_roots.filter(
+            StartsWith(OuterRef("unit__path"), F("unit__path"))
+            | StartsWith(F("unit__path"), OuterRef("unit__path"))
+        )
+    )
+    members = (
+        Membership.objects.active()
+        .filter(user=OuterRef("pk"))
+        .filter(
+            Q(role=Role.UTREDARE)
+            | (Q(role__in=(Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)) & Q(on_line))
+        )
+    )
+    return assignee_candidates().filter(Exists(members))

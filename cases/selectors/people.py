@@ -4,11 +4,13 @@ and who may take a case."""
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from cases.models import Case, Membership, Role, Unit
+from cases.registry import case_type_or_none
 
 
 def units_valid(qs: QuerySet[Unit] | None = None, day: date | None = None) -> QuerySet[Unit]:
@@ -35,3 +37,31 @@ def assignable_users(case: Case) -> QuerySet:
     return User.objects.filter(Exists(memberships), is_active=True).order_by(
         "first_name", "last_name", "username"
     )
+
+
+def case_assignees(case: Case) -> QuerySet:
+    """People who may be assigned this case: the type's own rule (`CaseType.assignees`, e.g.
+    lex Sarah-utredare), otherwise `assignable_users`. The one list every assign form offers
+    and every assign service checks, so the inbox cannot hand a case to more people than the
+    case page can."""
+    ct = case_type_or_none(case.kind)
+    rule = ct.assignees if ct is not None and ct.assignees is not None else assignable_users
+    return rule(case)
+
+
+def may_be_assigned(case: Case, user: AbstractBaseUser) -> bool:
+    return case_assignees(case).filter(pk=user.pk).exists()
+
+
+def measure_responsibles(case: Case) -> QuerySet:
+    """Who may be named "Ansvarig" for a measure of this case: the people who may handle it
+    (its unit line, not an administratör) and its assignee (a lex Sarah-utredare above)."""
+    User = get_user_model()
+    people = assignable_users(case)
+    if case.assignee_id:
+        people = people | User.objects.filter(pk=case.assignee_id, is_active=True)
+    return people.distinct().order_by("first_name", "last_name", "username")
+
+
+def may_be_responsible(case: Case, user: AbstractBaseUser) -> bool:
+    return measure_responsibles(case).filter(pk=user.pk).exists()

@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.deadlines import due_for
 from cases.models import Case, Unit
 from cases.registry import case_type
+from cases.selectors.people import may_be_assigned
 from cases.types import User
 from cases.workflow import workflow_for
 
@@ -114,6 +115,17 @@ def case_update(
         setattr(locked, name, value)
     locked.version += 1
     return audited_save(locked, actor=actor, reason=reason or _("Uppgifter ändrades"))
+
+
+def case_assignee_require(case: Case, assignee: User | None) -> None:
+    """Every type's assign service asks this before `case_assign`: the assignee gets read and
+    handle rights on the case, so only someone who may handle it is accepted (issue 15: the
+    inbox handed cases to chefs of other units)."""
+    if assignee is not None and not may_be_assigned(case, assignee):
+        raise ServiceError(
+            _("%s kan inte tilldelas ärendet (hör inte till ärendets enhet eller roll).")
+            % person_name(assignee)
+        )
 
 
 @transaction.atomic

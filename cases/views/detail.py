@@ -38,6 +38,7 @@ from cases.selectors import (
     cases_visible_to,
 )
 from cases.selectors.links import case_links_visible
+from cases.selectors.people import measure_responsibles
 from cases.services.access import access_log_record
 from cases.services.errors import StepNotAllowed
 from cases.services.parts import attachment_add, measure_create, measure_set_status, note_add
@@ -104,7 +105,9 @@ def _part_forms(request, case, names: set[str]) -> dict:
     if "attachment" in names:
         forms["attachment"] = bound.get("attachment") or AttachmentForm()
     if "measure" in names:  # the core measure, for a type without its own
-        forms.setdefault("measure", bound.get("measure") or MeasureForm())
+        forms.setdefault(
+            "measure", bound.get("measure") or MeasureForm(users=measure_responsibles(case))
+        )
     return forms
 
 
@@ -330,6 +333,9 @@ class MeasureAddView(CaseActionView):
     form_class = MeasureForm
     prefixed = False
     success_message = _("Åtgärden sparades.")
+
+    def get_form_kwargs(self, case) -> dict:
+        return {"users": measure_responsibles(case)}
 
     def perform(self, case, data):
         return measure_create(case=case, actor=self.request.user, **data)

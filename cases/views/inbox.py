@@ -26,6 +26,7 @@ from cases.selectors.inbox import (
     DEFAULT_SORT,
     PAGE_SIZES,
     assignee_candidates,
+    bulk_assignee_candidates,
     inbox_export_rows,
     inbox_list,
     inbox_page,
@@ -101,7 +102,7 @@ class InboxView(InboxMixin, TemplateView):
             prev_query=_with(base, fore=page.prev_cursor) if page.prev_cursor else "",
             current_query=get.urlencode(),
             page_sizes=PAGE_SIZES,
-            bulk_form=BulkActionForm(candidates=self.candidates),
+            bulk_form=BulkActionForm(candidates=list(bulk_assignee_candidates(self.request.user))),
             any_handleable=any(getattr(c, "can_handle", False) for c in page.rows),
             now=timezone.now(),
         )
@@ -182,7 +183,7 @@ class InboxBulkView(InboxMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        form = BulkActionForm(request.POST, candidates=list(assignee_candidates()))
+        form = BulkActionForm(request.POST, candidates=list(bulk_assignee_candidates(request.user)))
         target = reverse("inbox:list")
         if not form.is_valid():
             messages.error(request, _("Massåtgärden kunde inte utföras: %s") % _form_errors(form))

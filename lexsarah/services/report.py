@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseKind, Code, CodeList, Membership, Role, Unit
 from cases.queue import task
 from cases.services import ServiceError, audited_save
-from cases.services.cases import case_assign, case_create, case_transition
+from cases.services.cases import case_assign, case_assignee_require, case_create, case_transition
 from cases.services.history import person_name
 from cases.services.parts import case_link
 from cases.types import User
@@ -246,6 +246,7 @@ def lexsarah_assign_investigator(
     require_not_assessed(report)
     if assignee is not None and not is_investigator(assignee):
         raise ServiceError(_("%s är inte lex Sarah-utredare.") % person_name(assignee))
+    case_assignee_require(case, assignee)
     return case_assign(
         case=case,
         assignee=assignee,

@@ -5,6 +5,7 @@ scope). Figures start from cases_visible_to(user): the statistics rule of DESIGN
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -154,3 +155,18 @@ def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockS
         cases=cases_visible_to(user),
         period_start=(form.cleaned_data["period_start_month"], 1),
     )
+
+
+def edition_submitter(edition: ReportEdition) -> User | None:
+    """Who sent the edition to review the last time (from its history: there is no column)."""
+    rows = edition.history.order_by("-history_date", "-history_id").values_list(
+        "status", "history_user"
+    )
+    submitter_id = None
+    for status, user_id in rows:
+        if status != ReportEdition.Status.REVIEW:
+            break
+        submitter_id = user_id  # the oldest row of the latest run of "granskning" rows
+    if submitter_id is None:
+        return None
+    return get_user_model().objects.filter(pk=submitter_id).first()

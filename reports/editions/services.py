@@ -22,6 +22,7 @@ from .models import (
     ReportSection,
     ReportTemplate,
 )
+from .selectors import edition_submitter
 
 EDITABLE_FIELDS = {
     "title",
@@ -191,9 +192,28 @@ def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
 
 
 def edition_approve(
-    *, edition: ReportEdition, actor: User | None, reason: str = ""
+    *, edition: ReportEdition, actor: User | None, reason: str = "", exception_reason: str = ""
 ) -> ReportEdition:
-    """Freezes the edition on its latest compiled PDF, which must show the current text."""
+    """Freezes the edition on its latest compiled PDF, which must show the current text.
+
+    Four eyes (issue 15): another kvalitetsstrateg than the one who sent it to review approves
+    it. A förvaltning with a single kvalitetsstrateg records why instead (`exception_reason`),
+    and the reason stays in the edition's history."""
+    submitter = edition_submitter(edition)
+    own = actor is not None and submitter is not None and submitter.pk == actor.pk
+    exception_reason = (exception_reason or "").strip()
+    if own and not exception_reason:
+        raise ServiceError(
+            _(
+                "Du skickade själv kvalitetsberättelsen på granskning. En annan "
+                "kvalitetsstrateg ska godkänna den, eller ange skälet till undantaget."
+            )
+        )
+    if own:
+        reason = (
+            _("Godkänd av samma person som skickade den på granskning. Skäl: %s")
+            % (exception_reason[:500])
+        )
     return _transition(
         edition,
         ReportEdition.Status.APPROVED,

@@ -28,7 +28,13 @@ from .forms import (
     SectionForm,
 )
 from .models import CompiledReport, ReportBlock, ReportEdition, ReportSection
-from .selectors import EDIT_ROLES, edition_outline, edition_scope, editions_visible_to
+from .selectors import (
+    EDIT_ROLES,
+    edition_outline,
+    edition_scope,
+    edition_submitter,
+    editions_visible_to,
+)
 
 
 class EditionMixin(PermissionMixin):
@@ -105,6 +111,9 @@ class EditionDetailView(EditionMixin, DetailView):
             .first(),
             block_types=BLOCK_TYPES,
         )
+        if edition.status == ReportEdition.Status.REVIEW:
+            submitter = edition_submitter(edition)
+            ctx["own_submission"] = submitter is not None and submitter.pk == self.request.user.pk
         return ctx
 
 
@@ -291,7 +300,12 @@ class TransitionView(EditionPostView):
         elif self.action == "return":
             services.edition_return_to_draft(edition=edition, actor=user, reason=reason)
         else:
-            services.edition_approve(edition=edition, actor=user, reason=reason)
+            services.edition_approve(
+                edition=edition,
+                actor=user,
+                reason=reason,
+                exception_reason=self.request.POST.get("exception_reason", ""),
+            )
         self.success_message = (
             _("Status: %s.") % ReportEdition.objects.get(pk=edition.pk).get_status_display()
         )

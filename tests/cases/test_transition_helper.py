@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 
 from cases.complaints.workflow import ComplaintStatus
-from cases.models import Job, Measure
+from cases.models import Job, Measure, Role
 from cases.services import TransitionNotAllowed
 from cases.services.cases import case_transition
 from cases.services.jobs import job_create, job_finish, job_start
@@ -37,7 +37,7 @@ from riskanalysis.models import RiskAnalysis
 from riskanalysis.services import analysis_complete, analysis_reopen
 from selfcontrol.models import SelfControlRun
 from selfcontrol.services import run_complete, run_start, run_update
-from tests.factories import make_case
+from tests.factories import UserFactory, make_case, member
 from tests.reports.unit_analysis_data import open_2025
 from tests.riskanalysis.factories import make_analysis
 from tests.selfcontrol.factories import make_plan
@@ -88,7 +88,10 @@ def _edition(org):
         template=ReportTemplate.objects.get(key="malmo-2025"),
         actor=actor,
     )
-    edition = edition_services.edition_submit_for_review(edition=edition, actor=actor)
+    # Sent to review by a second kvalitetsstrateg: the helper's actor approves (four eyes).
+    colleague = UserFactory(username="quality_2")
+    member(colleague, org.units["ASF"], Role.KVALITETSSTRATEG)
+    edition = edition_services.edition_submit_for_review(edition=edition, actor=colleague)
     # The worker's path, without the broker: approval needs a PDF of the current text.
     compile_run(job_id=job_create(kind=JOB_KIND, payload={"edition_id": edition.pk}).pk)
     return edition

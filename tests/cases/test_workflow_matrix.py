@@ -295,3 +295,117 @@ def test_bulk_accepts_what_the_single_action_accepts(world, kind, status, step):
         transaction.savepoint_rollback(savepoint)
         assert (result.done == [case.reference]) == offered, (kind, status, step, role, result)
         assert _fingerprint(case) == before
+
+
+def _bulk_assign_kinds():
+    return [
+        ct.kind
+        for ct in case_types()
+        if ct.bulk_assign and any(a.name == "assign" for a in ct.actions)
+    ]
+
+
+def _single_assign_accepts(client, case: Case, actor, assignee) -> bool:
+    """The case page's assign form, posted with `assignee` chosen (as a crafted POST would)."""
+    client.force_login(actor, backend="django.contrib.auth.backends.ModelBackend")
+    forms = _offered_forms(client.get(case.get_absolute_url()).content.decode())
+    (fields,) = forms["assign"]
+    data = _filled(fields)
+    (name,) = [f["name"] for f in fields if f["tag"] == "select" and f["name"].endswith("assignee")]
+    data[name] = str(assignee.pk)
+    action = case_type(case.kind).action("assign")
+    savepoint = transaction.savepoint()
+    response = client.post(_url(action, case), data)
+    transaction.savepoint_rollback(savepoint)
+    return response.status_code == 302
+
+
+@pytest.mark.parametrize("kind", _bulk_assign_kinds())
+def test_bulk_assign_accepts_exactly_the_single_actions_assignees(world, client, kind):
+    """Found 1 of issue 15: the inbox handed an own-unit case to the chef of another unit, whom
+    the case page's assign form refuses. For every actor offered "assign" and every person in
+    the organisation, the bulk service accepts the assignee iff the single action does."""
+    from cases.actions import case_actions_offered
+    from cases.services.bulk import cases_bulk_assign
+
+    ct = case_type(kind)
+    status = next(s for s in ct.workflow.statuses.values if s not in ct.workflow.closed)
+    case = _case_in(world, kind, status)
+    actors = [
+        world.users[r]
+        for r in ROLES
+        if "assign" in {a.name for a in case_actions_offered(case, world.users[r])}
+    ]
+    assert actors, f"nobody may assign a {kind} case in {status}"
+    for actor in actors:
+        single, bulk = set(), set()
+        for name, person in world.users.items():
+            if _single_assign_accepts(client, case, actor, person):
+                single.add(name)
+            savepoint = transaction.savepoint()
+            result = cases_bulk_assign(case_ids=[case.pk], assignee=person, actor=actor)
+            transaction.savepoint_rollback(savepoint)
+            if result.done == [case.reference]:
+                bulk.add(name)
+        assert single, (kind, actor.username)
+        assert bulk == single, (kind, actor.username, sorted(bulk ^ single))
+        assert "chef_b1" not in bulk and "admin" not in bulk, (kind, sorted(bulk))
+
+
+def test_inbox_bulk_assign_offers_and_accepts_no_chef_of_another_unit(world, client):
+    """Found 1 through the inbox itself: chef_a1's "Tilldela till" does not list chef_b1 or the
+    administratör, and a crafted POST naming chef_b1 leaves the case unassigned and unreadable
+    for chef_b1."""
+    case = _create_complaint(world)
+    chef, other = world.users["chef_a1"], world.users["chef_b1"]
+    client.force_login(chef, backend="django.contrib.auth.backends.ModelBackend")
+    html = client.get(reverse("inbox:list")).content.decode()
+    offered = html.split('name="assignee"')[-1].split("</select>")[0]
+    assert f'value="{other.pk}"' not in offered
+    assert f'value="{world.users["admin"].pk}"' not in offered
+    assert f'value="{world.users["chef_a"].pk}"' in offered
+    client.post(
+        reverse("inbox:bulk"),
+        {"action": "assign", "cases": [case.pk], "assignee": other.pk},
+    )
+    case.refresh_from_db()
+    assert case.assignee_id is None
+    assert not cases_visible_to(other).filter(pk=case.pk).exists()
+
+
+def test_measure_responsible_is_limited_to_people_who_may_handle_the_case(world, client):
+    """Found 7 (last point): the core measure form's "Ansvarig" offered every account, the
+    administratör and other units' chefs included; the service now refuses them too."""
+    from cases.services.errors import ServiceError
+
+    kinds = [
+        ct.kind
+        for ct in case_types()
+        if any(a.name == "measure" and a.url_name == "cases:measure_add" for a in case_actions(ct))
+    ]
+    assert kinds, "no type uses the core measure form"
+    case = _case_in(
+        world,
+        kinds[0],
+        next(
+            s
+            for s in case_type(kinds[0]).workflow.statuses.values
+            if s not in case_type(kinds[0]).workflow.closed
+        ),
+    )
+    client.force_login(world.users["chef_a1"], backend="django.contrib.auth.backends.ModelBackend")
+    forms = _offered_forms(client.get(case.get_absolute_url()).content.decode())
+    (fields,) = forms["measure"]
+    (select,) = [f for f in fields if f.get("name") == "responsible"]
+    offered = {o.get("value") for o in select["options"] if o.get("value")}
+    assert str(world.users["admin"].pk) not in offered
+    assert str(world.users["chef_b1"].pk) not in offered
+    assert str(world.users["chef_a1"].pk) in offered
+    for outsider in ("admin", "chef_b1"):
+        with pytest.raises(ServiceError):
+            measure_create(
+                case=case,
+                actor=world.users["chef_a1"],
+                description="x",
+                responsible=world.users[outsider],
+            )

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 
+from cases.models import Role
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
 from reports.editions import services
 from reports.editions.compile import compile_run, edition_compile_request
 from reports.editions.models import ReportBlock, ReportEdition, ReportSection
 from reports.editions.selectors import edition_outline, walk
+from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +86,18 @@ def test_data_blocks_cannot_be_written(edition, org):
         )
 
 
+def _colleague(org):
+    """A second kvalitetsstrateg: the one who sends to review is not the one who approves."""
+    colleague = UserFactory(username="quality_2")
+    member(colleague, org.units["ASF"], Role.KVALITETSSTRATEG)
+    return colleague
+
+
 def test_transitions_and_frozen_approved(edition, org, django_capture_on_commit_callbacks):
     actor = org.users["quality"]
     with pytest.raises(TransitionNotAllowed):
         services.edition_approve(edition=edition, actor=actor)
-    services.edition_submit_for_review(edition=edition, actor=actor)
+    services.edition_submit_for_review(edition=edition, actor=_colleague(org))
     with pytest.raises(ServiceError):  # no PDF yet
         services.edition_approve(edition=edition, actor=actor)
     with pytest.raises(ServiceError):
@@ -124,7 +133,7 @@ def test_approval_requires_pdf_of_current_text(edition, org, django_capture_on_c
     services.block_text_save(
         block_id=block.pk, expected_version=block.version, text="Senare", actor=actor
     )
-    services.edition_submit_for_review(edition=edition, actor=actor)
+    services.edition_submit_for_review(edition=edition, actor=_colleague(org))
     with pytest.raises(ServiceError, match="Kompilera om"):
         services.edition_approve(edition=edition, actor=actor)
 
@@ -159,3 +168,36 @@ def test_retry_after_death_between_store_and_finish_keeps_one_pdf(
     assert again == compiled and job.status == Job.Status.DONE
     assert job.result["compiled_id"] == compiled.pk
     assert CompiledReport.objects.filter(edition=edition).count() == 1
+
+
+def test_four_eyes_on_approval(edition, org, django_capture_on_commit_callbacks):
+    """Found 7 of issue 15: the same kvalitetsstrateg could submit and approve. Now another
+    one approves, or the submitter records why (an exception kept in the history)."""
+    actor = org.users["quality"]
+    services.edition_submit_for_review(edition=edition, actor=actor)
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=actor)
+    compile_run(job_id=job.pk)
+    with pytest.raises(ServiceError, match="En annan kvalitetsstrateg"):
+        services.edition_approve(edition=edition, actor=actor)
+    with pytest.raises(ServiceError, match="En annan kvalitetsstrateg"):
+        services.edition_approve(edition=edition, actor=actor, exception_reason="   ")
+    assert ReportEdition.objects.get(pk=edition.pk).status == ReportEdition.Status.REVIEW
+    approved = services.edition_approve(
+        edition=edition, actor=actor, exception_reason="Förvaltningen har en kvalitetsstrateg"
+    )
+    assert approved.status == ReportEdition.Status.APPROVED
+    row = approved.history.first()
+    assert row.history_user == actor
+    assert "Förvaltningen har en kvalitetsstrateg" in row.history_change_reason
+
+
+def test_another_kvalitetsstrateg_approves_without_exception(
+    edition, org, django_capture_on_commit_callbacks
+):
+    services.edition_submit_for_review(edition=edition, actor=_colleague(org))
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=org.users["quality"])
+    compile_run(job_id=job.pk)
+    approved = services.edition_approve(edition=edition, actor=org.users["quality"])
+    assert approved.status == ReportEdition.Status.APPROVED

@@ -199,7 +199,7 @@ def test_staff_upload_is_judged_by_content(org, login, name, content):
     [
         ("intyg.pdf", PDF, "application/pdf"),
         ("anteckning.txt", "Åtgärd klar".encode(), "text/plain"),
-        ("utan-filandelse", b"vanlig text", "text/plain"),
+        ("tabell.csv", b"a;b\n1;2\n", "text/csv"),
     ],
 )
 @pytest.mark.django_db

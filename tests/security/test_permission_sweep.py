@@ -5,6 +5,7 @@
 - Pages: anonymous → login (or 200 for the public e-service, login, health); each role gets
   exactly its expected answer; lists, search, exports and fragments never show the world's
   A1 objects to a role without scope over them.
+- Every answer to a logged-in role carries `Cache-Control: no-store` (issue 15).
 - POST-only views refuse GET (405) and refuse a POST from out-of-scope users without changing
   anything (every history table and the job table are counted before and after).
 """
@@ -83,6 +84,10 @@ class Sweep:
         if response.status_code != expected:
             self.failures.append(f"{where}: {response.status_code}, expected {expected}")
             return None
+        if role != "anonymous" and name != "logout":
+            # Issue 15: no answer to a logged-in user may be stored by a browser or proxy.
+            if "no-store" not in response.get("Cache-Control", ""):
+                self.failures.append(f"{where}: no Cache-Control: no-store")
         if role == "anonymous" and expected == 302:
             location = response["Location"]
             if not location.startswith(entry.anon_to):

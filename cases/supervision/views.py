@@ -319,8 +319,18 @@ class SupervisionEditView(SupervisionMixin, FormView):
         return redirect(supervision.get_absolute_url())
 
     def get_context_data(self, **kwargs):
+        supervision = self.get_supervision()
         kwargs.setdefault("heading", _("Ändra tillsynsärende"))
-        kwargs.setdefault("supervision", self.get_supervision())
+        kwargs.setdefault("supervision", supervision)
+        # The edit form shows the supervision's contents: a read like the page's.
+        access_log_record_object(
+            user=self.request.user,
+            obj=supervision,
+            label=access_label(supervision),
+            unit_ids=list(supervision.units.values_list("pk", flat=True)),
+            request=self.request,
+            detail="edit",
+        )
         return super().get_context_data(**kwargs)
 
 

@@ -148,7 +148,7 @@ def test_au_list_logs_one_row_with_the_meetings(world, login):
     assert _ids(rows[0], AUMeeting._meta.label_lower) == [world.meeting.pk]
 
 
-@pytest.mark.parametrize("name", ["supervision:detail", "supervision:history"])
+@pytest.mark.parametrize("name", ["supervision:detail", "supervision:history", "supervision:edit"])
 def test_supervision_pages_log_a_read_of_the_supervision(world, login, name):
     client = login(world.users["chef_a1"])
     rows, _ = _new_rows(lambda: client.get(reverse(name, args=[world.supervision.pk])))

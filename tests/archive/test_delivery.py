@@ -276,7 +276,12 @@ def test_approved_kvalitetsberattelse_is_delivered_as_approved(
     with django_capture_on_commit_callbacks(execute=False):
         job = edition_compile_request(edition=edition, actor=quality)
     compiled = compile_run(job_id=job.pk)
-    editions.edition_approve(edition=edition, actor=quality, reason="Nämnden beslutade")
+    editions.edition_approve(
+        edition=edition,
+        actor=quality,
+        reason="Nämnden beslutade",
+        exception_reason="Ensam kvalitetsstrateg",
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         delivery = archive_delivery_create_item(

@@ -313,4 +313,5 @@ def test_query_count_does_not_grow_with_rows(org, login):
     assert len(client.get(URL, {"antal": 100}).context["page"].rows) == 100
     assert hundred == ten
     assert _count_queries(client, {"antal": 100, "q": "ärende"}) == ten_search
-    assert ten <= 16
+    # The page, its filters and bulk choices, and the access-log row of the list (2 queries).
+    assert ten <= 17

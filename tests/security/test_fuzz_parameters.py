@@ -145,7 +145,12 @@ def _path_variants(route, kwargs):
             yield key, bad, url.replace(real, f"/{bad}/", 1)
 
 
-def test_every_route_survives_hostile_parameters(world, client, monkeypatch):
+# The walk is split in shards so the xdist workers share it (one shard took ~6 minutes alone).
+SHARDS = 4
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_route_survives_hostile_parameters(world, client, monkeypatch, shard):
     user = _widest_user(world)
     client.force_login(user, backend=MODEL_BACKEND)
     params = _params()
@@ -172,7 +177,7 @@ def test_every_route_survives_hostile_parameters(world, client, monkeypatch):
 
     valid = _plausible(world)
     recorder = _Recorder(monkeypatch)
-    for route in all_routes():
+    for route in all_routes()[shard::SHARDS]:
         entry = TABLE[route.name]
         if route.name == "logout":
             continue
@@ -198,7 +203,8 @@ def test_every_route_survives_hostile_parameters(world, client, monkeypatch):
                 # One hostile value, the others plausible: the hostile one is really read.
                 fetch("get", url, {**base, p: bad}, f"{route.name} ?{p}={bad[:20]!r}")
     print(f"\nparameter fuzz: {count} requests; parameters read: {routes_reading}")
-    assert routes_reading["inbox:list"], "the recorder saw no parameter (check void)"
+    if "inbox:list" in routes_reading:  # in one shard: the recorder must see what it reads
+        assert routes_reading["inbox:list"], "the recorder saw no parameter (check void)"
     assert not failures, f"{len(failures)} of {count}:\n" + "\n".join(failures[:80])
 
 

@@ -7,6 +7,7 @@ years before Avvika (`demo_import`)."""
 
 import contextlib
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -270,7 +271,8 @@ SECTION_CHEF_NAMES = [
 ]
 
 
-def _section_chefs() -> list[DemoUser]:
+@functools.cache
+def _section_chefs() -> tuple[DemoUser, ...]:
     """A sektionschef for each section of the tree that no persona chef leads."""
     led = {du.unit for du in DEMO_USERS if du.role == Role.SEKTIONSCHEF}
     sections: list[tuple[str, str]] = []
@@ -283,19 +285,19 @@ def _section_chefs() -> list[DemoUser]:
             walk(child)
 
     walk(TREE)
-    return [
+    return tuple(
         DemoUser(
             f"chef.{code.lower()}", first, last, Role.SEKTIONSCHEF, code, f"sektionschef, {name}"
         )
         for (code, name), (first, last) in zip(
             sections, SECTION_CHEF_NAMES[: len(sections)], strict=True
         )
-    ]
+    )
 
 
 def demo_chef(users: dict, unit: Unit):
     """The demo sektionschef who leads `unit` (a persona or the section's own chef)."""
-    for du in DEMO_USERS + _section_chefs():
+    for du in [*DEMO_USERS, *_section_chefs()]:
         if du.role == Role.SEKTIONSCHEF and du.unit == unit.code and du.username in users:
             return users[du.username]
     return None
@@ -337,7 +339,7 @@ def _seed_organisation() -> dict[str, object]:
     # One hash for all: the demo password is the same for everyone and documented, and each
     # PBKDF2 hash costs ~0.5 s (8 of them were most of the organisation's seeding time).
     password = make_password(DEMO_PASSWORD)
-    for du in DEMO_USERS + _section_chefs():
+    for du in [*DEMO_USERS, *_section_chefs()]:
         user, created = User.objects.get_or_create(
             username=du.username,
             defaults={

@@ -107,7 +107,7 @@ def world(org):
         sender_email="boende@example.se",
     )
     analysis = make_analysis(chef, [org.units["A1"]], risks=[("Överlämning missas", 3, 4)])
-    plan = make_plan(chef, org.units["A1"], year=date.today().year)
+    plan = make_plan(chef, org.units["A1"], year=today.year)
     deviation = deviation_services.deviation_create(
         unit=org.units["A1"],
         title="Beslut skickades för sent",

@@ -94,12 +94,12 @@ def _checked_widget(widget: forms.Widget) -> forms.Widget | None:
 
 class PersonnummerCheckMixin:
     """Put first among a form's bases. `pnr_exempt` names text fields that are not free text
-    (a honeypot, a code)."""
+    (a honeypot, a code). The widgets are swapped lazily (first field access or validation), so
+    fields a form adds in its own __init__ after super() are covered too."""
 
     pnr_exempt: tuple[str, ...] = ()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def _pnr_prepare(self) -> None:
         self.pnr_fields: list[str] = []
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             if name in self.pnr_exempt or not isinstance(field, forms.CharField):
@@ -110,12 +110,15 @@ class PersonnummerCheckMixin:
             field.widget = twin
             self.pnr_fields.append(name)
             if self.is_bound:  # type: ignore[attr-defined]
-                twin.confirmed = bool(self.data.get(self._pnr_confirm_name(name)))  # type: ignore[attr-defined]
+                confirm = self.add_prefix(name) + CONFIRM_SUFFIX  # type: ignore[attr-defined]
+                twin.confirmed = bool(self.data.get(confirm))  # type: ignore[attr-defined]
 
-    def _pnr_confirm_name(self, name: str) -> str:
-        return self.add_prefix(name) + CONFIRM_SUFFIX  # type: ignore[attr-defined]
+    def __getitem__(self, name):
+        self._pnr_prepare()
+        return super().__getitem__(name)  # type: ignore[misc]
 
     def full_clean(self):
+        self._pnr_prepare()
         super().full_clean()  # type: ignore[misc]
         if not self.is_bound or not hasattr(self, "cleaned_data"):  # type: ignore[attr-defined]
             return
@@ -123,13 +126,6 @@ class PersonnummerCheckMixin:
             if name not in self.cleaned_data:  # type: ignore[attr-defined]
                 continue  # already refused for another reason
             text = self.cleaned_data[name]  # type: ignore[attr-defined]
-            if contains_personnummer(text) and not self.fields[name].widget.confirmed:  # type: ignore[attr-defined]
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            if contains_personnummer(text) and not widget.confirmed:
                 self.add_error(name, WARNING)  # type: ignore[attr-defined]
-
-    @property
-    def personnummer_warning(self) -> bool:
-        """True when the last submit was refused for a personnummer."""
-        errors = getattr(self, "_errors", None) or {}
-        return any(
-            str(WARNING) in [str(m) for m in errors.get(name, [])] for name in self.pnr_fields
-        )

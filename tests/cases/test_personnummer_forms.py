@@ -191,3 +191,14 @@ def test_measure(org, login, deviation):
     url = f"/avvikelser/{deviation.reference}/atgard/"
     data = {"measure-description": f"Ring {PNR}", "measure-level": "arbetsgrupp"}
     _refused_then_confirmed(client, url, data, "measure-description")
+
+
+def test_fields_a_form_adds_after_init_are_checked_too():
+    class F(PersonnummerCheckMixin, forms.Form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["section_1"] = forms.CharField(label="Analys", widget=forms.Textarea)
+
+    assert 'id="id_section_1_pnr"' in str(F()["section_1"])
+    refused = F(data={"section_1": f"Gäller {PNR}"})
+    assert not refused.is_valid() and WARNING in refused.errors["section_1"][0]

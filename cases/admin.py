@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
+from cases.admin_labels import use_swedish_app_names
 from cases.models import (
     AccountEvent,
     Code,
@@ -176,6 +177,7 @@ class AccountEventAdmin(admin.ModelAdmin):
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+use_swedish_app_names()
 # django-otp's own admin pages show each TOTP key (and a QR code of it) and the recovery codes:
 # a secret is shown once, at enrolment, and never again (issue 15).
 admin.site.unregister(TOTPDevice)

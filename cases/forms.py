@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases.models import Code, CodeList, Measure
+from cases.personnummer import PersonnummerCheckMixin
 from cases.services.history import REASON_MAX
 from cases.services.transitions import next_statuses
 
@@ -33,7 +34,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class NoteForm(forms.Form):
+class NoteForm(PersonnummerCheckMixin, forms.Form):
     text = forms.CharField(
         label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
     )
@@ -43,7 +44,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Bifoga fil"))
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(PersonnummerCheckMixin, forms.ModelForm):
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
@@ -105,7 +106,7 @@ def past_date(value):
     return value
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PersonnummerCheckMixin, forms.Form):
     """The one reason form: optional, REASON_MAX characters, kept in the history."""
 
     reason = forms.CharField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AssignForm, CloseConfirmMixin, DateInput, ReasonForm
 from cases.models import Code, CodeList, MeasureLevel, Unit
+from cases.personnummer import PersonnummerCheckMixin
 
 from .models import ReclassifiedTo
 from .services import DESCRIPTION_MAX, SHORT_TEXT_MAX, TITLE_MAX
@@ -56,7 +57,7 @@ def _unit_label(unit: Unit) -> str:
     return INDENT * max(unit.depth - 1, 0) + unit.name
 
 
-class ReportForm(forms.Form):
+class ReportForm(PersonnummerCheckMixin, forms.Form):
     """Rapportera en avvikelse: five questions, one minute."""
 
     unit = forms.ModelChoiceField(
@@ -97,7 +98,7 @@ class ReportForm(forms.Form):
         label=_("Rubrik"),
         required=False,
         max_length=TITLE_MAX,
-        help_text=_("Frivilligt. Lämnas den tom används början av beskrivningen."),
+        help_text=_("Lämnas den tom används början av beskrivningen."),
         error_messages={"max_length": TOO_LONG},
     )
 
@@ -108,7 +109,7 @@ class ReportForm(forms.Form):
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(PersonnummerCheckMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     event_category = forms.ModelChoiceField(
         label=_("Händelsekategori"),
@@ -146,7 +147,7 @@ class ClassifyForm(forms.Form):
         self.fields["consequence"].queryset = _codes(CodeList.CONSEQUENCE)
 
 
-class DeviationMeasureForm(forms.Form):
+class DeviationMeasureForm(PersonnummerCheckMixin, forms.Form):
     description = _text(_("Åtgärd"), SHORT_TEXT_MAX, rows=2, required_msg=_("Beskriv åtgärden."))
     measure_type = forms.ModelChoiceField(
         label=_("Typ av åtgärd"), required=False, queryset=Code.objects.none()
@@ -177,7 +178,7 @@ class DeviationMeasureForm(forms.Form):
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class CloseForm(CloseConfirmMixin, forms.Form):
+class CloseForm(PersonnummerCheckMixin, CloseConfirmMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Utfall"),
         widget=forms.RadioSelect,
@@ -194,7 +195,7 @@ class CloseForm(CloseConfirmMixin, forms.Form):
     reason = ReasonForm.base_fields["reason"]
 
 
-class ReclassifyForm(forms.Form):
+class ReclassifyForm(PersonnummerCheckMixin, forms.Form):
     target = forms.ChoiceField(
         label=_("Omklassificera till"),
         widget=forms.RadioSelect,

@@ -26,6 +26,7 @@ from cases.services.cases import (
 from cases.services.errors import ServiceError, TransitionNotAllowed
 from cases.services.history import audited_save, reason_clean
 from cases.services.parts import case_link, close_over_unfinished_measures, measure_create
+from cases.titles import cut_at_word
 from cases.types import User
 
 from .models import Deviation, ReclassifiedTo
@@ -53,10 +54,7 @@ def _clean(text: str, maximum: int) -> str:
 
 
 def _derive_title(description: str) -> str:
-    first = description.splitlines()[0].strip() if description else ""
-    if len(first) <= DERIVED_TITLE_LEN:
-        return first
-    return first[: DERIVED_TITLE_LEN - 1].rstrip() + "…"
+    return cut_at_word(description, DERIVED_TITLE_LEN)
 
 
 # --- Reporting -------------------------------------------------------------------------------

@@ -32,6 +32,12 @@ def _investigation_pdf(investigation: Investigation, variant: str) -> bytes:
     return render_pdf("lexsarah/pdf/investigation.html", context, variant)
 
 
+def _investigation_filename(investigation) -> str:
+    """Named by the reports it covers, as users call it, never by its database id."""
+    references = sorted(r.case.reference for r in investigation.reports.all())
+    return f"utredning-{'-'.join(references) or 'utan-rapport'}.pdf"
+
+
 def lexsarah_documents(case: Case) -> list[ArchiveDocument]:
     from .pdf import ivo_notification_pdf
 
@@ -42,7 +48,7 @@ def lexsarah_documents(case: Case) -> list[ArchiveDocument]:
         ArchiveDocument(
             kind=INVESTIGATION,
             title=str(investigation.title),
-            filename=f"utredning-{investigation.pk}.pdf",
+            filename=_investigation_filename(investigation),
             created=investigation.completed_at or investigation.started_at,
             render=lambda variant, i=investigation: _investigation_pdf(i, variant),
         )

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, past_date, text_field
-from cases.masking import PERSONNUMMER_RE
 from cases.models import Code, CodeList
+from cases.personnummer import PersonnummerCheckMixin
 
 from .models import INVESTIGATION_SECTIONS, Assessment, Investigation, IvoOutcome, ReportKind
 
@@ -51,9 +51,9 @@ def _user_choice(label, queryset, *, required=True):
     return field
 
 
-class ReportForm(forms.Form):
-    """Rapport om missförhållande (any staff). No personnummer field: a soft warning if one is
-    typed anyway, and the text is kept as typed."""
+class ReportForm(PersonnummerCheckMixin, forms.Form):
+    """Rapport om missförhållande (any staff). No personnummer field: a soft warning (the
+    shared PersonnummerCheckMixin) if one is typed anyway, and the text is kept as typed."""
 
     report_kind = forms.ChoiceField(
         label=_("Rapporten gäller"),
@@ -98,35 +98,17 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Då kan en anmälan till IMY behövas inom 72 timmar."),
     )
-    personnummer_ok = forms.BooleanField(
-        label=_("Jag har kontrollerat texten och vill skicka den ändå"), required=False
-    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["reporter_type"].queryset = Code.choices_for(CodeList.REPORTER_TYPE)
-        self.personnummer_warning = False
 
     def clean_occurred_at(self):
         return _not_future(self.cleaned_data.get("occurred_at"))
 
-    def clean(self):
-        data = super().clean()
-        texts = [data.get(f, "") for f in ("title", "description", "persons_affected")]
-        if any(PERSONNUMMER_RE.search(t or "") for t in texts) and not data.get("personnummer_ok"):
-            self.personnummer_warning = True
-            self.add_error(
-                None,
-                _(
-                    "Texten ser ut att innehålla ett personnummer. Ta bort det, eller kryssa i att "
-                    "du har kontrollerat texten."
-                ),
-            )
-        return data
 
-
-class ReceiveForm(forms.Form):
+class ReceiveForm(PersonnummerCheckMixin, forms.Form):
     immediate_measure = text_field(
         _("Omedelbar åtgärd"),
         5000,
@@ -136,7 +118,7 @@ class ReceiveForm(forms.Form):
     )
 
 
-class ImmediateMeasureForm(forms.Form):
+class ImmediateMeasureForm(PersonnummerCheckMixin, forms.Form):
     taken_at = _datetime(_("Tidpunkt"))
     text = text_field(
         _("Omedelbar åtgärd"), 5000, rows=3, required_msg=_("Beskriv den omedelbara åtgärden.")
@@ -177,7 +159,7 @@ class AddReportForm(forms.Form):
         self.fields["case"].label_from_instance = lambda c: f"{c.reference} {c.title}"
 
 
-class InvestigationForm(forms.ModelForm):
+class InvestigationForm(PersonnummerCheckMixin, forms.ModelForm):
     """The six sections plus the version the editor started from (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -189,7 +171,7 @@ class InvestigationForm(forms.ModelForm):
         labels = {"assessment_text": _("Bedömning (utredarens resonemang)")}
 
 
-class AssessForm(forms.Form):
+class AssessForm(PersonnummerCheckMixin, forms.Form):
     assessment = forms.ChoiceField(
         label=_("Bedömning"),
         choices=Assessment.choices,
@@ -201,7 +183,7 @@ class AssessForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(PersonnummerCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Varför öppnas utredningen igen?"), max_length=500, error_messages=REQUIRED
     )
@@ -222,7 +204,7 @@ class InvestigationAttachmentForm(forms.Form):
         self.fields = {"case": field, **self.fields}
 
 
-class CloseForm(forms.Form):
+class CloseForm(PersonnummerCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Motivering till att ärendet avslutas"),
         max_length=500,
@@ -230,7 +212,7 @@ class CloseForm(forms.Form):
     )
 
 
-class UrgentIvoForm(forms.Form):
+class UrgentIvoForm(PersonnummerCheckMixin, forms.Form):
     motivation = text_field(
         _("Varför kan anmälan inte vänta på utredningen?"),
         5000,
@@ -249,7 +231,7 @@ class IvoSentForm(forms.Form):
     ivo_reference = forms.CharField(label=_("IVO:s diarienummer"), max_length=60, required=False)
 
 
-class IvoDecisionForm(forms.Form):
+class IvoDecisionForm(PersonnummerCheckMixin, forms.Form):
     decision_date = forms.DateField(
         label=_("IVO:s beslutsdatum"),
         widget=DateInput(),
@@ -272,7 +254,7 @@ class ImyForm(forms.Form):
         return _not_future(self.cleaned_data.get("reported_at"))
 
 
-class AUMeetingForm(forms.Form):
+class AUMeetingForm(PersonnummerCheckMixin, forms.Form):
     held_on = forms.DateField(label=_("Datum"), widget=DateInput(), error_messages=REQUIRED)
     title = forms.CharField(label=_("Rubrik"), max_length=200, required=False)
 
@@ -314,7 +296,7 @@ class AgendaAddForm(forms.Form):
 YES_NO = [("ja", _("Ja")), ("nej", _("Nej"))]
 
 
-class AgendaDecideForm(forms.Form):
+class AgendaDecideForm(PersonnummerCheckMixin, forms.Form):
     severity = forms.ChoiceField(
         label=_("Arbetsutskottets bedömning"),
         choices=Assessment.choices,

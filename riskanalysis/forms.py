@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, MeasureForm
 from cases.models import Code, CodeList
+from cases.personnummer import PersonnummerCheckMixin
 from cases.selectors import units_in_scope
 
 from .models import RiskAnalysis, RiskTemplate
@@ -24,7 +25,7 @@ def _units_field(user):
     )
 
 
-class AnalysisCreateForm(forms.Form):
+class AnalysisCreateForm(PersonnummerCheckMixin, forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     template = forms.ModelChoiceField(
         label=_("Mall"),
@@ -70,7 +71,7 @@ class AnalysisCreateForm(forms.Form):
         )
 
 
-class FromCasesForm(forms.Form):
+class FromCasesForm(PersonnummerCheckMixin, forms.Form):
     cases = forms.ModelMultipleChoiceField(
         label=_("Avvikelser"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -87,7 +88,7 @@ class FromCasesForm(forms.Form):
         self.fields["units"] = _units_field(user)
 
 
-class AnalysisEditForm(forms.ModelForm):
+class AnalysisEditForm(PersonnummerCheckMixin, forms.ModelForm):
     # The version the page was loaded with; the service refuses a save from a stale page.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -138,7 +139,7 @@ class AnalysisEditForm(forms.ModelForm):
         return summary
 
 
-class RiskForm(forms.Form):
+class RiskForm(PersonnummerCheckMixin, forms.Form):
     description = forms.CharField(label=_("Risk"), widget=forms.Textarea(attrs={"rows": 2}))
     probability = forms.TypedChoiceField(
         label=_("Sannolikhet"), coerce=int, required=False, empty_value=None
@@ -165,7 +166,7 @@ class RiskMeasureForm(MeasureForm):
         self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
 
 
-class DeviationForm(forms.Form):
+class DeviationForm(PersonnummerCheckMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Enhet"), queryset=None)
     title = forms.CharField(label=_("Rubrik för avvikelsen"), max_length=200)
     description = forms.CharField(label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -175,7 +176,7 @@ class DeviationForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PersonnummerCheckMixin, forms.Form):
     result = forms.CharField(
         label=_("Resultat av uppföljningen"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 from cases.forms import MeasureForm as RiskMeasureForm
 from cases.models import Code, CodeList, Unit
+from cases.personnummer import PersonnummerCheckMixin
 from cases.selectors import units_in_scope
 
 from .models import LogReview, SelfControlPlan, SelfControlRun
@@ -17,7 +18,7 @@ class UnitField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PersonnummerCheckMixin, forms.ModelForm):
     class Meta:
         model = SelfControlPlan
         fields = [
@@ -58,7 +59,7 @@ class ScheduleForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
 
 
-class RunForm(forms.ModelForm):
+class RunForm(PersonnummerCheckMixin, forms.ModelForm):
     class Meta:
         model = SelfControlRun
         fields = [
@@ -93,7 +94,7 @@ class RunForm(forms.ModelForm):
         return summary
 
 
-class RunDeviationForm(forms.Form):
+class RunDeviationForm(PersonnummerCheckMixin, forms.Form):
     title = forms.CharField(label=_("Rubrik för avvikelsen"), max_length=200)
     description = forms.CharField(
         label=_("Beskrivning av iakttagelsen"), widget=forms.Textarea(attrs={"rows": 3})
@@ -106,7 +107,7 @@ class DrawSampleForm(forms.Form):
     )
 
 
-class LogReviewForm(forms.Form):
+class LogReviewForm(PersonnummerCheckMixin, forms.Form):
     review = forms.ChoiceField(
         label=_("Bedömning"),
         widget=forms.RadioSelect,

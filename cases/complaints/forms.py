@@ -21,6 +21,7 @@ from cases.forms import (
     too_long,
 )
 from cases.models import Code, CodeList, MeasureLevel, Unit
+from cases.personnummer import PersonnummerCheckMixin
 
 UNKNOWN_UNIT = "vet-inte"
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
@@ -82,7 +83,8 @@ ANONYMOUS_CHOICES = [
 ]
 
 
-class PublicComplaintForm(_ContactMixin, forms.Form):
+class PublicComplaintForm(PersonnummerCheckMixin, _ContactMixin, forms.Form):
+    pnr_exempt = ("website",)  # the honeypot
     complaint_type = forms.ChoiceField(
         label=_("Vad vill du lämna?"),
         widget=forms.RadioSelect,
@@ -114,7 +116,7 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
         label=_("När hände det?"),
         required=False,
         widget=DateInput(),
-        help_text=_("Frivilligt. Skriv datumet som åååå-mm-dd."),
+        help_text=_("Skriv datumet som åååå-mm-dd."),
         error_messages={"invalid": _("Skriv datumet som åååå-mm-dd, till exempel 2025-03-14.")},
         validators=[past_date],
     )
@@ -122,7 +124,6 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
         label=_("Vem är du?"),
         required=False,
         widget=forms.RadioSelect,
-        help_text=_("Frivilligt."),
     )
     anonymous = forms.ChoiceField(
         label=_("Vill du vara anonym?"),
@@ -156,7 +157,7 @@ class PublicComplaintForm(_ContactMixin, forms.Form):
         label=_("Bifoga en fil"),
         required=False,
         help_text=_(
-            "Frivilligt. PDF, bild (PNG, JPEG, GIF, WebP, HEIC), Word, Excel, PowerPoint, "
+            "PDF, bild (PNG, JPEG, GIF, WebP, HEIC), Word, Excel, PowerPoint, "
             "OpenDocument, text (txt, csv) eller e-post (eml, msg), högst 10 MB."
         ),
     )
@@ -219,7 +220,7 @@ class ReceiptCodeForm(forms.Form):
     )
 
 
-class AdditionForm(forms.Form):
+class AdditionForm(PersonnummerCheckMixin, forms.Form):
     text = text_field(
         _("Lägg till uppgifter"),
         ADDITION_MAX,
@@ -229,7 +230,7 @@ class AdditionForm(forms.Form):
     )
 
 
-class StaffComplaintForm(forms.Form):
+class StaffComplaintForm(PersonnummerCheckMixin, forms.Form):
     """Klagomål och synpunkter från personal."""
 
     unit = forms.ModelChoiceField(
@@ -345,7 +346,7 @@ class CloseForm(CloseConfirmMixin, RequiredReasonForm):
 DEVIATION_CHOICES = [("ja", _("Ja")), ("nej", _("Nej")), ("", _("Inte bedömt ännu"))]
 
 
-class AssessForm(forms.Form):
+class AssessForm(PersonnummerCheckMixin, forms.Form):
     topics = forms.ModelMultipleChoiceField(
         label=_("Vad handlar ärendet om?"),
         required=False,
@@ -368,7 +369,7 @@ class AssessForm(forms.Form):
         return {"ja": True, "nej": False}.get(self.cleaned_data.get("deviation_found"))
 
 
-class ComplaintMeasureForm(forms.Form):
+class ComplaintMeasureForm(PersonnummerCheckMixin, forms.Form):
     description = text_field(_("Åtgärd"), 5000, rows=2, required_msg=_("Beskriv åtgärden."))
     measure_type = forms.ModelChoiceField(
         label=_("Typ av åtgärd"), required=False, queryset=Code.objects.none()
@@ -395,7 +396,7 @@ class ComplaintMeasureForm(forms.Form):
         self.fields["measure_type"].queryset = Code.choices_for(CodeList.MEASURE_TYPE)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PersonnummerCheckMixin, forms.Form):
     reply_text = text_field(
         _("Återkoppling till avsändaren"),
         REPLY_MAX,
@@ -421,7 +422,7 @@ class ReplyForm(forms.Form):
         self.fields["replied_on"].initial = timezone.localdate()
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(PersonnummerCheckMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Skapa"),
         widget=forms.RadioSelect,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from cases.models import Code, CodeList
+from cases.personnummer import PersonnummerCheckMixin
 from cases.selectors.visibility import units_in_scope
 from cases.supervision.models import Supervision, SupervisionMeasure
 from cases.supervision.selectors import WRITE_ROLES
@@ -18,7 +19,7 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class SupervisionForm(forms.ModelForm):
+class SupervisionForm(PersonnummerCheckMixin, forms.ModelForm):
     class Meta:
         model = Supervision
         fields = [
@@ -112,7 +113,7 @@ class SupervisionEditForm(SupervisionForm):
         self.data = data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PersonnummerCheckMixin, forms.Form):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
     deficiencies_found = forms.TypedChoiceField(
         label=_("Konstaterade myndigheten brister?"),
@@ -152,7 +153,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(PersonnummerCheckMixin, forms.ModelForm):
     class Meta:
         model = SupervisionMeasure
         fields = [
@@ -191,7 +192,7 @@ class ResponseSentForm(forms.Form):
     board_on = forms.DateField(label=_("Nämndens beslut (datum)"), required=False, widget=DATE)
 
 
-class CloseForm(forms.Form):
+class CloseForm(PersonnummerCheckMixin, forms.Form):
     closed_on = forms.DateField(label=_("Myndigheten avslutade ärendet"), widget=DATE)
     closing_note = forms.CharField(
         label=_("Myndighetens slutbedömning"),
@@ -200,5 +201,5 @@ class CloseForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PersonnummerCheckMixin, forms.Form):
     reason = forms.CharField(label=_("Motivering"), required=False, max_length=500)

@@ -215,6 +215,8 @@ class AUPacketPdfView(_MeetingMixin, View):
             detail=f"AU-handlingar {meeting.held_on}",
         )
         response = HttpResponse(au_packet_pdf(meeting, items), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="au-{meeting.held_on}.pdf"'
+        response["Content-Disposition"] = (
+            f'inline; filename="au-sammantrade-{meeting.held_on:%Y-%m-%d}-handlingar.pdf"'
+        )
         response["Cache-Control"] = "no-store"
         return response

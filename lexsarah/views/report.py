@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
-from cases.models import AccessAction, CaseKind, Membership, Role
+from cases.models import AccessAction, CaseKind, Code, CodeList, Membership, Role
 from cases.selectors.people import units_valid
 from cases.services import ServiceError
 from cases.services.access import access_log_record, access_log_record_case_list
@@ -101,6 +101,8 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
     }
 
 
+EMPLOYEE_REPORTER_TYPE = "anstalld"
+
 # --- The report form and the reporter's list -------------------------------------------------
 
 
@@ -126,7 +128,18 @@ class ReportCreateView(PermissionMixin, FormView):
 
     def get_initial(self):
         unit = _default_unit(self.request.user)
-        return {"unit": unit.pk if unit else None, "report_kind": "missforhallande"}
+        # Everyone with a role in the organisation is employed there; interns and contractors
+        # change the choice themselves.
+        employed = (
+            Code.choices_for(CodeList.REPORTER_TYPE).filter(code=EMPLOYEE_REPORTER_TYPE).first()
+            if unit
+            else None
+        )
+        return {
+            "unit": unit.pk if unit else None,
+            "report_kind": "missforhallande",
+            "reporter_type": employed.pk if employed else None,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(legal=LegalReference.objects.filter(active=True), **kwargs)
@@ -165,7 +178,8 @@ class MyReportsView(PermissionMixin, ListView):
 
     template_name = "lexsarah/my_reports.html"
     context_object_name = "reports"
-    paginate_by = 50
+    # A reporter has a handful of reports: twenty a page keeps the list short on a phone.
+    paginate_by = 20
 
     def get_queryset(self):
         return sel.reports_of_reporter(self.request.user).select_related("unit")

@@ -50,6 +50,19 @@
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "nearest" });
   });
+  // A page that comes back from a refused submit starts at its error summary, so keyboard and
+  // screen-reader users hear what to fix first (the links then lead to each field).
+  var summary = document.querySelector("main .error-summary");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+  // A summary link moves focus into its field, not only the scroll position.
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest(".error-summary a[href^='#']");
+    var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (field) { ev.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
+  });
   // Confirmation for buttons marked data-confirm (no inline onclick).
   document.addEventListener("click", function (ev) {
     var el = ev.target.closest("[data-confirm]");

@@ -3,4 +3,9 @@
   "use strict";
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }
+  document.addEventListener("click", function (ev) {
+    var link = ev.target.closest(".error-summary a[href^='#']");
+    var field = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (field) { ev.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
+  });
 })();

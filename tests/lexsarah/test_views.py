@@ -59,10 +59,10 @@ def test_visibility_list_and_detail_agree(client, people, assigned_case, who):
         assert response.status_code == 200
         assert "Lex Sarah" in response.content.decode()
     elif who == "staff_a1":
-        # The reporter: a status-only page, none of the handling.
+        # The reporter: the status and what they wrote themselves, none of the handling.
         body = response.content.decode()
-        assert response.status_code == 200 and "Kvällspersonalen" not in body
-        assert "Omedelbara åtgärder" not in body
+        assert response.status_code == 200 and "Kvällspersonalen gav fel dos." in body
+        assert "Det här skrev du" in body and "Omedelbara åtgärder" not in body
     else:
         assert response.status_code == 404
 
@@ -72,8 +72,8 @@ def test_reporter_sees_only_status_of_own(client, people, assigned_case, make_re
     client.force_login(people["staff_a1"])
     body = client.get(reverse("lexsarah:mine")).content.decode()
     assert assigned_case.reference in body and "Mottagen" in body
-    assert "LS-" in body and body.count("LS-") == 1
-    assert "Kvällspersonalen" not in body
+    assert body.count("<tbody><tr>") == 1 and body.count("</td></tr>") == 1
+    assert assigned_case.title in body and "Kvällspersonalen" not in body
 
 
 def test_report_form_creates_and_keeps_text_on_personnummer(client, people, org):
@@ -92,7 +92,8 @@ def test_report_form_creates_and_keeps_text_on_personnummer(client, people, org)
     assert response.status_code == 400
     body = response.content.decode()
     assert "personnummer" in body and "Brukare 19850101-1234 föll." in body
-    response = client.post(reverse("lexsarah:create"), {**data, "personnummer_ok": "on"})
+    assert 'name="description_pnr_ok"' in body
+    response = client.post(reverse("lexsarah:create"), {**data, "description_pnr_ok": "1"})
     assert response.status_code == 302
     report = LexSarahReport.objects.get(case__reporter=people["other"])
     assert report.report_kind == "risk" and report.case.status == S.REPORTED

@@ -156,28 +156,36 @@ class Signal:
     kind: str  # "run", "crossings", "outside"
     direction: int  # +1 increase, −1 decrease, 0 neither
     start: int  # index of the first point concerned
-    length: int  # points concerned
+    end: int  # index of the last one
+    length: int  # useful points concerned (points on the median not counted)
     ongoing: bool  # does it reach the last point?
 
 
-def signals(values: list[float]) -> list[Signal]:
-    """Run-chart signals and c-chart points outside the limits, latest first. Shorter series
-    than MIN_POINTS give none: too little to tell a signal from noise."""
+KIND_ORDER = ("run", "outside", "crossings")  # the plainest sentence first
+
+
+def signals(values: list[float], min_centre: float = 1.0) -> list[Signal]:
+    """Run-chart signals and c-chart points outside the limits, latest first. Fewer useful
+    points than MIN_POINTS give no run signals: too little to tell a signal from noise. The
+    c-chart is used only when the mean is at least `min_centre`: for rarer events its
+    Poisson limits flag almost any month with two or three cases."""
     if len(values) < MIN_POINTS:
         return []
     found: list[Signal] = []
     rc = run_chart(values)
+    run_rules = rc.useful >= MIN_POINTS
     # Every run beyond the limit, not only the longest: a shift that has ended and the one
     # going on now both deserve a sentence.
-    for run in rc.runs:
+    for run in rc.runs if run_rules else []:
         if run.length > rc.run_limit:
-            found.append(Signal("run", run.side, run.start, run.length, run.end == len(values) - 1))
-    if rc.few_crossings:
-        found.append(Signal("crossings", 0, 0, len(values), True))
+            last = len(values) - 1
+            found.append(Signal("run", run.side, run.start, run.end, run.length, run.end == last))
+    if run_rules and rc.few_crossings:
+        found.append(Signal("crossings", 0, 0, len(values) - 1, rc.useful, True))
     cc = c_chart(values)
-    for i in cc.outside:
+    for i in cc.outside if cc.centre >= min_centre else []:
         found.append(
-            Signal("outside", 1 if values[i] > cc.centre else -1, i, 1, i == len(values) - 1)
+            Signal("outside", 1 if values[i] > cc.centre else -1, i, i, 1, i == len(values) - 1)
         )
-    found.sort(key=lambda s: (-(s.start + s.length), s.kind))
+    found.sort(key=lambda s: (-s.end, KIND_ORDER.index(s.kind)))
     return found

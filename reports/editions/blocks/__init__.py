@@ -15,6 +15,7 @@ from .quality import (
     block_selfcontrols,
     block_supervision,
 )
+from .spc import block_spc
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ BLOCK_TYPES = {
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
     "selfcontrols": (_("Egenkontroller markerade för kvalitetsberättelsen"), block_selfcontrols),
     "development_areas": (_("Utvecklingsområden"), block_development_areas),
+    "spc": (_("Signaler per månad (seriediagram och styrdiagram)"), block_spc),
 }
 
 

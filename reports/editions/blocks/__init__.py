@@ -16,6 +16,7 @@ from .quality import (
     block_supervision,
 )
 from .spc import block_spc
+from .suggest import suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,11 @@ def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
             "items": [],
             "notes": [str(_("Datablocket finns inte längre."))],
             "rule_text": "",
+            "suggestion": "",
         }
-    return entry[1](scope, params or {})
+    result = entry[1](scope, params or {})
+    result["suggestion"] = suggestion(result)
+    return result
 
 
 __all__ = ["BLOCK_TYPES", "BlockScope", "compute_block"]

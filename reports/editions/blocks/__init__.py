@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import BlockScope
 from .cases import block_case_count, block_case_distribution, block_case_months, block_case_trend
 from .lexsarah import block_lexsarah
+from .patterns import block_patterns
 from .quality import (
     block_development_areas,
     block_riskanalyses,
@@ -33,6 +34,10 @@ BLOCK_TYPES = {
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
     "selfcontrols": (_("Egenkontroller markerade för kvalitetsberättelsen"), block_selfcontrols),
     "development_areas": (_("Utvecklingsområden"), block_development_areas),
+    "patterns": (
+        _("Samma problem i flera kanaler (avvikelser, klagomål, lex Sarah)"),
+        block_patterns,
+    ),
     "spc": (_("Signaler per månad (seriediagram och styrdiagram)"), block_spc),
 }
 

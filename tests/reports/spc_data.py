@@ -16,14 +16,15 @@ SHIFTED = [1, 2] * 7 + [1] + [4] * 9
 STABLE = [3, 1, 2] * 8
 
 
-def months_2024_2025():
-    return [(2024 + i // 12, i % 12 + 1) for i in range(24)]
+def months_from(year: int, month: int, n: int = 24):
+    first = year * 12 + month - 1
+    return [((first + i) // 12, (first + i) % 12 + 1) for i in range(n)]
 
 
-def plant(unit, kind, values, prefix):
+def plant(unit, kind, values, prefix, start=(2024, 1)):
     tz = timezone.get_default_timezone()
     rows = []
-    for (year, month), n in zip(months_2024_2025(), values, strict=True):
+    for (year, month), n in zip(months_from(*start), values, strict=True):
         for k in range(n):
             rows.append(
                 Case(
@@ -31,7 +32,6 @@ def plant(unit, kind, values, prefix):
                     reference=f"{prefix}-{year}{month:02d}-{k}",
                     unit=unit,
                     title="SPC-testärende",
-                    # The last day of the month at 23:30 local time still counts in that month.
                     received_at=timezone.make_aware(datetime(year, month, 1 + k, 23, 30), tz),
                     status=workflow_for(kind).initial,
                 )

@@ -44,7 +44,7 @@ def test_shared_problem_area_gives_a_sentence(org):
     with CaptureQueriesContext(connection) as ctx:
         r = compute_block("patterns", {}, scope(org))
     assert r["sentences"] == [
-        "Inom Avdelning A pekar både kvalitetsavvikelser, klagomål och synpunkter och "
+        "Inom Avdelning A pekar kvalitetsavvikelser, klagomål och synpunkter samt "
         "lex Sarah-rapporter på samma område: bemötande."
     ]
     rows = {row[0]: row[1:] for row in r["tables"][0]["rows"]}

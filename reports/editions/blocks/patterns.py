@@ -86,13 +86,14 @@ def shared(channels: dict[str, list]) -> list[tuple[str, list[str]]]:
     return [(labels[c], chs) for c, chs in seen.items() if len(chs) > 1]
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+def _samt(items: list[str]) -> str:
+    # "samt" before the last: "klagomål och synpunkter" has its own "och".
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " samt " + items[-1]
 
 
 def pattern_sentence(where: str, label: str, channels: list[str]) -> str:
-    nouns = _and([CHANNELS[c][3] for c in channels])
-    return f"Inom {where} pekar både {nouns} på samma område: {label.lower()}."
+    nouns = _samt([CHANNELS[c][3] for c in channels])
+    return f"Inom {where} pekar {nouns} på samma område: {label.lower()}."
 
 
 def patterns(cases: QuerySet, group_len: int, labels: dict[str, str]) -> list[dict]:

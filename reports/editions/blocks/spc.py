@@ -177,7 +177,7 @@ def block_spc(scope: BlockScope, params: dict) -> dict:
     charts = params.get("charts", "signals")
     for s in series:
         if s["signals"] or charts == "all":
-            result["charts"].append(_chart(s, months))
+            result["charts"].append(spc_chart(s, months))
     result["notes"].append(
         _(
             "Uppgift om antal brukare per verksamhetsområde saknas, så antalet ärenden visas "
@@ -187,7 +187,7 @@ def block_spc(scope: BlockScope, params: dict) -> dict:
     return result
 
 
-def _chart(s: dict, months: list[date]) -> dict:
+def spc_chart(s: dict, months: list[date]) -> dict:
     values = s["values"]
     rc = spc.run_chart(values)
     cc = spc.c_chart(values)

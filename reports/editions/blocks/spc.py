@@ -191,7 +191,15 @@ def spc_chart(s: dict, months: list[date]) -> dict:
     values = s["values"]
     rc = spc.run_chart(values)
     cc = spc.c_chart(values)
-    marked = {i for sig in s["signals"] for i in range(sig.start, sig.end + 1)}
+    # The points of a long run (not those on the median inside it) and those outside the
+    # limits; "few crossings" concerns the whole series, so it marks no single point.
+    marked = {
+        i
+        for sig in s["signals"]
+        if sig.kind != "crossings"
+        for i in range(sig.start, sig.end + 1)
+        if values[i] != rc.median
+    }
     title = f"{s['kind_label']} per månad, {s['group']}"
     desc = " ".join(s["sentences"]) or _("Ingen signal: variationen är slumpmässig.")
     labels = [f"{MONTHS[m.month - 1][:3]} {m.year}" for m in months]

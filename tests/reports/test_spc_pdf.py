@@ -32,3 +32,4 @@ def test_spc_block_prints_sentence_chart_and_values(
     assert "Diagram: Kvalitetsavvikelser per månad, Avdelning A." in text
     assert "Värdena i diagrammet: Kvalitetsavvikelser per månad, Avdelning A" in text
     assert "Samma problem i flera kanaler per verksamhetsområde" in text
+    assert "inte per 1 000 brukare (u-diagram)" in text  # no denominator, and it says so

@@ -166,6 +166,12 @@ def block_spc(scope: BlockScope, params: dict) -> dict:
             )
             % {"span": span}
         )
+    # Said where the table is printed (browser, editor and PDF alike).
+    no_denominator = _(
+        "Uppgift om antal brukare per verksamhetsområde saknas, så antalet ärenden visas "
+        "som antal (c-diagram) och inte per 1 000 brukare (u-diagram)."
+    )
+    result["notes"].append(no_denominator)
     add_table(
         result,
         key="spc_signals",
@@ -173,17 +179,12 @@ def block_spc(scope: BlockScope, params: dict) -> dict:
         headers=[_("Verksamhetsområde"), _("Ärendetyp"), _("Signal"), _("Beskrivning")],
         rows=rows,
         total=False,
+        note=no_denominator,
     )
     charts = params.get("charts", "signals")
     for s in series:
         if s["signals"] or charts == "all":
             result["charts"].append(spc_chart(s, months))
-    result["notes"].append(
-        _(
-            "Uppgift om antal brukare per verksamhetsområde saknas, så antalet ärenden visas "
-            "som antal (c-diagram) och inte per 1 000 brukare (u-diagram)."
-        )
-    )
     return result
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .editions import signals as edition_signals
 from .editions import statistics as edition_stats
 from .editions import views as editions
 
@@ -42,6 +43,11 @@ urlpatterns += [
     path("ny/", editions.EditionCreateView.as_view(), name="edition_create"),
     path("statistik/", edition_stats.StatisticsView.as_view(), name="statistics"),
     path("statistik/xlsx/", edition_stats.StatisticsExportView.as_view(), name="statistics_xlsx"),
+    path(
+        "statistik/signaler/",
+        edition_signals.StatisticsSignalsView.as_view(),
+        name="statistics_signals",
+    ),
     path("<int:pk>/", editions.EditionDetailView.as_view(), name="edition_detail"),
     path("<int:pk>/uppgifter/", editions.EditionMetaView.as_view(), name="edition_meta"),
     path("<int:pk>/avsnitt/", editions.SectionAddView.as_view(), name="section_add"),

@@ -29,6 +29,7 @@ from .selectors import (
     round_analyses,
     round_rollup,
 )
+from .signals import analysis_signals
 
 
 class AnalysisListView(PermissionMixin, ListView):
@@ -82,6 +83,7 @@ class AnalysisMixin(PermissionMixin):
         return {
             "analysis": analysis,
             "figures": analysis_figures(analysis),
+            "signals": analysis_signals(analysis),
             "form": form if can_write else None,
             "current": current,
             "cases": cases,

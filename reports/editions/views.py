@@ -286,7 +286,9 @@ class BlockPreviewView(EditionMixin, View):
         result = compute_block(block.block_type, block.params, edition_scope(edition, request.user))
         for chart in result.get("charts", []):
             chart["uri"] = svg_data_uri(chart["svg"])
-        return render(request, "reports/_block_result.html", {"result": result})
+        # The editor offers the block's suggested sentence for the section's text.
+        ctx = {"result": result, "block": block, "editor": not edition.is_frozen}
+        return render(request, "reports/_block_result.html", ctx)
 
 
 class TransitionView(EditionPostView):

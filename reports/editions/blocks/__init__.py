@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from .base import BlockScope
 from .cases import block_case_count, block_case_distribution, block_case_months, block_case_trend
 from .lexsarah import block_lexsarah
+from .patterns import block_patterns
 from .quality import (
     block_development_areas,
     block_riskanalyses,
     block_selfcontrols,
     block_supervision,
 )
+from .spc import block_spc
+from .suggest import suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ BLOCK_TYPES = {
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
     "selfcontrols": (_("Egenkontroller markerade för kvalitetsberättelsen"), block_selfcontrols),
     "development_areas": (_("Utvecklingsområden"), block_development_areas),
+    "patterns": (
+        _("Samma problem i flera kanaler (avvikelser, klagomål, lex Sarah)"),
+        block_patterns,
+    ),
+    "spc": (_("Signaler per månad (seriediagram och styrdiagram)"), block_spc),
 }
 
 
@@ -48,8 +56,11 @@ def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
             "items": [],
             "notes": [str(_("Datablocket finns inte längre."))],
             "rule_text": "",
+            "suggestion": "",
         }
-    return entry[1](scope, params or {})
+    result = entry[1](scope, params or {})
+    result["suggestion"] = suggestion(result)
+    return result
 
 
 __all__ = ["BLOCK_TYPES", "BlockScope", "compute_block"]

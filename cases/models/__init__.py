@@ -19,6 +19,7 @@ from .digest import DigestSent
 from .integration import IdempotencyRecord, IntegrationAccount
 from .jobs import Job
 from .org import Membership, MembershipSource, Role, Unit, UnitKind
+from .organisation import OrganisationSettings
 from .security import (
     AccountEvent,
     AccountEventKind,
@@ -54,6 +55,7 @@ __all__ = [
     "Membership",
     "MembershipSource",
     "Note",
+    "OrganisationSettings",
     "ReferenceCounter",
     "RetentionPolicy",
     "RetentionRun",

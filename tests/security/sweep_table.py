@@ -137,6 +137,8 @@ TABLE: dict[str, E] = {
     "sso_failed": E(NONE, {role: 400 for role in ROLES}),
     "imports": E(NONE, G(ok=QUAL)),
     "imports_execute": E(pk("import_job"), P(QUAL, quality_x=404)),  # someone else's job
+    # One organisation-wide row (issue 18): every kvalitetsstrateg edits it.
+    "organisation_settings": E(NONE, G(ok=QUAL)),
     # --- the shared case page -------------------------------------------------------------
     "cases:accesslog": E(NONE, G(ok=f"{CHEFS} {QUAL}"), marker=lambda w: w.complaint.reference),
     # staff_a1 reported the complaint: a status-only page (tests/lexsarah/test_views.py).

@@ -20,6 +20,7 @@ from .integration import IdempotencyRecord, IntegrationAccount
 from .jobs import Job
 from .org import Membership, MembershipSource, Role, Unit, UnitKind
 from .organisation import OrganisationSettings
+from .routing import CaseRouting
 from .security import (
     AccountEvent,
     AccountEventKind,
@@ -40,6 +41,7 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseKind",
     "CaseLink",
+    "CaseRouting",
     "CaseUserObjectPermission",
     "Code",
     "CodeList",

@@ -153,6 +153,8 @@ TABLE: dict[str, E] = {
     ),
     "cases:note_add": E(COMPLAINT, CASE_POST, post_data=lambda w: {"text": "Intrång"}),
     "cases:measure_add": E(COMPLAINT, CASE_POST),
+    # Fördela (issue 18): the world's complaint sits in a section already, so nobody may.
+    "cases:route": E(COMPLAINT, CASE_POST),
     "cases:attachment_add": E(COMPLAINT, CASE_POST),
     "cases:measure_status": E(
         lambda w: {"reference": w.complaint.reference, "pk": w.case_measure.pk},

@@ -35,14 +35,20 @@ def _report_summary(report) -> dict:
 
 
 def _investigation_summary(investigation) -> dict:
+    sections = [(label, _clean(text)) for _n, label, text in investigation.sections()]
+    reports = [
+        _report_summary(r) for r in investigation.reports.select_related("case", "case__unit")
+    ]
     return {
         "pk": investigation.pk,
         "title": investigation.title,
         "investigator": investigation.investigator,
-        "sections": [(label, _clean(text)) for _n, label, text in investigation.sections()],
-        "reports": [
-            _report_summary(r) for r in investigation.reports.select_related("case", "case__unit")
-        ],
+        "sections": sections,
+        # Only the parts the investigator wrote: no heading without text (issue 18).
+        "summary": [(label, text) for label, text in sections if text.strip()],
+        # What the agenda item is about, in the reports' own words.
+        "subject": "; ".join(r["title"] for r in reports if r["title"]),
+        "reports": reports,
     }
 
 

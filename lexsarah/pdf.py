@@ -6,6 +6,7 @@ the masking helper before it reaches the template."""
 from django.utils import timezone
 
 from cases.masking import mask_personnummer
+from cases.models import OrganisationSettings
 from cases.pdf import render_pdf
 
 from .models import AgendaItem, AUMeeting, IvoNotification, LegalReference
@@ -78,6 +79,9 @@ def ivo_notification_pdf(notification: IvoNotification, variant: str | None = No
         "report": _report_summary(report),
         "investigations": investigations,
         "motivation": _clean(notification.motivation),
+        # The sender block (issue 18): nämnd, förvaltning, organisationsnummer, address and
+        # contact person, as quality staff keep them in the organisation settings.
+        "sender": OrganisationSettings.load(),
         "legal": LegalReference.objects.filter(active=True),
         "printed": timezone.localtime(),
     }

@@ -122,3 +122,35 @@ def test_organisation_settings_page_has_no_wcag_violations(org, chromium, live_s
     with capsys.disabled():
         print("\n" + report.summary())
     assert report.violations == [], "\n".join(report.violations)
+
+
+def test_au_pages_and_the_chairs_start_page_have_no_wcag_violations(
+    org, chromium, live_server, capsys
+):
+    """Issue 18 point 4 touched the AU list, the meeting page and the start page (AU card)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lexsarah import services as lex
+
+    today = timezone.localdate()
+    lex.au_meeting_create(held_on=today - timedelta(days=14), actor=org.users["au"])
+    upcoming = lex.au_meeting_create(held_on=today + timedelta(days=4), actor=org.users["au"])
+    report = AxeReport()
+    pg = _staff(chromium, live_server, org.users["au"])
+    for label, url in [
+        ("start (AU)", "/"),
+        ("AU-sammanträden", "/lex-sarah/au/"),
+        ("AU-sammanträde", f"/lex-sarah/au/{upcoming.pk}/"),
+    ]:
+        response = pg.goto(url)
+        assert response is not None and response.status == 200, label
+        scan(pg, label, report)
+    expect(pg.locator("h1")).to_contain_text("Arbetsutskottets sammanträde")
+    pg.goto("/")
+    expect(pg.locator("#start-au-h")).to_be_visible()
+    pg.context.close()
+    with capsys.disabled():
+        print("\n" + report.summary())
+    assert report.violations == [], "\n".join(report.violations)

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from cases.models import Role
 from cases.registry import start_panels
 from cases.selectors import cases_reported_by, cases_visible_to
+from cases.selectors.routing import routes_cases, routing_queue
 from cases.services.access import access_log_record_case_list
 
 from .mixins import PermissionMixin
@@ -37,6 +38,10 @@ class StartView(PermissionMixin, TemplateView):
                 open_cases.filter(assignee=user).select_related("unit").order_by("due_at")[:10]
             )
             shown += ctx["assigned_to_me"]
+        if self.roles & {Role.REGISTRATOR, Role.SEKTIONSCHEF} and routes_cases(user):
+            # Counts only (no titles): the queue itself is in the inbox (issue 18).
+            rows, ctx["routing_total"] = routing_queue(user)
+            ctx["routing_overdue"] = sum(1 for row in rows if row.overdue)
         ctx["panels"] = []
         for panel in start_panels():
             if self.roles & set(panel.roles):

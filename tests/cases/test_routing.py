@@ -253,3 +253,14 @@ def test_route_view_bad_input_swedish_error_keeps_reason(org, registrator, login
     assert "Välj en sektion i listan." in page
     assert "Min motivering" in page
     assert Case.objects.get(pk=case.pk).unit == org.units["A"]
+
+
+def test_start_page_counts_the_queue_for_routers_only(org, registrator, login, clock):
+    clock.move_to(datetime(2026, 11, 12, 9, 0, tzinfo=STOCKHOLM))
+    _incoming(org.units["A"])
+    clock.move_to(datetime(2026, 11, 16, 9, 0, tzinfo=STOCKHOLM))
+    _incoming(org.units["A"])
+    page = login(registrator).get("/").content.decode()
+    assert "2 ärenden väntar på att fördelas" in page
+    assert "1 försenat" in page
+    assert "väntar på att fördelas" not in login(org.users["chef_a1"]).get("/").content.decode()

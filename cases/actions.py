@@ -275,3 +275,46 @@ def case_actions_offered(case: Case, user) -> list[Action]:
 
     ct = case_type(case.kind)
     return actions_offered(case_actions(ct), case.status, actor_for_case(user, case), case)
+
+
+# --- Routing (fördelning, issue 18) ------------------------------------------------------------
+
+ROUTE = "route"
+# Who routes: a registrator over the case's unit, or a sektionschef over it (the area's chef)
+# who may handle it. A kvalitetsstrateg sees such cases but leaves routing to them.
+ROUTER_ROLES = (Role.REGISTRATOR, Role.SEKTIONSCHEF)
+
+
+def awaits_routing(case: Case) -> bool:
+    """A case waits for routing while its unit has units below it: it came in above the
+    sections (a resident chose a verksamhetsområde, or "Jag vet inte" put it on the
+    förvaltning), where no section's chef sees it."""
+    return case.unit.numchild > 0
+
+
+def route_action(sources, primary_in=frozenset()) -> Action:
+    """The "Fördela" step, for a type's own table: one core service and view
+    (cases/services/routing.py), offered while the case waits for routing."""
+    return Action(
+        ROUTE,
+        _l("Fördela till sektion"),
+        frozenset(sources),
+        who=either(role(Role.REGISTRATOR), both(role(Role.SEKTIONSCHEF), handler)),
+        primary_in=frozenset(primary_in),
+        url_name="cases:route",
+        when=awaits_routing,
+        meta={
+            "button": _l("Fördela"),
+            "help": _l(
+                "Ärendet flyttas till sektionen, får nya tidsfrister och sektionens chef "
+                "får ett e-postmeddelande."
+            ),
+        },
+    )
+
+
+def routable_kinds() -> list[str]:
+    """The case types whose table offers "Fördela" (from the registry, no type imported)."""
+    from cases.registry import case_types
+
+    return [ct.kind for ct in case_types() if any(a.name == ROUTE for a in case_actions(ct))]

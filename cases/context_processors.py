@@ -14,6 +14,7 @@ def navigation(request):
         "is_quality": Role.KVALITETSSTRATEG in roles,
         "is_au": Role.ARBETSUTSKOTT in roles,
         "is_investigator": Role.UTREDARE in roles,
+        "is_registrator": Role.REGISTRATOR in roles,
         "is_admin_role": Role.ADMINISTRATOR in roles or request.user.is_superuser,
         "idle_timeout_seconds": settings.IDLE_TIMEOUT_SECONDS,
     }

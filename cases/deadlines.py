@@ -63,3 +63,21 @@ def deadline_state(due_at: datetime | None, now: datetime | None = None) -> str:
     if due_at < now + timedelta(days=DUE_SOON_DAYS):
         return "soon"
     return "ok"
+
+
+# --- Routing (fördelning, issue 18) ------------------------------------------------------------
+
+ROUTING_STEP = "fordelning"
+# Without a rule for the case's type, a case waits at most one working day to be routed.
+ROUTING_DEFAULT_WORKING_DAYS = 1
+
+
+def routing_due(kind: str, received_at: datetime) -> datetime:
+    """When a case that came in above the sections must have been routed to one: the type's
+    "fordelning" rule, else one working day after receipt (end of that day)."""
+    due = due_for(kind, ROUTING_STEP, received_at)
+    if due is not None:
+        return due
+    start_day = timezone.localtime(received_at).date()
+    day = add_working_days(start_day, ROUTING_DEFAULT_WORKING_DAYS)
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))

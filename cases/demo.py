@@ -248,6 +248,8 @@ DEMO_USERS = [
         "ordförande i arbetsutskottet",
     ),
     DemoUser("kvalitet", "Maria", "Ek", Role.KVALITETSSTRATEG, "ASF", "kvalitetsstrateg"),
+    # Routes (fördelar) the complaints residents send to a verksamhetsområde (issue 18).
+    DemoUser("registrator", "Birgitta", "Sjögren", Role.REGISTRATOR, "ASF", "registrator"),
     DemoUser("admin", "Ali", "Yilmaz", Role.ADMINISTRATOR, "ASF", "administratör"),
 ]
 

@@ -178,8 +178,21 @@ class FollowupSource:
     items: Callable[..., Iterable]
 
 
+@dataclass(frozen=True)
+class StartPanel:
+    """A card on the start page for the holders of some roles (issue 18: the AU chair sees
+    the next meeting and the decisions waiting). `context(user)` returns the template's
+    context; a "cases" entry (a list of Case) is written to the access log with the page."""
+
+    key: str
+    roles: tuple[str, ...]
+    template: str
+    context: Callable[..., dict]
+
+
 @dataclass
 class _Extensions:
+    start_panels: dict[str, StartPanel] = field(default_factory=dict)
     followups: dict[str, FollowupSource] = field(default_factory=dict)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     document_kinds: dict[str, ArchiveDocumentKind] = field(default_factory=dict)
@@ -187,6 +200,14 @@ class _Extensions:
 
 
 EXTENSIONS = _Extensions()
+
+
+def register_start_panel(panel: StartPanel) -> None:
+    EXTENSIONS.start_panels[panel.key] = panel
+
+
+def start_panels() -> list[StartPanel]:
+    return list(EXTENSIONS.start_panels.values())
 
 
 def register_followups(source: FollowupSource) -> None:

@@ -57,3 +57,14 @@ def build_archive_delivery(delivery_id: int) -> str:
 
     delivery = archive_delivery_build(delivery_id=delivery_id)
     return delivery.status if delivery else "missing"
+
+
+# --- Fördelning (issue 18) ---------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_routing_notification(routing_id: int) -> bool:
+    """Tell the section's chef about a case routed to them; idempotent (stamped when sent)."""
+    from cases.services.routing import routing_notification_send
+
+    return routing_notification_send(routing_id=routing_id)

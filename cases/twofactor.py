@@ -37,7 +37,14 @@ from cases.services.accounts import (
 from cases.sso import sso_mfa_satisfied
 
 EXEMPT_PREFIXES = ("/tvafaktor/", "/logga-ut/", "/static/", "/health/", "/e-tjanst/", "/sso/")
-REQUIRED_ROLES = (Role.SEKTIONSCHEF, Role.ARBETSUTSKOTT, Role.UTREDARE, Role.KVALITETSSTRATEG)
+# The registrator reads incoming complaints before routing them (issue 18): case content too.
+REQUIRED_ROLES = (
+    Role.SEKTIONSCHEF,
+    Role.ARBETSUTSKOTT,
+    Role.UTREDARE,
+    Role.KVALITETSSTRATEG,
+    Role.REGISTRATOR,
+)
 SSO_MFA_SESSION_KEY = "sso_mfa"
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cases.converters  # noqa: F401  (registers <ref:…>)
-from cases.views import accesslog, detail, export
+from cases.views import accesslog, detail, export, routing
 
 app_name = "cases"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         detail.MeasureStatusView.as_view(),
         name="measure_status",
     ),
+    path("<ref:reference>/fordela/", routing.RouteView.as_view(), name="route"),
     path("<ref:reference>/bilaga/", detail.AttachmentAddView.as_view(), name="attachment_add"),
     path(
         "<ref:reference>/bilaga/<int:pk>/",

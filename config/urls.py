@@ -8,7 +8,7 @@ from djangosaml2 import views as saml_views
 from cases import sso
 from cases.twofactor import TwoFactorView
 from cases.views import auth as auth_views
-from cases.views import imports, start
+from cases.views import imports, organisation, start
 from config.health import health
 
 urlpatterns = [
@@ -29,6 +29,11 @@ urlpatterns = [
     path("tvafaktor/", TwoFactorView.as_view(), name="two_factor"),
     path("import/", imports.ImportView.as_view(), name="imports"),
     path("import/<int:pk>/genomfor/", imports.ImportExecuteView.as_view(), name="imports_execute"),
+    path(
+        "organisation/",
+        organisation.OrganisationSettingsView.as_view(),
+        name="organisation_settings",
+    ),
     path("admin/", admin.site.urls),
     path("arenden/", include("cases.urls")),
     path("inkorg/", include("cases.urls_inbox")),

@@ -9,7 +9,14 @@ class LexSarahConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from cases.history import history_of
-        from cases.registry import CaseType, register_case_type, register_demo_seeder
+        from cases.models import Role
+        from cases.registry import (
+            CaseType,
+            StartPanel,
+            register_case_type,
+            register_demo_seeder,
+            register_start_panel,
+        )
 
         from . import demo
         from .actions import REPORT_ACTIONS
@@ -18,7 +25,7 @@ class LexSarahConfig(AppConfig):
         from .imports import apply_import_rows
         from .models import ImmediateMeasure, IvoNotification, LexSarahReport
         from .retention import lexsarah_scrub
-        from .selectors import investigators
+        from .selectors import au_start_context, investigators
         from .services import lexsarah_assign_investigator, lexsarah_receive, lexsarah_spawn
         from .views.report import lexsarah_detail_context
         from .workflow import WORKFLOW
@@ -53,3 +60,11 @@ class LexSarahConfig(AppConfig):
             )
         )
         register_demo_seeder(30, demo.seed, "lexsarah")
+        register_start_panel(
+            StartPanel(
+                key="au",
+                roles=(Role.ARBETSUTSKOTT,),
+                template="lexsarah/_start_au.html",
+                context=au_start_context,
+            )
+        )

@@ -256,7 +256,12 @@ class ImyForm(forms.Form):
 
 class AUMeetingForm(PersonnummerCheckMixin, forms.Form):
     held_on = forms.DateField(label=_("Datum"), widget=DateInput(), error_messages=REQUIRED)
-    title = forms.CharField(label=_("Rubrik"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        required=False,
+        help_text=_("Lämna tomt för ”Arbetsutskottets sammanträde” och datumet."),
+    )
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,6 +271,7 @@ class AUMeetingForm(PersonnummerCheckMixin, forms.Form):
             queryset=users,
             required=False,
             widget=forms.CheckboxSelectMultiple,
+            help_text=_("Ingen markerad: alla med rollen arbetsutskott."),
         )
         members.label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["members"] = members

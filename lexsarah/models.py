@@ -237,7 +237,7 @@ class AUMeeting(models.Model):
         verbose_name_plural = _("AU-sammanträden")
 
     def __str__(self) -> str:
-        return self.title or _("Arbetsutskottet %s") % self.held_on
+        return self.title or _("Arbetsutskottets sammanträde %s") % self.held_on.isoformat()
 
 
 class AgendaItem(models.Model):

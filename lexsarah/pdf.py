@@ -6,6 +6,7 @@ the masking helper before it reaches the template."""
 from django.utils import timezone
 
 from cases.masking import mask_personnummer
+from cases.models import OrganisationSettings
 from cases.pdf import render_pdf
 
 from .models import AgendaItem, AUMeeting, IvoNotification, LegalReference
@@ -35,14 +36,20 @@ def _report_summary(report) -> dict:
 
 
 def _investigation_summary(investigation) -> dict:
+    sections = [(label, _clean(text)) for _n, label, text in investigation.sections()]
+    reports = [
+        _report_summary(r) for r in investigation.reports.select_related("case", "case__unit")
+    ]
     return {
         "pk": investigation.pk,
         "title": investigation.title,
         "investigator": investigation.investigator,
-        "sections": [(label, _clean(text)) for _n, label, text in investigation.sections()],
-        "reports": [
-            _report_summary(r) for r in investigation.reports.select_related("case", "case__unit")
-        ],
+        "sections": sections,
+        # Only the parts the investigator wrote: no heading without text (issue 18).
+        "summary": [(label, text) for label, text in sections if text.strip()],
+        # What the agenda item is about, in the reports' own words.
+        "subject": "; ".join(r["title"] for r in reports if r["title"]),
+        "reports": reports,
     }
 
 
@@ -72,6 +79,9 @@ def ivo_notification_pdf(notification: IvoNotification, variant: str | None = No
         "report": _report_summary(report),
         "investigations": investigations,
         "motivation": _clean(notification.motivation),
+        # The sender block (issue 18): nämnd, förvaltning, organisationsnummer, address and
+        # contact person, as quality staff keep them in the organisation settings.
+        "sender": OrganisationSettings.load(),
         "legal": LegalReference.objects.filter(active=True),
         "printed": timezone.localtime(),
     }

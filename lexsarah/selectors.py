@@ -2,9 +2,11 @@
 report cases a user sees decide which investigations and AU items they see."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Expression, OuterRef, QuerySet
+from django.utils import timezone
 
 from cases.models import Case, CaseKind, Membership, Role
 from cases.selectors import cases_handleable_by, cases_reported_by, cases_visible_to, user_roles
@@ -81,6 +83,45 @@ def agenda_items_visible(user: Viewer, meeting: AUMeeting) -> QuerySet[AgendaIte
         .prefetch_related("investigation__reports__case__unit")
         .order_by("id")
     )
+
+
+def au_next_meeting(user: Viewer, day: date | None = None) -> AUMeeting | None:
+    """The first meeting on or after today that the user may see (issue 18: shown first)."""
+    day = day or timezone.localdate()
+    return au_meetings_visible_to(user).filter(held_on__gte=day).order_by("held_on", "id").first()
+
+
+def au_decisions_waiting(user: Viewer, day: date | None = None) -> QuerySet[AgendaItem]:
+    """Agenda items of meetings held today or earlier without the AU's decision, whose
+    investigations the user may read: what the chair has to decide now."""
+    day = day or timezone.localdate()
+    if not has_role(user, AU_PAGE_ROLES):
+        return AgendaItem.objects.none()
+    return (
+        AgendaItem.objects.filter(
+            decided_at__isnull=True,
+            meeting__held_on__lte=day,
+            investigation__in=investigations_visible_to(user),
+        )
+        .select_related("meeting")
+        .prefetch_related("investigation__reports__case")
+        .order_by("meeting__held_on", "id")
+    )
+
+
+def au_start_context(user: Viewer) -> dict:
+    """The AU card on the start page: the next meeting with its agenda size and the decisions
+    waiting (cases/registry.py StartPanel). "cases" go to the page's access-log row."""
+    meeting = au_next_meeting(user)
+    waiting = list(au_decisions_waiting(user)[:20])
+    agenda_size = agenda_items_visible(user, meeting).count() if meeting is not None else 0
+    return {
+        "au_next_meeting": meeting,
+        "au_agenda_size": agenda_size,
+        "au_waiting": waiting,
+        "au_ready_count": investigations_ready_for_au(user).count(),
+        "cases": [r.case for item in waiting for r in item.investigation.reports.all()],
+    }
 
 
 def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:

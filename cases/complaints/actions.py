@@ -11,12 +11,15 @@ handle grant (the assignee gets one) — the people the views checked with `requ
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.actions import Action, case_part_actions
+from cases.actions import Action, case_part_actions, route_action
 from cases.complaints.workflow import ComplaintStatus as S
 
 OPEN = frozenset({S.RECEIVED, S.INVESTIGATING, S.ANSWERED})
 
 ACTIONS: tuple[Action, ...] = (
+    # A resident's complaint lands on the verksamhetsområde they chose (or the förvaltning):
+    # a registrator or the area's chef routes it to a section first (issue 18).
+    route_action(OPEN, primary_in={S.RECEIVED}),
     Action(
         "receive",
         _("Ta emot"),

@@ -24,8 +24,10 @@ from django.utils import timezone
 from cases.complaints import services as svc
 from cases.complaints.models import Complaint
 from cases.complaints.workflow import ComplaintStatus
+from cases.deadlines import is_working_day
 from cases.demo import IMPORT_USER, continue_after, demo_chef, demo_import, demo_step
 from cases.models import Case, CaseKind, Code, MeasureLevel, Unit
+from cases.services.routing import case_route
 
 # Cases per year: (from outside, from staff). 2024–2025 exactly as in seed 000 so the demo
 # report reads "213 (177)" and "56 (37)"; 2021–2023 are estimates kept lower.
@@ -763,9 +765,83 @@ def seed(*, users, rng, stdout, years=None, scale: float = 1.0) -> int:
             seeder.handle(
                 seeder.report(draft), h, h.receive_at, h.assess_at, h.reply_at, h.close_at
             )
+    routed = _seed_routing(users=users, now=now)
     stdout.write(
-        f"Klagomål och synpunkter: {len(drawn)} ärenden, varav {len(before)} importerade "
+        f"Klagomål och synpunkter: {len(drawn) + routed} ärenden ({routed} via fördelning), varav {len(before)} importerade "
         f"({len(imported)} handläggs vidare) och {len(since)} genom tjänsterna "
         f"({time_module.monotonic() - started:.0f} s)."
     )
-    return len(drawn)
+    return len(drawn) + routed
+
+
+# Residents choose a verksamhetsområde (or "Jag vet inte": the förvaltning); the registrator
+# routes each to a section (issue 18). (area code, section or "" = still waiting, working days
+# ago, title words for the text)
+ROUTING_DEMO = [
+    ("UTR-BU", "", 3, "Jag har väntat länge på besked om min sons utredning."),
+    ("EKB-EB", "", 0, "Min ansökan om försörjningsstöd har inte fått något svar."),
+    ("ASF", "", 1, "Jag vet inte vem jag ska vända mig till om min granne som behöver hjälp."),
+    ("INS-OV", "INS-OV-2", 6, "Familjebehandlingen ställde in två möten utan att säga till."),
+    ("EKB-EB", "EKB-EB-1", 9, "Handläggaren svarar inte i telefon och ringer inte tillbaka."),
+]
+
+
+def _working_days_before(now: datetime, days: int) -> datetime:
+    day = timezone.localtime(now).date()
+    while days > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return min(timezone.make_aware(datetime.combine(day, time(8, 30))), now - timedelta(minutes=30))
+
+
+def _seed_routing(*, users, now: datetime) -> int:
+    """Complaints that came in to an area: three still in the "Att fördela" queue (one
+    overdue), two routed to a section by the registrator the morning after, one of those
+    received by the section's chef. Through the services, at the moments they happened."""
+    registrator = users.get("registrator")
+    if registrator is None:
+        return 0
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(
+            code__in={r[0] for r in ROUTING_DEMO} | {r[1] for r in ROUTING_DEMO}
+        )
+    }
+    created = 0
+    for area, section, days_ago, text in ROUTING_DEMO:
+        if area not in units:
+            continue
+        received = _working_days_before(now, days_ago)
+        submission = demo_step(
+            received,
+            svc.complaint_submit_public,
+            unit=units[area],
+            complaint_type="klagomal",
+            description=text,
+            sender_category="brukare",
+            sender_name="Demo Invånare",
+        )
+        created += 1
+        if not section or section not in units:
+            continue
+        routed_at = min(received + timedelta(days=1), now - timedelta(minutes=20))
+        case = demo_step(
+            routed_at,
+            case_route,
+            case=submission.complaint.case,
+            unit=units[section],
+            actor=registrator,
+            reason="Gäller sektionens insatser",
+            notify=False,
+        )
+        chef = demo_chef(users, units[section])
+        if chef is not None and days_ago > 7:
+            demo_step(
+                routed_at + timedelta(hours=2),
+                svc.complaint_receive,
+                case=case,
+                actor=chef,
+                notify=False,
+            )
+    return created

@@ -19,6 +19,8 @@ from .digest import DigestSent
 from .integration import IdempotencyRecord, IntegrationAccount
 from .jobs import Job
 from .org import Membership, MembershipSource, Role, Unit, UnitKind
+from .organisation import OrganisationSettings
+from .routing import CaseRouting
 from .security import (
     AccountEvent,
     AccountEventKind,
@@ -39,6 +41,7 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseKind",
     "CaseLink",
+    "CaseRouting",
     "CaseUserObjectPermission",
     "Code",
     "CodeList",
@@ -54,6 +57,7 @@ __all__ = [
     "Membership",
     "MembershipSource",
     "Note",
+    "OrganisationSettings",
     "ReferenceCounter",
     "RetentionPolicy",
     "RetentionRun",

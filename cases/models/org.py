@@ -77,6 +77,8 @@ class Role(models.TextChoices):
     UTREDARE = "utredare", _("Lex Sarah-utredare")
     ARBETSUTSKOTT = "arbetsutskott", _("Arbetsutskott")
     KVALITETSSTRATEG = "kvalitetsstrateg", _("Kvalitetsstrateg")
+    # Routes (fördelar) incoming cases that landed above the sections (issue 18).
+    REGISTRATOR = "registrator", _("Registrator")
     ADMINISTRATOR = "administrator", _("Administratör")
 
 

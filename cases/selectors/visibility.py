@@ -9,6 +9,8 @@ Rules
 - arbetsutskott: lex Sarah cases in their subtree;
 - lex Sarah-utredare, assignees, restricted access: only explicit object grants;
 - medarbetare: nothing beyond their own reports (a status-only view, `cases_reported_by`);
+- registrator: the cases waiting for routing in their subtree (a routable type on a unit with
+  units below it, issue 18); once routed to a section they leave the registrator's sight;
 - administratör: organisation and code lists, no case content (least privilege);
 - `skyddad` cases: explicit grants only, whatever the role.
 """
@@ -24,6 +26,7 @@ from cases.types import User, Viewer
 
 FULL_SCOPE_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG)
 LEXSARAH_SCOPE_ROLES = (Role.ARBETSUTSKOTT,)
+REGISTRATOR_ROLES = (Role.REGISTRATOR,)
 HANDLER_ROLES = (Role.SEKTIONSCHEF,)
 
 
@@ -49,11 +52,29 @@ def visible_rule(user: User, prefix: str = "") -> Q:
     case row itself, "target__" for the target of a CaseLink): linked cases are filtered row by
     row, never by an IN over every case the user may see. Callers check is_authenticated."""
     unit_path = f"{prefix}unit__path"
-    by_role = membership_scope(user, FULL_SCOPE_ROLES, unit_path) | (
-        Q(**{f"{prefix}kind": CaseKind.LEXSARAH})
-        & membership_scope(user, LEXSARAH_SCOPE_ROLES, unit_path)
+    by_role = (
+        membership_scope(user, FULL_SCOPE_ROLES, unit_path)
+        | (
+            Q(**{f"{prefix}kind": CaseKind.LEXSARAH})
+            & membership_scope(user, LEXSARAH_SCOPE_ROLES, unit_path)
+        )
+        | (awaiting_routing_rule(prefix) & membership_scope(user, REGISTRATOR_ROLES, unit_path))
     )
     return _granted(user, "view_case", f"{prefix}pk") | (Q(**{f"{prefix}skyddad": False}) & by_role)
+
+
+def awaiting_routing_rule(prefix: str = "") -> Q:
+    """Open cases of a routable type on a unit with units below it (cases/actions.py,
+    `awaits_routing`), as a row condition."""
+    from cases.actions import routable_kinds
+
+    return Q(
+        **{
+            f"{prefix}kind__in": routable_kinds(),
+            f"{prefix}unit__numchild__gt": 0,
+            f"{prefix}closed_at__isnull": True,
+        }
+    )
 
 
 def cases_visible_to(user: Viewer) -> QuerySet[Case]:

@@ -104,6 +104,10 @@ def _part_forms(request, case, names: set[str]) -> dict:
         forms["note"] = bound.get("note") or NoteForm()
     if "attachment" in names:
         forms["attachment"] = bound.get("attachment") or AttachmentForm()
+    if "route" in names:
+        from .routing import route_form
+
+        forms["route"] = bound.get("route") or route_form(request, case)
     if "measure" in names:  # the core measure, for a type without its own
         forms.setdefault(
             "measure", bound.get("measure") or MeasureForm(users=measure_responsibles(case))

@@ -31,6 +31,7 @@ from cases.selectors.inbox import (
     inbox_list,
     inbox_page,
 )
+from cases.selectors.routing import routes_cases, routing_queue
 from cases.services.access import access_log_record_case_list, access_log_record_many
 from cases.services.bulk import cases_bulk_assign, cases_bulk_receive
 from cases.services.errors import ServiceError
@@ -38,7 +39,13 @@ from cases.xlsx import xlsx_response
 
 from .mixins import PermissionMixin
 
-INBOX_ROLES = (Role.SEKTIONSCHEF, Role.KVALITETSSTRATEG, Role.ARBETSUTSKOTT, Role.UTREDARE)
+INBOX_ROLES = (
+    Role.SEKTIONSCHEF,
+    Role.KVALITETSSTRATEG,
+    Role.ARBETSUTSKOTT,
+    Role.UTREDARE,
+    Role.REGISTRATOR,
+)
 EXPORT_LIMIT = 10_000
 PAGING_PARAMS = ("efter", "fore")
 
@@ -108,7 +115,20 @@ class InboxView(InboxMixin, TemplateView):
         )
         if not self.is_partial():
             ctx["followups"] = _followups(self.request.user)
+            ctx.update(_routing_queue(self.request))
         return ctx
+
+
+def _routing_queue(request) -> dict:
+    """The "Att fördela" queue above the list (issue 18), for those who route; its rows show
+    case titles, so they get their own access-log row."""
+    if not routes_cases(request.user):
+        return {}
+    rows, total = routing_queue(request.user)
+    access_log_record_case_list(
+        user=request.user, cases=[r.case for r in rows], request=request, detail=_("Att fördela")
+    )
+    return {"routing_rows": rows, "routing_total": total, "routes_cases": True}
 
 
 def _followups(user) -> dict:

@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cases.models import Role
+from cases.registry import start_panels
 from cases.selectors import cases_reported_by, cases_visible_to
+from cases.selectors.routing import routes_cases, routing_queue
 from cases.services.access import access_log_record_case_list
 
 from .mixins import PermissionMixin
@@ -27,6 +29,7 @@ class StartView(PermissionMixin, TemplateView):
             Role.KVALITETSSTRATEG,
             Role.ARBETSUTSKOTT,
             Role.UTREDARE,
+            Role.REGISTRATOR,
         }:
             open_cases = cases_visible_to(user).filter(closed_at__isnull=True)
             ctx["open_count"] = open_cases.count()
@@ -35,7 +38,17 @@ class StartView(PermissionMixin, TemplateView):
                 open_cases.filter(assignee=user).select_related("unit").order_by("due_at")[:10]
             )
             shown += ctx["assigned_to_me"]
-        # Both lists show case titles: one access-log row for the page view.
+        if self.roles & {Role.REGISTRATOR, Role.SEKTIONSCHEF} and routes_cases(user):
+            # Counts only (no titles): the queue itself is in the inbox (issue 18).
+            rows, ctx["routing_total"] = routing_queue(user)
+            ctx["routing_overdue"] = sum(1 for row in rows if row.overdue)
+        ctx["panels"] = []
+        for panel in start_panels():
+            if self.roles & set(panel.roles):
+                panel_ctx = panel.context(user)
+                shown += panel_ctx.get("cases", [])
+                ctx["panels"].append({"template": panel.template, **panel_ctx})
+        # The lists show case titles: one access-log row for the page view.
         access_log_record_case_list(
             user=user, cases=shown, request=self.request, detail=_("Startsidan")
         )

@@ -1,7 +1,13 @@
 """Lex Sarah writes (DESIGN §8.1), split by sub-domain: report, investigation, au, ivo."""
 
 from ._common import refusal_reason
-from .au import agenda_item_add, agenda_item_decide, au_meeting_create
+from .au import (
+    agenda_item_add,
+    agenda_item_decide,
+    au_meeting_create,
+    decision_allowed_on,
+    default_meeting_title,
+)
 from .investigation import (
     close_blockers,
     investigation_add_report,
@@ -26,6 +32,8 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_decide",
     "au_meeting_create",
+    "decision_allowed_on",
+    "default_meeting_title",
     "close_blockers",
     "immediate_measure_add",
     "imy_report_record",

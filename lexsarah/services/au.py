@@ -22,6 +22,7 @@ from ..models import (
     AUMeeting,
     Investigation,
 )
+from ..selectors import au_members
 from ..workflow import LexSarahStatus
 from ._common import clean_text
 from .investigation import _lock_reports, _set_assessment, reopen_for_au
@@ -40,11 +41,24 @@ def au_meeting_create(
     members: Iterable[User] = (),
     title: str = "",
 ) -> AUMeeting:
-    meeting = AUMeeting(held_on=held_on, chair=chair, title=(title or "").strip()[:200])
+    """A meeting; without a title it is "Arbetsutskottets sammanträde YYYY-MM-DD", without
+    members every holder of the arbetsutskott role is one (issue 18: "Ledamöter: –")."""
+    title = (title or "").strip()[:200] or default_meeting_title(held_on)
+    meeting = AUMeeting(held_on=held_on, chair=chair, title=title)
     audited_save(meeting, actor=actor, reason=_("AU-sammanträde skapat"))
+    members = list(members) or list(au_members())
     if members:
         meeting.members.set(members)
     return meeting
+
+
+def default_meeting_title(held_on: date) -> str:
+    return _("Arbetsutskottets sammanträde %s") % held_on.isoformat()
+
+
+def decision_allowed_on(meeting: AUMeeting, day: date | None = None) -> bool:
+    """The AU decides at its meeting: on the meeting day or later, never before it."""
+    return (day or timezone.localdate()) >= meeting.held_on
 
 
 def _next_paragraph(meeting: AUMeeting) -> str:
@@ -120,6 +134,11 @@ def agenda_item_decide(
     )
     if item.decided_at is not None:
         raise ServiceError(_("Arbetsutskottet har redan beslutat i ärendet."))
+    if not decision_allowed_on(item.meeting):
+        raise ServiceError(
+            _("Arbetsutskottet kan besluta först på sammanträdesdagen %s.")
+            % item.meeting.held_on.isoformat()
+        )
     reports = _lock_reports([r.case for r in item.investigation.reports.select_related("case")])
     for report in reports:
         # A report taken back to investigation meanwhile is no longer the AU's to decide.

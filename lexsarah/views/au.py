@@ -38,6 +38,7 @@ class AUListView(PermissionMixin, ListView):
             self.request, "meeting", lambda: AUMeetingForm(users=sel.au_members())
         )
         ctx["ready"] = ready = list(sel.investigations_ready_for_au(self.request.user))
+        ctx["next_meeting"] = sel.au_next_meeting(self.request.user)
         _log_list(self.request, ctx["meetings"], ready)
         return ctx
 
@@ -105,9 +106,11 @@ class AUMeetingView(_MeetingMixin, TemplateView):
             request=self.request,
             detail=_("AU-sammanträde %s") % meeting.held_on,
         )
+        decisions_open = svc.decision_allowed_on(meeting)
         ctx.update(
             meeting=meeting,
             items=items,
+            decisions_open=decisions_open,
             can_write=bool(self.roles & set(AU_WRITE_ROLES)),
             add_form=bound.get("add")
             or AgendaAddForm(
@@ -123,6 +126,7 @@ class AUMeetingView(_MeetingMixin, TemplateView):
                 if f"item{item.pk}" in bound
                 or (
                     item.decided_at is None
+                    and decisions_open
                     and process_allowed(
                         [r.case for r in item.investigation.reports.all()],
                         "au_decide",

@@ -78,3 +78,20 @@ def test_demo_complaints_are_realistic_and_idempotent():
     assert "ärenden" in out.getvalue()
     assert seed(users=users, rng=random.Random(1), stdout=out) == 0
     assert Complaint.objects.count() == created
+
+
+def test_demo_shows_routed_and_unrouted_complaints():
+    """Issue 18: the demo has a registrator, complaints waiting in "Att fördela" (one of them
+    overdue) and complaints the registrator routed to a section."""
+    from cases.models import CaseRouting
+    from cases.selectors.routing import routing_queue
+
+    users = seed_organisation()
+    seed(users=users, rng=random.Random(1), stdout=io.StringIO(), years={2026}, scale=0.05)
+    rows, total = routing_queue(users["registrator"])
+    assert total == 3
+    assert any(r.overdue for r in rows)
+    assert {r.case.unit.code for r in rows} == {"UTR-BU", "EKB-EB", "ASF"}
+    routed = CaseRouting.objects.select_related("to_unit", "routed_by")
+    assert {r.to_unit.code for r in routed} == {"INS-OV-2", "EKB-EB-1"}
+    assert {r.routed_by.username for r in routed} == {"registrator"}

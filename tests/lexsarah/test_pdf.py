@@ -98,3 +98,41 @@ def test_pdf_permissions(client, org, make_report):
     assert client.get(reverse("lexsarah:au_pdf", args=[meeting.pk])).status_code == 403
     client.force_login(org.users["staff_a1"])
     assert client.get(reverse("lexsarah:ivo_pdf", args=[case.reference])).status_code == 404
+
+
+def test_ivo_notification_pdf_has_the_sender_block_from_the_organisation_settings(
+    client, org, make_report
+):
+    """Issue 18 point 5: nämnd, förvaltning, organisationsnummer, address and contact."""
+    from cases.services.organisation import organisation_settings_update
+
+    case, _meeting = _au_case(org, make_report)
+    client.force_login(org.users["quality"])
+    url = reverse("lexsarah:ivo_pdf", args=[case.reference])
+    empty = _text(client.get(url).content)
+    assert "Avsändare" in empty and "Organisationsuppgifterna är inte ifyllda" in empty
+    organisation_settings_update(
+        actor=org.users["quality"],
+        reason="Inför IVO-anmälan",
+        board="Socialnämnden",
+        administration="Socialförvaltningen",
+        organisation_number="2120000142",
+        street_address="Box 123",
+        postal_code="12345",
+        city="Exempelstad",
+        contact_name="Maria Ek",
+        contact_phone="08-123 456",
+        contact_email="kvalitet@example.se",
+    )
+    text = _text(client.get(url).content)
+    for expected in (
+        "Socialnämnden",
+        "Socialförvaltningen",
+        "212000-0142",
+        "Box 123, 123 45 Exempelstad",
+        "Maria Ek",
+        "08-123 456",
+        "kvalitet@example.se",
+    ):
+        assert expected in text, expected
+    assert "inte ifyllda" not in text

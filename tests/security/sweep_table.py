@@ -137,6 +137,8 @@ TABLE: dict[str, E] = {
     "sso_failed": E(NONE, {role: 400 for role in ROLES}),
     "imports": E(NONE, G(ok=QUAL)),
     "imports_execute": E(pk("import_job"), P(QUAL, quality_x=404)),  # someone else's job
+    # One organisation-wide row (issue 18): every kvalitetsstrateg edits it.
+    "organisation_settings": E(NONE, G(ok=QUAL)),
     # --- the shared case page -------------------------------------------------------------
     "cases:accesslog": E(NONE, G(ok=f"{CHEFS} {QUAL}"), marker=lambda w: w.complaint.reference),
     # staff_a1 reported the complaint: a status-only page (tests/lexsarah/test_views.py).
@@ -151,6 +153,8 @@ TABLE: dict[str, E] = {
     ),
     "cases:note_add": E(COMPLAINT, CASE_POST, post_data=lambda w: {"text": "Intrång"}),
     "cases:measure_add": E(COMPLAINT, CASE_POST),
+    # Fördela (issue 18): the world's complaint sits in a section already, so nobody may.
+    "cases:route": E(COMPLAINT, CASE_POST),
     "cases:attachment_add": E(COMPLAINT, CASE_POST),
     "cases:measure_status": E(
         lambda w: {"reference": w.complaint.reference, "pk": w.case_measure.pk},

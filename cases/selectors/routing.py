@@ -1,0 +1,83 @@
+"""Reads for routing (fördelning, issue 18): the "Att fördela" queue and where a case may go."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.actions import ROUTER_ROLES
+from cases.deadlines import deadline_state, routing_due
+from cases.models import Case, Membership, Role, Unit
+from cases.selectors.people import units_valid
+from cases.selectors.visibility import (
+    awaiting_routing_rule,
+    handle_rule,
+    membership_scope,
+    units_in_scope,
+)
+from cases.types import User, Viewer
+
+QUEUE_LIMIT = 100
+
+
+@dataclass
+class QueueRow:
+    case: Case
+    due_at: datetime
+    state: str  # ok / soon / overdue (cases/deadlines.py)
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
+
+
+def routes_cases(user: Viewer) -> bool:
+    """A registrator, or a sektionschef over units with units below them (an area's chef):
+    the people whose inbox starts with the "Att fördela" queue. A section's own chef has
+    nothing to route."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .filter(Q(role=Role.REGISTRATOR) | Q(role=Role.SEKTIONSCHEF, unit__numchild__gt=0))
+        .exists()
+    )
+
+
+def routing_queue_qs(user: User) -> QuerySet[Case]:
+    """The cases this user may route: waiting for routing, not skyddad, and in the subtree of
+    their registrator membership, or of a sektionschef membership that lets them handle it.
+    One SQL query (the same row conditions as visibility)."""
+    may_route = membership_scope(user, (Role.REGISTRATOR,)) | (
+        membership_scope(user, (Role.SEKTIONSCHEF,)) & handle_rule(user)
+    )
+    return Case.objects.filter(awaiting_routing_rule(), may_route, skyddad=False)
+
+
+def routing_queue(user: Viewer, *, now: datetime | None = None) -> tuple[list[QueueRow], int]:
+    """The "Att fördela" queue, oldest first, each row with its routing deadline (one working
+    day by default) and its state; and the total (the list stops at QUEUE_LIMIT)."""
+    if not user.is_authenticated:
+        return [], 0
+    qs = routing_queue_qs(user)
+    now = now or timezone.now()
+    cases = list(qs.select_related("unit").order_by("received_at", "id")[:QUEUE_LIMIT])
+    total = len(cases) if len(cases) < QUEUE_LIMIT else qs.count()
+    rows = []
+    for case in cases:
+        due = routing_due(case.kind, case.received_at)
+        rows.append(QueueRow(case=case, due_at=due, state=deadline_state(due, now)))
+    return rows, total
+
+
+def routing_targets(user: Viewer, case: Case) -> QuerySet[Unit]:
+    """Sections the user may route the case to: valid units without units below them, in the
+    subtree of the user's router memberships, other than the case's own unit."""
+    return (
+        units_valid(units_in_scope(user, ROUTER_ROLES))
+        .filter(numchild=0)
+        .exclude(pk=case.unit_id)
+        .order_by("path")
+    )

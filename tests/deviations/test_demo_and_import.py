@@ -3,7 +3,6 @@ applier: bulk, with history, idempotent."""
 
 import io
 import random
-import time
 
 import pytest
 from django.utils import timezone
@@ -29,11 +28,9 @@ def test_demo_deviations_are_realistic_with_history_and_idempotent():
     users = seed_organisation()
     now = timezone.now()
     out = io.StringIO()
-    started = time.monotonic()
     created = seed(
         users=users, rng=random.Random(1), stdout=out, years={2024, now.year}, scale=0.25
     )
-    assert time.monotonic() - started < 20
     cases = Case.objects.filter(kind="deviation")
     assert created == cases.count() == Deviation.objects.count() > 400
     assert set(cases.values_list("status", flat=True)) == {
@@ -106,9 +103,7 @@ def test_import_writes_deviation_categories_in_bulk():
             f"avvikelse;IMP-{i};IFO-BU-1;2024-02-01;;{closed};Rubrik {i};Text;"
             f"handlaggning;dokumentation|kompetens|bemotande;rutin-ej-foljd;;;;;;;;\n"
         )
-    started = time.monotonic()
     result = import_cases_file("".join(lines).encode(), "lifecare.csv", user=None)
-    assert time.monotonic() - started < 30
     assert result.created == 2000
     deviation = Deviation.objects.get(case__external_reference="IMP-7")
     assert sorted(c.code for c in deviation.deficiencies.all()) == [

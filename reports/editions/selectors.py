@@ -155,6 +155,9 @@ def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockS
         year=form.cleaned_data["year"],
         cases=cases_countable_by(user),
         period_start=(form.cleaned_data["period_start_month"], 1),
+        # A year not yet over is counted up to today and compared with the same part of the
+        # years before (issue 17): "2026 t.o.m. 2 december", never against all of 2025.
+        as_of=timezone.localdate(),
     )
 
 

@@ -4,11 +4,12 @@ the result shape (plain JSON, so the same dict feeds the browser, the PDF and --
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import CaseKind, Unit
 from deviations.models import Deviation, ReclassifiedTo
+from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem
 from reports.editions.models import Period, _safe_date, year_ending
 from reports.editions.periods import MONTHS, period_label, period_short
 
@@ -63,6 +64,23 @@ class BlockScope:
             "case_id"
         )
         return self.subtree_cases.exclude(Q(kind=CaseKind.DEVIATION) & Q(pk__in=reclassified))
+
+
+def au_in(period: Period) -> Q:
+    """Reports with a finding whose AU date lies in `period`. Historic imports carry the AU
+    date on the report; live cases take the first meeting whose agenda held an investigation
+    covering the report. Written as sets of ids (hashed once), not a subquery per report."""
+    first_meeting_in = (
+        AgendaItem.objects.order_by()
+        .values("investigation__reports")
+        .annotate(first=Min("meeting__held_on"))
+        .filter(first__gte=period.start, first__lt=period.end)
+        .values("investigation__reports")
+    )
+    return Q(lexsarah__assessment__in=FINDING_ASSESSMENTS) & (
+        Q(lexsarah__au_date__gte=period.start, lexsarah__au_date__lt=period.end)
+        | Q(lexsarah__au_date__isnull=True, pk__in=first_meeting_in)
+    )
 
 
 RULES = {

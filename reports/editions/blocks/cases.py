@@ -25,6 +25,7 @@ from .base import (
     BlockScope,
     add_figure,
     add_table,
+    au_in,
     fmt,
     group_depth,
     new_result,
@@ -71,6 +72,10 @@ def kind_cases(scope: BlockScope, params: dict) -> QuerySet:
 
 
 def in_period(qs: QuerySet, rule: str, period) -> QuerySet:
+    if rule == "au":
+        # Lex Sarah reports AU-handled with a finding (seed 000 §4.2.3: the patterns in lex
+        # Sarah are drawn from these), whatever their received or closing date.
+        return qs.filter(au_in(period))
     start, end = datetime_range(period)
     name = DATE_FIELD[rule]
     return qs.filter(**{f"{name}__gte": start, f"{name}__lt": end})

@@ -1,16 +1,24 @@
 """Lex Sarah in figures: reports received, investigations with a finding handled by the AU,
 decisions to notify IVO and IVO's decisions — each with its own date rule."""
 
-from django.db.models import Count, DateField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from cases.models import CaseKind
 from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, Assessment, IvoOutcome
-from reports.editions.models import Period
 from reports.editions.periods import datetime_range
 
-from .base import EJ_ANGIVET, BlockScope, add_figure, add_table, fmt, new_result, year_label
+from .base import (
+    EJ_ANGIVET,
+    BlockScope,
+    add_figure,
+    add_table,
+    au_in,
+    fmt,
+    new_result,
+    year_label,
+)
 from .cases import DEFAULT_GROUP_KIND, comparison_sentence, trend_years, type_counts
 
 
@@ -26,23 +34,6 @@ def au_date():
     return Coalesce("lexsarah__au_date", Subquery(first_meeting, output_field=DateField()))
 
 
-def au_in(period: Period) -> Q:
-    """Reports with a finding whose AU date lies in `period`. Historic imports carry the AU
-    date on the report; live cases take the first meeting whose agenda held an investigation
-    covering the report. Written as sets of ids (hashed once), not a subquery per report."""
-    first_meeting_in = (
-        AgendaItem.objects.order_by()
-        .values("investigation__reports")
-        .annotate(first=Min("meeting__held_on"))
-        .filter(first__gte=period.start, first__lt=period.end)
-        .values("investigation__reports")
-    )
-    return Q(lexsarah__assessment__in=FINDING_ASSESSMENTS) & (
-        Q(lexsarah__au_date__gte=period.start, lexsarah__au_date__lt=period.end)
-        | Q(lexsarah__au_date__isnull=True, pk__in=first_meeting_in)
-    )
-
-
 def _date_in(field: str, period, datetime_field: bool = False) -> Q:
     if datetime_field:
         start, end = datetime_range(period)
@@ -55,6 +46,12 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     period, prev = scope.period_for(scope.year), scope.period_for(scope.year - 1)
     y, py = year_label(period), year_label(prev)
     result = new_result("lexsarah", _("Lex Sarah i siffror"), "received", period)
+    # Each figure is selected by its own date: the block says so for every one of them.
+    result["rule_text"] = _(
+        "Urval: inkomna rapporter räknat på inkomstdatum; AU-behandlade räknat på datum för "
+        "arbetsutskottets behandling; beslut om anmälan till IVO räknat på beslutsdatum; "
+        "beslut från IVO räknat på IVO:s beslutsdatum; %(period)s."
+    ) % {"period": result["period_label"]}
     reports = scope.counted_cases.filter(kind=CaseKind.LEXSARAH)
     # The received counts come from the query the count and trend blocks share.
     by_group = type_counts(

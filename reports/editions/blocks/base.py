@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import CaseKind, Unit
 from deviations.models import Deviation, ReclassifiedTo
-from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem
+from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, LexSarahReport
 from reports.editions.models import Period, _safe_date, year_ending
 from reports.editions.periods import MONTHS, period_label, period_short
 
@@ -69,7 +69,8 @@ class BlockScope:
 def au_in(period: Period) -> Q:
     """Reports with a finding whose AU date lies in `period`. Historic imports carry the AU
     date on the report; live cases take the first meeting whose agenda held an investigation
-    covering the report. Written as sets of ids (hashed once), not a subquery per report."""
+    covering the report. One set of case ids from the lex Sarah rows (hashed, or a semi-join
+    that reads only those cases), not a subquery per report."""
     first_meeting_in = (
         AgendaItem.objects.order_by()
         .values("investigation__reports")
@@ -77,10 +78,11 @@ def au_in(period: Period) -> Q:
         .filter(first__gte=period.start, first__lt=period.end)
         .values("investigation__reports")
     )
-    return Q(lexsarah__assessment__in=FINDING_ASSESSMENTS) & (
-        Q(lexsarah__au_date__gte=period.start, lexsarah__au_date__lt=period.end)
-        | Q(lexsarah__au_date__isnull=True, pk__in=first_meeting_in)
+    handled = LexSarahReport.objects.filter(assessment__in=FINDING_ASSESSMENTS).filter(
+        Q(au_date__gte=period.start, au_date__lt=period.end)
+        | Q(au_date__isnull=True, pk__in=first_meeting_in)
     )
+    return Q(pk__in=handled.values("pk"))
 
 
 RULES = {

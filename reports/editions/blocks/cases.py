@@ -5,6 +5,7 @@ Cases are counted by their registered unit (Case.unit); the subtree is a path pr
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -153,14 +154,17 @@ def type_counts(
     """{unit group path: {year: n}} for the block's case type (and complaint source); a case
     registered above the grouping level forms its own unit's row."""
     group_len = MP_Node.steplen * group_depth(scope, group_kind)
-    paths = unit_paths(scope)
     kind, source = params.get("kind", CaseKind.COMPLAINT), params.get("source", "")
-    table: dict[str, dict[int, int]] = {}
-    for (k, src, unit_id, year), n in yearly_counts(scope, rule, years).items():
-        if k == kind and src == source and n:
-            by_year = table.setdefault(paths[unit_id][:group_len], {})
-            by_year[year] = by_year.get(year, 0) + n
-    return table
+    key = ("type_counts", kind, source, rule, tuple(years), group_len)
+    if key not in scope.cache:
+        paths = unit_paths(scope)
+        table: dict[str, dict[int, int]] = {}
+        for (k, src, unit_id, year), n in yearly_counts(scope, rule, years).items():
+            if k == kind and src == source and n:
+                by_year = table.setdefault(paths[unit_id][:group_len], {})
+                by_year[year] = by_year.get(year, 0) + n
+        scope.cache[key] = table
+    return scope.cache[key]
 
 
 def comparison_sentence(
@@ -215,6 +219,13 @@ def _group_label(path: str, labels: dict[str, str]) -> str:
 DEFAULT_GROUP_KIND = "verksamhetsomrade"
 
 
+@lru_cache(maxsize=64)
+def _chart(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...]) -> str:
+    """The SVG is a pure function of the figures: drawn once per distinct table per process
+    (pygal takes tens of milliseconds a chart, the statistics page's largest Python cost)."""
+    return bar_chart(title, list(x_labels), {name: list(values) for name, values in series})
+
+
 def trend_years(scope: BlockScope, n_years: int) -> list[int]:
     return list(range(scope.year - n_years + 1, scope.year + 1))
 
@@ -255,7 +266,9 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     result["charts"].append(
         {
             "title": result["title"],
-            "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
+            "svg": _chart(
+                result["title"], tuple(headers[1:]), tuple((r[0], tuple(r[1:])) for r in rows)
+            ),
             "caption": f"Diagram: {result['title']}. Källa: Avvika.",
         }
     )
@@ -356,47 +369,69 @@ def _dimension_join(dimension: str) -> tuple[str, str, str]:
     return owner._meta.db_table, owner._meta.pk.column, field.column
 
 
+# The distributions usually printed together for a type: the first block of a type computes
+# these with its own, so the next ones cost no query.
+USUAL_DIMENSIONS = {
+    CaseKind.DEVIATION: ("deficiency", "root_cause", "measure_type"),
+    CaseKind.COMPLAINT: ("complaint_topic",),
+}
+
+
 def distribution_facts(
-    scope: BlockScope, params: dict, rule: str, period: Period
+    scope: BlockScope, params: dict, rule: str, period: Period, dimension: str
 ) -> dict[str, dict[Any, int]]:
-    """Every distribution of one set of cases (type, source, date rule, period) in one
-    query, cached on the scope: the cases are selected once (visibility, subtree, period) into
-    a CTE, then each dimension is one GROUP BY over it. {"total": {None: n},
-    dimension: {code id or None: n}, "measure_type": {...}, "with_measure": {None: n}}.
-    Multi-label dimensions count distinct cases per label (their rows are unique per case
-    and label); a case without any label counts under None ("Ej angivet")."""
+    """The distributions of one set of cases (type, source, date rule, period), cached on the
+    scope: {"total": {None: n}, "event_category": {code id or None: n}, dimension: {...},
+    "measure_type": {...}, "with_measure": {None: n}}. Multi-label dimensions count distinct
+    cases per label (their rows are unique per case and label); a case without any label
+    counts under None ("Ej angivet")."""
     kind = params.get("kind", CaseKind.COMPLAINT)
     key = ("distribution", kind, params.get("source", ""), rule, period)
-    if key in scope.cache:
-        return scope.cache[key]
+    facts = scope.cache.get(key)
+    if facts is None or dimension not in facts["computed"]:
+        wanted = {dimension, *USUAL_DIMENSIONS.get(kind, ())} if facts is None else {dimension}
+        new = _distribution_query(scope, params, rule, period, wanted)
+        facts = {**(facts or {}), **new, "computed": (facts or {}).get("computed", set()) | wanted}
+        scope.cache[key] = facts
+    return facts
+
+
+def _distribution_query(
+    scope: BlockScope, params: dict, rule: str, period: Period, wanted: set[str]
+) -> dict[str, dict[Any, int]]:
+    """One query: the cases are selected once (visibility, subtree, period) into a CTE, then
+    each dimension is one GROUP BY over it (UNION ALL)."""
+    kind = params.get("kind", CaseKind.COMPLAINT)
     cases = in_period(kind_cases(scope, params), rule, period).order_by()
     cte_sql, cte_params = cases.values("pk", "event_category_id").query.sql_with_params()
+    ctes = [f"c (id, event_category_id) AS MATERIALIZED ({cte_sql})"]
     parts = [
         "SELECT 'total', NULL::bigint, COUNT(*) FROM c",
         "SELECT 'event_category', c.event_category_id, COUNT(*) FROM c GROUP BY 2",
     ]
-    for dimension in KIND_DIMENSIONS.get(kind, ()):
-        if dimension == "event_category":
-            continue
+    for dimension in sorted(wanted & set(KIND_DIMENSIONS.get(kind, ())) - {"event_category"}):
         table, case_col, label_col = _dimension_join(dimension)
         parts.append(
             f"SELECT '{dimension}', d.{label_col}, COUNT(*) FROM c "  # noqa: S608 - our names
             f"LEFT JOIN {table} d ON d.{case_col} = c.id GROUP BY 2"
         )
-    measures = Measure._meta.db_table
-    parts += [
-        f"SELECT 'measure_type', m.measure_type_id, COUNT(*) FROM c "  # noqa: S608 - our names
-        f"JOIN {measures} m ON m.case_id = c.id GROUP BY 2",
-        f"SELECT 'with_measure', NULL::bigint, COUNT(DISTINCT m.case_id) FROM c "  # noqa: S608
-        f"JOIN {measures} m ON m.case_id = c.id",
-    ]
-    sql = f"WITH c (id, event_category_id) AS MATERIALIZED ({cte_sql}) " + " UNION ALL ".join(parts)
-    facts: dict[str, dict[Any, int]] = {"total": {None: 0}, "with_measure": {None: 0}}
+    if "measure_type" in wanted:
+        ctes.append(
+            "m AS MATERIALIZED (SELECT m.case_id, m.measure_type_id FROM c "  # noqa: S608
+            f"JOIN {Measure._meta.db_table} m ON m.case_id = c.id)"
+        )
+        parts += [
+            "SELECT 'measure_type', m.measure_type_id, COUNT(*) FROM m GROUP BY 2",
+            "SELECT 'with_measure', NULL::bigint, COUNT(DISTINCT m.case_id) FROM m",
+        ]
+    sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
+    facts: dict[str, dict[Any, int]] = {"total": {None: 0}}
+    if "measure_type" in wanted:
+        facts["with_measure"] = {None: 0}
     with connection.cursor() as cursor:
         cursor.execute(sql, cte_params)
         for dimension, label, n in cursor.fetchall():
             facts.setdefault(dimension, {})[label] = n
-    scope.cache[key] = facts
     return facts
 
 
@@ -433,7 +468,7 @@ def block_case_distribution(scope: BlockScope, params: dict) -> dict:
     result = new_result(
         "case_distribution", f"{noun[0].upper() + noun[1:]} per {heading.lower()}", rule, period
     )
-    facts = distribution_facts(scope, params, rule, period)
+    facts = distribution_facts(scope, params, rule, period, dimension)
     total_cases = facts["total"][None]
     # A dimension the type has no rows for: every case is "Ej angivet".
     counts = facts.get(dimension, {None: total_cases} if total_cases else {})
@@ -465,7 +500,7 @@ def block_measure_distribution(scope: BlockScope, params: dict) -> dict:
     period = scope.period_for(scope.year, params.get("period", "analysis"))
     noun = subject(params)[0]
     result = new_result("case_distribution", f"Åtgärder i {noun} per typ av åtgärd", rule, period)
-    facts = distribution_facts(scope, params, rule, period)
+    facts = distribution_facts(scope, params, rule, period, "measure_type")
     counts = facts.get("measure_type", {})
     stats = {"total": facts["total"][None], "with_measure": facts["with_measure"][None]}
     rows = _code_rows(code_list(scope, CodeList.MEASURE_TYPE), counts)

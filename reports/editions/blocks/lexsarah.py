@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import CaseKind
 from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, Assessment, IvoOutcome
+from reports.editions.models import Period
 from reports.editions.periods import datetime_range
 
 from .base import (
@@ -73,7 +74,8 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     )
 
     au_years = [scope.year - i for i in range(3)]
-    au_counts = reports.aggregate(
+    au_span = Period(scope.period_for(au_years[-1]).start, scope.period_for(scope.year).end)
+    au_counts = reports.filter(au_in(au_span)).aggregate(
         **{f"y{yr}": Count("pk", filter=au_in(scope.period_for(yr))) for yr in au_years}
     )
     au_now = au_counts[f"y{scope.year}"]

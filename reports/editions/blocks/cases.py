@@ -358,7 +358,7 @@ def _dimension_join(dimension: str) -> tuple[str, str, str]:
         "complaint_type": (Complaint, "complaint_type"),
         "sender_category": (Complaint, "sender_category"),
     }[dimension]
-    field = owner._meta.get_field(name)
+    field: Any = owner._meta.get_field(name)
     if field.many_to_many:
         through = field.remote_field.through._meta
         return (

@@ -28,7 +28,11 @@ TARGETS_P95_MS = {"api_cases_page_100": 50.0}
 
 
 def _setup_django(url: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    # A script run from bench/ has bench/ on sys.path, where bench/statistics.py would shadow
+    # the standard library's `statistics`: import the benchmarks as the `bench` package only.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
+    sys.path.insert(0, str(here.parent))
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("AVVIKA_TESTING", "1")  # no HTTPS redirect for the in-process client

@@ -1,5 +1,6 @@
 from .visibility import (
     case_get_visible,
+    cases_countable_by,
     cases_handleable_by,
     cases_reported_by,
     cases_visible_to,
@@ -9,6 +10,7 @@ from .visibility import (
 
 __all__ = [
     "case_get_visible",
+    "cases_countable_by",
     "cases_handleable_by",
     "cases_reported_by",
     "cases_visible_to",

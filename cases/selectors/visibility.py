@@ -83,6 +83,33 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     return Case.objects.filter(visible_rule(user))
 
 
+def _units_in_scope_ids(user: User, roles: Iterable[str]) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        Exists(
+            Membership.objects.active()
+            .filter(user=user, role__in=roles)
+            .filter(StartsWith(OuterRef("path"), F("unit__path")))
+        )
+    ).values("pk")
+
+
+def cases_countable_by(user: Viewer) -> QuerySet[Case]:
+    """`cases_visible_to` for aggregates over many rows (statistics, the kvalitetsberättelse):
+    the same rule, with the role scopes as sets of unit ids and the grants as a set of case ids.
+    PostgreSQL hashes each set once, where the per-row EXISTS of `visible_rule` costs a subplan
+    per case (2.3 s for a year of a förvaltning at 150 000 cases). Lists keep `visible_rule`:
+    a page reads a few rows, and there the per-row form is the cheaper one."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    granted = CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case"
+    ).values("content_object_id")
+    by_role = Q(unit__in=_units_in_scope_ids(user, FULL_SCOPE_ROLES)) | Q(
+        kind=CaseKind.LEXSARAH, unit__in=_units_in_scope_ids(user, LEXSARAH_SCOPE_ROLES)
+    )
+    return Case.objects.filter(Q(pk__in=granted) | (Q(skyddad=False) & by_role))
+
+
 def handle_rule(user: User) -> Q:
     """The handle rule as a row condition, for `cases_handleable_by` and for annotating a list
     row by row (`Exists(cases_handleable_by(...).filter(pk=OuterRef("pk")))` is planned as a

@@ -149,6 +149,7 @@ class DataBlockForm(forms.Form):
             ("", "–"),
             ("received", _("Inkomstdatum (inkomna)")),
             ("closed", _("Avslutsdatum (avslutade)")),
+            ("au", _("Datum för AU-behandling (lex Sarah med konstaterat missförhållande)")),
         ],
     )
     period = forms.ChoiceField(

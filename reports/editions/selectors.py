@@ -1,6 +1,7 @@
 """Reads for kvalitetsberättelser. Editions are visible to kvalitetsstrateger whose active
 membership covers the edition's unit (subtree); everyone else gets 403 (no role) or 404 (out of
-scope). Figures start from cases_visible_to(user): the statistics rule of DESIGN §5."""
+scope). Figures start from cases_countable_by(user) (cases_visible_to as hashed sets): the
+statistics rule of DESIGN §5."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Role
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_countable_by
 from cases.selectors.visibility import membership_scope
 from cases.types import Params, User, Viewer
 
@@ -80,7 +81,7 @@ def walk(nodes: list[OutlineNode]) -> Iterator[OutlineNode]:
 
 def edition_scope(edition: ReportEdition, user: Viewer | None = None) -> BlockScope:
     """user=None only for operators (the management command): all cases of the subtree."""
-    cases = cases_visible_to(user) if user is not None else Case.objects.all()
+    cases = cases_countable_by(user) if user is not None else Case.objects.all()
     return BlockScope(
         unit=edition.unit,
         year=edition.year,
@@ -152,8 +153,11 @@ def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockS
     return form, BlockScope(
         unit=form.cleaned_data["unit"],
         year=form.cleaned_data["year"],
-        cases=cases_visible_to(user),
+        cases=cases_countable_by(user),
         period_start=(form.cleaned_data["period_start_month"], 1),
+        # A year not yet over is counted up to today and compared with the same part of the
+        # years before (issue 17): "2026 t.o.m. 2 december", never against all of 2025.
+        as_of=timezone.localdate(),
     )
 
 

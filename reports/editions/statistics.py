@@ -1,5 +1,6 @@
 """/rapporter/statistik/: the report's block computations in the browser, filterable by unit
-and period, starting from cases_visible_to(user); every table exports to XLSX."""
+and period, starting from cases_countable_by(user) (the cases_visible_to rule as hashed sets);
+every table exports to XLSX. A year not yet over is counted up to today (BlockScope.as_of)."""
 
 from django.http import Http404
 from django.shortcuts import render

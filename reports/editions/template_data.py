@@ -29,7 +29,9 @@ INTRO = (
 )
 PATTERNS = (
     "Mönstren nedan avser ärenden som har avslutats under analysperioden, till skillnad från "
-    "statistiken ovan som avser hela året."
+    "statistiken ovan som avser hela året. Mönster i lex Sarah avser rapporter som "
+    "arbetsutskottet har behandlat under analysperioden, där utredningen har bedömt att ett "
+    "missförhållande eller en påtaglig risk för missförhållande har förelegat."
 )
 
 MALMO_2025 = [
@@ -133,7 +135,7 @@ MALMO_2025 = [
                             "case_distribution",
                             kind="lexsarah",
                             dimension="event_category",
-                            rule="closed",
+                            rule="au",
                             period="analysis",
                         ),
                     ),

@@ -2,13 +2,16 @@
 the result shape (plain JSON, so the same dict feeds the browser, the PDF and --json)."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Unit
-from reports.editions.models import Period, year_ending
-from reports.editions.periods import period_label, period_short
+from cases.models import CaseKind, Unit
+from deviations.models import Deviation, ReclassifiedTo
+from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, LexSarahReport
+from reports.editions.models import Period, _safe_date, year_ending
+from reports.editions.periods import MONTHS, period_label, period_short
 
 EJ_ANGIVET = "Ej angivet"
 
@@ -23,6 +26,10 @@ class BlockScope:
     cases: QuerySet
     period_start: tuple[int, int] = (1, 1)
     analysis_start: tuple[int, int] = (6, 1)
+    # Today, on the statistics page: a period not yet over is counted up to and including this
+    # day, and every other year of the same block over the same part of its year, so "2026
+    # t.o.m. 2 december" is compared with "2025 t.o.m. 2 december", never with all of 2025.
+    as_of: date | None = None
     cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -32,7 +39,13 @@ class BlockScope:
 
     def period_for(self, year: int, which: str = "report") -> Period:
         month, day = self.analysis_start if which == "analysis" else self.period_start
-        return year_ending(year, month, day)
+        full = year_ending(year, month, day)
+        current = year_ending(self.year, month, day)
+        if self.as_of is None or not current.start <= self.as_of < current.end:
+            return full
+        shift = self.year - year
+        last = _safe_date(self.as_of.year - shift, self.as_of.month, self.as_of.day)
+        return Period(full.start, min(full.end, last + timedelta(days=1)))
 
     def in_subtree(self, qs: QuerySet, path_field: str = "unit__path") -> QuerySet:
         # Materialised path: the subtree is one prefix match, no recursion.
@@ -41,6 +54,35 @@ class BlockScope:
     @property
     def subtree_cases(self) -> QuerySet:
         return self.in_subtree(self.cases)
+
+    @property
+    def counted_cases(self) -> QuerySet:
+        """The subtree's cases with each event once, under its final type: a deviation
+        reclassified to lex Sarah is counted as the lex Sarah report it became, not also as a
+        deviation (a set of case ids, hashed once by PostgreSQL)."""
+        reclassified = Deviation.objects.filter(reclassified_to=ReclassifiedTo.LEX_SARAH).values(
+            "case_id"
+        )
+        return self.subtree_cases.exclude(Q(kind=CaseKind.DEVIATION) & Q(pk__in=reclassified))
+
+
+def au_in(period: Period) -> Q:
+    """Reports with a finding whose AU date lies in `period`. Historic imports carry the AU
+    date on the report; live cases take the first meeting whose agenda held an investigation
+    covering the report. One set of case ids from the lex Sarah rows (hashed, or a semi-join
+    that reads only those cases), not a subquery per report."""
+    first_meeting_in = (
+        AgendaItem.objects.order_by()
+        .values("investigation__reports")
+        .annotate(first=Min("meeting__held_on"))
+        .filter(first__gte=period.start, first__lt=period.end)
+        .values("investigation__reports")
+    )
+    handled = LexSarahReport.objects.filter(assessment__in=FINDING_ASSESSMENTS).filter(
+        Q(au_date__gte=period.start, au_date__lt=period.end)
+        | Q(au_date__isnull=True, pk__in=first_meeting_in)
+    )
+    return Q(pk__in=handled.values("pk"))
 
 
 RULES = {
@@ -71,6 +113,16 @@ def fmt(n: int) -> str:
 
 
 def year_label(period: Period) -> str:
+    """2025, 2024/25, or "2026 t.o.m. 2 december" for a period cut at today."""
+    nominal_end = _safe_date(period.start.year + 1, period.start.month, period.start.day)
+    if period.end < nominal_end:
+        last = period.last_day
+        full = Period(period.start, nominal_end)
+        return _("%(year)s t.o.m. %(day)s %(month)s") % {
+            "year": period_short(full),
+            "day": last.day,
+            "month": MONTHS[last.month - 1],
+        }
     return period_short(period)
 
 
@@ -124,25 +176,39 @@ def add_table(
     return table
 
 
+def _units(scope: BlockScope) -> None:
+    if "unit_labels" not in scope.cache:
+        rows = Unit.objects.filter(path__startswith=scope.unit.path).values_list(
+            "pk", "path", "name"
+        )
+        scope.cache["unit_labels"] = {path: name for _pk, path, name in rows}
+        scope.cache["unit_paths"] = {pk: path for pk, path, _name in rows}
+
+
 def unit_labels(scope: BlockScope) -> dict[str, str]:
     """path → name for every unit in the subtree (one query, cached per scope)."""
-    if "unit_labels" not in scope.cache:
-        scope.cache["unit_labels"] = dict(
-            Unit.objects.filter(path__startswith=scope.unit.path).values_list("path", "name")
-        )
+    _units(scope)
     return scope.cache["unit_labels"]
+
+
+def unit_paths(scope: BlockScope) -> dict[int, str]:
+    """id → path for every unit in the subtree (the same query as `unit_labels`)."""
+    _units(scope)
+    return scope.cache["unit_paths"]
 
 
 def group_depth(scope: BlockScope, group_kind: str | None) -> int:
     """Depth of the grouping level: the shallowest unit of `group_kind` in the subtree, else
     the children of the report's unit."""
     if group_kind:
-        depth = (
-            Unit.objects.filter(path__startswith=scope.unit.path, kind__code=group_kind)
-            .order_by("depth")
-            .values_list("depth", flat=True)
-            .first()
-        )
-        if depth:
-            return depth
+        key = ("group_depth", group_kind)
+        if key not in scope.cache:
+            scope.cache[key] = (
+                Unit.objects.filter(path__startswith=scope.unit.path, kind__code=group_kind)
+                .order_by("depth")
+                .values_list("depth", flat=True)
+                .first()
+            )
+        if scope.cache[key]:
+            return scope.cache[key]
     return scope.unit.depth + 1

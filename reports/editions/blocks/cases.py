@@ -5,14 +5,17 @@ Cases are counted by their registered unit (Case.unit); the subtree is a path pr
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from treebeard.mp_tree import MP_Node
 
+from cases.complaints.models import Complaint, ComplaintSource
 from cases.models import CaseKind, Code, CodeList, Measure
 from reports.editions.models import Period
 from reports.editions.periods import MONTHS as MONTH_NAMES
@@ -23,10 +26,12 @@ from .base import (
     BlockScope,
     add_figure,
     add_table,
+    au_in,
     fmt,
     group_depth,
     new_result,
     unit_labels,
+    unit_paths,
     year_label,
 )
 from .charts import bar_chart
@@ -61,23 +66,31 @@ def subject(params: dict) -> tuple[str, str, str]:
 
 
 def kind_cases(scope: BlockScope, params: dict) -> QuerySet:
-    qs = scope.subtree_cases.filter(kind=params.get("kind", CaseKind.COMPLAINT))
+    qs = scope.counted_cases.filter(kind=params.get("kind", CaseKind.COMPLAINT))
     if params.get("source"):
         qs = qs.filter(complaint__source=params["source"])
     return qs
 
 
 def in_period(qs: QuerySet, rule: str, period) -> QuerySet:
+    if rule == "au":
+        # Lex Sarah reports AU-handled with a finding (seed 000 §4.2.3: the patterns in lex
+        # Sarah are drawn from these), whatever their received or closing date.
+        return qs.filter(au_in(period))
     start, end = datetime_range(period)
     name = DATE_FIELD[rule]
     return qs.filter(**{f"{name}__gte": start, f"{name}__lt": end})
 
 
 def count_by_year(
-    qs: QuerySet, rule: str, periods: Sequence[tuple[int, Period]], group_len: int | None = None
+    qs: QuerySet,
+    rule: str,
+    periods: Sequence[tuple[int, Period]],
+    group_len: int | None = None,
+    extra: Sequence[str] = (),
 ) -> list[dict]:
     """One query: each case falls in the bucket of the period it belongs to (CASE WHEN), then
-    GROUP BY bucket (and the unit-path prefix of the grouping level)."""
+    GROUP BY bucket (and the unit-path prefix of the grouping level, and `extra` fields)."""
     name = DATE_FIELD[rule]
     whens = []
     for year, period in periods:
@@ -86,12 +99,72 @@ def count_by_year(
     overall_start = datetime_range(periods[0][1])[0]
     overall_end = datetime_range(periods[-1][1])[1]
     qs = qs.filter(**{f"{name}__gte": overall_start, f"{name}__lt": overall_end})
-    qs = qs.annotate(bucket=When_(*whens, output_field=IntegerField()))
-    fields = ["bucket"]
+    # Periods cut at today leave gaps between the years: those cases fall in no bucket.
+    qs = qs.annotate(bucket=When_(*whens, output_field=IntegerField())).filter(bucket__isnull=False)
+    fields = ["bucket", *extra]
     if group_len:
         qs = qs.annotate(group=Substr("unit__path", 1, group_len))
         fields.append("group")
     return list(qs.order_by().values(*fields).annotate(n=Count("pk")))
+
+
+def _date_filter(rule: str, period: Period) -> Q:
+    start, end = datetime_range(period)
+    name = DATE_FIELD[rule]
+    return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+
+def yearly_counts(
+    scope: BlockScope, rule: str, years: Sequence[int]
+) -> dict[tuple[str, str, int, int], int]:
+    """Counts per (kind, complaint source or "" for all, unit id, year) for every case type
+    at once, cached on the scope: every count and trend block over the same years reads it
+    (the statistics page's eight counts and trends were eight scans of the year's cases).
+    One GROUP BY kind, unit with a FILTER per year and source: a few hundred groups that
+    PostgreSQL hashes, where grouping on the year expression made it sort every case."""
+    key = ("yearly", rule, tuple(years), scope.period_start, scope.as_of)
+    if key in scope.cache:
+        return scope.cache[key]
+    periods = {y: scope.period_for(y) for y in years}
+    name = DATE_FIELD[rule]
+    first, last = datetime_range(periods[years[0]]), datetime_range(periods[years[-1]])
+    qs = scope.counted_cases.filter(**{f"{name}__gte": first[0], f"{name}__lt": last[1]})
+    # One join to the complaint row (a left join: every other type has none), then a FILTER
+    # per source; as sets of ids each year's FILTER would hash every complaint again.
+    sources = {source: Q(complaint__source=source) for source in ComplaintSource.values}
+    aggregates = {}
+    for y, period in periods.items():
+        in_year = _date_filter(rule, period)
+        aggregates[f"y{y}"] = Count("pk", filter=in_year)
+        for i, condition in enumerate(sources.values()):
+            aggregates[f"y{y}_{i}"] = Count("pk", filter=in_year & condition)
+    counts: dict[tuple[str, str, int, int], int] = {}
+    for row in qs.order_by().values("kind", "unit_id").annotate(**aggregates):
+        for y in years:
+            counts[(row["kind"], "", row["unit_id"], y)] = row[f"y{y}"]
+            for i, source in enumerate(sources):
+                counts[(row["kind"], source, row["unit_id"], y)] = row[f"y{y}_{i}"]
+    scope.cache[key] = counts
+    return counts
+
+
+def type_counts(
+    scope: BlockScope, params: dict, rule: str, years: Sequence[int], group_kind: str | None
+) -> dict[str, dict[int, int]]:
+    """{unit group path: {year: n}} for the block's case type (and complaint source); a case
+    registered above the grouping level forms its own unit's row."""
+    group_len = MP_Node.steplen * group_depth(scope, group_kind)
+    kind, source = params.get("kind", CaseKind.COMPLAINT), params.get("source", "")
+    key = ("type_counts", kind, source, rule, tuple(years), group_len)
+    if key not in scope.cache:
+        paths = unit_paths(scope)
+        table: dict[str, dict[int, int]] = {}
+        for (k, src, unit_id, year), n in yearly_counts(scope, rule, years).items():
+            if k == kind and src == source and n:
+                by_year = table.setdefault(paths[unit_id][:group_len], {})
+                by_year[year] = by_year.get(year, 0) + n
+        scope.cache[key] = table
+    return scope.cache[key]
 
 
 def comparison_sentence(
@@ -116,12 +189,20 @@ def block_case_count(scope: BlockScope, params: dict) -> dict:
     period, prev = scope.period_for(scope.year, which), scope.period_for(scope.year - 1, which)
     noun = subject(params)[0]
     result = new_result("case_count", noun[0].upper() + noun[1:], rule, period)
-    rows = {
-        r["bucket"]: r["n"]
-        for r in count_by_year(
-            kind_cases(scope, params), rule, [(scope.year - 1, prev), (scope.year, period)]
-        )
-    }
+    if which == "report":
+        # The same query as the five-year trends (the usual neighbours of this block).
+        table = type_counts(scope, params, rule, trend_years(scope, 5), DEFAULT_GROUP_KIND)
+        rows = {
+            y: sum(by_year.get(y, 0) for by_year in table.values())
+            for y in (scope.year - 1, scope.year)
+        }
+    else:
+        rows = {
+            r["bucket"]: r["n"]
+            for r in count_by_year(
+                kind_cases(scope, params), rule, [(scope.year - 1, prev), (scope.year, period)]
+            )
+        }
     current, previous = rows.get(scope.year, 0), rows.get(scope.year - 1, 0)
     y, py = year_label(period), year_label(prev)
     result["sentences"].append(comparison_sentence(params, rule, current, previous, y, py))
@@ -135,10 +216,23 @@ def _group_label(path: str, labels: dict[str, str]) -> str:
     return labels.get(path, _("Okänd enhet"))
 
 
+DEFAULT_GROUP_KIND = "verksamhetsomrade"
+
+
+@lru_cache(maxsize=64)
+def _chart(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...]) -> str:
+    """The SVG is a pure function of the figures: drawn once per distinct table per process
+    (pygal takes tens of milliseconds a chart, the statistics page's largest Python cost)."""
+    return bar_chart(title, list(x_labels), {name: list(values) for name, values in series})
+
+
+def trend_years(scope: BlockScope, n_years: int) -> list[int]:
+    return list(range(scope.year - n_years + 1, scope.year + 1))
+
+
 def block_case_trend(scope: BlockScope, params: dict) -> dict:
     rule = params.get("rule", "received")
-    n_years = int(params.get("years", 5))
-    years = list(range(scope.year - n_years + 1, scope.year + 1))
+    years = trend_years(scope, int(params.get("years", 5)))
     periods = [(y, scope.period_for(y)) for y in years]
     noun = subject(params)[0]
     first, last = year_label(periods[0][1]), year_label(periods[-1][1])
@@ -146,12 +240,14 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
         "case_trend", f"Antal {noun} {first}–{last} per verksamhetsområde", rule, periods[-1][1]
     )
     result["period_label"] = Period(periods[0][1].start, periods[-1][1].end).label
-    depth = group_depth(scope, params.get("group_kind", "verksamhetsomrade"))
-    counts = count_by_year(kind_cases(scope, params), rule, periods, MP_Node.steplen * depth)
     labels = unit_labels(scope)
     table: dict[str, dict[int, int]] = {}
-    for row in counts:
-        table.setdefault(_group_label(row["group"], labels), {})[row["bucket"]] = row["n"]
+    for group, by_year in type_counts(
+        scope, params, rule, years, params.get("group_kind", DEFAULT_GROUP_KIND)
+    ).items():
+        merged = table.setdefault(_group_label(group, labels), {})
+        for y, n in by_year.items():
+            merged[y] = merged.get(y, 0) + n
     headers = [_("Verksamhetsområde")] + [year_label(p) for _y, p in periods]
     # A row is its label, then one count per year.
     rows: list[list[Any]] = [
@@ -170,7 +266,9 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     result["charts"].append(
         {
             "title": result["title"],
-            "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
+            "svg": _chart(
+                result["title"], tuple(headers[1:]), tuple((r[0], tuple(r[1:])) for r in rows)
+            ),
             "caption": f"Diagram: {result['title']}. Källa: Avvika.",
         }
     )
@@ -199,15 +297,23 @@ def block_case_months(scope: BlockScope, params: dict) -> dict:
     rule = params.get("rule", "received")
     period = scope.period_for(scope.year)
     result = new_result("case_months", "Antal ärenden per månad", rule, period)
-    name = DATE_FIELD[rule]
-    counts = {
-        (r["month"].date() if hasattr(r["month"], "date") else r["month"], r["kind"]): r["n"]
-        for r in in_period(scope.subtree_cases, rule, period)
-        .annotate(month=TruncMonth(name))
-        .order_by()
-        .values("month", "kind")
-        .annotate(n=Count("pk"))
+    # One GROUP BY kind with a FILTER per local month (a few groups, hashed).
+    months = _months(period)
+    bounds = [*months[1:], period.end]
+    aggregates = {
+        f"m{i}": Count(
+            "pk", filter=_date_filter(rule, Period(max(m, period.start), min(b, period.end)))
+        )
+        for i, (m, b) in enumerate(zip(months, bounds, strict=True))
     }
+    by_kind = {
+        r["kind"]: r
+        for r in in_period(scope.counted_cases, rule, period)
+        .order_by()
+        .values("kind")
+        .annotate(**aggregates)
+    }
+    counts = {(m, k): by_kind[k][f"m{i}"] for i, m in enumerate(months) for k in by_kind}
     rows: list[list[Any]] = [
         [f"{MONTH_NAMES[m.month - 1]} {m.year}"] + [counts.get((m, k), 0) for k, _l in MONTH_KINDS]
         for m in _months(period)
@@ -232,13 +338,118 @@ DIMENSIONS = {
     "complaint_type": ("complaint__complaint_type", CodeList.COMPLAINT_TYPE, False, "Typ"),
     "sender_category": ("complaint__sender_category", CodeList.SENDER_CATEGORY, False, "Avsändare"),
 }
+# The dimensions each case type has rows for (the others count every case as "Ej angivet").
+KIND_DIMENSIONS = {
+    CaseKind.DEVIATION: ("event_category", "deficiency", "root_cause", "consequence"),
+    CaseKind.COMPLAINT: ("event_category", "complaint_topic", "complaint_type", "sender_category"),
+    CaseKind.LEXSARAH: ("event_category",),
+}
 
 
-def _code_rows(codelist: str, counts: dict) -> list[list]:
+def _dimension_join(dimension: str) -> tuple[str, str, str]:
+    """(table, its case-id column, its label column) holding a dimension's labels."""
+    from deviations.models import Deviation
+
+    owner, name = {
+        "deficiency": (Deviation, "deficiencies"),
+        "root_cause": (Deviation, "root_causes"),
+        "consequence": (Deviation, "consequence"),
+        "complaint_topic": (Complaint, "topics"),
+        "complaint_type": (Complaint, "complaint_type"),
+        "sender_category": (Complaint, "sender_category"),
+    }[dimension]
+    field: Any = owner._meta.get_field(name)
+    if field.many_to_many:
+        through = field.remote_field.through._meta
+        return (
+            through.db_table,
+            field.m2m_column_name(),
+            field.m2m_reverse_name(),
+        )
+    return owner._meta.db_table, owner._meta.pk.column, field.column
+
+
+# The distributions usually printed together for a type: the first block of a type computes
+# these with its own, so the next ones cost no query.
+USUAL_DIMENSIONS = {
+    CaseKind.DEVIATION: ("deficiency", "root_cause", "measure_type"),
+    CaseKind.COMPLAINT: ("complaint_topic",),
+}
+
+
+def distribution_facts(
+    scope: BlockScope, params: dict, rule: str, period: Period, dimension: str
+) -> dict[str, dict[Any, int]]:
+    """The distributions of one set of cases (type, source, date rule, period), cached on the
+    scope: {"total": {None: n}, "event_category": {code id or None: n}, dimension: {...},
+    "measure_type": {...}, "with_measure": {None: n}}. Multi-label dimensions count distinct
+    cases per label (their rows are unique per case and label); a case without any label
+    counts under None ("Ej angivet")."""
+    kind = params.get("kind", CaseKind.COMPLAINT)
+    key = ("distribution", kind, params.get("source", ""), rule, period)
+    facts = scope.cache.get(key)
+    if facts is None or dimension not in facts["computed"]:
+        wanted = {dimension, *USUAL_DIMENSIONS.get(kind, ())} if facts is None else {dimension}
+        new = _distribution_query(scope, params, rule, period, wanted)
+        facts = {**(facts or {}), **new, "computed": (facts or {}).get("computed", set()) | wanted}
+        scope.cache[key] = facts
+    return facts
+
+
+def _distribution_query(
+    scope: BlockScope, params: dict, rule: str, period: Period, wanted: set[str]
+) -> dict[str, dict[Any, int]]:
+    """One query: the cases are selected once (visibility, subtree, period) into a CTE, then
+    each dimension is one GROUP BY over it (UNION ALL)."""
+    kind = params.get("kind", CaseKind.COMPLAINT)
+    cases = in_period(kind_cases(scope, params), rule, period).order_by()
+    cte_sql, cte_params = cases.values("pk", "event_category_id").query.sql_with_params()
+    ctes = [f"c (id, event_category_id) AS MATERIALIZED ({cte_sql})"]
+    parts = [
+        "SELECT 'total', NULL::bigint, COUNT(*) FROM c",
+        "SELECT 'event_category', c.event_category_id, COUNT(*) FROM c GROUP BY 2",
+    ]
+    for dimension in sorted(wanted & set(KIND_DIMENSIONS.get(kind, ())) - {"event_category"}):
+        table, case_col, label_col = _dimension_join(dimension)
+        parts.append(
+            f"SELECT '{dimension}', d.{label_col}, COUNT(*) FROM c "  # noqa: S608 - our names
+            f"LEFT JOIN {table} d ON d.{case_col} = c.id GROUP BY 2"
+        )
+    if "measure_type" in wanted:
+        ctes.append(
+            "m AS MATERIALIZED (SELECT m.case_id, m.measure_type_id FROM c "  # noqa: S608
+            f"JOIN {Measure._meta.db_table} m ON m.case_id = c.id)"
+        )
+        parts += [
+            "SELECT 'measure_type', m.measure_type_id, COUNT(*) FROM m GROUP BY 2",
+            "SELECT 'with_measure', NULL::bigint, COUNT(DISTINCT m.case_id) FROM m",
+        ]
+    sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
+    facts: dict[str, dict[Any, int]] = {"total": {None: 0}}
+    if "measure_type" in wanted:
+        facts["with_measure"] = {None: 0}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, cte_params)
+        for dimension, label, n in cursor.fetchall():
+            facts.setdefault(dimension, {})[label] = n
+    return facts
+
+
+def code_list(scope: BlockScope, codelist: str) -> list[Code]:
+    """Every code list the blocks print, read once per scope (one query)."""
+    if "codes" not in scope.cache:
+        lists: dict[str, list[Code]] = {}
+        for c in Code.objects.order_by("codelist", "order", "label"):
+            lists.setdefault(c.codelist, []).append(c)
+        scope.cache["codes"] = lists
+    return scope.cache["codes"].get(codelist, [])
+
+
+def _code_rows(codes: list[Code], counts: dict) -> list[list]:
     """Every code of the list in its order (zeros included), inactive ones only if used,
     and the blank row last."""
     rows = []
-    for c in Code.objects.filter(codelist=codelist).order_by("order", "label"):
+    for c in codes:
         if c.active or counts.get(c.pk):
             rows.append([c.label, counts.get(c.pk, 0)])
     if counts.get(None):
@@ -252,18 +463,16 @@ def block_case_distribution(scope: BlockScope, params: dict) -> dict:
         return block_measure_distribution(scope, params)
     rule = params.get("rule", "closed")
     period = scope.period_for(scope.year, params.get("period", "analysis"))
-    path, codelist, multi, heading = DIMENSIONS[dimension]
+    _path, codelist, multi, heading = DIMENSIONS[dimension]
     noun = subject(params)[0]
     result = new_result(
         "case_distribution", f"{noun[0].upper() + noun[1:]} per {heading.lower()}", rule, period
     )
-    cases = in_period(kind_cases(scope, params), rule, period)
-    counts = {
-        r["key"]: r["n"]
-        for r in cases.order_by().values(key=F(path)).annotate(n=Count("pk", distinct=True))
-    }
-    total_cases = cases.count()
-    rows = _code_rows(codelist, counts)
+    facts = distribution_facts(scope, params, rule, period, dimension)
+    total_cases = facts["total"][None]
+    # A dimension the type has no rows for: every case is "Ej angivet".
+    counts = facts.get(dimension, {None: total_cases} if total_cases else {})
+    rows = _code_rows(code_list(scope, codelist), counts)
     note = ""
     if multi:
         note = _(
@@ -291,17 +500,10 @@ def block_measure_distribution(scope: BlockScope, params: dict) -> dict:
     period = scope.period_for(scope.year, params.get("period", "analysis"))
     noun = subject(params)[0]
     result = new_result("case_distribution", f"Åtgärder i {noun} per typ av åtgärd", rule, period)
-    cases = in_period(kind_cases(scope, params), rule, period)
-    measures = Measure.objects.filter(case__in=cases.values("pk"))
-    counts = {
-        r["key"]: r["n"]
-        for r in measures.order_by().values(key=F("measure_type")).annotate(n=Count("pk"))
-    }
-    stats = cases.aggregate(
-        total=Count("pk", distinct=True),
-        with_measure=Count("pk", distinct=True, filter=Q(measures__isnull=False)),
-    )
-    rows = _code_rows(CodeList.MEASURE_TYPE, counts)
+    facts = distribution_facts(scope, params, rule, period, "measure_type")
+    counts = facts.get("measure_type", {})
+    stats = {"total": facts["total"][None], "with_measure": facts["with_measure"][None]}
+    rows = _code_rows(code_list(scope, CodeList.MEASURE_TYPE), counts)
     note = _("Ett ärende kan ha flera åtgärder. %(with)s av %(n)s ärenden har minst en åtgärd.") % {
         "with": fmt(stats["with_measure"]),
         "n": fmt(stats["total"]),

@@ -7,14 +7,25 @@ from django.utils.translation import gettext as _
 
 from cases.models import CaseKind
 from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, Assessment, IvoOutcome
+from reports.editions.models import Period
 from reports.editions.periods import datetime_range
 
-from .base import EJ_ANGIVET, BlockScope, add_figure, add_table, fmt, new_result, year_label
-from .cases import comparison_sentence, count_by_year
+from .base import (
+    EJ_ANGIVET,
+    BlockScope,
+    add_figure,
+    add_table,
+    au_in,
+    fmt,
+    new_result,
+    year_label,
+)
+from .cases import DEFAULT_GROUP_KIND, comparison_sentence, trend_years, type_counts
 
 
 def au_date():
-    """Historic imports carry the AU date on the report; live cases take the first meeting
+    """The AU date as a row annotation (per-row subquery: for a few rows, not for counting).
+    Historic imports carry the AU date on the report; live cases take the first meeting
     whose agenda held an investigation covering the report."""
     first_meeting = (
         AgendaItem.objects.filter(investigation__reports=OuterRef("pk"))
@@ -36,10 +47,20 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     period, prev = scope.period_for(scope.year), scope.period_for(scope.year - 1)
     y, py = year_label(period), year_label(prev)
     result = new_result("lexsarah", _("Lex Sarah i siffror"), "received", period)
-    reports = scope.subtree_cases.filter(kind=CaseKind.LEXSARAH)
+    # Each figure is selected by its own date: the block says so for every one of them.
+    result["rule_text"] = _(
+        "Urval: inkomna rapporter räknat på inkomstdatum; AU-behandlade räknat på datum för "
+        "arbetsutskottets behandling; beslut om anmälan till IVO räknat på beslutsdatum; "
+        "beslut från IVO räknat på IVO:s beslutsdatum; %(period)s."
+    ) % {"period": result["period_label"]}
+    reports = scope.counted_cases.filter(kind=CaseKind.LEXSARAH)
+    # The received counts come from the query the count and trend blocks share.
+    by_group = type_counts(
+        scope, {"kind": "lexsarah"}, "received", trend_years(scope, 5), DEFAULT_GROUP_KIND
+    )
     received = {
-        r["bucket"]: r["n"]
-        for r in count_by_year(reports, "received", [(scope.year - 1, prev), (scope.year, period)])
+        y: sum(by_year.get(y, 0) for by_year in by_group.values())
+        for y in (scope.year - 1, scope.year)
     }
     result["sentences"].append(
         comparison_sentence(
@@ -53,11 +74,9 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     )
 
     au_years = [scope.year - i for i in range(3)]
-    with_finding = reports.annotate(au_on=au_date()).filter(
-        lexsarah__assessment__in=FINDING_ASSESSMENTS
-    )
-    au_counts = with_finding.aggregate(
-        **{f"y{yr}": Count("pk", filter=_date_in("au_on", scope.period_for(yr))) for yr in au_years}
+    au_span = Period(scope.period_for(au_years[-1]).start, scope.period_for(scope.year).end)
+    au_counts = reports.filter(au_in(au_span)).aggregate(
+        **{f"y{yr}": Count("pk", filter=au_in(scope.period_for(yr))) for yr in au_years}
     )
     au_now = au_counts[f"y{scope.year}"]
     earlier = ", ".join(
@@ -73,7 +92,7 @@ def block_lexsarah(scope: BlockScope, params: dict) -> dict:
     result["sentences"].append(
         f"Beslut om anmälan till IVO har fattats för {fmt(notified)} rapporter {y}."
     )
-    _assessment_table(result, with_finding.filter(_date_in("au_on", period)))
+    _assessment_table(result, reports.filter(au_in(period)))
     decided = _ivo_table(result, reports, period)
     for label, value in (
         (f"Inkomna lex Sarah-rapporter {y}", received.get(scope.year, 0)),

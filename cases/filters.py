@@ -8,6 +8,8 @@ the user's scope) filters nothing and the form says why in Swedish; it never rea
 database, so it never becomes a 500.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
@@ -75,7 +77,8 @@ class AccessLogFilter(django_filters.FilterSet):
 
 def _status_choices():
     """Grouped per type, value `kind:status`: the same status code means different steps in
-    different workflows (a deviation's and a lex Sarah report's "mottagen")."""
+    different workflows (a deviation's and a lex Sarah report's "mottagen"). The inbox's script
+    hides the groups of the other types once a type is chosen."""
     from cases.workflow import workflow_for
 
     groups = []
@@ -84,6 +87,63 @@ def _status_choices():
         options = [(f"{kind.value}:{s.value}", s.label) for s in wf.statuses if s not in wf.closed]
         groups.append((kind.label, options))
     return groups
+
+
+# A reference or a part of one: "1107", "2026-1107", "AV-2026-11" (digits, maybe a prefix).
+REFERENCE_PART = re.compile(r"^(?:[A-ZÅÄÖ]{1,4}-?)?\d[\d-]*$")
+# Shorter parts have no trigram to look up in the index (case_reference_trgm).
+REFERENCE_PART_MIN = 3
+WORD = re.compile(r"[^\W_]+")
+
+
+def search_condition(value: str) -> Q | None:
+    """The inbox search as one row condition.
+
+    - A reference or part of one ("1107", "AV-2026-11") matches inside the reference (trigram
+      index): the full-text parser reads "AV-2026-1107" as the tokens -2026 and -1107, so the
+      number alone never matched.
+    - Plain words match title, description and reference with Swedish stemming, the last word
+      as a prefix so the list narrows while typing ("läkem" finds "läkemedel").
+    - Anything else (quotes, OR, -exclude) is websearch syntax, which never raises on odd input.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    upper = value.upper()
+    if REFERENCE_PART.match(upper) and len(upper) >= REFERENCE_PART_MIN:
+        return Q(reference__contains=upper) | Q(
+            search=SearchQuery(value, config="swedish", search_type="websearch")
+        )
+    words = WORD.findall(value)
+    if words and " ".join(words) == " ".join(value.split()):
+        terms = [f"'{w}'" for w in words]
+        terms[-1] += ":*"
+        return Q(search=SearchQuery(" & ".join(terms), config="swedish", search_type="raw"))
+    return Q(search=SearchQuery(value, config="swedish", search_type="websearch"))
+
+
+class InboxFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        kind, status = data.get("kind"), data.get("status")
+        if kind and status and not status.startswith(f"{kind}:"):
+            # Never a silent empty list: the status belongs to another type's workflow.
+            status_kind, _sep, code = status.partition(":")
+            self.add_error(
+                "status",
+                _("Statusen %(status)s finns inte för %(kind)s. Välj en status för typen.")
+                % {
+                    "status": f"”{_status_label(status_kind, code)}” ({CaseKind(status_kind).label})",
+                    "kind": CaseKind(kind).label,
+                },
+            )
+        return data
+
+
+def _status_label(kind: str, status: str) -> str:
+    from cases.workflow import workflow_for
+
+    return workflow_for(kind).label(status)
 
 
 class InboxFilter(django_filters.FilterSet):
@@ -125,6 +185,7 @@ class InboxFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
+        form = InboxFilterForm
 
     def __init__(self, *args, user, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,15 +205,15 @@ class InboxFilter(django_filters.FilterSet):
         ]
 
     def filter_search(self, qs, name, value):
-        # Full-text on the generated `search` column (GIN index), Swedish stemming; websearch
-        # syntax accepts "citat", OR and -uteslut and never raises on odd input.
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(search=SearchQuery(value, config="swedish", search_type="websearch"))
+        condition = search_condition(value)
+        return qs if condition is None else qs.filter(condition)
 
     def filter_unit(self, qs, name, unit):
-        return qs.filter(unit__path__startswith=unit.path)
+        # The subtree's ids as a list (one small query): a join on the unit path made PostgreSQL
+        # rebuild a bitmap of the open cases once per unit of the subtree; a list of ids is a
+        # plain filter while it walks the inbox's index in page order.
+        ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+        return qs.filter(unit_id__in=ids)
 
     def filter_status(self, qs, name, value):
         kind, _sep, status = value.partition(":")

@@ -56,6 +56,28 @@ def visible_rule(user: User, prefix: str = "") -> Q:
     return _granted(user, "view_case", f"{prefix}pk") | (Q(**{f"{prefix}skyddad": False}) & by_role)
 
 
+def _scope_unit_ids(user: User, roles: Iterable[str]) -> QuerySet[Unit]:
+    """Ids of the units in the subtree of the user's active memberships with `roles`."""
+    members = (
+        Membership.objects.active()
+        .filter(user=user, role__in=roles)
+        .filter(StartsWith(OuterRef("path"), F("unit__path")))
+    )
+    return Unit.objects.filter(Exists(members)).values("pk")
+
+
+def visible_rule_for_lists(user: User) -> Q:
+    """`visible_rule` for long lists (the inbox, the API's case list): the same rule, with the
+    unit scope as an uncorrelated `unit_id IN (…)`. PostgreSQL computes the hundred-odd unit ids
+    once and probes a hash per row, instead of running the membership EXISTS for every row it
+    reads (7 500 of them for "most overdue first" at 150 000 cases). The inbox tests compare
+    its rows with `cases_visible_to` for every role."""
+    by_role = Q(unit_id__in=_scope_unit_ids(user, FULL_SCOPE_ROLES)) | (
+        Q(kind=CaseKind.LEXSARAH) & Q(unit_id__in=_scope_unit_ids(user, LEXSARAH_SCOPE_ROLES))
+    )
+    return _granted(user, "view_case") | (Q(skyddad=False) & by_role)
+
+
 def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()

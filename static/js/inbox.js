@@ -126,18 +126,19 @@
   }, true);
   followKind();
 
-  // On a phone the filters other than the search fold behind one button. Only with script:
-  // without it every filter stays visible.
-  var filters = document.getElementById("inbox-filters");
-  var toggle = document.getElementById("inbox-filter-toggle");
-  if (filters && toggle) {
-    filters.classList.add("collapsible");
-    toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-expanded") !== "true";
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      filters.classList.toggle("is-open", open);
-    });
-  }
+  // On a phone the filters other than the search, and the bulk actions, fold behind one
+  // button each (.panel-toggle, aria-controls names the panel). Only with script: without it
+  // every control stays visible. Delegated, so it also works for results htmx swaps in.
+  document.documentElement.classList.add("inbox-js");
+  document.addEventListener("click", function (ev) {
+    var toggle = ev.target.closest && ev.target.closest(".panel-toggle");
+    if (!toggle) return;
+    var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!panel) return;
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.classList.toggle("is-open", open);
+  });
 
   // New results from htmx: start again from the top.
   document.body.addEventListener("htmx:afterSwap", function (ev) {

@@ -90,6 +90,7 @@ def test_filters_are_rendered_from_the_url(org, login, spread):
     assert re.search(r'<input[^>]*name="q"[^>]*value="avvik"', html)
     # No htmx snapshot of the page: Back asks the server, which renders from the URL.
     assert 'hx-history="false"' in html and 'hx-push-url="true"' in html
+    assert "{#" not in html and "{% comment" not in html
     # The phone's filter button says how many filters are in use (type, status, unit).
     assert "Fler filter" in html and "(3 valda)" in html
 

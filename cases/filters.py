@@ -13,11 +13,12 @@ import re
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import AccessAction, AccessLog, Case, CaseKind, Code, CodeList, Unit
+from cases.models import AccessAction, AccessLog, Case, CaseKind, Code, CodeList
 from cases.selectors import units_in_scope
 from cases.widgets import FastSelect
 
@@ -122,6 +123,21 @@ def search_condition(value: str) -> Q | None:
     return Q(search=SearchQuery(value, config="swedish", search_type="websearch"))
 
 
+class _ChoiceWithoutNulField(django_filters.fields.ChoiceField):
+    """A choice that says "Null-tecken är inte tillåtna." for a NUL, as a model choice did."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str) and "\x00" in value:
+            validator = ProhibitNullCharactersValidator()
+            raise forms.ValidationError(validator.message, code=validator.code)
+        return value
+
+
+class _PlainChoiceFilter(django_filters.ChoiceFilter):
+    field_class = _ChoiceWithoutNulField
+
+
 class InboxFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -157,17 +173,22 @@ class InboxFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Ärendetyp"), choices=CaseKind.choices, empty_label=_("Alla typer")
     )
-    unit = django_filters.ModelChoiceFilter(
+    # Units and categories as plain choices read once (one small query each): a model choice
+    # list reads its queryset again to validate and iterates it through a server-side cursor.
+    unit = _PlainChoiceFilter(
         label=_("Enhet med underenheter"),
-        queryset=Unit.objects.none(),
+        choices=[],
         method="filter_unit",
         empty_label=_("Alla enheter"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[], method="filter_status", empty_label=_("Alla statusar")
     )
-    event_category = django_filters.ModelChoiceFilter(
-        label=_("Händelsekategori"), queryset=Code.objects.none(), empty_label=_("Alla kategorier")
+    event_category = _PlainChoiceFilter(
+        label=_("Händelsekategori"),
+        choices=[],
+        method="filter_event_category",
+        empty_label=_("Alla kategorier"),
     )
     assignee = django_filters.ChoiceFilter(
         label=_("Handläggare"), choices=[], method="filter_assignee", empty_label=_("Alla")
@@ -192,10 +213,14 @@ class InboxFilter(django_filters.FilterSet):
         self.user = user
         for name in ("kind", "unit", "status", "event_category", "assignee", "sort"):
             self.filters[name].extra["widget"] = FastSelect
-        self.filters["unit"].queryset = units_in_scope(user).order_by("path")
-        self.filters["event_category"].queryset = Code.objects.filter(
-            codelist=CodeList.EVENT_CATEGORY, active=True
-        )
+        self.units = list(units_in_scope(user).order_by("path").values_list("pk", "path", "name"))
+        self.filters["unit"].extra["choices"] = [(str(pk), name) for pk, _p, name in self.units]
+        self.filters["event_category"].extra["choices"] = [
+            (str(pk), label)
+            for pk, label in Code.objects.filter(
+                codelist=CodeList.EVENT_CATEGORY, active=True
+            ).values_list("pk", "label")
+        ]
         self.filters["status"].extra["choices"] = _status_choices()
         people = [(str(u.pk), u.get_full_name() or u.username) for u in candidates]
         self.filters["assignee"].extra["choices"] = [
@@ -208,12 +233,15 @@ class InboxFilter(django_filters.FilterSet):
         condition = search_condition(value)
         return qs if condition is None else qs.filter(condition)
 
-    def filter_unit(self, qs, name, unit):
-        # The subtree's ids as a list (one small query): a join on the unit path made PostgreSQL
-        # rebuild a bitmap of the open cases once per unit of the subtree; a list of ids is a
-        # plain filter while it walks the inbox's index in page order.
-        ids = list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
-        return qs.filter(unit_id__in=ids)
+    def filter_unit(self, qs, name, value):
+        # The subtree's ids from the units already read for the choices (no query): a join on
+        # the unit path made PostgreSQL rebuild a bitmap of the open cases once per unit of the
+        # subtree; a list of ids is a plain filter while it walks the inbox's index in order.
+        path = next(p for pk, p, _name in self.units if str(pk) == value)
+        return qs.filter(unit_id__in=[pk for pk, p, _name in self.units if p.startswith(path)])
+
+    def filter_event_category(self, qs, name, value):
+        return qs.filter(event_category_id=int(value))
 
     def filter_status(self, qs, name, value):
         kind, _sep, status = value.partition(":")

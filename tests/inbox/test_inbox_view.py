@@ -176,8 +176,7 @@ def test_search_uses_full_text_not_ilike(org, login):
     assert case_sql and all(
         "ILIKE" not in sql.upper() and "%läkemedel" not in sql for sql in case_sql
     )
-    # Plain words: a tsquery with the last word as a prefix; other input: websearch syntax.
-    assert any("to_tsquery" in sql for sql in case_sql)
+    assert any("websearch_to_tsquery" in sql for sql in case_sql)
 
 
 # --- htmx ----------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class BulkActionForm(forms.Form):
     back = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates, **kwargs):
+        # Its own ids: the filter form on the same page has an "assignee" too (id_assignee).
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         # The people the user may hand a case in their scope to (bulk_assignee_candidates):
         # the list only narrows; each type's assign service decides per case.

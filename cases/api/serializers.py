@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case, Code, CodeList, Measure, Unit, UnitKind
+from cases.models import Case, CaseKind, Code, CodeList, Measure, Unit, UnitKind
 from cases.registry import case_types
 
 
@@ -112,6 +112,92 @@ class CaseSerializer(serializers.ModelSerializer):
         except ObjectDoesNotExist:
             return None  # a case imported without its type's row
         return ctype.api_serializer(row, context=self.context).data
+
+
+# One instance each: their to_representation is what CaseSerializer's fields call per value.
+_DATETIME = serializers.DateTimeField(read_only=True)
+_DATE = serializers.DateField(read_only=True)
+
+
+def _datetime(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _date(value):
+    return None if value is None else _DATE.to_representation(value)
+
+
+def case_list_data(rows: list[Case], context: dict) -> list[dict]:
+    """Exactly `CaseSerializer(rows, many=True).data` (a test compares the two), built without
+    DRF's per-field machinery: a 100-row page walks 1 800 fields, which cost more than its SQL.
+    Measures and each type's details are serialised once per page with many=True."""
+    from cases.workflow import workflow_for
+
+    kind_labels = {k.value: str(k.label) for k in CaseKind}
+    measures = _measures_by_case(rows)
+    details = _details_by_case(rows, context)
+    status_labels: dict[tuple[str, str], str] = {}
+    out = []
+    for case in rows:
+        key = (case.kind, case.status)
+        if key not in status_labels:
+            status_labels[key] = workflow_for(case.kind).label(case.status)
+        unit, assignee, category = case.unit, case.assignee, case.event_category
+        out.append(
+            {
+                "reference": case.reference,
+                "kind": case.kind,
+                "kind_label": kind_labels.get(case.kind, case.kind),
+                "status": case.status,
+                "status_label": status_labels[key],
+                "outcome": case.outcome,
+                "title": case.title,
+                "description": case.description,
+                "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+                "occurred_on": _date(case.occurred_on),
+                "received_at": _datetime(case.received_at),
+                "closed_at": _datetime(case.closed_at),
+                "due_at": _datetime(case.due_at),
+                "event_category": category.code if category is not None else None,
+                "assignee": (assignee.get_full_name() or assignee.get_username())
+                if assignee is not None
+                else None,
+                "external_reference": case.external_reference,
+                "measures": measures.get(case.pk, []),
+                "details": details.get(case.pk),
+            }
+        )
+    return out
+
+
+def _measures_by_case(rows: list[Case]) -> dict[int, list]:
+    listed = [m for case in rows for m in case.measures.all()]  # prefetched
+    data = MeasureSerializer(listed, many=True).data
+    by_case: dict[int, list] = {}
+    for measure, item in zip(listed, data, strict=True):
+        by_case.setdefault(measure.case_id, []).append(item)
+    return by_case
+
+
+def _details_by_case(rows: list[Case], context: dict) -> dict[int, dict]:
+    from cases.registry import case_type_or_none
+
+    by_kind: dict[str, list[tuple[int, object]]] = {}
+    for case in rows:
+        ctype = case_type_or_none(case.kind)
+        if ctype is None or ctype.api_serializer is None:
+            continue
+        try:
+            row = getattr(case, ctype.api_row)
+        except ObjectDoesNotExist:
+            continue  # a case imported without its type's row: details null
+        by_kind.setdefault(case.kind, []).append((case.pk, row))
+    details = {}
+    for kind, pairs in by_kind.items():
+        serializer = case_type_or_none(kind).api_serializer
+        data = serializer([row for _pk, row in pairs], many=True, context=context).data
+        details.update({pk: item for (pk, _row), item in zip(pairs, data, strict=True)})
+    return details
 
 
 class CasePageSerializer(serializers.Serializer):

@@ -110,7 +110,7 @@ class CaseListView(APIView):
             qs = qs.filter(occurred_on__lte=filters["occurred_to"])
         rows, cursor = newest_first(qs, page.get("cursor"), page["limit"])
         data = {
-            "results": s.CaseSerializer(rows, many=True, context={"request": request}).data,
+            "results": s.case_list_data(rows, context={"request": request}),
             "next": cursor,
         }
         response = conditional(request, data)

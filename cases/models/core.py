@@ -1,7 +1,7 @@
 """The case core shared by every case type (DESIGN §3 intro)."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils import timezone
@@ -105,6 +105,8 @@ class Case(models.Model):
         permissions = [("handle_case", "Får handlägga ärendet")]
         indexes = [
             GinIndex(fields=["search"], name="case_search_gin"),
+            # The inbox search finds a part of a reference ("1107" in AV-2026-1107), LIKE '%…%'.
+            GinIndex(OpClass("reference", name="gin_trgm_ops"), name="case_reference_trgm"),
             models.Index(fields=["closed_at", "due_at", "id"], name="case_open_due"),
             models.Index(fields=["-received_at", "-id"], name="case_received_desc"),
             models.Index(fields=["unit", "received_at"], name="case_unit_received"),
@@ -135,6 +137,14 @@ class Case(models.Model):
                 name="case_stats_closed",
                 include=["kind", "unit", "skyddad", "received_at", "event_category", "id"],
                 condition=models.Q(closed_at__isnull=False),
+            ),
+            # The inbox's total ("1 234 ärenden") counts the open cases the user may see: every
+            # column of the visibility rule is in this index, so the count reads no table rows.
+            models.Index(
+                fields=["unit", "kind", "skyddad", "id"],
+                include=["due_at"],
+                name="case_open_scope",
+                condition=models.Q(closed_at__isnull=True),
             ),
         ]
 

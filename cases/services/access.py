@@ -8,8 +8,10 @@ so the row reads after gallring) and the ids of the units the object concerns.
 from collections.abc import Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Exists, Model, OuterRef
 from django.http import HttpRequest
+from django.utils import timezone
 
 from cases.models import AccessAction, AccessLog, Case, Unit
 from cases.types import User
@@ -56,11 +58,38 @@ def access_log_record_many(
     request: HttpRequest | None = None,
     detail: str = "",
 ) -> int:
-    """One row per case, written in one INSERT (exports hold thousands, an AU meeting dozens)."""
-    common = _common(user, action, request, detail)
-    rows = [AccessLog(**_case_fields(c), **common) for c in cases]
-    AccessLog.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    """One row per case, written in ONE statement whatever the number of cases (exports hold
+    thousands, an API page a hundred): the rows are unnested from three arrays in SQL, so no
+    model instance is built per row."""
+    ids, references, unit_ids = [], [], []
+    for case in cases:
+        ids.append(case.pk)
+        references.append(case.reference)
+        unit_ids.append(case.unit_id)
+    if not ids:
+        return 0
+    table = AccessLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (at, user_id, action, detail, ip, content_type_id, shown,
+                                 case_id, object_id, case_reference, object_label, unit_id)
+            SELECT %s, %s, %s, %s, %s::inet, %s, '{{}}'::jsonb, c.id, c.id, c.ref, c.ref, c.unit
+            FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS c(id, ref, unit)
+            """,  # noqa: S608 - the table name is ours, every value is a parameter
+            [
+                timezone.now(),
+                user.pk,
+                action,
+                detail[:300],
+                _ip(request),
+                _case_type_id(),
+                ids,
+                references,
+                unit_ids,
+            ],
+        )
+    return len(ids)
 
 
 def access_log_record_unit(

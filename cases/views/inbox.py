@@ -30,6 +30,7 @@ from cases.selectors.inbox import (
     inbox_export_rows,
     inbox_list,
     inbox_page,
+    inbox_total,
 )
 from cases.selectors.routing import routes_cases, routing_queue
 from cases.services.access import access_log_record_case_list, access_log_record_many
@@ -109,6 +110,8 @@ class InboxView(InboxMixin, TemplateView):
             prev_query=_with(base, fore=page.prev_cursor) if page.prev_cursor else "",
             current_query=get.urlencode(),
             page_sizes=PAGE_SIZES,
+            total=inbox_total(filterset.qs),
+            active_filters=_active_filters(filterset),
             bulk_form=BulkActionForm(candidates=list(bulk_assignee_candidates(self.request.user))),
             any_handleable=any(getattr(c, "can_handle", False) for c in page.rows),
             now=timezone.now(),
@@ -129,6 +132,12 @@ def _routing_queue(request) -> dict:
         user=request.user, cases=[r.case for r in rows], request=request, detail=_("Att fördela")
     )
     return {"routing_rows": rows, "routing_total": total, "routes_cases": True}
+
+
+def _active_filters(filterset: InboxFilter) -> int:
+    """How many filters besides the search narrow the list (shown on the phone's filter button)."""
+    data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
+    return sum(1 for name, value in data.items() if name not in ("q", "sort") and value)
 
 
 def _followups(user) -> dict:
@@ -193,7 +202,7 @@ def _export_row(case) -> list:
         due,
         case.deadline_label,
         case.assignee_name,
-        case.status_label,
+        case.status_text,
     ]
 
 

@@ -100,6 +100,46 @@
     if (ev.target.closest("#inbox-help-open")) openHelp();
     if (ev.target.closest("#inbox-help-close")) closeHelp();
   });
+  // The status list follows the chosen type: only that type's statuses are offered, and a
+  // status of another type is cleared before the filter is sent (never a silent empty list).
+  // Capture phase, so this runs before htmx sends the form on the same change event.
+  function followKind() {
+    var kind = document.getElementById("id_kind");
+    var status = document.getElementById("id_status");
+    if (!kind || !status) return;
+    var prefix = kind.value ? kind.value + ":" : "";
+    Array.prototype.forEach.call(status.querySelectorAll("optgroup"), function (group) {
+      var any = false;
+      Array.prototype.forEach.call(group.querySelectorAll("option"), function (opt) {
+        var fits = !prefix || opt.value.indexOf(prefix) === 0;
+        opt.hidden = !fits;
+        opt.disabled = !fits;
+        any = any || fits;
+      });
+      group.hidden = !any;
+    });
+    var chosen = status.options[status.selectedIndex];
+    if (chosen && chosen.disabled) status.value = "";
+  }
+  document.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.id === "id_kind") followKind();
+  }, true);
+  followKind();
+
+  // On a phone the filters other than the search, and the bulk actions, fold behind one
+  // button each (.panel-toggle, aria-controls names the panel). Only with script: without it
+  // every control stays visible. Delegated, so it also works for results htmx swaps in.
+  document.documentElement.classList.add("inbox-js");
+  document.addEventListener("click", function (ev) {
+    var toggle = ev.target.closest && ev.target.closest(".panel-toggle");
+    if (!toggle) return;
+    var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!panel) return;
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.classList.toggle("is-open", open);
+  });
+
   // New results from htmx: start again from the top.
   document.body.addEventListener("htmx:afterSwap", function (ev) {
     if (ev.detail && ev.detail.target && ev.detail.target.id === "inbox-results") current = -1;

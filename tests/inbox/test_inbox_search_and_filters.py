@@ -151,4 +151,6 @@ def test_queries_constant_in_rows_for_every_filter(org, login):
     add(60)
     many = [_queries(client, {"antal": 100, **p}) for p in shapes]
     assert few == many
-    assert max(many) <= 19  # "most overdue" crosses from the deadline segment: 2 page queries
+    # "most overdue" crosses from the deadline segment (2 page queries); the chef of an area also
+    # sees the "Att fördela" queue (issue 18: whether they route, the queue and its log row).
+    assert max(many) <= 21

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
 from cases.selectors import cases_visible_to
+from cases.services.parts import note_add
 from tests.factories import UserFactory, make_case, member
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +88,13 @@ def test_reporter_sees_status_only(org, login):
         kind_="lexsarah",
         reporter=staff,
         title="Min rapport",
-        description="Hemlig handläggningstext",
+        description="Det jag själv skrev",
     )
+    # The handling stays hidden from the reporter; what they wrote is theirs to read (issue 18).
+    note_add(case=case, text="Hemlig handläggningstext", actor=org.users["chef_a1"])
     response = login(staff).get(case.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Min rapport" in body and "Rapporterad" in body
+    assert "Min rapport" in body and "Rapporterad" in body and "Det jag själv skrev" in body
     assert "Hemlig handläggningstext" not in body
     assert not cases_visible_to(staff).filter(pk=case.pk).exists()

@@ -15,6 +15,11 @@ from .quality import (
     block_selfcontrols,
     block_supervision,
 )
+from .registers import (
+    block_riskanalysis_register,
+    block_selfcontrol_register,
+    block_supervision_register,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +36,30 @@ BLOCK_TYPES = {
     "riskanalyses": (_("Riskanalyser markerade för kvalitetsberättelsen"), block_riskanalyses),
     "selfcontrols": (_("Egenkontroller markerade för kvalitetsberättelsen"), block_selfcontrols),
     "development_areas": (_("Utvecklingsområden"), block_development_areas),
+    "riskanalysis_register": (_("Bilaga: årets riskanalyser"), block_riskanalysis_register),
+    "selfcontrol_register": (_("Bilaga: årets egenkontroller"), block_selfcontrol_register),
+    "supervision_register": (_("Bilaga: årets tillsynsbeslut"), block_supervision_register),
 }
+
+
+def _unit_scope(scope: BlockScope, code: str) -> BlockScope | None:
+    """A block with params["unit"] (a section per verksamhetsområde) counts in that unit of the
+    edition's subtree only; a unit outside the subtree counts nothing (None)."""
+    from cases.models import Unit
+
+    unit = Unit.objects.filter(code=code, path__startswith=scope.unit.path).first()
+    if unit is None:
+        return None
+    key = ("unit_scope", unit.pk)
+    if key not in scope.cache:
+        scope.cache[key] = BlockScope(
+            unit=unit,
+            year=scope.year,
+            cases=scope.cases,
+            period_start=scope.period_start,
+            analysis_start=scope.analysis_start,
+        )
+    return scope.cache[key]
 
 
 def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
@@ -49,7 +77,15 @@ def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
             "notes": [str(_("Datablocket finns inte längre."))],
             "rule_text": "",
         }
-    return entry[1](scope, params or {})
+    params = params or {}
+    if params.get("unit"):
+        narrowed = _unit_scope(scope, params["unit"])
+        if narrowed is None:
+            return compute_block("", {}, scope) | {
+                "notes": [str(_("Enheten finns inte i organisationen."))]
+            }
+        scope = narrowed
+    return entry[1](scope, params)
 
 
 __all__ = ["BLOCK_TYPES", "BlockScope", "compute_block"]

@@ -170,7 +170,13 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
     result["charts"].append(
         {
             "title": result["title"],
-            "svg": bar_chart(result["title"], headers[1:], {r[0]: r[1:] for r in rows}),
+            "svg": bar_chart(
+                result["title"],
+                headers[1:],
+                {r[0]: r[1:] for r in rows},
+                y_title=_("Antal %(what)s") % {"what": result["rule_label"]},
+                other=_("Övriga verksamhetsområden"),
+            ),
             "caption": f"Diagram: {result['title']}. Källa: Avvika.",
         }
     )

@@ -75,6 +75,11 @@ def _expanded(edition: ReportEdition, structure: list) -> list:
         units = Unit.objects.filter(
             path__startswith=edition.unit.path, kind__code=spec["per_unit"]
         ).order_by("path")
+        if not units.exists():
+            # An organisation without that level: its own children, as the blocks group.
+            units = Unit.objects.filter(
+                path__startswith=edition.unit.path, depth=edition.unit.depth + 1
+            ).order_by("path")
         out.extend(_with_unit(spec, u) for u in units)
     return out
 

@@ -21,6 +21,10 @@ _STYLE = Style(
     foreground_strong="#111",
     foreground_subtle="#bbb",  # the gridlines: light, and drawn before (behind) the bars
     colors=PALETTE,
+    guide_stroke_color="#c8c8c8",
+    major_guide_stroke_color="#c8c8c8",
+    guide_stroke_dasharray="1,0",
+    major_guide_stroke_dasharray="1,0",
     opacity="1",
     opacity_hover="1",
     title_font_size=16,
@@ -74,7 +78,14 @@ def bar_chart(
     chart.x_labels = x_labels
     # Whole numbers on the axis: counts have no 0.1 (pygal's own ticks do for small counts).
     top = max([sum(col) for col in zip(*series.values(), strict=True)] or [0]) or 1
-    step = max(1, -(-top // 8))
+    # A round step (1, 2, 5, 10, 20, 25, 50 …) giving at most about eight ticks.
+    step = next(
+        m * 10**e
+        for e in range(7)
+        for m in (1, 2, 2.5, 5)
+        if m * 10**e >= top / 8 and m * 10**e >= 1
+    )
+    step = int(step) if float(step).is_integer() else 1
     chart.y_labels = list(range(0, top + step + 1, step))
     for name, values in series.items():
         chart.add(name, values)

@@ -55,7 +55,7 @@ def _length(scope: BlockScope, params: dict) -> int:
 def block_riskanalysis_register(scope: BlockScope, params: dict) -> dict:
     period = scope.period_for(scope.year)
     result = new_result(
-        "riskanalysis_register", _("Riskanalyser %(p)s") % {"p": period.label}, "marked", period
+        "riskanalysis_register", _("Riskanalyser %(p)s") % {"p": period.label}, "performed", period
     )
     through = RiskAnalysis.units.through.objects.filter(
         riskanalysis__analysed_on__gte=period.start,
@@ -82,7 +82,7 @@ def block_riskanalysis_register(scope: BlockScope, params: dict) -> dict:
 def block_selfcontrol_register(scope: BlockScope, params: dict) -> dict:
     period = scope.period_for(scope.year)
     result = new_result(
-        "selfcontrol_register", _("Egenkontroller %(p)s") % {"p": period.label}, "marked", period
+        "selfcontrol_register", _("Egenkontroller %(p)s") % {"p": period.label}, "performed", period
     )
     labels = dict(RunResult.choices)
     runs = SelfControlRun.objects.filter(

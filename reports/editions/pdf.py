@@ -103,6 +103,23 @@ def _block_view(result: dict, params: dict, captions: Captions) -> dict:
         captions.diagrams.append(
             {"number": number, "text": chart["title"], "anchor": f"dia-{number}"}
         )
+        data_table = None
+        if chart.get("data_table"):
+            # A chart's own values table (the SPC block's text alternative): a numbered table.
+            t_number = len(captions.tables) + 1
+            captions.tables.append(
+                {
+                    "number": t_number,
+                    "text": chart["data_table"]["caption"],
+                    "anchor": f"tab-{t_number}",
+                }
+            )
+            data_table = {
+                **chart["data_table"],
+                "number": t_number,
+                "anchor": f"tab-{t_number}",
+                "keep": len(chart["data_table"]["rows"]) <= KEEP_TOGETHER_ROWS,
+            }
         charts.append(
             {
                 "uri": svg_data_uri(chart["svg"]),
@@ -110,6 +127,7 @@ def _block_view(result: dict, params: dict, captions: Captions) -> dict:
                 "number": number,
                 "caption": text,
                 "anchor": f"dia-{number}",
+                "data_table": data_table,
             }
         )
     tables, empty_captions = [], []

@@ -40,9 +40,9 @@ TEST_ENV := env AVVIKA_TESTING=1 DEBUG=0
 
 APPS := cases deviations lexsarah riskanalysis selfcontrol reports
 # Debian packages: RUN_PACKAGES for the demo (WeasyPrint's Pango, gettext), TEST_PACKAGES
-# only for the tests (browser tests); psql and npm are checked by command.
+# only for the tests (browser tests; pdftoppm to look at a compiled PDF); psql and npm by command.
 RUN_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext xmlsec1
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium poppler-utils
 # mypy covers every app's writes and user-dependent reads (pyproject.toml: fully annotated).
 TYPED := cases/services cases/selectors cases/types.py cases/archive/services.py cases/archive/selectors.py \
 	cases/complaints/services.py cases/complaints/selectors.py \

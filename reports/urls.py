@@ -50,6 +50,7 @@ urlpatterns += [
     ),
     path("<int:pk>/", editions.EditionDetailView.as_view(), name="edition_detail"),
     path("<int:pk>/uppgifter/", editions.EditionMetaView.as_view(), name="edition_meta"),
+    path("<int:pk>/logotyp/", editions.LogoView.as_view(), name="edition_logo"),
     path("<int:pk>/avsnitt/", editions.SectionAddView.as_view(), name="section_add"),
     path(
         "<int:pk>/avsnitt/<int:section_pk>/rubrik/",

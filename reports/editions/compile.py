@@ -71,6 +71,19 @@ def render_edition_pdf(edition: ReportEdition, outline, generated_at=None) -> by
     )
 
 
+def edition_layout_problems(edition: ReportEdition, outline) -> list[str]:
+    """The layout checks (reports/editions/layout.py) over the edition as it would print."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from .layout import layout_problems
+    from .pdf import pdf_context
+
+    html = render_to_string("reports/pdf/edition.html", pdf_context(edition, outline))
+    return layout_problems(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+
+
 def compile_run(*, job_id: int) -> CompiledReport | None:
     """The worker's service: idempotent (a finished or claimed job is left alone)."""
     job = job_start(job_id=job_id)

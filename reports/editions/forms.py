@@ -83,6 +83,8 @@ class EditionMetaForm(forms.ModelForm):
             "report_date",
             "diarienummer",
             "responsible",
+            "board",
+            "administration",
             "period_start_month",
             "period_start_day",
             "analysis_start_month",
@@ -93,6 +95,8 @@ class EditionMetaForm(forms.ModelForm):
             "report_date": _("Datum"),
             "diarienummer": _("Diarienummer"),
             "responsible": _("Ansvarig"),
+            "board": _("Nämnd"),
+            "administration": _("Förvaltning"),
             "period_start_day": _("Verksamhetsåret börjar, dag"),
             "analysis_start_day": _("Analysperioden börjar, dag"),
         }
@@ -185,3 +189,10 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = statistics_units(user)
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logotyp (PNG eller SVG, högst 1 MB)"),
+        error_messages={"required": _("Välj en PNG- eller SVG-fil.")},
+    )

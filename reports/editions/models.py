@@ -71,6 +71,13 @@ def year_ending(year: int, month: int, day: int) -> Period:
     return Period(_safe_date(year - 1, month, day), _safe_date(year, month, day))
 
 
+def logo_path(instance: "ReportEdition", filename: str) -> str:
+    import os
+    import uuid
+
+    return f"reports/logos/{uuid.uuid4().hex}{os.path.splitext(filename)[1].lower()}"
+
+
 class ReportEdition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "utkast", _("Utkast")
@@ -90,6 +97,20 @@ class ReportEdition(models.Model):
         blank=True,
         help_text=_("Funktion eller namn, t.ex. Förvaltningsdirektör."),
     )
+    # The cover's sender block. Kept on the edition (not read from an organisation register):
+    # a printed report keeps the names it was approved under. `report_cover_names` falls back
+    # to the unit's name.
+    board = models.CharField(
+        _("nämnd"), max_length=200, blank=True, help_text=_("T.ex. Socialnämnden.")
+    )
+    administration = models.CharField(
+        _("förvaltning"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tomt: organisationens namn."),
+    )
+    # Sanitised on upload (reports/editions/logo.py): PNG as uploaded, SVG rewritten.
+    logo = models.FileField(_("logotyp"), upload_to=logo_path, blank=True)
     # The report year ends the day before start month/day of the next year (1 Jan → calendar
     # year; 1 Sep → 1 Sep year-1 to 31 Aug year).
     period_start_month = models.PositiveSmallIntegerField(

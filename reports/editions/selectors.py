@@ -126,6 +126,8 @@ def edition_figures(edition: ReportEdition, outline: list[OutlineNode]) -> dict:
             "organisation": edition.unit.name,
             "year": edition.year,
             "period": edition.period.label,
+            "period_start": edition.period.start.isoformat(),
+            "period_end": edition.period.last_day.isoformat(),
             "analysis_period": edition.analysis_period.label,
             "diarienummer": edition.diarienummer,
             "responsible": edition.responsible,

@@ -29,6 +29,8 @@ EDITABLE_FIELDS = {
     "report_date",
     "diarienummer",
     "responsible",
+    "board",
+    "administration",
     "period_start_month",
     "period_start_day",
     "analysis_start_month",
@@ -46,6 +48,42 @@ def _lock(edition_id: int) -> ReportEdition:
     return ReportEdition.objects.select_for_update().get(pk=edition_id)
 
 
+def _with_unit(spec: dict, unit: Unit) -> dict:
+    """A copy of `spec` titled for `unit`, every data block below it counting in that unit."""
+    return {
+        **spec,
+        "title": spec["title"].replace("{unit}", unit.name),
+        "per_unit": "",
+        "blocks": [
+            {**b, "params": {**b.get("params", {}), "unit": unit.code}}
+            if b.get("kind") == "data"
+            else b
+            for b in spec.get("blocks", [])
+        ],
+        "children": [_with_unit(c, unit) for c in spec.get("children", [])],
+    }
+
+
+def _expanded(edition: ReportEdition, structure: list) -> list:
+    """Sections marked per_unit repeated for each unit of that kind in the edition's subtree
+    (Göteborg: one section per verksamhetsområde), in the tree's order."""
+    out = []
+    for spec in structure:
+        if not spec.get("per_unit"):
+            out.append(spec)
+            continue
+        units = Unit.objects.filter(
+            path__startswith=edition.unit.path, kind__code=spec["per_unit"]
+        ).order_by("path")
+        if not units.exists():
+            # An organisation without that level: its own children, as the blocks group.
+            units = Unit.objects.filter(
+                path__startswith=edition.unit.path, depth=edition.unit.depth + 1
+            ).order_by("path")
+        out.extend(_with_unit(spec, u) for u in units)
+    return out
+
+
 def _build(
     edition: ReportEdition,
     structure: list,
@@ -53,7 +91,7 @@ def _build(
     actor: User | None,
     fill: dict,
 ) -> None:
-    for order, spec in enumerate(structure):
+    for order, spec in enumerate(_expanded(edition, structure)):
         section = audited_save(
             ReportSection(
                 edition=edition,
@@ -100,6 +138,12 @@ def edition_create(
                 "organisationen och året."
             )
         )
+    from .template_data import TEMPLATE_OPTIONS
+
+    options = TEMPLATE_OPTIONS.get(template.key, {})
+    for name, key in (("period_start", "period_start"), ("analysis_start", "analysis_start")):
+        if key in options and f"{name}_month" not in fields:
+            fields[f"{name}_month"], fields[f"{name}_day"] = options[key]
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError(_("Okända fält: %s") % ", ".join(sorted(unknown)))
@@ -355,3 +399,33 @@ def block_text_save(
     block.text = text
     block.version += 1
     return audited_save(block, actor=actor, reason=reason or _("Text sparad"))
+
+
+@transaction.atomic
+def edition_logo_set(
+    *, edition: ReportEdition, name: str, data: bytes, actor: User
+) -> ReportEdition:
+    """Store the cover logo (PNG as checked, SVG rebuilt safe: reports/editions/logo.py).
+    UploadRefused becomes a ServiceError with the Swedish reason."""
+    from django.core.files.base import ContentFile
+
+    from cases.uploads import UploadRefused
+
+    from .logo import logo_content
+
+    edition = _editable(_lock(edition.pk))
+    try:
+        ext, content = logo_content(name, data)
+    except UploadRefused as exc:
+        raise ServiceError(str(exc)) from None
+    edition.logo.save(f"logotyp{ext}", ContentFile(content), save=False)
+    edition.version += 1
+    return audited_save(edition, actor=actor, reason=_("Logotypen byttes"))
+
+
+@transaction.atomic
+def edition_logo_clear(*, edition: ReportEdition, actor: User) -> ReportEdition:
+    edition = _editable(_lock(edition.pk))
+    edition.logo = ""
+    edition.version += 1
+    return audited_save(edition, actor=actor, reason=_("Logotypen togs bort"))

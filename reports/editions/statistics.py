@@ -11,6 +11,7 @@ from cases.models import AccessAction, Role
 from cases.services.access import access_log_record_unit
 from cases.views.mixins import PermissionMixin
 from cases.xlsx import xlsx_response
+from reports.editions.xlsx_names import export_filename
 
 from .blocks import compute_block
 from .blocks.charts import svg_data_uri
@@ -98,7 +99,7 @@ class StatisticsExportView(StatisticsView):
             rows.append([table["note"]])
         rows.append([result["rule_text"]])
         return xlsx_response(
-            f"statistik-{scope.year}-{table['key']}.xlsx",
+            export_filename("statistik", scope.year, table),
             table["caption"] or _("Statistik"),
             table["headers"],
             rows,

@@ -11,13 +11,24 @@ def D(block_type: str, **params) -> dict:
     return {"kind": "data", "block_type": block_type, "params": params}
 
 
-def S(title: str, *blocks: dict, children: list | None = None, appendix: bool = False) -> dict:
-    return {
+def S(
+    title: str,
+    *blocks: dict,
+    children: list | None = None,
+    appendix: bool = False,
+    per_unit: str = "",
+) -> dict:
+    """per_unit: a unit kind code; the section is repeated for every unit of that kind in the
+    edition's subtree, titled {unit}, and its data blocks count in that unit only."""
+    spec = {
         "title": title,
         "blocks": list(blocks),
         "children": children or [],
         "appendix": appendix,
     }
+    if per_unit:
+        spec["per_unit"] = per_unit
+    return spec
 
 
 INTRO = (
@@ -155,7 +166,9 @@ MALMO_2025 = [
         ],
     ),
     S("Prioriterade utvecklingsområden {next_year}", T(), D("development_areas", mode="decided")),
-    S("Bilagor", T(), appendix=True),
+    S("Riskanalyser {year}", D("riskanalysis_register"), appendix=True),
+    S("Egenkontroller {year}", D("selfcontrol_register"), appendix=True),
+    S("Beslut från tillsynsmyndigheter {year}", D("supervision_register"), appendix=True),
 ]
 
 KARLSHAMN = [
@@ -239,6 +252,64 @@ KARLSHAMN = [
     S("Mål och strategier för {next_year}", T(), D("development_areas", mode="decided")),
 ]
 
+GOTEBORG_AREA = S(
+    "{unit}",
+    children=[
+        S(
+            "Resultat av systematiskt kvalitetsarbete",
+            children=[
+                S("Egenkontroll", T(), D("selfcontrols")),
+                S(
+                    "Synpunkter, avvikelser och lex Sarah",
+                    T(),
+                    D("case_count", kind="complaint", rule="received"),
+                    D("case_count", kind="deviation", rule="received"),
+                    D("case_count", kind="lexsarah", rule="received"),
+                    D(
+                        "case_distribution",
+                        kind="deviation",
+                        dimension="deficiency",
+                        rule="received",
+                        period="report",
+                    ),
+                ),
+                S("Förbättringsarbetet sedan förra året", T()),
+            ],
+        ),
+        S("Slutsatser och förbättringsåtgärder", T()),
+    ],
+    per_unit="verksamhetsomrade",
+)
+
+GOTEBORG = [
+    S(
+        "Inledning",
+        children=[
+            S(
+                "Kvalitetsrapportens syfte och sammanhang",
+                T(INTRO + " Kvalitetsåret är från 1 september till 31 augusti."),
+            ),
+            S("Sammanfattande bedömning", T()),
+        ],
+    ),
+    GOTEBORG_AREA,
+    S(
+        "Beslut från tillsynsmyndigheter",
+        T(),
+        D("supervision"),
+    ),
+    S("Riskanalyser {year}", D("riskanalysis_register"), appendix=True),
+    S("Egenkontroller {year}", D("selfcontrol_register"), appendix=True),
+    S("Beslut från tillsynsmyndigheter {year}", D("supervision_register"), appendix=True),
+]
+
+# Per template: the report year's first day for new editions, and how the PDF treats a
+# heading with neither narrative nor data ("omit", the default, or "note": "Inget att
+# rapportera"). Göteborg reports every area's headings, so its empty ones say so.
+TEMPLATE_OPTIONS = {
+    "goteborg-kvalitetsar": {"period_start": (9, 1), "analysis_start": (9, 1), "empty": "note"},
+}
+
 TEMPLATES = [
     (
         "malmo-2025",
@@ -255,6 +326,16 @@ TEMPLATES = [
         "Kvalitetsarbetet beskrivet per tema: samverkan, medverkan, riskanalys, egenkontroll, "
         "avvikelser, krisberedskap, digitalisering, barnkonventionen.",
         KARLSHAMN,
+        False,
+    ),
+    (
+        "goteborg-kvalitetsar",
+        "Per verksamhetsområde, kvalitetsår 1 sep–31 aug (Göteborg)",
+        "Kvalitetsrapport med kvalitetsår 1 september–31 augusti: inledning och sammanfattande "
+        "bedömning, sedan ett avsnitt per verksamhetsområde med egenkontroll, synpunkter, "
+        "avvikelser och lex Sarah, förbättringsarbete och slutsatser; bilagor med årets "
+        "riskanalyser, egenkontroller och tillsynsbeslut.",
+        GOTEBORG,
         False,
     ),
 ]

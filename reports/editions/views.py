@@ -24,6 +24,7 @@ from .forms import (
     DataBlockForm,
     EditionCreateForm,
     EditionMetaForm,
+    LogoForm,
     NewSectionForm,
     SectionForm,
 )
@@ -100,6 +101,7 @@ class EditionDetailView(EditionMixin, DetailView):
         edition = self.object
         ctx.update(
             outline=edition_outline(edition),
+            logo_form=LogoForm(),
             meta_form=kwargs.get("meta_form")
             or EditionMetaForm(instance=edition, initial={"version": edition.version}),
             section_form=NewSectionForm(),
@@ -168,6 +170,27 @@ class EditionMetaView(EditionMixin, View):
         view.roles, view.object = self.roles, edition
         return render(
             request, view.template_name, view.get_context_data(meta_form=form), status=400
+        )
+
+
+class LogoView(EditionPostView):
+    """Upload (or, with `clear`, remove) the cover logo. The file is checked and an SVG
+    rebuilt by the service; a refused file gives the Swedish reason as a message."""
+
+    success_message = _("Logotypen sparades.")
+
+    def perform(self, edition):
+        if self.request.POST.get("clear"):
+            services.edition_logo_clear(edition=edition, actor=self.request.user)
+            return
+        form = LogoForm(self.request.POST, self.request.FILES)
+        if not form.is_valid():
+            raise ServiceError(_("Välj en PNG- eller SVG-fil."))
+        upload = form.cleaned_data["logo"]
+        if upload.size > 1024 * 1024:
+            raise ServiceError(_("Logotypen måste vara en PNG- eller SVG-fil på högst 1 MB."))
+        services.edition_logo_set(
+            edition=edition, name=upload.name, data=upload.read(), actor=self.request.user
         )
 
 

@@ -33,6 +33,10 @@ def test_quality_staff_write_compile_download_approve(
     page.get_by_role("button", name="Skapa från mallen").click()
     page.wait_for_url(re.compile(r"/rapporter/\d+/$"))
     assert page.locator("h1").inner_text() == "Kvalitetsberättelse 2025"
+    # The contents list shows the headings' own numbers only ("1 Inledning", not "1. 1 …").
+    first = page.locator(".report-toc li").first
+    assert first.inner_text().startswith("1 Inledning")
+    assert first.evaluate("e => getComputedStyle(e).listStyleType") == "none"
 
     # Narrative beside the live figures; autosave after a pause in typing.
     editor = page.get_by_label("Text i Inledning")

@@ -28,7 +28,12 @@ def test_default_template_structure(edition):
     assert "4.1.3 Lex Sarah" in h
     assert "5.1 Beslut från IVO" in h and "5.3 Beslut från Justitiekanslern" in h
     assert "6 Prioriterade utvecklingsområden 2026" in h
-    assert h[-1] == "Bilagor"  # appendices are unnumbered
+    # The named appendices (issue 17), unnumbered in the editor.
+    assert h[-3:] == [
+        "Riskanalyser 2025",
+        "Egenkontroller 2025",
+        "Beslut från tillsynsmyndigheter 2025",
+    ]
     assert edition.period.label == "1 januari–31 december 2025"
     assert edition.analysis_period.label == "1 juni 2024–31 maj 2025"
     assert edition.history.count() == 1
@@ -49,7 +54,9 @@ def test_add_rename_move_delete_sections(edition, org):
     actor = org.users["quality"]
     new = services.section_add(edition=edition, title="Barnkonventionen", actor=actor)
     assert "7 Barnkonventionen" in headings(edition)
-    services.section_move(section=new, direction="up", actor=actor)  # above Bilagor: still 7
+    for _appendix in range(3):  # above the three appendices: still 7
+        services.section_move(section=new, direction="up", actor=actor)
+    assert "7 Barnkonventionen" in headings(edition)
     services.section_move(section=new, direction="up", actor=actor)
     assert "6 Barnkonventionen" in headings(edition)
     services.section_rename(section=new, title="Barnrättsperspektivet", actor=actor)

@@ -54,8 +54,18 @@ def test_pdf_has_cover_toc_headings_and_figures(compiled, edition):
         "Innehållsförteckning",
     ):
         assert field in text
+    # Headings with neither narrative nor data are left out of the PDF (issue 17); the rest
+    # of the template is there, renumbered without gaps.
+    empty = {
+        "Uppföljning av utvecklingsområde 2025",
+        "Ledningssystemets grundläggande uppbyggnad – processer och rutiner",
+        "Prioriterade utvecklingsområden 2026",
+    }
     for title in _titles(MALMO_2025):
-        assert flat(title) in text, title
+        if title in empty:
+            assert flat(title) not in text, title
+        else:
+            assert flat(title) in text, title
     assert (
         "Fler klagomål och synpunkter från utomstående har tagits emot 2025 än 2024, 5 (2)." in text
     )
@@ -70,10 +80,11 @@ def test_toc_lists_numbered_headings_with_pages(compiled, edition):
     toc_page = flat(text.split("Innehållsförteckning", 1)[1][:3000])
     numbered = [n for n in walk(edition_outline(edition)) if n.number]
     assert re.search(r"1 Inledning\W+\d+", toc_page)
+    # Sections 2 and 3 of the template are empty here and left out: 4.1.1 is printed 2.1.1.
     assert re.search(
-        r"4\.1\.1 Klagomål och synpunkter till förvaltningen från utomstående\W*\d+", toc_page
+        r"2\.1\.1 Klagomål och synpunkter till förvaltningen från utomstående\W*\d+", toc_page
     )
-    assert len(numbered) == 19
+    assert len(numbered) == 19  # the editor still numbers every section
 
 
 def test_pdf_holds_no_personal_data_or_case_text(compiled):
@@ -106,7 +117,9 @@ def test_karlshamn_template_compiles(org, dataset, django_capture_on_commit_call
         job = edition_compile_request(edition=e, actor=org.users["quality"])
     compiled = compile_run(job_id=job.pk)
     text = flat(pdf_text(compiled))
-    assert "4.8 Avvikelser" in text and "7 Mål och strategier för 2026" in text
+    # Empty headings are left out and the rest renumbered (Karlshamn's 4.8 Avvikelser).
+    assert "Avvikelser" in text and "Mål och strategier för 2026" not in text
+    assert re.search(r"\b\d\.\d Avvikelser", text)
     assert CompiledReport.objects.filter(edition=e).count() == 1
 
 

@@ -2,6 +2,7 @@
 and the chart's values as a table (the text alternative)."""
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -29,7 +30,7 @@ def test_spc_block_prints_sentence_chart_and_values(
         "Antalet kvalitetsavvikelser inom Avdelning A har ökat: 9 månader i följd över "
         "medianen sedan april 2025." in text
     )
-    assert "Diagram: Kvalitetsavvikelser per månad, Avdelning A." in text
+    assert re.search(r"Diagram \d+\. Kvalitetsavvikelser per månad, Avdelning A\.", text)
     assert "Värdena i diagrammet: Kvalitetsavvikelser per månad, Avdelning A" in text
     assert "Samma problem i flera kanaler per verksamhetsområde" in text
     assert "inte per 1 000 brukare (u-diagram)" in text  # no denominator, and it says so

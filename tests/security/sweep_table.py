@@ -333,6 +333,7 @@ TABLE: dict[str, E] = {
         f"reports:{n}": E(pk("edition"), P(QUAL, nf="quality_x"))
         for n in (
             "edition_meta",
+            "edition_logo",
             "section_add",
             "edition_submit",
             "edition_return",

@@ -18,6 +18,11 @@ from .quality import (
 )
 from .spc import block_spc
 from .suggest import suggestion
+from .registers import (
+    block_riskanalysis_register,
+    block_selfcontrol_register,
+    block_supervision_register,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +44,30 @@ BLOCK_TYPES = {
         block_patterns,
     ),
     "spc": (_("Signaler per månad (seriediagram och styrdiagram)"), block_spc),
+    "riskanalysis_register": (_("Bilaga: årets riskanalyser"), block_riskanalysis_register),
+    "selfcontrol_register": (_("Bilaga: årets egenkontroller"), block_selfcontrol_register),
+    "supervision_register": (_("Bilaga: årets tillsynsbeslut"), block_supervision_register),
 }
+
+
+def _unit_scope(scope: BlockScope, code: str) -> BlockScope | None:
+    """A block with params["unit"] (a section per verksamhetsområde) counts in that unit of the
+    edition's subtree only; a unit outside the subtree counts nothing (None)."""
+    from cases.models import Unit
+
+    unit = Unit.objects.filter(code=code, path__startswith=scope.unit.path).first()
+    if unit is None:
+        return None
+    key = ("unit_scope", unit.pk)
+    if key not in scope.cache:
+        scope.cache[key] = BlockScope(
+            unit=unit,
+            year=scope.year,
+            cases=scope.cases,
+            period_start=scope.period_start,
+            analysis_start=scope.analysis_start,
+        )
+    return scope.cache[key]
 
 
 def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
@@ -58,7 +86,15 @@ def compute_block(block_type: str, params: dict, scope: BlockScope) -> dict:
             "rule_text": "",
             "suggestion": "",
         }
-    result = entry[1](scope, params or {})
+    params = params or {}
+    if params.get("unit"):
+        narrowed = _unit_scope(scope, params["unit"])
+        if narrowed is None:
+            return compute_block("", {}, scope) | {
+                "notes": [str(_("Enheten finns inte i organisationen."))]
+            }
+        scope = narrowed
+    result = entry[1](scope, params)
     result["suggestion"] = suggestion(result)
     return result
 

@@ -91,6 +91,7 @@ RULES = {
     "au": ("AU-behandlade", "räknat på datum för arbetsutskottets behandling"),
     "decided": ("beslutade", "räknat på beslutsdatum"),
     "notified": ("anmälda", "räknat på datum för beslut om anmälan"),
+    "performed": ("genomförda", "räknat på datum för analysen eller kontrollperiodens slut"),
     "marked": (
         "markerade för kvalitetsberättelsen",
         "räknat på datum för analysen eller kontrollen",

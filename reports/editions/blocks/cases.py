@@ -220,10 +220,23 @@ DEFAULT_GROUP_KIND = "verksamhetsomrade"
 
 
 @lru_cache(maxsize=64)
-def _chart(title: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple], ...]) -> str:
-    """The SVG is a pure function of the figures: drawn once per distinct table per process
-    (pygal takes tens of milliseconds a chart, the statistics page's largest Python cost)."""
-    return bar_chart(title, list(x_labels), {name: list(values) for name, values in series})
+def _chart(
+    title: str,
+    x_labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple], ...],
+    y_title: str,
+    other: str,
+) -> str:
+    """The SVG is a pure function of the figures and its (already translated) labels: drawn
+    once per distinct table per process (pygal takes tens of milliseconds a chart, the
+    statistics page's largest Python cost)."""
+    return bar_chart(
+        title,
+        list(x_labels),
+        {name: list(values) for name, values in series},
+        y_title=y_title,
+        other=other,
+    )
 
 
 def trend_years(scope: BlockScope, n_years: int) -> list[int]:
@@ -267,7 +280,11 @@ def block_case_trend(scope: BlockScope, params: dict) -> dict:
         {
             "title": result["title"],
             "svg": _chart(
-                result["title"], tuple(headers[1:]), tuple((r[0], tuple(r[1:])) for r in rows)
+                str(result["title"]),
+                tuple(headers[1:]),
+                tuple((r[0], tuple(r[1:])) for r in rows),
+                str(_("Antal %(what)s") % {"what": result["rule_label"]}),
+                str(_("Övriga verksamhetsområden")),
             ),
             "caption": f"Diagram: {result['title']}. Källa: Avvika.",
         }

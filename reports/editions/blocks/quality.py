@@ -28,13 +28,19 @@ def block_supervision(scope: BlockScope, params: dict) -> dict:
     )
     result = new_result("supervision", title, "decided", period)
     counts = supervision_counts(start=period.start, end=period.last_day, unit=scope.unit)
+    # The authority is named once (in the title, or by its short name in the row): the full
+    # name on every row crowded the table.
     rows: list[list[Any]] = [
-        [f"{r.authority_label} – {r.type_label}", r.decisions, r.cases_with_deficiencies]
+        [
+            r.type_label if authority else f"{r.authority.upper()} – {r.type_label}",
+            r.decisions,
+            r.cases_with_deficiencies,
+        ]
         for r in counts.rows
         if not authority or r.authority == authority
     ]
     headers = [
-        _("Myndighet och typ av tillsyn"),
+        _("Typ av tillsyn") if authority else _("Myndighet och typ av tillsyn"),
         _("Beslut"),
         _("Ärenden med konstaterade brister"),
     ]

@@ -16,13 +16,13 @@ from .quality import (
     block_selfcontrols,
     block_supervision,
 )
-from .spc import block_spc
-from .suggest import suggestion
 from .registers import (
     block_riskanalysis_register,
     block_selfcontrol_register,
     block_supervision_register,
 )
+from .spc import block_spc
+from .suggest import suggestion
 
 logger = logging.getLogger(__name__)
 

@@ -83,8 +83,10 @@ def copy_rows(
         with raw.copy(sql + " (FORMAT BINARY)" if types else sql) as copy:
             if types:
                 copy.set_types(types)
+            pairs = [(c, defaults[c]) for c in columns]
             for row in rows:
-                copy.write_row([row[c] if c in row else defaults[c] for c in columns])
+                get = row.get  # a value given as None stays None; a missing one is the default
+                copy.write_row([get(c, default) for c, default in pairs])
                 written += 1
     return written
 

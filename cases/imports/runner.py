@@ -296,7 +296,7 @@ def _validate_cases(
                         row_errors.append(RowError(line, col, f"okänd kod ”{v}”"))
             codes[col] = values
         for col, (only_kind, message) in KIND_ONLY_COLUMNS.items():
-            if r.get(col) and kind != only_kind:
+            if kind != only_kind and r.get(col):
                 row_errors.append(RowError(line, col, message))
         if kind == "complaint" and not codes["klagomalstyp"]:
             codes["klagomalstyp"] = [UNKNOWN_TYPE]

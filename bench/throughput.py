@@ -82,7 +82,10 @@ def _accounts(password: str) -> dict:
         user.save(update_fields=["password"])
         if not Membership.objects.filter(user=user).exists():
             membership_create(user=user, unit=unit, role=role)
-        staff.append({"username": user.username, "section": unit.pk})
+        # A kvalitetsstrateg reads and reports but does not receive (the chef's step: 403).
+        staff.append(
+            {"username": user.username, "section": unit.pk, "handles": role == Role.SEKTIONSCHEF}
+        )
     return {"password": password, "staff": staff}
 
 

@@ -163,7 +163,6 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 def _wait_ready(port: int, proc: subprocess.Popen, seconds: float = 240) -> None:
     # Generous: four workers importing Django on two busy cores took over a minute.
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:

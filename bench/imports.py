@@ -1,6 +1,6 @@
 """Import benchmark (issue #9): 100 000 historic cases from one generated CSV through
 `import_cases_file` — read, validate every row, write cases, history, measures and the type rows
-(complaints with topics, deviations with categories, lex Sarah with IVO) — target < 60 s.
+(complaints with topics, deviations with categories, lex Sarah with IVO) — target ≤ 20 s (issue 16).
 
 Runs against its own database, BENCH_IMPORT_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/avvika_bench_import); every run starts from an empty case
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/avvika_bench_import"
 SEED = 20260101
-TARGET_S = 60.0
+TARGET_S = 20.0  # issue 16 (was 60 s in issue 9)
 # Shares as in a förvaltning's old system: half deviations, a third complaints (most from
 # outside), the rest lex Sarah.
 TYPE_MIX = (
@@ -59,7 +59,7 @@ WORDS = (
     "hemtjänst boende placering utredning barn vårdnadshavare kontakt besök telefon brev "
     "handläggning försening information personal larm fall matsituation tolk sekretess"
 ).split()
-TABLE = ("benchmark", "rows", "runs", "total_s", "slowest_s", "rows_per_s", "validate_s")
+TABLE = ("benchmark", "rows", "runs", "total_s", "slowest_s", "rows_per_s", "validate_s", "cpu_s")
 
 
 def units_csv() -> bytes:
@@ -168,6 +168,26 @@ def _empty_case_tables() -> None:
         )
 
 
+def _cpu_seconds() -> float | None:
+    """CPU seconds used so far by this process and its PostgreSQL backend: on a machine shared
+    with other work the wall time stretches, this sum much less (an idle machine's wall time
+    is about this sum, less what the COPY overlaps). None when the server is not local."""
+    import resource
+
+    from django.db import connection
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    backend = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return usage.ru_utime + usage.ru_stime + backend
+
+
 def run_once(data: bytes, units: bytes, user) -> dict:
     from cases.imports import import_cases_file, runner
 
@@ -184,26 +204,35 @@ def run_once(data: bytes, units: bytes, user) -> dict:
 
     runner._validate_cases = timed
     try:
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         result = import_cases_file(
             data, "bench.csv", user=user, units_data=units, units_filename="enheter.csv"
         )
         elapsed = time.perf_counter() - started
+        after = _cpu_seconds()
     finally:
         runner._validate_cases = original
-    return {"seconds": elapsed, "validate_s": validate["s"], "created": result.created}
+    return {
+        "seconds": elapsed,
+        "validate_s": validate["s"],
+        "created": result.created,
+        "cpu_s": after - cpu if cpu is not None and after is not None else None,
+    }
 
 
 def _print(name: str, rows: int, runs: list[dict]) -> bool:
     """One row: the median run (with one run, that run) and the slowest."""
     ordered = sorted(runs, key=lambda r: r["seconds"])
     median = ordered[(len(ordered) - 1) // 2]
-    ok = median["seconds"] < TARGET_S and all(r["created"] == rows for r in runs)
+    ok = median["seconds"] <= TARGET_S and all(r["created"] == rows for r in runs)
     print("  ".join(f"{col:<22}" if i == 0 else f"{col:>10}" for i, col in enumerate(TABLE)))
     print(
         f"{name:<22}  {rows:>10}  {len(runs):>10}  {median['seconds']:>10.1f}  "
         f"{ordered[-1]['seconds']:>10.1f}  {rows / median['seconds']:>10.0f}  "
-        f"{median['validate_s']:>10.1f}{'' if ok else '  > target'}"
+        f"{median['validate_s']:>10.1f}  "
+        f"{'-' if median['cpu_s'] is None else format(median['cpu_s'], '.1f'):>10}"
+        f"{'' if ok else '  > target'}"
     )
     return ok
 

@@ -6,11 +6,12 @@ postgres://postgres@127.0.0.1:5432/avvika_bench), created if missing, so demo an
 untouched.
 
     .venv/bin/python bench/run.py [--cases 150000] [--runs 30] [--import-rows 100000]
-                                  [--only inbox|import|report]
+                                  [--only inbox|import|report|throughput]
 
 The import benchmark (bench/imports.py) runs in a child process against its own database
 (`BENCH_IMPORT_DATABASE_URL`, default avvika_bench_import) and prints its own table; so does
-the kvalitetsberättelse compile (bench/kvalitetsberattelse.py, `BENCH_REPORT_DATABASE_URL`).
+the kvalitetsberättelse compile (bench/kvalitetsberattelse.py, `BENCH_REPORT_DATABASE_URL`)
+and the throughput through gunicorn (bench/throughput.py, `BENCH_THROUGHPUT_DATABASE_URL`).
 """
 
 import argparse
@@ -76,7 +77,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--import-rows", type=int, default=100_000)
-    parser.add_argument("--only", choices=["inbox", "import", "report"])
+    parser.add_argument("--only", choices=["inbox", "import", "report", "throughput"])
     args = parser.parse_args(argv)
     ok = True
     if args.only in (None, "inbox"):
@@ -108,6 +109,13 @@ def main(argv=None) -> int:
                 "--cases",
                 str(args.cases),
             ],
+            check=False,
+        )
+        ok = ok and done.returncode == 0
+    if args.only in (None, "throughput"):
+        # gunicorn 1/2/4 workers under locust, 60 s each (issue 16); own process and database.
+        done = subprocess.run(  # noqa: S603 - our own script
+            [sys.executable, str(here / "throughput.py"), "--cases", str(args.cases)],
             check=False,
         )
         ok = ok and done.returncode == 0

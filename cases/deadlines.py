@@ -41,7 +41,12 @@ def add_working_days(start: date, days: int) -> date:
 
 def due_for(kind: str, step: str, start: datetime) -> datetime | None:
     """End of the day on which the step is due, in local time."""
-    rule = DeadlineRule.objects.filter(kind=kind, step=step).first()
+    return due_by_rule(DeadlineRule.objects.filter(kind=kind, step=step).first(), start)
+
+
+def due_by_rule(rule: DeadlineRule | None, start: datetime) -> datetime | None:
+    """`due_for` with the rule already read: a bulk import reads each rule once, not once per
+    row (issue 16: 100 000 rows ≤ 20 s)."""
     if rule is None:
         return None
     start_day = timezone.localtime(start).date()

@@ -39,6 +39,12 @@ def next_ids(model: type[Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def int_array(values) -> str:
+    """A bigint[] literal for an `= ANY(%s::bigint[])` parameter: one string built in C, where
+    psycopg's list dumper spends seconds in Python on 100 000 ids (issue 16)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def _columns(model: type[Model], now: datetime) -> dict[str, object]:
     """Every writable column with its default value, prepared once for the database."""
     defaults: dict[str, object] = {}
@@ -68,16 +74,38 @@ def copy_rows(
     id of through rows)."""
     defaults = _columns(model, now or timezone.now())
     columns = [c for c in defaults if c not in skip]
+    types = _pg_types(model, columns)
     table = model._meta.db_table
     written = 0
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
         sql = f"COPY {_q(table)} ({', '.join(_q(c) for c in columns)}) FROM STDIN"
-        with raw.copy(sql) as copy:
+        with raw.copy(sql + " (FORMAT BINARY)" if types else sql) as copy:
+            if types:
+                copy.set_types(types)
+            pairs = [(c, defaults[c]) for c in columns]
             for row in rows:
-                copy.write_row([row[c] if c in row else defaults[c] for c in columns])
+                get = row.get  # a value given as None stays None; a missing one is the default
+                copy.write_row([get(c, default) for c, default in pairs])
                 written += 1
     return written
+
+
+def _pg_types(model: type[Model], columns: list[str]) -> list[str] | None:
+    """The columns' PostgreSQL types for a binary COPY (a third of the text COPY's time at
+    100 000 rows: no per-value type lookup, no text formatting), or None when one of them is
+    not a built-in type psycopg knows by name; then the COPY is text, as before."""
+    from psycopg.postgres import types as builtins
+
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    names = []
+    for column in columns:
+        db_type = by_column[column].db_type(connection) or ""
+        info = builtins.get(db_type.split("(", 1)[0].strip())
+        if info is None:
+            return None
+        names.append(info.name)
+    return names
 
 
 def history_from_rows(
@@ -102,12 +130,18 @@ def history_from_rows(
         f"INSERT INTO {_q(history._meta.db_table)} "  # noqa: S608
         f"({', '.join(_q(c) for c in tracked + list(HISTORY_COLUMNS))}) "
         f"SELECT {', '.join(_q(c) for c in tracked)}, %s, %s, '+', %s "
-        f"FROM {_q(model._meta.db_table)} WHERE {_q(key_column)} = ANY(%s) "
+        f"FROM {_q(model._meta.db_table)} WHERE {_q(key_column)} = ANY(%s::bigint[]) "
         f"RETURNING {_q(pk)}, history_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [now or timezone.now(), reason[:REASON_MAX], getattr(user, "pk", None), keys]
+            sql,
+            [
+                now or timezone.now(),
+                reason[:REASON_MAX],
+                getattr(user, "pk", None),
+                int_array(keys),
+            ],
         )
         return dict(cursor.fetchall())
 
@@ -131,7 +165,7 @@ def m2m_history_from_rows(model: type[Model], field_name: str, history_ids: dict
         f"JOIN unnest(%s::bigint[], %s::bigint[]) AS h(owner, hid) ON h.owner = t.{_q(owner)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(history_ids), list(history_ids.values())])
+        cursor.execute(sql, [int_array(history_ids), int_array(history_ids.values())])
 
 
 def _m2m_history_model(model: type[Model], field_name: str) -> type[Model]:

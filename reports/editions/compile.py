@@ -60,6 +60,41 @@ def edition_compile_request(*, edition: ReportEdition, actor) -> Job:
     return job
 
 
+def edition_final_render_request(*, edition: ReportEdition, actor) -> Job:
+    """After approval: render once more, now without the UTKAST marking (issue 17). The
+    reviewed PDF stays the approved one until the final render shows the same figures."""
+    job = job_create(kind=JOB_KIND, payload={"edition_id": edition.pk, "final": True}, actor=actor)
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def _attach_final(edition: ReportEdition, compiled: CompiledReport, user) -> None:
+    """The final render replaces the reviewed PDF as the approved one only if every figure
+    is the same: the director signs what was reviewed, only without the draft marking. If the
+    data moved in between, the reviewed PDF stays, and the history says why."""
+    edition = ReportEdition.objects.select_for_update().get(pk=edition.pk)
+    reviewed = edition.approved_pdf
+    if reviewed is None or edition.status != ReportEdition.Status.APPROVED:
+        return
+    if reviewed.figures != compiled.figures:
+        audited_save(
+            edition,
+            actor=user,
+            reason=_(
+                "Siffrorna har ändrats sedan granskningen: den granskade PDF:en (med "
+                "UTKAST-märkning) är fortsatt den godkända."
+            ),
+        )
+        return
+    edition.approved_pdf = compiled
+    audited_save(
+        edition,
+        actor=user,
+        reason=_("Slutlig PDF utan UTKAST-märkning, med samma siffror som den granskade."),
+    )
+
+
 def render_edition_pdf(edition: ReportEdition, outline, generated_at=None) -> bytes:
     from cases.pdf import ARCHIVE_VARIANT, render_pdf
 
@@ -107,6 +142,8 @@ def compile_run(*, job_id: int) -> CompiledReport | None:
         pdf = render_edition_pdf(edition, outline)
         job_progress(job_id=job_id, progress=95)
         compiled = _store(edition, job, user, pdf, edition_figures(edition, outline))
+        if job.payload.get("final"):
+            _attach_final(edition, compiled, user)
     except Exception as exc:
         logger.exception("Compile job %s failed", job_id)
         # The row records the failure; re-raising would only make the broker redeliver.

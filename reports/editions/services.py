@@ -14,6 +14,7 @@ from cases.services.history import audited_delete, audited_save
 from cases.services.transitions import transition
 from cases.types import User
 
+from .compile import edition_final_render_request
 from .models import (
     ALLOWED_TRANSITIONS,
     CompiledReport,
@@ -235,6 +236,7 @@ def _freeze_on_latest_pdf(edition: ReportEdition) -> None:
     edition.approved_pdf = latest
 
 
+@transaction.atomic
 def edition_approve(
     *, edition: ReportEdition, actor: User | None, reason: str = "", exception_reason: str = ""
 ) -> ReportEdition:
@@ -258,7 +260,7 @@ def edition_approve(
             _("Godkänd av samma person som skickade den på granskning. Skäl: %s")
             % (exception_reason[:500])
         )
-    return _transition(
+    approved = _transition(
         edition,
         ReportEdition.Status.APPROVED,
         actor,
@@ -267,6 +269,9 @@ def edition_approve(
         stamp={ReportEdition.Status.APPROVED: "approved_at"},
         approved_by=actor,
     )
+    # The reviewed PDF carries "UTKAST"; the one the director signs must not (issue 17).
+    edition_final_render_request(edition=approved, actor=actor)
+    return approved
 
 
 # --- structure ------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Edition services: creation from the templates, structure edits, autosave with optimistic
 locking, transitions and the frozen approved edition."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cases.models import Role
+from cases.models import Job, Role
 from cases.services import ConcurrentEditError, ServiceError, TransitionNotAllowed
 from reports.editions import services
 from reports.editions.compile import compile_run, edition_compile_request
@@ -208,3 +208,56 @@ def test_another_kvalitetsstrateg_approves_without_exception(
     compile_run(job_id=job.pk)
     approved = services.edition_approve(edition=edition, actor=org.users["quality"])
     assert approved.status == ReportEdition.Status.APPROVED
+
+
+def _pdf_text(compiled) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    with compiled.file.open("rb") as fh:
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
+
+
+def _approve_and_render_final(edition, org, django_capture_on_commit_callbacks, between=None):
+    services.edition_submit_for_review(edition=edition, actor=_colleague(org))
+    with django_capture_on_commit_callbacks(execute=False):
+        job = edition_compile_request(edition=edition, actor=org.users["quality"])
+    reviewed = compile_run(job_id=job.pk)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.edition_approve(edition=edition, actor=org.users["quality"])
+    final_job = Job.objects.filter(payload__final=True, payload__edition_id=edition.pk).get()
+    if between:
+        between()
+    final = compile_run(job_id=final_job.pk)
+    edition.refresh_from_db()
+    return reviewed, final
+
+
+def test_approval_renders_the_final_pdf_without_the_draft_marking(
+    edition, org, django_capture_on_commit_callbacks
+):
+    """Issue 17: the reviewed PDF says UTKAST; the approved one the director signs does not,
+    and it shows the same figures."""
+    reviewed, final = _approve_and_render_final(edition, org, django_capture_on_commit_callbacks)
+    assert "UTKAST" in _pdf_text(reviewed)
+    assert "UTKAST" not in _pdf_text(final)
+    assert edition.approved_pdf == final and final.figures == reviewed.figures
+    assert "Slutlig PDF utan UTKAST" in edition.history.first().history_change_reason
+
+
+def test_final_pdf_with_other_figures_leaves_the_reviewed_one_approved(
+    edition, org, django_capture_on_commit_callbacks
+):
+    from tests.reports.edition_data import complaint
+
+    def a_new_case_arrives():
+        # A resident's complaint in the edition's year (2025) for its förvaltning: counts move.
+        complaint(org.units["A1"], datetime(2025, 6, 10, 12, tzinfo=UTC))
+
+    reviewed, final = _approve_and_render_final(
+        edition, org, django_capture_on_commit_callbacks, between=a_new_case_arrives
+    )
+    assert final.figures != reviewed.figures
+    assert edition.approved_pdf == reviewed
+    assert "Siffrorna har ändrats" in edition.history.first().history_change_reason

@@ -98,7 +98,11 @@ def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:
 
 
 def report_for_case(case: Case) -> LexSarahReport | None:
-    return (
+    """The report with what the case page shows of it. Read once per case instance: the
+    actions' conditions (lexsarah/actions.py) and the page's part share it."""
+    if Case.lexsarah.is_cached(case):
+        return Case.lexsarah.related.get_cached_value(case)
+    report = (
         LexSarahReport.objects.select_related(
             "reporter_type", "assessed_by", "ivo", "ivo__decided_by"
         )
@@ -106,6 +110,8 @@ def report_for_case(case: Case) -> LexSarahReport | None:
         .filter(pk=case.pk)
         .first()
     )
+    Case.lexsarah.related.set_cached_value(case, report)
+    return report
 
 
 def investigators() -> QuerySet[User]:

@@ -98,6 +98,20 @@ def case_get_visible(user: Viewer, reference: str) -> Case:
     return case
 
 
+def user_memberships(user: Viewer) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's active memberships: one query, from which a page takes
+    both the user's roles and the roles covering a unit (`roles_covering`)."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.active().filter(user=user).values_list("role", "unit__path"))
+
+
+def roles_covering(memberships: list[tuple[str, str]], unit_path: str) -> frozenset[str]:
+    """The roles whose membership unit is the unit or one of its ancestors (the same prefix
+    rule as `membership_scope`)."""
+    return frozenset(role for role, path in memberships if unit_path.startswith(path))
+
+
 def user_roles(user: Viewer) -> set[str]:
     if not user.is_authenticated:
         return set()
@@ -112,3 +126,18 @@ def units_in_scope(user: Viewer, roles: Iterable[str] | None = None) -> QuerySet
     return Unit.objects.filter(
         Exists(memberships.filter(StartsWith(OuterRef("path"), F("unit__path"))))
     )
+
+
+def visible_rule_sets(user: User) -> Q:
+    """The same rule as `visible_rule`, written with uncorrelated IN subqueries: the units in
+    the user's scope and the cases granted to them are each read once (PostgreSQL hashes
+    them), instead of one EXISTS per case row. For counting many rows (the start page's open
+    and overdue cases: 0.9 s → a few ms at 150 000 cases); a page of rows keeps `visible_rule`.
+    Callers check is_authenticated."""
+    granted = CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case"
+    ).values("content_object_id")
+    by_role = Q(unit__in=units_in_scope(user, FULL_SCOPE_ROLES).values("pk")) | Q(
+        kind=CaseKind.LEXSARAH, unit__in=units_in_scope(user, LEXSARAH_SCOPE_ROLES).values("pk")
+    )
+    return Q(pk__in=granted) | (Q(skyddad=False) & by_role)

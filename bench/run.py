@@ -202,7 +202,14 @@ def _scale(args, base_rows: list[dict]) -> list[dict]:
         subprocess.run(command, env=env, check=False)  # noqa: S603 - our own script
     else:
         out = args.scale_from  # measured before (the 1.5M seed takes long)
-    scaled = {r["name"]: r for r in json.loads(out.read_text())["rows"]}
+    scaled = json.loads(out.read_text())["rows"]
+    return compare(base_rows, scaled, args.cases, args.scale_cases)
+
+
+def compare(base_rows: list[dict], scaled_rows: list[dict], small: int, large: int) -> list[dict]:
+    """Each page row at both sizes, the growth factor and the target at the larger size;
+    printed and returned (bench/last.json's "scale")."""
+    scaled = {r["name"]: r for r in scaled_rows}
     comparison = []
     for row in base_rows:
         big = scaled.get(row["name"])
@@ -226,11 +233,11 @@ def _scale(args, base_rows: list[dict]) -> list[dict]:
                 "ok": big["p95_ms"] <= target,
             }
         )
-    print(f"\nTen times the data ({args.cases} → {args.scale_cases} cases), p95 ms")
-    print(f"{'name':<28}  {'small':>8}  {'large':>8}  {'growth':>6}  {'target':>7}  flag")
+    print(f"\nTen times the data ({small} → {large} cases), p95 ms")
+    print(f"{'name':<30}  {'small':>8}  {'large':>8}  {'growth':>6}  {'target':>7}  flag")
     for c in comparison:
         print(
-            f"{c['name']:<28}  {c['p95_small_ms']:>8.1f}  {c['p95_large_ms']:>8.1f}  "
+            f"{c['name']:<30}  {c['p95_small_ms']:>8.1f}  {c['p95_large_ms']:>8.1f}  "
             f"{c['growth']:>6.2f}  {c['target_large_ms']:>7.1f}  {'ok' if c['ok'] else 'MISS'}"
         )
     return comparison

@@ -10,7 +10,9 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
-SESSION_KEY = "last_activity"
+# The activity stamp, also set at login (cases/apps.py).
+from cases.apps import IDLE_SESSION_KEY as SESSION_KEY
+
 # The activity stamp is rewritten at most this often: every request used to save the session
 # (three queries). The timeout can then come up to a minute early, never late.
 TOUCH_EVERY_SECONDS = 60

@@ -104,9 +104,13 @@ class Action:
         return self.when is None or obj is None or bool(self.when(obj))
 
 
-def actor_for_case(user, case: Case) -> Actor:
+def actor_for_case(
+    user, case: Case, *, memberships: list | None = None, handles: bool | None = None
+) -> Actor:
     """The actor on one case. Two small queries: memberships covering the case's unit, and the
-    handle rule (same SQL as the inbox and the detail page use)."""
+    handle rule (same SQL as the inbox and the detail page use). A page that already read the
+    user's memberships (`user_memberships`) and the handle rule (an annotation on the case)
+    passes them and the actor costs no query."""
     if user is None:
         return Actor(user=None)
     if not getattr(user, "is_authenticated", False):
@@ -114,13 +118,19 @@ def actor_for_case(user, case: Case) -> Actor:
     from cases.selectors.visibility import cases_handleable_by
 
     unit_path = case.unit.path if case.unit_id else ""
-    roles = frozenset(
-        Membership.objects.active()
-        .filter(user=user)
-        .filter(StartsWith(_value(unit_path), F("unit__path")))
-        .values_list("role", flat=True)
-    )
-    handles = cases_handleable_by(user).filter(pk=case.pk).exists()
+    if memberships is not None:
+        from cases.selectors.visibility import roles_covering
+
+        roles = roles_covering(memberships, unit_path)
+    else:
+        roles = frozenset(
+            Membership.objects.active()
+            .filter(user=user)
+            .filter(StartsWith(_value(unit_path), F("unit__path")))
+            .values_list("role", flat=True)
+        )
+    if handles is None:
+        handles = cases_handleable_by(user).filter(pk=case.pk).exists()
     return Actor(
         user=user,
         roles=roles,

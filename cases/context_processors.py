@@ -7,7 +7,11 @@ from cases.selectors import user_roles
 
 
 def navigation(request):
-    roles = user_roles(request.user) if request.user.is_authenticated else set()
+    memberships = getattr(request, "avvika_memberships", None)
+    if memberships is not None:  # read once by the view (PermissionMixin)
+        roles = {role for role, _path in memberships}
+    else:
+        roles = user_roles(request.user) if request.user.is_authenticated else set()
     return {
         "roles": roles,
         "is_chef": Role.SEKTIONSCHEF in roles,

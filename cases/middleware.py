@@ -10,7 +10,12 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
-SESSION_KEY = "last_activity"
+# The activity stamp, also set at login (cases/apps.py).
+from cases.apps import IDLE_SESSION_KEY as SESSION_KEY
+
+# The activity stamp is rewritten at most this often: every request used to save the session
+# (three queries). The timeout can then come up to a minute early, never late.
+TOUCH_EVERY_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -26,7 +31,10 @@ class IdleTimeoutMiddleware:
                 messages.info(request, _("Du har loggats ut efter en tids inaktivitet."))
                 return redirect(f"{settings.LOGIN_URL and '/logga-in/'}?next={request.path}")
             # Polling fragments must not keep an abandoned session alive.
-            if request.headers.get("X-Avvika-Background") != "1":
+            background = request.headers.get("X-Avvika-Background") == "1"
+            if not background and (
+                SESSION_KEY not in request.session or now - last >= TOUCH_EVERY_SECONDS
+            ):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
 

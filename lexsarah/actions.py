@@ -54,11 +54,10 @@ IVO_DECIDED = frozenset({S.INVESTIGATING, S.ASSESSED, S.AU, S.IVO})
 
 
 def _report(case: Case):
-    # Django caches the reverse one-to-one on the case instance: one query per page.
-    try:
-        return case.lexsarah
-    except Case.lexsarah.RelatedObjectDoesNotExist:
-        return None
+    # Cached on the case instance with what the page shows of it: one query per page.
+    from .selectors import report_for_case
+
+    return report_for_case(case)
 
 
 def _ivo(report):

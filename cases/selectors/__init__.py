@@ -4,7 +4,9 @@ from .visibility import (
     cases_handleable_by,
     cases_reported_by,
     cases_visible_to,
+    roles_covering,
     units_in_scope,
+    user_memberships,
     user_roles,
 )
 
@@ -15,5 +17,7 @@ __all__ = [
     "cases_reported_by",
     "cases_visible_to",
     "units_in_scope",
+    "roles_covering",
+    "user_memberships",
     "user_roles",
 ]

@@ -60,9 +60,11 @@ class CaseLinks:
         return bool(self.outgoing or self.incoming) or self.hidden > 0
 
 
-def case_links_visible(user: Viewer, case: Case) -> CaseLinks:
-    """The case page's "Kopplade ärenden". Two queries, whatever the number of links."""
-    total = CaseLink.objects.filter(Q(source=case) | Q(target=case)).count()
+def case_links_visible(user: Viewer, case: Case, *, total: int | None = None) -> CaseLinks:
+    """The case page's "Kopplade ärenden". Two queries, whatever the number of links; one when
+    the page read the number of links with the case (`total`), none when there are none."""
+    if total is None:
+        total = CaseLink.objects.filter(Q(source=case) | Q(target=case)).count()
     if not total:
         return CaseLinks()
     if not user.is_authenticated:

@@ -111,18 +111,23 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     return Case.objects.filter(visible_rule(user))
 
 
-def cases_countable_by(user: Viewer) -> QuerySet[Case]:
-    """`cases_visible_to` for aggregates over many rows (statistics, the kvalitetsberättelse):
-    the same rule, with the role scopes as sets of unit ids and the grants as a set of case ids.
-    PostgreSQL hashes each set once, where the per-row EXISTS of `visible_rule` costs a subplan
-    per case (2.3 s for a year of a förvaltning at 150 000 cases). Linked cases and single
-    pages keep `visible_rule`: they read a few rows, and there the per-row form is cheaper."""
-    if not user.is_authenticated:
-        return Case.objects.none()
+def visible_rule_sets(user: User) -> Q:
+    """The same rule as `visible_rule`, with the role scopes as sets of unit ids and the grants
+    as a set of case ids: PostgreSQL hashes each set once, where the per-row EXISTS costs a
+    subplan per case. For counting many rows (statistics, the kvalitetsberättelse, the start
+    page's open and overdue cases: 2.3 s and 0.9 s at 150 000 cases before). Linked cases and
+    single pages keep `visible_rule`. Callers check is_authenticated."""
     granted = CaseUserObjectPermission.objects.filter(
         user=user, permission__codename="view_case"
     ).values("content_object_id")
-    return Case.objects.filter(Q(pk__in=granted) | (Q(skyddad=False) & _by_role_as_sets(user)))
+    return Q(pk__in=granted) | (Q(skyddad=False) & _by_role_as_sets(user))
+
+
+def cases_countable_by(user: Viewer) -> QuerySet[Case]:
+    """`cases_visible_to` for aggregates over many rows (`visible_rule_sets`)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(visible_rule_sets(user))
 
 
 def handle_rule(user: User) -> Q:
@@ -159,6 +164,20 @@ def case_get_visible(user: Viewer, reference: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def user_memberships(user: Viewer) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's active memberships: one query, from which a page takes
+    both the user's roles and the roles covering a unit (`roles_covering`)."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.active().filter(user=user).values_list("role", "unit__path"))
+
+
+def roles_covering(memberships: list[tuple[str, str]], unit_path: str) -> frozenset[str]:
+    """The roles whose membership unit is the unit or one of its ancestors (the same prefix
+    rule as `membership_scope`)."""
+    return frozenset(role for role, path in memberships if unit_path.startswith(path))
 
 
 def user_roles(user: Viewer) -> set[str]:

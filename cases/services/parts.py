@@ -65,6 +65,10 @@ UNFINISHED_MEASURES = (Measure.Status.PLANNED, Measure.Status.ONGOING)
 
 
 def measures_unfinished(case: Case) -> int:
+    # The case page prefetches the measures it lists (GET only): counted from those.
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("measures")
+    if prefetched is not None:
+        return sum(1 for m in prefetched if m.status in UNFINISHED_MEASURES)
     return case.measures.filter(status__in=UNFINISHED_MEASURES).count()
 
 

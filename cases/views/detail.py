@@ -11,6 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist
@@ -30,7 +40,7 @@ from cases.actions import (
 from cases.deadlines import deadline_state
 from cases.forms import AttachmentForm, MeasureForm, MeasureStatusForm, NoteForm
 from cases.history import case_history_entries
-from cases.models import AccessAction, Attachment, DeadlineRule, Measure
+from cases.models import AccessAction, Attachment, CaseLink, DeadlineRule, Measure
 from cases.registry import case_type, case_type_or_none
 from cases.selectors import (
     cases_handleable_by,
@@ -39,12 +49,14 @@ from cases.selectors import (
 )
 from cases.selectors.links import case_links_visible
 from cases.selectors.people import measure_responsibles
+from cases.selectors.visibility import handle_rule
 from cases.services.access import access_log_record
 from cases.services.errors import StepNotAllowed
 from cases.services.parts import attachment_add, measure_create, measure_set_status, note_add
 from cases.services.transitions import next_statuses
 
 from .actionkit import ActionView, ScopedObjectMixin, bound_forms
+from .choices import fill_choices
 
 # The box beside the facts; its id is also the anchor of the actions shown in it.
 SIDE = "handlaggning"
@@ -59,8 +71,30 @@ class CaseMixin(ScopedObjectMixin):
     log_action = AccessAction.READ
 
     def scoped_queryset(self):
-        return cases_visible_to(self.request.user).select_related(
-            "unit", "assignee", "reporter", "event_category"
+        user = self.request.user
+        qs = cases_visible_to(user).select_related("unit", "assignee", "reporter", "event_category")
+        if self.request.method != "GET" or getattr(self, "tab", None) != "overview":
+            return qs
+        # The case page reads these with the case, in the same query or one prefetch, instead
+        # of one query each (issue 16: ≤ 15 queries). Actions (POST), the history tab and the
+        # downloads look the case up plainly: services count and lock for themselves.
+        return qs.annotate(
+            user_handles=ExpressionWrapper(handle_rule(user), output_field=BooleanField()),
+            deadline_label=Subquery(
+                DeadlineRule.objects.filter(kind=OuterRef("kind"), step=OuterRef("due_step"))
+                .order_by("pk")
+                .values("label")[:1]
+            ),
+            link_count=Subquery(
+                CaseLink.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
+                .order_by()
+                .annotate(n=Func(F("pk"), function="COUNT"))
+                .values("n")
+            ),
+        ).prefetch_related(
+            Prefetch(
+                "measures", queryset=Measure.objects.select_related("measure_type", "responsible")
+            )
         )
 
     def get_case(self):
@@ -118,10 +152,14 @@ def _part_forms(request, case, names: set[str]) -> dict:
 def _deadline(case) -> dict | None:
     if case.due_at is None or not case.is_open:
         return None
-    rule = DeadlineRule.objects.filter(kind=case.kind, step=case.due_step).first()
+    if hasattr(case, "deadline_label"):  # annotated by the page's query
+        label = case.deadline_label or ""
+    else:
+        rule = DeadlineRule.objects.filter(kind=case.kind, step=case.due_step).first()
+        label = rule.label if rule else ""
     return {
         "at": case.due_at,
-        "label": rule.label if rule else "",
+        "label": label,
         "state": deadline_state(case.due_at),
     }
 
@@ -155,7 +193,12 @@ class CaseDetailView(CaseMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         case = self.get_case()
         ct = case_type(case.kind)
-        actor = actor_for_case(self.request.user, case)
+        actor = actor_for_case(
+            self.request.user,
+            case,
+            memberships=getattr(self.request, "avvika_memberships", None),
+            handles=getattr(case, "user_handles", None),
+        )
         offered = actions_offered(case_actions(ct), case.status, actor, case)
         ctx.update(
             case=case,
@@ -167,9 +210,17 @@ class CaseDetailView(CaseMixin, TemplateView):
             ctx.update(self._type_context(case, offered))
             ctx.update(self._parts_context(case))
             ctx.update(self._actions_context(case, offered, ctx.get("action_forms", {})))
+            fill_choices(self._page_forms(ctx))
         elif self.tab == "history":
             ctx["history"] = case_history_entries(case, reader=self.request.user)
         return ctx
+
+    @staticmethod
+    def _page_forms(ctx) -> list:
+        entries = [*ctx["next_steps"], *ctx["other_steps"]]
+        entries += [e for section in ctx["section_actions"].values() for e in section]
+        forms = [*ctx.get("action_forms", {}).values(), *(e.form for e in entries)]
+        return forms + [row["status_form"] for row in ctx["measure_rows"]]
 
     def _type_context(self, case, offered) -> dict:
         ui = case_type_or_none(case.kind)
@@ -190,7 +241,9 @@ class CaseDetailView(CaseMixin, TemplateView):
             "notes": case.notes.select_related("author"),
             "attachments": case.attachments.all(),
             # Only what the reader may open is named; the rest is a count (cases.selectors.links).
-            "links": case_links_visible(self.request.user, case),
+            "links": case_links_visible(
+                self.request.user, case, total=getattr(case, "link_count", None)
+            ),
             "deadline": _deadline(case),
         }
 
@@ -257,7 +310,10 @@ class CaseDetailView(CaseMixin, TemplateView):
 
     def get_context_measures(self, case):
         if not hasattr(self, "_measures"):
-            self._measures = list(case.measures.select_related("measure_type", "responsible"))
+            if "measures" in getattr(case, "_prefetched_objects_cache", {}):
+                self._measures = list(case.measures.all())
+            else:
+                self._measures = list(case.measures.select_related("measure_type", "responsible"))
         return self._measures
 
 

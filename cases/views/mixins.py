@@ -8,7 +8,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from cases.selectors import user_roles
+from cases.selectors import user_memberships
 
 
 class PermissionMixin(LoginRequiredMixin):
@@ -22,7 +22,10 @@ class PermissionMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.roles = user_roles(request.user)
+        # Once per request: the navigation (context processor) and the case page's actor read
+        # the same list instead of asking again.
+        request.avvika_memberships = user_memberships(request.user)
+        self.roles = {role for role, _path in request.avvika_memberships}
         if not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

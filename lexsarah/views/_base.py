@@ -25,11 +25,16 @@ from ..models import LexSarahReport
 from ..services import refusal_reason
 
 
-def permissions_for(user, case) -> dict[str, bool]:
-    """Who may read the IVO notification PDF (the actions follow lexsarah/actions.py)."""
+def permissions_for(user, case, memberships: list | None = None) -> dict[str, bool]:
+    """Who may read the IVO notification PDF (the actions follow lexsarah/actions.py). The case
+    page passes what it read already: the handle rule annotated on the case and the user's
+    memberships (`user_memberships`)."""
+    handles = getattr(case, "user_handles", None)
     return {
-        "handle": sel.can_handle(user, case),
-        "ivo": sel.has_role(user, sel.IVO_ROLES),
+        "handle": sel.can_handle(user, case) if handles is None else handles,
+        "ivo": sel.has_role(user, sel.IVO_ROLES)
+        if memberships is None
+        else any(role in sel.IVO_ROLES for role, _path in memberships),
     }
 
 

@@ -70,7 +70,19 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
         if a.name in FORM_CLASSES
     }
     ivo = getattr(report, "ivo", None)
-    visible = sel.investigations_visible_to(user)
+    # The report's investigations are prefetched: none (the usual case) costs no query; else
+    # one for those the reader may see, and the rest are the hidden ones.
+    linked = {inv.pk for inv in report.investigations.all()}
+    shown = (
+        list(
+            sel.investigations_visible_to(user)
+            .filter(reports=report)
+            .select_related("investigator")
+            .prefetch_related("reports__case")
+        )
+        if linked
+        else []
+    )
     side_facts = []
     if report.personal_data_breach and report.imy_reported_at is None and case.is_open:
         side_facts.append(
@@ -87,14 +99,12 @@ def lexsarah_detail_context(request, case, actions=()) -> dict:
         # The status box: lex Sarah's assignee is the named investigator.
         "assignee_label": _("Utredare"),
         "side_facts": side_facts,
-        "ls_can": permissions_for(user, case),
+        "ls_can": permissions_for(
+            user, case, memberships=getattr(request, "avvika_memberships", None)
+        ),
         "ls_ivo": ivo,
-        "ls_investigations": visible.filter(reports=report)
-        .select_related("investigator")
-        .prefetch_related("reports__case"),
-        "ls_hidden_investigations": report.investigations.exclude(
-            pk__in=visible.values("pk")
-        ).exists(),
+        "ls_investigations": shown,
+        "ls_hidden_investigations": bool(linked - {inv.pk for inv in shown}),
         "ls_legal": LegalReference.objects.filter(active=True),
         "ls_blockers": svc.close_blockers(report) if case.is_open else [],
         "ls_open": case.is_open,

@@ -15,3 +15,19 @@ def sv_number(value):
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u00a0")
     return value
+
+
+@register.simple_tag
+def personnummer_pattern() -> str:
+    """The pattern static/js/personnummer.js checks a text box against (the editor's autosave
+    boxes are hand-written, not the form widget of cases/personnummer.py)."""
+    from cases.masking import PERSONNUMMER_RE
+
+    return PERSONNUMMER_RE.pattern
+
+
+@register.filter
+def has_personnummer(text) -> bool:
+    from cases.personnummer import contains_personnummer
+
+    return contains_personnummer(text)

@@ -85,6 +85,31 @@ def test_autosave_and_conflict(edition, org, login):
     assert block.text == "Min text"
 
 
+def test_editor_warns_of_a_personnummer_while_typing_and_on_save(edition, org, login):
+    """Issue 18: the kvalitetsberättelse's text boxes carry the same personnummer check as the
+    case forms; autosave keeps the text (nothing is lost) and says it looks like one."""
+    client = login(org.users["quality"])
+    block = text_block(edition)
+    page = client.get(f"/rapporter/{edition.pk}/").content.decode()
+    assert f'id="text-{block.pk}"' in page and "data-pnr-check=" in page
+    assert f'id="text-{block.pk}_pnr" hidden' in page
+    url = f"/rapporter/{edition.pk}/block/{block.pk}/"
+    saved = client.post(
+        url,
+        {"text": "Brukaren 19121212-1212 klagade.", "version": block.version},
+        HTTP_HX_REQUEST="true",
+    )
+    body = saved.content.decode()
+    assert saved.status_code == 200 and "Sparat" in body
+    assert "ser ut att innehålla ett personnummer" in body
+    page = client.get(f"/rapporter/{edition.pk}/").content.decode()
+    assert f'id="text-{block.pk}_pnr" hidden' not in page
+    clean = client.post(
+        url, {"text": "Brukaren klagade.", "version": block.version + 1}, HTTP_HX_REQUEST="true"
+    )
+    assert "personnummer" not in clean.content.decode()
+
+
 def test_meta_form_keeps_input_and_reports_conflict(edition, org, login):
     client = login(org.users["quality"])
     data = {

@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.personnummer import PersonnummerCheckMixin
 from cases.selectors import units_in_scope
 
 from .models import DevelopmentArea
 from .selectors import WRITE_ROLES, development_areas_visible_to
 
 
-class DevelopmentAreaForm(forms.ModelForm):
+class DevelopmentAreaForm(PersonnummerCheckMixin, forms.ModelForm):
     class Meta:
         model = DevelopmentArea
         fields = ["unit", "year_decided", "title", "background", "actions", "continues"]
@@ -43,7 +44,7 @@ class DevelopmentAreaForm(forms.ModelForm):
         self.fields["year_decided"].widget.attrs.update(min=2000, max=timezone.localdate().year + 1)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PersonnummerCheckMixin, forms.Form):
     status = forms.ChoiceField(label=_("Resultat"), widget=forms.RadioSelect)
     year = forms.IntegerField(label=_("Uppföljt år"), min_value=2000, max_value=2100)
     text = forms.CharField(

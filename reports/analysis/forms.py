@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from cases.personnummer import PersonnummerCheckMixin
 
 from .models import AnalysisRound, UnitAnalysis
 
 DATE = DateInput()
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(PersonnummerCheckMixin, forms.ModelForm):
     """The chef's text. `version` carries the optimistic lock through the round trip."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

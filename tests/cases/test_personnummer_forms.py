@@ -31,6 +31,8 @@ FORM_MODULES = [
     "lexsarah.forms",
     "riskanalysis.forms",
     "selfcontrol.forms",
+    "reports.forms",
+    "reports.analysis.forms",
 ]
 # Free text that is not about people: a search box, an import file's settings, a receipt code.
 NOT_CHECKED = {"ReceiptCodeForm", "LoginForm"}

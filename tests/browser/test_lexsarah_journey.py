@@ -200,9 +200,9 @@ def test_lexsarah_report_to_ivo_notification(org, page, browser_login, screensho
     new.get_by_label("Rubrik").press("Enter")
     page.wait_for_url("**/lex-sarah/au/*/")
     _says(page, "Sammanträdet skapades.")
-    assert page.locator("h1").inner_text() == (
-        f"Arbetsutskottet {today.isoformat()} – Extra sammanträde lex Sarah"
-    )
+    # The meeting's own title is its heading (issue 18); its date stands right under it.
+    assert page.locator("h1").inner_text() == "Extra sammanträde lex Sarah"
+    assert f"Datum: {today.isoformat()}" in page.locator("main").inner_text()
     assert "Inga ärenden på dagordningen." in page.locator("main").inner_text()
 
     add = _form(page, "Lägg utredning på dagordningen")

@@ -67,3 +67,10 @@ def test_frozen_edition_offers_no_insert(edition, org, login):
     client = login(org.users["quality"])
     block = ReportBlock.objects.filter(section__edition=edition, block_type="case_count").first()
     assert "Infoga förslag" not in _preview(client, edition, block)
+
+
+def test_an_appendix_list_suggests_its_count(org, dataset):
+    r = compute_block("selfcontrol_register", {}, scope(org))
+    n = r["figures"][0]["value"]
+    assert r["suggestion"].startswith(r["title"])
+    assert (f": {n}, i " in r["suggestion"]) if n else r["suggestion"].endswith(": inga.")

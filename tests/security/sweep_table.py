@@ -318,6 +318,7 @@ TABLE: dict[str, E] = {
     "reports:edition_create": E(NONE, P(QUAL, quality_x=400)),  # form refuses a unit out of scope
     "reports:statistics": E(NONE, G(ok=WRITE), marker=lambda w: "Sektion A1"),
     "reports:statistics_xlsx": E(NONE, G(ok=WRITE), query="?block=1&table=0"),
+    "reports:statistics_signals": E(NONE, G(ok=WRITE)),
     "reports:edition_detail": E(pk("edition"), G(ok="quality", nf="quality_x")),
     "reports:edition_job": E(
         pk("edition", job_pk="compile_job"), G(ok="quality", nf="quality_x"), htmx=True

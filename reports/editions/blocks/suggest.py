@@ -107,6 +107,20 @@ def _items(result: dict) -> str:
     }
 
 
+def _register(result: dict) -> str:
+    """An appendix list: how many, and in how many verksamhetsområden (the figure counts each
+    item once, the table may list it under several areas)."""
+    n = result["figures"][0]["value"] if result["figures"] else 0
+    if not n:
+        return _("%(what)s: inga.") % {"what": result["title"]}
+    areas = len({row[0] for row in result["tables"][0]["rows"]}) if result["tables"] else 0
+    return _("%(what)s: %(n)s, i %(areas)s verksamhetsområden, förtecknade i bilagan.") % {
+        "what": result["title"],
+        "n": fmt(n),
+        "areas": fmt(areas),
+    }
+
+
 BY_TYPE = {
     "case_distribution": _distribution,
     "case_trend": _trend,
@@ -114,6 +128,9 @@ BY_TYPE = {
     "riskanalyses": _items,
     "selfcontrols": _items,
     "development_areas": _items,
+    "riskanalysis_register": _register,
+    "selfcontrol_register": _register,
+    "supervision_register": _register,
 }
 
 
@@ -122,6 +139,6 @@ def suggestion(result: dict) -> str:
     if result.get("error"):
         return ""
     build = BY_TYPE.get(result.get("block_type", ""))
-    if build is not None and (build is _items or not result["sentences"]):
+    if build is not None and (build in (_items, _register) or not result["sentences"]):
         return build(result)
     return " ".join(result["sentences"])

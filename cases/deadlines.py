@@ -77,10 +77,23 @@ ROUTING_STEP = "fordelning"
 ROUTING_DEFAULT_WORKING_DAYS = 1
 
 
-def routing_due(kind: str, received_at: datetime) -> datetime:
+def routing_rules(kinds) -> dict[str, DeadlineRule]:
+    """The "fordelning" rule of each kind, read once for a whole queue."""
+    rules = DeadlineRule.objects.filter(kind__in=set(kinds), step=ROUTING_STEP)
+    return {rule.kind: rule for rule in rules}
+
+
+_UNREAD = object()
+
+
+def routing_due(kind: str, received_at: datetime, rule=_UNREAD) -> datetime:
     """When a case that came in above the sections must have been routed to one: the type's
-    "fordelning" rule, else one working day after receipt (end of that day)."""
-    due = due_for(kind, ROUTING_STEP, received_at)
+    "fordelning" rule, else one working day after receipt (end of that day). A list passes the
+    rule it read once (`routing_rules`), or None when the kind has none."""
+    if rule is _UNREAD:
+        due = due_for(kind, ROUTING_STEP, received_at)
+    else:
+        due = due_by_rule(rule, received_at)
     if due is not None:
         return due
     start_day = timezone.localtime(received_at).date()

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.actions import ROUTER_ROLES
-from cases.deadlines import deadline_state, routing_due
+from cases.deadlines import deadline_state, routing_due, routing_rules
 from cases.models import Case, Membership, Role, Unit
 from cases.selectors.people import units_valid
 from cases.selectors.visibility import (
@@ -66,8 +66,9 @@ def routing_queue(user: Viewer, *, now: datetime | None = None) -> tuple[list[Qu
     cases = list(qs.select_related("unit").order_by("received_at", "id")[:QUEUE_LIMIT])
     total = len(cases) if len(cases) < QUEUE_LIMIT else qs.count()
     rows = []
+    rules = routing_rules(c.kind for c in cases)  # one query, not one per row
     for case in cases:
-        due = routing_due(case.kind, case.received_at)
+        due = routing_due(case.kind, case.received_at, rules.get(case.kind))
         rows.append(QueueRow(case=case, due_at=due, state=deadline_state(due, now)))
     return rows, total
 

@@ -158,6 +158,21 @@ def test_queue_lists_waiting_cases_with_a_one_working_day_deadline(org, registra
     assert [r.overdue for r in rows] == [True, False]
 
 
+def test_queue_queries_do_not_grow_with_its_rows(org, registrator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _incoming(org.units["A"])
+    with CaptureQueriesContext(connection) as few:
+        routing_queue(registrator)
+    for _ in range(6):
+        _incoming(org.units["A"])
+    with CaptureQueriesContext(connection) as many:
+        rows, _total = routing_queue(registrator)
+    assert len(rows) == 7
+    assert len(many.captured_queries) == len(few.captured_queries) <= 2
+
+
 def test_queue_of_an_area_chef_is_their_area_and_section_chefs_have_none(org):
     on_a = _incoming(org.units["A"])
     _incoming(org.units["ASF"])  # above the area chef

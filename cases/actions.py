@@ -289,7 +289,7 @@ def case_actions_offered(case: Case, user) -> list[Action]:
 
 # --- Routing (fördelning, issue 18) ------------------------------------------------------------
 
-ROUTE = "route"
+ROUTE = "route"  # cases/registry.py ROUTE_ACTION
 # Who routes: a registrator over the case's unit, or a sektionschef over it (the area's chef)
 # who may handle it. A kvalitetsstrateg sees such cases but leaves routing to them.
 ROUTER_ROLES = (Role.REGISTRATOR, Role.SEKTIONSCHEF)
@@ -321,10 +321,3 @@ def route_action(sources, primary_in=frozenset()) -> Action:
             ),
         },
     )
-
-
-def routable_kinds() -> list[str]:
-    """The case types whose table offers "Fördela" (from the registry, no type imported)."""
-    from cases.registry import case_types
-
-    return [ct.kind for ct in case_types() if any(a.name == ROUTE for a in case_actions(ct))]

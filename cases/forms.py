@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from cases.models import Code, CodeList, Measure
 from cases.personnummer import PersonnummerCheckMixin
+from cases.selectors.routing import routing_targets
 from cases.services.history import REASON_MAX
 from cases.services.transitions import next_statuses
 
@@ -188,3 +189,25 @@ class MeasureStatusForm(forms.Form):
         self.fields["status"].label = _("Ny status för ”%s”") % Truncator(
             measure.description
         ).chars(40)
+
+
+class RouteForm(RequiredReasonForm):
+    unit = forms.ModelChoiceField(
+        label=_("Sektion"),
+        queryset=None,
+        error_messages={
+            "required": _("Välj den sektion som ska handlägga ärendet."),
+            "invalid_choice": _("Välj en sektion i listan."),
+        },
+    )
+    field_order = ["unit", "reason"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        # The section under its parent's name: "Barn och unga utredning – sektion 1".
+        self.fields["unit"].label_from_instance = lambda u: u.name
+
+
+def route_form(request, case, data=None) -> RouteForm:
+    return RouteForm(data=data, prefix="route", units=routing_targets(request.user, case))

@@ -157,6 +157,16 @@ def case_types() -> list[CaseType]:
     return list(_TYPES.values())
 
 
+# The action name of "Fördela" (cases/actions.py `ROUTE`), read here so that visibility can ask
+# which types route without importing the action module (which imports visibility).
+ROUTE_ACTION = "route"
+
+
+def routable_kinds() -> list[str]:
+    """The case types whose action table offers "Fördela" (issue 18)."""
+    return [ct.kind for ct in case_types() if any(a.name == ROUTE_ACTION for a in ct.actions)]
+
+
 # --- Extension points for apps that are not case types ----------------------------------------
 
 

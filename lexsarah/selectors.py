@@ -127,7 +127,7 @@ def au_start_context(user: Viewer) -> dict:
 
 def investigations_ready_for_au(user: Viewer) -> QuerySet[Investigation]:
     """Assessed investigations with a finding whose reports wait for the AU."""
-    from .services.au import AGENDA_FROM
+    from .workflow import AGENDA_FROM
 
     waiting = LexSarahReport.objects.filter(
         investigations=OuterRef("pk"), case__status__in=AGENDA_FROM
@@ -178,7 +178,7 @@ def au_members() -> QuerySet[User]:
 def joinable_reports(user: Viewer, exclude_pk: int | None = None) -> QuerySet[Case]:
     """Other reports the user may add to an investigation (received or urgently notified,
     not in an open investigation)."""
-    from .services.investigation import INVESTIGATION_START_FROM
+    from .workflow import INVESTIGATION_START_FROM
 
     busy = Investigation.reports.through.objects.filter(
         lexsarahreport_id=OuterRef("pk"), investigation__completed_at__isnull=True

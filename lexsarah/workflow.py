@@ -59,3 +59,10 @@ WORKFLOW = Workflow(  # registered with the CaseType in apps.py
     # Closing stores the report's assessment as the case outcome.
     outcomes=Assessment,
 )
+
+# Where a report may go next outside the transition table's own steps; read by the services
+# and by the selectors that list candidates (kept here so selectors never import services).
+# A report goes on the AU agenda once assessed (also after an urgent IVO notification).
+AGENDA_FROM = (LexSarahStatus.ASSESSED,)
+# A report joins an investigation from these statuses (IVO: after the chair's urgent path).
+INVESTIGATION_START_FROM = (LexSarahStatus.RECEIVED, LexSarahStatus.IVO)

@@ -66,7 +66,7 @@ def visible_rule(user: User, prefix: str = "") -> Q:
 def awaiting_routing_rule(prefix: str = "") -> Q:
     """Open cases of a routable type on a unit with units below it (cases/actions.py,
     `awaits_routing`), as a row condition."""
-    from cases.actions import routable_kinds
+    from cases.registry import routable_kinds
 
     return Q(
         **{

@@ -139,7 +139,7 @@ def _part_forms(request, case, names: set[str]) -> dict:
     if "attachment" in names:
         forms["attachment"] = bound.get("attachment") or AttachmentForm()
     if "route" in names:
-        from .routing import route_form
+        from cases.forms import route_form
 
         forms["route"] = bound.get("route") or route_form(request, case)
     if "measure" in names:  # the core measure, for a type without its own

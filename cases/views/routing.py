@@ -1,39 +1,15 @@
 """The "Fördela" action on the case page (issue 18): one core view and service for every type
 whose action table offers it (cases/actions.py `route_action`)."""
 
-from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.forms import RequiredReasonForm
+from cases.forms import route_form
 from cases.selectors import cases_visible_to
-from cases.selectors.routing import routing_targets
 from cases.services.routing import case_route
 
 from .detail import CaseActionView
-
-
-class RouteForm(RequiredReasonForm):
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Sektion"),
-        queryset=None,
-        error_messages={
-            "required": gettext_lazy("Välj den sektion som ska handlägga ärendet."),
-            "invalid_choice": gettext_lazy("Välj en sektion i listan."),
-        },
-    )
-    field_order = ["unit", "reason"]
-
-    def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        # The section under its parent's name: "Barn och unga utredning – sektion 1".
-        self.fields["unit"].label_from_instance = lambda u: u.name
-
-
-def route_form(request, case, data=None) -> RouteForm:
-    return RouteForm(data=data, prefix="route", units=routing_targets(request.user, case))
 
 
 class RouteView(CaseActionView):

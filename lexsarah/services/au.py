@@ -23,13 +23,10 @@ from ..models import (
     Investigation,
 )
 from ..selectors import au_members
-from ..workflow import LexSarahStatus
+from ..workflow import AGENDA_FROM, LexSarahStatus
 from ._common import clean_text
 from .investigation import _lock_reports, _set_assessment, reopen_for_au
 from .ivo import ivo_decide_by_au
-
-# A report goes on the agenda once assessed (also after an urgent IVO notification).
-AGENDA_FROM = (LexSarahStatus.ASSESSED,)
 
 
 @transaction.atomic

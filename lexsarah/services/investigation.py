@@ -22,7 +22,7 @@ from ..models import (
     LexSarahReport,
 )
 from ..rules import close_blockers
-from ..workflow import WORKFLOW, LexSarahStatus
+from ..workflow import INVESTIGATION_START_FROM, WORKFLOW, LexSarahStatus
 from ._common import (
     clean_text,
     lock_report,
@@ -33,8 +33,6 @@ from ._common import (
 )
 from .report import is_investigator
 
-# A report joins an investigation from these statuses (IVO: after the chair's urgent path).
-INVESTIGATION_START_FROM = (LexSarahStatus.RECEIVED, LexSarahStatus.IVO)
 SECTION_MAX = 50_000
 
 

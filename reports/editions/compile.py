@@ -132,7 +132,11 @@ def compile_run(*, job_id: int) -> CompiledReport | None:
         return stored
     try:
         edition = ReportEdition.objects.select_related("unit").get(pk=job.payload["edition_id"])
-        user = get_user_model().objects.filter(pk=job.created_by_id).first()
+        user = (
+            get_user_model().objects.filter(pk=job.created_by_id).first()
+            if job.created_by_id is not None
+            else None
+        )
 
         def progress(done: int, total: int) -> None:
             job_progress(job_id=job_id, progress=5 + int(70 * done / max(total, 1)))

@@ -178,7 +178,7 @@ def _build(
                     has_own = True
                 continue
             result = node.results.get(block.pk)
-            if not _has_content(result):
+            if result is None or not _has_content(result):
                 continue
             view = _block_view(result, block.params or {}, captions)
             section.parts.append({"kind": "data", "block": view})

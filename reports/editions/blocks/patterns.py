@@ -114,7 +114,7 @@ def patterns(cases: QuerySet, group_len: int, labels: dict[str, str]) -> list[di
                 "sentences": [pattern_sentence(where, lb, chs) for lb, chs in common],
             }
         )
-    result.sort(key=lambda r: r["group"])
+    result.sort(key=lambda r: str(r["group"]))
     return result
 
 

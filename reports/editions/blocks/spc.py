@@ -113,21 +113,21 @@ def series_signals(scope: BlockScope, params: dict) -> dict[str, Any]:
     series = []
     for (group, kind), values in counts.items():
         where = labels.get(group, _("Okänd enhet"))
-        found = spc.signals(values)
+        found = spc.signals([float(v) for v in values])
         series.append(
             {
                 "group": where,
                 "kind": kind,
-                "kind_label": KIND_LABELS[kind],
+                "kind_label": KIND_LABELS[CaseKind(kind)],
                 "values": values,
                 "signals": found,
                 "sentences": [
-                    signal_sentence(NOUNS[kind], where, s, months, values) for s in found
+                    signal_sentence(NOUNS[CaseKind(kind)], where, s, months, values) for s in found
                 ],
             }
         )
-    order = list(NOUNS)
-    series.sort(key=lambda s: (s["group"], order.index(s["kind"])))
+    order = [str(k) for k in NOUNS]
+    series.sort(key=lambda s: (str(s["group"]), order.index(str(s["kind"]))))
     return {"months": months, "series": series}
 
 

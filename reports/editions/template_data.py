@@ -150,14 +150,6 @@ MALMO_2025 = [
                             period="analysis",
                         ),
                     ),
-                    # Issue 17: signals over 24 months (Anhøj's run rules, c-chart) and the
-                    # problems several channels point at, beside the two-point comparisons.
-                    S(
-                        "Signaler och samma problem i flera kanaler",
-                        T(),
-                        D("spc"),
-                        D("patterns"),
-                    ),
                 ],
             ),
             S("Riskanalys", T(), D("riskanalyses")),

@@ -52,9 +52,27 @@ ROOT = Path(__file__).resolve().parents[1]
 # one, and it stays on the server for the next run.
 
 
+_PROJECT_IMPORT = re.compile(r"^\s*(?:from|import)\s+([a-z_]+(?:\.[a-z_]+)+)", re.MULTILINE)
+
+
+def _imported_modules(migrations: list[Path]) -> list[Path]:
+    """The project's own modules a migration imports (the seeded report templates live in
+    reports/editions/template_data.py): their content is part of what a migrated database
+    holds, so it belongs in the key. A changed template structure once survived in a cached
+    template database and failed CI while every migration file was unchanged."""
+    found: set[Path] = set()
+    for migration in migrations:
+        for dotted in _PROJECT_IMPORT.findall(migration.read_text()):
+            candidate = ROOT.joinpath(*dotted.split(".")).with_suffix(".py")
+            if candidate.is_file() and "migrations" not in candidate.parts:
+                found.add(candidate)
+    return sorted(found)
+
+
 def _template_key() -> str:
     digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "pyproject.toml"]:
+    migrations = sorted(ROOT.glob("*/migrations/*.py"))
+    for path in migrations + _imported_modules(migrations) + [ROOT / "pyproject.toml"]:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]

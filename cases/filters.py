@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import AccessAction, AccessLog, Case, CaseKind, Code, CodeList
 from cases.selectors import units_in_scope
-from cases.widgets import FastSelect
 
 # Years a list can be filtered by. A wider range reaches dates Python cannot build (year 99999).
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -205,8 +204,6 @@ class InboxFilter(django_filters.FilterSet):
     def __init__(self, *args, user, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        for name in ("kind", "unit", "status", "event_category", "assignee", "sort"):
-            self.filters[name].extra["widget"] = FastSelect
         self.units = list(units_in_scope(user).order_by("path").values_list("pk", "path", "name"))
         self.filters["unit"].extra["choices"] = [(str(pk), name) for pk, _p, name in self.units]
         self.filters["event_category"].extra["choices"] = [

@@ -3,16 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.widgets import FastSelect
-
 
 class BulkActionForm(forms.Form):
     ACTIONS = [("receive", _("Ta emot markerade")), ("assign", _("Tilldela markerade"))]
 
-    action = forms.ChoiceField(label=_("Åtgärd"), choices=ACTIONS, widget=FastSelect)
+    action = forms.ChoiceField(label=_("Åtgärd"), choices=ACTIONS)
     cases = forms.TypedMultipleChoiceField(label=_("Ärenden"), coerce=int, choices=[])
     assignee = forms.TypedChoiceField(
-        label=_("Tilldela till"), coerce=int, required=False, empty_value=None, widget=FastSelect
+        label=_("Tilldela till"), coerce=int, required=False, empty_value=None
     )
     # The inbox's query string, so the user comes back to the same filtered page.
     back = forms.CharField(required=False, widget=forms.HiddenInput)

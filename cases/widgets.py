@@ -1,36 +1,106 @@
-"""Widgets shared by forms and filters. Below the selectors in the import layers, because a
-selector binds its list's FilterSet (cases/filters.py) and the filters use these widgets."""
+"""How every form's widgets are rendered (settings.FORM_RENDERER). Below the selectors in the
+import layers; it imports nothing of the project."""
 
-from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+
+# --- Choice widgets rendered in Python ----------------------------------------------------------
+# Django renders every <option> and every checkbox of a choice widget through two or three
+# template includes. The case page carries the action forms with the förvaltning's long code
+# lists (80 deficiency areas, 60 causes …); rendering those options was ~40 % of the page's
+# time (issue 16). This renderer writes the same markup as Django's templates
+# (django/forms/templates/django/forms/widgets/*.html, Django 5.2) in Python for the standard
+# choice widgets and leaves every other template to the template engine.
+# tests/cases/test_widgets_renderer.py compares the two byte for byte.
+
+_OPTION_TEMPLATES = {
+    "django/forms/widgets/select_option.html",
+    "django/forms/widgets/checkbox_option.html",
+    "django/forms/widgets/radio_option.html",
+}
 
 
-class FastSelect(forms.Select):
-    """A <select> rendered in Python. Django renders each <option> through a template; with a
-    hundred units and people in the inbox filters that was a third of the page's time."""
+def _attrs(attrs: dict) -> str:
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
 
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {
-            str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None
-        }
-        attrs = self.build_attrs(self.attrs, attrs)
-        options = format_html_join("", "{}", ((o,) for o in self._options(self.choices, selected)))
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
-    @staticmethod
-    def _option(value, label, selected) -> str:
-        value = "" if value is None else str(value)
-        if value in selected:
-            return format_html('<option value="{}" selected>{}</option>', value, label)
-        return format_html('<option value="{}">{}</option>', value, label)
+def _select(widget: dict) -> str:
+    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            out.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
 
-    def _options(self, choices, selected):
-        for value, label in choices:
-            if isinstance(label, list | tuple):
-                inner = format_html_join(
-                    "", "{}", ((self._option(v, lab, selected),) for v, lab in label)
-                )
-                yield format_html('<optgroup label="{}">{}</optgroup>', value, inner)
-            else:
-                yield self._option(getattr(value, "value", value), label, selected)
+
+def _input_option(option: dict) -> str:
+    value = option["value"]
+    value_attr = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    field = (
+        f'<input type="{conditional_escape(option["type"])}" '
+        f'name="{conditional_escape(option["name"])}"{value_attr}{_attrs(option["attrs"])}>\n'
+    )
+    # The templates' trailing newlines: input.html, input_option.html, checkbox_option.html.
+    if not option.get("wrap_label"):
+        return field + "\n\n"
+    label_id = option["attrs"].get("id")
+    label_for = f' for="{conditional_escape(label_id)}"' if label_id else ""
+    return f"<label{label_for}>{field} {conditional_escape(option['label'])}</label>\n\n"
+
+
+def _multiple_input(widget: dict) -> str:
+    attrs = widget["attrs"]
+    out = ["<div"]
+    if attrs.get("id"):
+        out.append(f' id="{conditional_escape(attrs["id"])}"')
+    if attrs.get("class"):
+        out.append(f' class="{conditional_escape(attrs["class"])}"')
+    out.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            out.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+        for option in options:
+            out.append(f"<div>\n    {_input_option(option)}</div>")
+        if group:
+            out.append("\n  </div>")
+    out.append("\n</div>")
+    return "".join(out)
+
+
+_FAST = {
+    "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/checkbox_select.html": _multiple_input,
+    "django/forms/widgets/radio.html": _multiple_input,
+}
+
+
+class FastChoiceRenderer(DjangoTemplates):
+    """settings.FORM_RENDERER: Django's default renderer, with the standard choice widgets
+    written in Python (see above). A widget whose options use their own template goes through
+    the templates as before."""
+
+    def render(self, template_name, context, request=None):
+        fast = _FAST.get(template_name)
+        widget = context.get("widget") if fast else None
+        if widget is not None and all(
+            option.get("template_name") in _OPTION_TEMPLATES
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ):
+            return fast(widget)
+        return super().render(template_name, context, request)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Django's renderer, with the choice widgets written in Python (long code lists; issue 16).
+FORM_RENDERER = "cases.widgets.FastChoiceRenderer"
 
 TEMPLATES = [
     {

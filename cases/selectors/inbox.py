@@ -31,7 +31,7 @@ from cases.filters import InboxFilter
 from cases.models import Case, CaseKind
 from cases.types import Params, User
 
-from .visibility import handle_rule, visible_rule_for_lists
+from .visibility import cases_listable_by, handle_rule
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -129,7 +129,7 @@ def inbox_cases(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     can_handle = ExpressionWrapper(handle_rule(user), output_field=BooleanField())
     return (
-        Case.objects.filter(visible_rule_for_lists(user))
+        cases_listable_by(user)
         .filter(closed_at__isnull=True)
         .select_related("unit", "assignee", "event_category")
         .defer("description", "search")

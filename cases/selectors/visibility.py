@@ -105,6 +105,13 @@ def visible_rule_for_lists(user: User) -> Q:
     return _granted(user, "view_case") | (Q(skyddad=False) & _by_role_as_sets(user))
 
 
+def cases_listable_by(user: Viewer) -> QuerySet[Case]:
+    """`cases_visible_to` for long lists (the inbox, the API's case pages): same rows."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(visible_rule_for_lists(user))
+
+
 def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()

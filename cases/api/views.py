@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from cases.models import AccessAction, Code, Role, Unit
 from cases.registry import case_types
-from cases.selectors import cases_listable_by, cases_visible_to
+from cases.selectors import cases_listable_by
 from cases.selectors.people import units_valid
 from cases.selectors.visibility import case_get_visible
 from cases.services.access import access_log_record, access_log_record_many

@@ -10,12 +10,7 @@ from cases.actions import ROUTER_ROLES
 from cases.deadlines import deadline_state, routing_due, routing_rules
 from cases.models import Case, Membership, Role, Unit
 from cases.selectors.people import units_valid
-from cases.selectors.visibility import (
-    awaiting_routing_rule,
-    handle_rule,
-    membership_scope,
-    units_in_scope,
-)
+from cases.selectors.visibility import resolved_scopes, units_in_scope
 from cases.types import User, Viewer
 
 QUEUE_LIMIT = 100
@@ -49,11 +44,17 @@ def routes_cases(user: Viewer) -> bool:
 def routing_queue_qs(user: User) -> QuerySet[Case]:
     """The cases this user may route: waiting for routing, not skyddad, and in the subtree of
     their registrator membership, or of a sektionschef membership that lets them handle it.
-    One SQL query (the same row conditions as visibility)."""
-    may_route = membership_scope(user, (Role.REGISTRATOR,)) | (
-        membership_scope(user, (Role.SEKTIONSCHEF,)) & handle_rule(user)
+
+    A sektionschef handles every case in scope that is not skyddad (`handle_rule`), so the
+    queue is the open, non-skyddad cases of a routable type on the units with units below
+    them that either role reaches: resolved to unit ids first (one query), then one query on
+    the covering index of open cases, instead of a membership EXISTS per open case."""
+    from cases.registry import routable_kinds
+
+    units = resolved_scopes(user).routable_units((Role.REGISTRATOR, Role.SEKTIONSCHEF))
+    return Case.objects.filter(
+        kind__in=routable_kinds(), closed_at__isnull=True, skyddad=False, unit_id__in=units
     )
-    return Case.objects.filter(awaiting_routing_rule(), may_route, skyddad=False)
 
 
 def routing_queue(user: Viewer, *, now: datetime | None = None) -> tuple[list[QueueRow], int]:

@@ -16,7 +16,9 @@ Rules
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404
@@ -118,16 +120,71 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     return Case.objects.filter(visible_rule(user))
 
 
+@dataclass(frozen=True)
+class ResolvedScopes:
+    """The units each of the user's active roles reaches, read once as plain ids."""
+
+    by_role: dict[str, frozenset[int]]
+    with_children: frozenset[int]  # those of them that have units below them
+
+    def units(self, roles: Iterable[str]) -> list[int]:
+        return sorted(set().union(*(self.by_role.get(role, frozenset()) for role in roles)))
+
+    def routable_units(self, roles: Iterable[str]) -> list[int]:
+        return [pk for pk in self.units(roles) if pk in self.with_children]
+
+
+def resolved_scopes(user: User) -> ResolvedScopes:
+    """One query: every unit in the subtree of one of the user's active memberships, with the
+    roles that reach it. As literal ids in a count, PostgreSQL can answer from the covering
+    index of open cases (case_open_scope) without reading a case row; as a subquery it read
+    every open case of the förvaltning (16 ms → 2 ms for an avdelning's chef at 150 000
+    cases)."""
+    members = (
+        Membership.objects.active()
+        .filter(user=user)
+        .filter(StartsWith(OuterRef("path"), F("unit__path")))
+    )
+    rows = (
+        Unit.objects.filter(Exists(members))
+        .annotate(roles=ArraySubquery(members.values("role")))
+        .values_list("pk", "numchild", "roles")
+    )
+    by_role: dict[str, set[int]] = {}
+    with_children = set()
+    for pk, numchild, roles in rows:
+        for role in roles:
+            by_role.setdefault(role, set()).add(pk)
+        if numchild:
+            with_children.add(pk)
+    return ResolvedScopes(
+        by_role={role: frozenset(ids) for role, ids in by_role.items()},
+        with_children=frozenset(with_children),
+    )
+
+
 def visible_rule_sets(user: User) -> Q:
-    """The same rule as `visible_rule`, with the role scopes as sets of unit ids and the grants
-    as a set of case ids: PostgreSQL hashes each set once, where the per-row EXISTS costs a
-    subplan per case. For counting many rows (statistics, the kvalitetsberättelse, the start
-    page's open and overdue cases: 2.3 s and 0.9 s at 150 000 cases before). Linked cases and
-    single pages keep `visible_rule`. Callers check is_authenticated."""
+    """The same rule as `visible_rule`, with the role scopes resolved to unit ids first (one
+    query, `resolved_scopes`) and the grants as a set of case ids: no subplan per case, and
+    counts of open cases answered from an index. For counting many rows (statistics, the
+    kvalitetsberättelse, the start page's open and overdue cases). Linked cases and single
+    pages keep `visible_rule`. Callers check is_authenticated."""
+    from cases.registry import routable_kinds
+
+    scopes = resolved_scopes(user)
     granted = CaseUserObjectPermission.objects.filter(
         user=user, permission__codename="view_case"
     ).values("content_object_id")
-    return Q(pk__in=granted) | (Q(skyddad=False) & _by_role_as_sets(user))
+    by_role = (
+        Q(unit_id__in=scopes.units(FULL_SCOPE_ROLES))
+        | Q(kind=CaseKind.LEXSARAH, unit_id__in=scopes.units(LEXSARAH_SCOPE_ROLES))
+        | Q(
+            kind__in=routable_kinds(),
+            closed_at__isnull=True,
+            unit_id__in=scopes.routable_units(REGISTRATOR_ROLES),
+        )
+    )
+    return Q(pk__in=granted) | (Q(skyddad=False) & by_role)
 
 
 def cases_countable_by(user: Viewer) -> QuerySet[Case]:

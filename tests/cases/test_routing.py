@@ -170,7 +170,8 @@ def test_queue_queries_do_not_grow_with_its_rows(org, registrator):
     with CaptureQueriesContext(connection) as many:
         rows, _total = routing_queue(registrator)
     assert len(rows) == 7
-    assert len(many.captured_queries) == len(few.captured_queries) <= 2
+    # The router's units, the queue, its deadline rule: three, however long the queue.
+    assert len(many.captured_queries) == len(few.captured_queries) <= 3
 
 
 def test_queue_of_an_area_chef_is_their_area_and_section_chefs_have_none(org):

@@ -32,7 +32,7 @@ from cases.selectors.inbox import (
     inbox_page,
     inbox_total,
 )
-from cases.selectors.routing import routes_cases, routing_queue
+from cases.selectors.routing import QUEUE_SHOWN, routes_cases, routing_queue
 from cases.services.access import access_log_record_case_list, access_log_record_many
 from cases.services.bulk import cases_bulk_assign, cases_bulk_receive
 from cases.services.errors import ServiceError
@@ -127,7 +127,7 @@ def _routing_queue(request) -> dict:
     case titles, so they get their own access-log row."""
     if not routes_cases(request.user):
         return {}
-    rows, total = routing_queue(request.user)
+    rows, total = routing_queue(request.user, limit=QUEUE_SHOWN)
     access_log_record_case_list(
         user=request.user, cases=[r.case for r in rows], request=request, detail=_("Att fördela")
     )

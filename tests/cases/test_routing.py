@@ -280,3 +280,20 @@ def test_start_page_counts_the_queue_for_routers_only(org, registrator, login, c
     assert "2 ärenden väntar på att fördelas" in page
     assert "1 försenat" in page
     assert "väntar på att fördelas" not in login(org.users["chef_a1"]).get("/").content.decode()
+
+
+def test_inbox_shows_the_oldest_of_a_long_queue_and_says_how_many_wait(
+    org, registrator, login, monkeypatch
+):
+    monkeypatch.setattr("cases.views.inbox.QUEUE_SHOWN", 2)
+    first, second, third = (_incoming(org.units["A"]) for _ in range(3))
+    page = login(registrator).get("/inkorg/").content.decode()
+    queue = page[
+        page.index('id="att-fordela"') : page.index("</section>", page.index("att-fordela"))
+    ]
+    assert queue.count("data-routing-row") == 2
+    assert first.reference in queue and second.reference in queue
+    assert third.reference not in queue
+    assert "Visar de 2 äldsta av 3." in queue
+    # The third is not lost: the inbox's own list below the queue has it.
+    assert third.reference in page[page.index('id="inbox-filters"') :]

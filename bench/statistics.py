@@ -157,23 +157,16 @@ def measure(client, url: str, runs: int) -> dict:
     }
 
 
-def _seed(cases: int, out):
-    try:  # the perf-pages branch moves the seed to bench/seed.py
-        from bench.seed import seed  # type: ignore[import-not-found]
-    except ImportError:
-        from bench.inbox import seed
-    return seed(cases, out)
-
-
 def run(cases: int = 150_000, runs: int = 30, out=print) -> list[dict]:
     from urllib.parse import urlencode
 
     from django.test import Client
     from django.utils import timezone
 
+    from bench.seed import seed
     from cases.models import Case, Unit
 
-    users = _seed(cases, out)
+    users = seed(cases, out)
     _type_rows(out)
     total = Case.objects.count()
     client = Client()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
 from cases.api.serializers import CaseSerializer, case_list_data
-from cases.api.views import _case_queryset
+from cases.api.views import _case_queryset, case_list_queryset
 from cases.models import AccessLog, Case, CodeList, Role
 from cases.services.access import access_log_record_many
 from cases.services.cases import case_assign
@@ -28,13 +28,39 @@ def test_hand_built_rows_equal_the_serializer(org, cases_a1):
     Case.objects.filter(pk=cases_a1["complaint"].pk).update(event_category=category)
     # A case without its type's row (as an old import): details null in both.
     make_case(org.units["A1"], "deviation", title="Utan typrad")
-    rows = list(_case_queryset(org.users["quality"]).order_by("-received_at", "-id"))
+    _several_codes(cases_a1)
+    quality = org.users["quality"]
+    rows = list(_case_queryset(quality).order_by("-received_at", "-id"))
     assert len(rows) >= 5
     expected = CaseSerializer(rows, many=True, context={"request": None}).data
-    got = case_list_data(rows, context={"request": None})
+    # The list endpoint's own path: type rows joined, codes and measures read per page.
+    listed = list(case_list_queryset(quality).order_by("-received_at", "-id"))
+    with CaptureQueriesContext(connection) as ctx:
+        got = case_list_data(listed)
+    # Measures, their codes, and per type its many-to-many lists and its code fields: a
+    # constant number of queries whatever the page's length.
+    assert len(ctx.captured_queries) <= 9, [q["sql"][:80] for q in ctx.captured_queries]
     assert json.loads(JSONRenderer().render(got)) == json.loads(JSONRenderer().render(expected))
     assert [list(r) for r in got] == [list(r) for r in expected]  # same key order
     assert any(r["measures"] for r in got) and any(r["details"] for r in got)
+
+
+def _several_codes(cases):
+    """Two or more codes in each many-to-many list and a code in each single field, so order
+    and grouping are compared, not only empty lists."""
+    from cases.models import Code
+
+    def pick(codelist, n):
+        return list(Code.objects.filter(codelist=codelist).order_by("-id")[:n])
+
+    deviation = cases["deviation"].deviation
+    deviation.deficiencies.set(pick(CodeList.DEFICIENCY, 3))
+    deviation.root_causes.set(pick(CodeList.ROOT_CAUSE, 2))
+    deviation.consequence = pick(CodeList.CONSEQUENCE, 1)[0]
+    deviation.save()
+    complaint = cases["complaint"].complaint
+    complaint.topics.set(pick(CodeList.COMPLAINT_TOPIC, 3))
+    complaint.save()
 
 
 def _any_event_code() -> str:

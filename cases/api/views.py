@@ -3,9 +3,8 @@ endpoints the case types declare. Reads go through the web's selectors, writes t
 web's services; every case read is written to the access log as the integration."""
 
 import hashlib
-import json
 
-from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -45,20 +45,17 @@ def _via(request) -> str:
     return _("Via API: %s") % request.auth.name
 
 
-def _etag(data) -> str:
-    body = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def conditional(request, data) -> Response:
+def conditional(request, data) -> HttpResponse:
     """ETag/If-None-Match on lists: an unchanged page answers 304 with no body, so a nightly
-    poll costs the client nothing when nothing changed."""
-    tag = _etag(data)
+    poll costs the client nothing when nothing changed. The body is rendered once and the tag
+    is its hash (rendering a 100-row page twice, once for the tag, cost a tenth of it)."""
+    body = JSONRenderer().render(data)
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     wanted = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
     if tag in wanted or f"W/{tag}" in wanted:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
     else:
-        response = Response(data)
+        response = HttpResponse(body, content_type="application/json")
     response["ETag"] = tag
     return response
 

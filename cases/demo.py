@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from cases.imports import ImportResult, import_cases_file
 from cases.imports.runner import CASE_COLUMNS
-from cases.models import Membership, Role, Unit, UnitKind
+from cases.models import Membership, OrganisationSettings, Role, Unit, UnitKind
 from cases.services.org import membership_create, unit_create
+from cases.services.organisation import organisation_settings_update
 
 DEMO_PASSWORD = "Avvika-demo-2025"  # noqa: S105 - documented demo password, DEBUG only
 
@@ -363,7 +364,33 @@ def _seed_organisation() -> dict[str, object]:
                 user=user, unit=unit, role=du.role, reason="Demodata", valid_from=ORGANISATION_SINCE
             )
         users[du.username] = user
+    _seed_organisation_settings(users)
     return users
+
+
+# The sender block of the IVO notification and the report's cover (fictitious organisation).
+ORGANISATION_SETTINGS = {
+    "board": "Arbetsmarknads- och socialnämnden",
+    "administration": "Arbetsmarknads- och socialförvaltningen",
+    "organisation_number": "212000-0000",
+    "street_address": "Box 100",
+    "postal_code": "123 45",
+    "city": "Exempelstad",
+    "contact_email": "kvalitet@example.se",
+    "contact_phone": "010-123 45 00",
+}
+
+
+def _seed_organisation_settings(users: dict) -> None:
+    if OrganisationSettings.load().is_filled:
+        return  # idempotent: what quality staff changed in the demo stays
+    quality = users[IMPORT_USER]
+    organisation_settings_update(
+        actor=quality,
+        reason="Demodata",
+        contact_name=quality.get_full_name(),
+        **ORGANISATION_SETTINGS,
+    )
 
 
 # --- Writing demo cases the way real ones are written ------------------------------------------

@@ -1,15 +1,20 @@
-"""The cover's names and logo. One small function so the sender block can later be read from
-an organisation settings register without touching the PDF template: today the edition's own
-fields, falling back to the unit's name for the förvaltning."""
+"""The cover's names and logo: the edition's own fields, else the organisation's details
+(/organisation/, the same ones the IVO notification's sender block reads), else the unit's
+name for the förvaltning."""
 
 import base64
+
+from cases.models import OrganisationSettings
 
 MIME = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
 def report_cover_names(edition) -> tuple[str, str]:
     """(nämnd, förvaltning) for the cover and the signature line."""
-    return edition.board, edition.administration or edition.unit.name
+    organisation = OrganisationSettings.load()
+    board = edition.board or organisation.board
+    administration = edition.administration or organisation.administration or edition.unit.name
+    return board, administration
 
 
 def logo_data_uri(edition) -> str:

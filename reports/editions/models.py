@@ -97,9 +97,9 @@ class ReportEdition(models.Model):
         blank=True,
         help_text=_("Funktion eller namn, t.ex. Förvaltningsdirektör."),
     )
-    # The cover's sender block. Kept on the edition (not read from an organisation register):
-    # a printed report keeps the names it was approved under. `report_cover_names` falls back
-    # to the unit's name.
+    # The cover's sender block, on the edition so a report can name another nämnd than the
+    # organisation's. `report_cover_names` falls back to the organisation's details, then to
+    # the unit's name; the approved PDF is kept as a file, so later changes never alter it.
     board = models.CharField(
         _("nämnd"), max_length=200, blank=True, help_text=_("T.ex. Socialnämnden.")
     )

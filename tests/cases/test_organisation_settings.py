@@ -100,3 +100,19 @@ def test_bad_input_shows_swedish_error_and_keeps_what_was_typed(org, login):
     assert "Skriv organisationsnumret med tio siffror" in page
     assert "Socialnämnden" in page  # what was typed is kept
     assert not OrganisationSettings.objects.exists()
+
+
+def test_demo_organisation_has_its_details_and_keeps_what_was_changed():
+    """seed_demo fills the sender block the IVO notification and the report cover read, through
+    the service (history names the quality strategist); a later seed keeps an edited value."""
+    from cases.demo import seed_organisation
+
+    users = seed_organisation()
+    row = OrganisationSettings.load()
+    assert row.is_filled and row.administration == "Arbetsmarknads- och socialförvaltningen"
+    assert row.history.first().history_user == users["kvalitet"]
+    organisation_settings_update(
+        actor=users["kvalitet"], reason="Ny kontaktperson", **{**VALID, "contact_name": "Ola Ek"}
+    )
+    seed_organisation()
+    assert OrganisationSettings.load().contact_name == "Ola Ek"

@@ -177,6 +177,31 @@ def test_cover_has_board_administration_logo_and_fields(org, dataset, edition):
     assert "HTML" not in cover
 
 
+def test_cover_takes_the_organisations_names_when_the_edition_has_none(org, dataset, edition):
+    from cases.services.organisation import organisation_settings_update
+
+    actor = org.users["quality"]
+    assert not edition.board and not edition.administration
+    organisation_settings_update(
+        actor=actor,
+        reason="Uppgifter för IVO och kvalitetsberättelsen",
+        board="Vård- och omsorgsnämnden",
+        administration="Vård- och omsorgsförvaltningen",
+    )
+    cover = pages(render_edition_pdf(edition, edition_compute(edition, actor)))[0]
+    assert "Vård- och omsorgsnämnden" in cover and "Vård- och omsorgsförvaltningen" in cover
+    # The edition's own names win over the organisation's.
+    edition = edition_update(
+        edition=edition,
+        expected_version=edition.version,
+        data={"board": "Socialnämnden"},
+        actor=actor,
+    )
+    cover = pages(render_edition_pdf(edition, edition_compute(edition, actor)))[0]
+    assert "Socialnämnden" in cover and "Vård- och omsorgsnämnden" not in cover
+    assert "Vård- och omsorgsförvaltningen" in cover
+
+
 def test_svg_logo_is_rebuilt_without_script_links_or_foreign_content():
     clean = sanitize_svg(LOGO_SVG).decode()
     for bad in ("script", "onload", "foreignObject", "file://", "evil.example", "style="):

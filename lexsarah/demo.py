@@ -42,29 +42,44 @@ UNITS = [
     "BTS-OB-1",
     "UTR-FR-1",
 ]
+# (title, what happened, event category): the category the investigator records, which the
+# report's "Mönster i lex Sarah" counts.
 EVENTS = [
     (
         "Utebliven insats hos brukare",
         "Planerat besök av boendestöd blev inte av och ingen meddelade brukaren.",
+        "utebliven-insats",
     ),
     (
         "Brister i skyddsbedömning",
         "En orosanmälan om ett barn blev liggande utan skyddsbedömning i flera dagar.",
+        "handlaggning",
     ),
     (
         "Kränkande bemötande",
         "En medarbetare använde ett nedsättande språk mot en ungdom på boendet.",
+        "bemotande",
     ),
     (
         "Sekretessbelagda uppgifter skickade fel",
         "Ett beslut med känsliga uppgifter skickades till fel adress.",
+        "sekretess",
     ),
-    ("Läkemedel gavs i fel dos", "Kvällspersonalen gav fel dos av ordinerat läkemedel."),
+    (
+        "Läkemedel gavs i fel dos",
+        "Kvällspersonalen gav fel dos av ordinerat läkemedel.",
+        "lakemedel",
+    ),
     (
         "Placerat barn saknade uppföljning",
         "Barnets placering hade inte följts upp enligt plan under ett halvår.",
+        "utebliven-insats",
     ),
-    ("Hot mellan boende", "En boende hotade en annan boende och personalen ingrep inte i tid."),
+    (
+        "Hot mellan boende",
+        "En boende hotade en annan boende och personalen ingrep inte i tid.",
+        "vald-hot",
+    ),
 ]
 IMMEDIATE = [
     "Extra personal insattes samma kväll.",
@@ -151,6 +166,7 @@ class _Report:
     urgent: bool = False  # the chair notifies IVO before the investigation is finished
     reference: str = ""  # in the old system (imported ones)
     case: Case | None = None
+    category: str = ""  # event category code, recorded when the investigation is assessed
 
     @property
     def breach(self) -> bool:
@@ -205,7 +221,7 @@ class _Seeder:
     # --- Drawing -------------------------------------------------------------------------
 
     def report(self, received: datetime, target: str, assessment: str) -> _Report:
-        title, text = self.rng.choice(EVENTS)
+        title, text, category = self.rng.choice(EVENTS)
         return _Report(
             received=received,
             target=target,
@@ -213,6 +229,7 @@ class _Seeder:
             unit=self.rng.choice(self.units),
             title=title,
             text=text,
+            category=category,
         )
 
     def draw(self) -> list[_Report]:
@@ -336,7 +353,13 @@ class _Seeder:
         }
         if not self.closed_before_move(report):
             return row  # open on the day of the move: only what was reported
-        row.update({"avslutad": report.close_by.date().isoformat(), "bedomning": report.assessment})
+        row.update(
+            {
+                "avslutad": report.close_by.date().isoformat(),
+                "bedomning": report.assessment,
+                "kategori": report.category,
+            }
+        )
         if t.meeting_day:
             row["au_datum"] = t.meeting_day.isoformat()
         if t.sent_on:

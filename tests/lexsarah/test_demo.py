@@ -38,6 +38,11 @@ def test_demo_lexsarah():
     assert 0.35 < au_share < 0.65
     ivo = IvoNotification.objects.filter(report__case__in=full_years).count()
     assert 30 <= ivo <= 45
+    # The imported closed reports carry the event category the investigator recorded, so the
+    # report's "Mönster i lex Sarah" counts categories, not only "Ej angivet".
+    imported_closed = full_years.filter(closed_at__isnull=False, external_reference__gt="")
+    categories = Counter(imported_closed.values_list("event_category__code", flat=True))
+    assert None not in categories and len(categories) >= 5
     assert full_years.filter(imported_from=IMPORT_FILE).exists()
     # Since the move (half a year ago) the AU meets in Avvika: decided agenda items month by
     # month, the next meeting's agenda still open, and the chair's urgent path once.

@@ -57,8 +57,9 @@ def _slug_array(child: SlugRelatedField, m2m: models.Field) -> ArraySubquery:
     return ArraySubquery(slugs)
 
 
-def _column(model, field) -> tuple[str, Any] | None:
-    """(how the value is read, the query expression) for one field, None if unsupported."""
+def _column(model, field) -> tuple[str, Any, dict | None] | None:
+    """(how the value is read, the query expression, the choice labels of a `get_X_display`)
+    for one field, None if unsupported."""
     if len(field.source_attrs) != 1:
         return None
     source = field.source_attrs[0]
@@ -66,24 +67,25 @@ def _column(model, field) -> tuple[str, Any] | None:
     if isinstance(field, ManyRelatedField):
         child = field.child_relation
         if isinstance(child, SlugRelatedField) and model_field and model_field.many_to_many:
-            return "slugs", _slug_array(child, model_field)
+            return "slugs", _slug_array(child, model_field), None
         return None
     if isinstance(field, SlugRelatedField):
         if model_field is not None and model_field.many_to_one:
-            return "slug", F(f"{model_field.name}__{field.slug_field}")
+            return "slug", F(f"{model_field.name}__{field.slug_field}"), None
         return None
     if isinstance(field, RelatedField):
         return None
     if model_field is not None and model_field.concrete and not model_field.is_relation:
-        return "value", F(model_field.attname)
+        return "value", F(model_field.attname), None
     if source.startswith("get_") and source.endswith("_display"):
         shown = _model_field(model, source[4:-8])
         if shown is not None and shown.choices:
-            return "display", F(shown.attname)
+            # The labels once per page, not once per row.
+            return "display", F(shown.attname), dict(shown.flatchoices)
     return None
 
 
-def _columns(serializer) -> dict[str, tuple[str, Any]] | None:
+def _columns(serializer) -> dict[str, tuple[str, Any, dict | None]] | None:
     model, columns = serializer.Meta.model, {}
     for field in serializer._readable_fields:
         column = _column(model, field)
@@ -93,16 +95,15 @@ def _columns(serializer) -> dict[str, tuple[str, Any]] | None:
     return columns
 
 
-def _represent(field, how: str, value, model):
+def _represent(field, how: str, value, labels: dict | None):
     if how == "slugs":
         return [slug for slug in value if slug is not None]
     if value is None:
         return None
     if how == "slug":
         return value
-    if how == "display":
-        choices = dict(_model_field(model, field.source[4:-8]).flatchoices)
-        value = str(choices.get(value, value))
+    if labels is not None:
+        value = str(labels.get(value, value))
     return field.to_representation(value)
 
 
@@ -114,14 +115,16 @@ def bulk_values(serializer_class, queryset: QuerySet, key: str = "pk") -> list[t
         rows = list(queryset)
         data = serializer_class(rows, many=True).data
         return [(getattr(row, key), item) for row, item in zip(rows, data, strict=True)]
-    model = serializer.Meta.model
-    expressions = {PREFIX + name: expression for name, (_how, expression) in columns.items()}
-    fields = [(field, columns[field.field_name][0]) for field in serializer._readable_fields]
+    expressions = {PREFIX + name: column[1] for name, column in columns.items()}
+    fields = [
+        (field, columns[field.field_name][0], columns[field.field_name][2])
+        for field in serializer._readable_fields
+    ]
     out = []
     for row in queryset.values(**expressions, **{KEY: F(key)}):
         item = {
-            field.field_name: _represent(field, how, row[PREFIX + field.field_name], model)
-            for field, how in fields
+            field.field_name: _represent(field, how, row[PREFIX + field.field_name], labels)
+            for field, how, labels in fields
         }
         out.append((row[KEY], item))
     return out

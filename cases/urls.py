@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cases.converters  # noqa: F401  (registers <ref:…>)
-from cases.views import accesslog, detail, export, routing
+from cases.views import accesslog, actionform, detail, export, routing
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("<ref:reference>/", detail.CaseDetailView.as_view(), name="detail"),
     path("<ref:reference>/pdf/", export.CasePdfView.as_view(), name="pdf"),
     path("<ref:reference>/historik/", detail.CaseHistoryView.as_view(), name="history"),
+    # A closed action's form alone: loaded when its disclosure opens, or linked without JS.
+    path(
+        "<ref:reference>/steg/<slug:name>/",
+        actionform.CaseActionFormView.as_view(),
+        name="action_form",
+    ),
     path("<ref:reference>/anteckning/", detail.NoteAddView.as_view(), name="note_add"),
     path("<ref:reference>/atgard/", detail.MeasureAddView.as_view(), name="measure_add"),
     path(

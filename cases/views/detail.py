@@ -116,6 +116,11 @@ class OfferedAction:
     form: Any
     url: str
     primary: bool
+    # The action's form alone (cases:action_form). A closed action on the case page has no
+    # form built: its disclosure loads the form when opened (htmx) and links here without
+    # JavaScript. "" (pages that build every form, e.g. a supervision): the form is inline.
+    form_url: str = ""
+    expanded: bool = False  # open wherever shown (the form's own page)
 
     @property
     def name(self) -> str:
@@ -128,7 +133,7 @@ class OfferedAction:
     @property
     def open(self) -> bool:
         # The expected next step, or a form that came back with errors.
-        return self.primary or bool(self.form is not None and self.form.is_bound)
+        return self.expanded or self.primary or bool(self.form is not None and self.form.is_bound)
 
 
 def _part_forms(request, case, names: set[str]) -> dict:
@@ -147,6 +152,18 @@ def _part_forms(request, case, names: set[str]) -> dict:
             "measure", bound.get("measure") or MeasureForm(users=measure_responsibles(case))
         )
     return forms
+
+
+def offered_action(case, action: Action, form, *, expanded: bool = False) -> OfferedAction:
+    url = reverse(action.url_name, args=[case.reference]) if action.url_name else ""
+    return OfferedAction(
+        action,
+        form,
+        url,
+        primary=case.status in action.primary_in,
+        form_url=reverse("cases:action_form", args=[case.reference, action.name]),
+        expanded=expanded,
+    )
 
 
 def _deadline(case) -> dict | None:
@@ -207,13 +224,21 @@ class CaseDetailView(CaseMixin, TemplateView):
             offered_names={a.name for a in offered},
         )
         if self.tab == "overview":
-            ctx.update(self._type_context(case, offered))
+            # Only the open forms are built; each closed one loads when its disclosure opens
+            # (issue 16: the code lists of forms nobody opened were most of the page's time).
+            built = [a for a in offered if self.builds_form(case, a)]
+            ctx.update(self._type_context(case, built))
             ctx.update(self._parts_context(case))
-            ctx.update(self._actions_context(case, offered, ctx.get("action_forms", {})))
+            ctx.update(self._actions_context(case, offered, built, ctx.get("action_forms", {})))
             fill_choices(self._page_forms(ctx))
         elif self.tab == "history":
             ctx["history"] = case_history_entries(case, reader=self.request.user)
         return ctx
+
+    def builds_form(self, case, action: Action) -> bool:
+        """The page renders this action's form now: the expected next step, or a form back
+        with errors (nothing typed is lost). The others wait behind their disclosure."""
+        return case.status in action.primary_in or action.name in bound_forms(self.request)
 
     @staticmethod
     def _page_forms(ctx) -> list:
@@ -247,19 +272,14 @@ class CaseDetailView(CaseMixin, TemplateView):
             "deadline": _deadline(case),
         }
 
-    def _actions_context(self, case, offered, type_forms: dict) -> dict:
+    def _actions_context(self, case, offered, built, type_forms: dict) -> dict:
         names = {a.name for a in offered}
-        forms = {**_part_forms(self.request, case, names), **type_forms}
-        entries = []
-        for action in offered:
-            if action.name == "measure_status":
-                continue  # one small form per measure row, below
-            url = reverse(action.url_name, args=[case.reference]) if action.url_name else ""
-            entries.append(
-                OfferedAction(
-                    action, forms.get(action.name), url, primary=case.status in action.primary_in
-                )
-            )
+        forms = {**_part_forms(self.request, case, {a.name for a in built}), **type_forms}
+        entries = [
+            offered_action(case, action, forms.get(action.name))
+            for action in offered
+            if action.name != "measure_status"  # one small form per measure row, below
+        ]
         by_section: dict[str, list[OfferedAction]] = {}
         for entry in entries:
             by_section.setdefault(entry.action.section, []).append(entry)

@@ -50,6 +50,22 @@
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "nearest" });
   });
+  // A closed action's form loads when its disclosure opens (templates/cases/parts/action.html).
+  // Focus normally stays on the disclosure button; if it had already moved onto the
+  // placeholder link, it goes to the form's first field instead of being lost.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var box = ev.detail.target;
+    if (box && box.classList.contains("action-lazy")) {
+      box.toggleAttribute("data-had-focus", box.contains(document.activeElement));
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var box = ev.detail.target;
+    if (!box || !box.hasAttribute("data-had-focus")) return;
+    box.removeAttribute("data-had-focus");
+    var field = box.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
+    if (field) field.focus();
+  });
   // A page that comes back from a refused submit starts at its error summary, so keyboard and
   // screen-reader users hear what to fix first (the links then lead to each field).
   var summary = document.querySelector("main .error-summary");

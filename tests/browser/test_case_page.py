@@ -101,6 +101,9 @@ def test_chef_handles_a_deviation_by_keyboard_on_the_two_column_page(
     # --- add a measure (in the measures section, behind its button) -----------------------------
     _tab_to(page, "#action-measure > summary")
     page.keyboard.press("Enter")
+    # The form loads as its disclosure opens (htmx); focus stays on the button meanwhile.
+    expect(page.locator("form[data-action=measure]")).to_be_visible()
+    assert page.evaluate(f"{ACTIVE}.matches('#action-measure > summary')")
     page.keyboard.press("Tab")
     assert page.evaluate(f"{ACTIVE}.id") == "id_measure-description"
     page.keyboard.type(MEASURE)
@@ -113,7 +116,10 @@ def test_chef_handles_a_deviation_by_keyboard_on_the_two_column_page(
     expect(row).to_contain_text("Planerad")
 
     # While the measure is planned, closing asks for a deliberate confirmation.
+    _tab_to(page, "#action-close > summary", back=True)
+    page.keyboard.press("Space")
     expect(page.locator("#id_close-confirm_open_measures")).to_have_count(1)
+    page.keyboard.press("Space")  # closed again: the disclosure button still has focus
 
     # --- mark the measure done ---------------------------------------------------------------------
     _tab_to(page, "#atgarder form[data-action=measure_status] select")
@@ -125,11 +131,13 @@ def test_chef_handles_a_deviation_by_keyboard_on_the_two_column_page(
     _announced(page, "Åtgärdens status ändrades.")
     _stayed(page, "#atgarder", scrolled)
     expect(row).to_contain_text("Genomförd")
-    expect(page.locator("#id_close-confirm_open_measures")).to_have_count(0)
 
     # --- close -------------------------------------------------------------------------------------
     _tab_to(page, "#action-close > summary", back=True)
     page.keyboard.press("Space")
+    expect(page.locator("form[data-action=close]")).to_be_visible()
+    # Every measure done: no confirmation asked any more.
+    expect(page.locator("#id_close-confirm_open_measures")).to_have_count(0)
     page.keyboard.press("Tab")  # the first outcome, "Avslutad med åtgärd"
     page.keyboard.press("Space")
     assert page.evaluate(f"{ACTIVE}.value") == "med_atgard"
@@ -150,3 +158,57 @@ def test_chef_handles_a_deviation_by_keyboard_on_the_two_column_page(
     assert case.status == "avslutad" and case.outcome == "med_atgard"
     assert case.measures.get().status == "genomford"
     assert Case.objects.get(pk=case.pk).history.latest().history_user == chef
+
+
+def test_without_javascript_a_closed_action_opens_on_a_page_of_its_own(
+    org, chromium, live_server, settings, screenshot
+):
+    """No script at all: the disclosure still opens (native <details>), its link leads to the
+    form on its own page, a refused submit comes back on the case page with the form open and
+    what was typed kept, and a good one lands in the section acted in."""
+    from tests.browser.conftest import PASSWORD
+
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = chromium.new_context(
+        base_url=live_server.url, locale="sv-SE", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    staff = org.users["staff_a1"]
+    case = deviation_create(
+        unit=org.units["A1"],
+        title="Beslut om kontaktperson skickades inte",
+        description=DESCRIPTION,
+        actor=staff,
+        reporter=staff,
+    )
+    page.goto("/logga-in/")
+    page.fill("#id_username", org.users["chef_a1"].username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/logga-in/" not in url)
+    page.goto(case.get_absolute_url())
+
+    # --- close: refused without an outcome, the summary kept ------------------------------------
+    page.locator("#action-close > summary").click()
+    page.get_by_role("link", name="Öppna formuläret – Avsluta avvikelsen").click()
+    expect(page.get_by_role("heading", name="Avsluta avvikelsen", level=2)).to_be_visible()
+    screenshot("arende-steg-utan-javascript", page)
+    page.get_by_label("Sammanfattning").fill(SUMMARY)
+    page.get_by_role("button", name="Avsluta").click()
+    expect(page.locator(".error-summary")).to_contain_text("Välj hur avvikelsen avslutas.")
+    assert page.url.endswith(f"/avvikelser/{case.reference}/avsluta/")
+    expect(page.locator("#action-close.action-card")).to_be_visible()  # open, not behind
+    expect(page.get_by_label("Sammanfattning")).to_have_value(SUMMARY)
+
+    # --- a note: saved, back at the notes --------------------------------------------------------
+    page.goto(case.get_absolute_url())
+    page.locator("#action-note > summary").click()
+    page.get_by_role("link", name="Öppna formuläret – Ny anteckning").click()
+    page.get_by_role("textbox", name="Ny anteckning").fill("Ringt den enskilde.")
+    page.get_by_role("button", name="Spara anteckning").click()
+    page.wait_for_url(f"**{case.get_absolute_url()}#anteckningar")
+    expect(page.locator("#anteckningar")).to_contain_text("Ringt den enskilde.")
+    expect(page.locator("#messages")).to_contain_text("Anteckningen sparades.")
+    context.close()

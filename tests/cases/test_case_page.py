@@ -55,7 +55,8 @@ def test_the_expected_next_step_is_open_and_the_rest_behind_buttons(chef, deviat
     # "Ta emot" is the next step: its form is open, in the "Nästa steg" part.
     next_step = side[side.index("Nästa steg") : side.index("Fler åtgärder")]
     assert 'data-action="receive"' in next_step and "<details" not in next_step
-    # Every other step sits behind a disclosure button (<details>/<summary>, keyboard-ready).
+    # Every other step sits behind a disclosure button (<details>/<summary>, keyboard-ready);
+    # its form loads when it opens, from a link that also works without JavaScript.
     others = side[side.index("Fler åtgärder") :]
     for name, label in [
         ("close", "Avsluta avvikelsen"),
@@ -64,8 +65,12 @@ def test_the_expected_next_step_is_open_and_the_rest_behind_buttons(chef, deviat
         ("reclassify", "Omklassificera"),
     ]:
         assert (
-            f'<details class="action" id="action-{name}">\n  <summary>{label}</summary>' in others
-        )
+            f'<details class="action" id="action-{name}" data-action="{name}">\n'
+            f"  <summary>{label}</summary>"
+        ) in others
+        form_url = f"/arenden/{deviation.reference}/steg/{name}/"
+        assert f'hx-get="{form_url}"' in others and f'<a href="{form_url}">' in others
+        assert f'<form method="post" action="/avvikelser/{deviation.reference}/' not in others
     # Not offered in "rapporterad": starting the investigation.
     assert "investigate" not in _actions(html)
     # "Lägg till åtgärd" once, in the measures section.
@@ -266,11 +271,13 @@ def test_closing_over_unfinished_measures_needs_a_deliberate_yes(org, chef, devi
         else {"close-reason": "Klart"}
     )
     label = "Jag vill avsluta trots att åtgärder inte är genomförda"
-    assert label not in chef.get(case.get_absolute_url()).content.decode()
+    # The close form behind its disclosure, as opening it loads it.
+    close_form = f"/arenden/{case.reference}/steg/close/"
+    assert label not in chef.get(close_form, **HTMX).content.decode()
 
     measure = measure_create(case=case, actor=org.users["chef_a1"], description="Rutin")
-    page = chef.get(case.get_absolute_url()).content.decode()
-    assert label in page and "1 åtgärd är planerad eller pågår." in page
+    form = chef.get(close_form, **HTMX).content.decode()
+    assert label in form and "1 åtgärd är planerad eller pågår." in form
     refused = chef.post(url, data)
     assert refused.status_code == 400 and Case.objects.get(pk=case.pk).is_open
     assert "Kryssa i rutan om du vill avsluta" in refused.content.decode()

@@ -9,6 +9,7 @@ the case) without changing anything (status, version, history rows). Generated f
 action is covered without editing this file.
 """
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -163,6 +164,22 @@ def _offered_forms(html: str) -> dict[str, list[list[dict]]]:
     return parser.forms
 
 
+# A closed action's disclosure (templates/cases/parts/action.html) loads its form from here.
+LAZY_FORM = re.compile(r'class="action-lazy" hx-get="([^"]+)"')
+
+
+def _page_forms(client, html: str) -> dict[str, list[list[dict]]]:
+    """The forms a user can fill in on the page: those shown open, and each closed action's
+    form as opening its disclosure loads it (htmx)."""
+    forms = _offered_forms(html)
+    for url in LAZY_FORM.findall(html):
+        fragment = client.get(url, HTTP_HX_REQUEST="true")
+        assert fragment.status_code == 200, (url, fragment.status_code)
+        for name, found in _offered_forms(fragment.content.decode()).items():
+            forms.setdefault(name, []).extend(found)
+    return forms
+
+
 def _filled(fields: list[dict]) -> dict:
     """What a user submits: the values shown, and every required field filled in."""
     data: dict = {}
@@ -234,7 +251,7 @@ def test_the_page_offers_exactly_what_the_services_accept(world, client, kind, s
             assert page.status_code == (200 if case.reporter_id == user.pk else 404), role
         assert page.status_code == 200 or not visible, role
         html = page.content.decode() if page.status_code == 200 else ""
-        forms = _offered_forms(html)
+        forms = _page_forms(client, html)
         offered = set(forms)
         assert offered <= {a.name for a in table}, (role, offered)
         for action in table:
@@ -254,6 +271,14 @@ def test_the_page_offers_exactly_what_the_services_accept(world, client, kind, s
                 expected = (403,) if visible else (404,)
                 assert response.status_code in expected, (where, response.status_code)
                 assert _fingerprint(case) == before, f"{where}: refused but something changed"
+                # Nor does its form load: not allowed (403), not possible now (409, with the
+                # reason), invisible (404). A measure's status has no form of its own (404).
+                form = client.get(reverse("cases:action_form", args=[case.reference, action.name]))
+                if action.name == "measure_status" or not visible:
+                    expected = (404,)
+                else:
+                    expected = (403, 409)
+                assert form.status_code in expected, (where, "form", form.status_code)
 
 
 # --- the inbox's bulk actions accept exactly what the single action accepts -------------------
@@ -308,7 +333,7 @@ def _bulk_assign_kinds():
 def _single_assign_accepts(client, case: Case, actor, assignee) -> bool:
     """The case page's assign form, posted with `assignee` chosen (as a crafted POST would)."""
     client.force_login(actor, backend="django.contrib.auth.backends.ModelBackend")
-    forms = _offered_forms(client.get(case.get_absolute_url()).content.decode())
+    forms = _page_forms(client, client.get(case.get_absolute_url()).content.decode())
     (fields,) = forms["assign"]
     data = _filled(fields)
     (name,) = [f["name"] for f in fields if f["tag"] == "select" and f["name"].endswith("assignee")]
@@ -394,7 +419,7 @@ def test_measure_responsible_is_limited_to_people_who_may_handle_the_case(world,
         ),
     )
     client.force_login(world.users["chef_a1"], backend="django.contrib.auth.backends.ModelBackend")
-    forms = _offered_forms(client.get(case.get_absolute_url()).content.decode())
+    forms = _page_forms(client, client.get(case.get_absolute_url()).content.decode())
     (fields,) = forms["measure"]
     (select,) = [f for f in fields if f.get("name") == "responsible"]
     offered = {o.get("value") for o in select["options"] if o.get("value")}

@@ -138,7 +138,12 @@ def test_case_page_shows_part_and_handling_to_chef_in_scope(org, login, report):
     html = login(org.users["chef_a1"]).get(case.get_absolute_url()).content.decode()
     assert "Kvalitetsavvikelse" in html and "Försenad insats" in html
     assert f"/avvikelser/{case.reference}/mottag/" in html
-    assert f"/avvikelser/{case.reference}/klassificera/" in html
+    # Classifying waits behind its disclosure: its form loads from the case's form URL.
+    assert f"/arenden/{case.reference}/steg/classify/" in html
+    form = login(org.users["chef_a1"]).get(
+        f"/arenden/{case.reference}/steg/classify/", HTTP_HX_REQUEST="true"
+    )
+    assert f"/avvikelser/{case.reference}/klassificera/" in form.content.decode()
     quality = login(org.users["quality"]).get(case.get_absolute_url()).content.decode()
     assert "Försenad insats" in quality and "/mottag/" not in quality
     assert login(org.users["chef_b1"]).get(case.get_absolute_url()).status_code == 404

@@ -1,6 +1,7 @@
 """Reads for kvalitetsavvikelser. Case-level visibility always comes from cases.selectors."""
 
-from django.db.models import Count, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Membership, Unit
@@ -10,12 +11,27 @@ from cases.types import Viewer
 from .models import Deviation
 
 
+def _labels(relation) -> ArraySubquery:
+    """The labels of a deviation's codes on one many-to-many list, in the code list's order
+    (Code.Meta.ordering), as one array column."""
+    return ArraySubquery(
+        relation.through.objects.filter(deviation=OuterRef("pk"))
+        .order_by("code__codelist", "code__order", "code__label")
+        .values("code__label")
+    )
+
+
 def deviation_for_case(case: Case) -> Deviation:
     """The deviation part of a case; an unsaved empty one when the case has none yet
-    (cases created by the core alone), so the page never fails."""
+    (cases created by the core alone), so the page never fails. The labels of its
+    deficiencies and root causes come in the same query (`deficiency_labels`,
+    `root_cause_labels`): the case page shows only those, and a prefetch was a query each."""
     found = (
         Deviation.objects.select_related("consequence")
-        .prefetch_related("deficiencies", "root_causes")
+        .annotate(
+            deficiency_labels=_labels(Deviation.deficiencies),
+            root_cause_labels=_labels(Deviation.root_causes),
+        )
         .filter(pk=case.pk)
         .first()
     )

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 
 from cases.complaints.models import Complaint
 from cases.models import Case, Unit
@@ -46,9 +47,17 @@ def public_fallback_unit() -> Unit | None:
 
 
 def complaint_for_case(case: Case) -> Complaint | None:
+    """The complaint part of the case page. Its topics' labels come in the same query
+    (`topic_labels`, in the code list's order): the page shows only those."""
+    topics = (
+        Complaint.topics.through.objects.filter(complaint=OuterRef("pk"))
+        .order_by("code__codelist", "code__order", "code__label")
+        .values("code__label")
+    )
     return (
         Complaint.objects.select_related("complaint_type", "sender_category", "channel")
-        .prefetch_related("topics", "additions")
+        .annotate(topic_labels=ArraySubquery(topics))
+        .prefetch_related("additions")
         .filter(pk=case.pk)
         .first()
     )

@@ -34,8 +34,12 @@ def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=F
         return _truncate_flush(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
+    # The case tally and facts last: deleting cases and their code rows writes to them
+    # (reports migrations 0007 and 0008 keep them by triggers).
+    ordered = sorted(tables, key=lambda t: t in ("reports_casetally", "reports_casefacts"))
     return ["SET CONSTRAINTS ALL DEFERRED;"] + [
-        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};" for t in tables
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};"
+        for t in ordered
     ]
 
 

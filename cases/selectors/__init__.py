@@ -1,10 +1,14 @@
 from .visibility import (
+    EVERY_CASE,
+    CountableParts,
     case_get_visible,
     cases_countable_by,
     cases_handleable_by,
     cases_listable_by,
     cases_reported_by,
     cases_visible_to,
+    countable_parts,
+    resolved_scopes,
     roles_covering,
     units_in_scope,
     user_memberships,
@@ -12,12 +16,16 @@ from .visibility import (
 )
 
 __all__ = [
+    "EVERY_CASE",
+    "CountableParts",
     "case_get_visible",
     "cases_countable_by",
     "cases_handleable_by",
     "cases_listable_by",
     "cases_reported_by",
     "cases_visible_to",
+    "countable_parts",
+    "resolved_scopes",
     "units_in_scope",
     "roles_covering",
     "user_memberships",

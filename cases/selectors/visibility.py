@@ -163,18 +163,32 @@ def resolved_scopes(user: User) -> ResolvedScopes:
     )
 
 
-def visible_rule_sets(user: User) -> Q:
-    """The same rule as `visible_rule`, with the role scopes resolved to unit ids first (one
-    query, `resolved_scopes`) and the grants as a set of case ids: no subplan per case, and
-    counts of open cases answered from an index. For counting many rows (statistics, the
-    kvalitetsberättelse, the start page's open and overdue cases). Linked cases and single
-    pages keep `visible_rule`. Callers check is_authenticated."""
-    from cases.registry import routable_kinds
-
-    scopes = resolved_scopes(user)
-    granted = CaseUserObjectPermission.objects.filter(
+def _granted_ids(user: User) -> QuerySet:
+    return CaseUserObjectPermission.objects.filter(
         user=user, permission__codename="view_case"
     ).values("content_object_id")
+
+
+def _routing_rest(scopes: ResolvedScopes) -> Q:
+    from cases.registry import routable_kinds
+
+    return Q(
+        skyddad=False,
+        kind__in=routable_kinds(),
+        closed_at__isnull=True,
+        unit_id__in=scopes.routable_units(REGISTRATOR_ROLES),
+    )
+
+
+def visible_rule_sets(user: User, scopes: ResolvedScopes | None = None) -> Q:
+    """The same rule as `visible_rule`, with the role scopes resolved to unit ids first (one
+    query, `resolved_scopes`, or the caller's) and the grants as a set of case ids: no subplan
+    per case, and counts of open cases answered from an index. For counting many rows
+    (statistics, the kvalitetsberättelse, the start page's open and overdue cases). Linked
+    cases and single pages keep `visible_rule`. Callers check is_authenticated."""
+    from cases.registry import routable_kinds
+
+    scopes = scopes or resolved_scopes(user)
     by_role = (
         Q(unit_id__in=scopes.units(FULL_SCOPE_ROLES))
         | Q(kind=CaseKind.LEXSARAH, unit_id__in=scopes.units(LEXSARAH_SCOPE_ROLES))
@@ -184,14 +198,54 @@ def visible_rule_sets(user: User) -> Q:
             unit_id__in=scopes.routable_units(REGISTRATOR_ROLES),
         )
     )
-    return Q(pk__in=granted) | (Q(skyddad=False) & by_role)
+    return Q(pk__in=_granted_ids(user)) | (Q(skyddad=False) & by_role)
 
 
-def cases_countable_by(user: Viewer) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class CountableParts:
+    """`cases_countable_by(user)` as two parts, for counting from a per-unit tally: whole
+    units (every case of `units` — None: of every unit — and the lex Sarah cases of
+    `lexsarah_units`, skyddad ones only if `skyddad`), and `rest`, the cases visible one by one
+    (explicit grants, a registrator's cases waiting for routing), which may overlap the
+    first. The visible cases are exactly the union (tested for every role)."""
+
+    units: tuple[int, ...] | None
+    lexsarah_units: tuple[int, ...]
+    skyddad: bool
+    rest: Q
+
+    def whole_units_q(self) -> Q:
+        if self.units is None:
+            by_unit = Q()
+        else:
+            by_unit = Q(unit_id__in=self.units) | Q(
+                kind=CaseKind.LEXSARAH, unit_id__in=self.lexsarah_units
+            )
+        return by_unit if self.skyddad else Q(skyddad=False) & by_unit
+
+
+# Every case (operators' kvalitetsberättelse from the command line).
+EVERY_CASE = CountableParts(units=None, lexsarah_units=(), skyddad=True, rest=Q(pk__in=[]))
+
+
+def countable_parts(user: User, scopes: ResolvedScopes | None = None) -> CountableParts:
+    scopes = scopes or resolved_scopes(user)
+    return CountableParts(
+        units=tuple(scopes.units(FULL_SCOPE_ROLES)),
+        lexsarah_units=tuple(scopes.units(LEXSARAH_SCOPE_ROLES)),
+        skyddad=False,
+        # Grants as literal ids: with the open-case condition they form an index OR
+        # (BitmapOr), where a subquery would make PostgreSQL test every case of the period.
+        rest=Q(pk__in=list(_granted_ids(user).values_list("content_object_id", flat=True)))
+        | _routing_rest(scopes),
+    )
+
+
+def cases_countable_by(user: Viewer, scopes: ResolvedScopes | None = None) -> QuerySet[Case]:
     """`cases_visible_to` for aggregates over many rows (`visible_rule_sets`)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(visible_rule_sets(user))
+    return Case.objects.filter(visible_rule_sets(user, scopes))
 
 
 def handle_rule(user: User) -> Q:

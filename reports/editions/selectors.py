@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Role
-from cases.selectors import cases_countable_by
+from cases.selectors import (
+    EVERY_CASE,
+    CountableParts,
+    cases_countable_by,
+    countable_parts,
+    resolved_scopes,
+)
 from cases.selectors.visibility import membership_scope
 from cases.types import Params, User, Viewer
 
@@ -79,13 +85,25 @@ def walk(nodes: list[OutlineNode]) -> Iterator[OutlineNode]:
         yield from walk(node.children)
 
 
+def countable(user: Viewer | None) -> tuple[QuerySet, CountableParts | None]:
+    """The cases a user's figures count and their split for the tally (one scope query);
+    user=None: every case (operators)."""
+    if user is None:
+        return Case.objects.all(), EVERY_CASE
+    if not user.is_authenticated:
+        return Case.objects.none(), None
+    scopes = resolved_scopes(user)
+    return cases_countable_by(user, scopes), countable_parts(user, scopes)
+
+
 def edition_scope(edition: ReportEdition, user: Viewer | None = None) -> BlockScope:
     """user=None only for operators (the management command): all cases of the subtree."""
-    cases = cases_countable_by(user) if user is not None else Case.objects.all()
+    cases, parts = countable(user)
     return BlockScope(
         unit=edition.unit,
         year=edition.year,
         cases=cases,
+        parts=parts,
         period_start=(edition.period_start_month, edition.period_start_day),
         analysis_start=(edition.analysis_start_month, edition.analysis_start_day),
     )
@@ -152,10 +170,12 @@ def statistics_scope(user: User, params: Params) -> tuple[StatisticsForm, BlockS
         )
     if not form.is_valid():
         return form, None
+    cases, parts = countable(user)
     return form, BlockScope(
         unit=form.cleaned_data["unit"],
         year=form.cleaned_data["year"],
-        cases=cases_countable_by(user),
+        cases=cases,
+        parts=parts,
         period_start=(form.cleaned_data["period_start_month"], 1),
         # A year not yet over is counted up to today and compared with the same part of the
         # years before (issue 17): "2026 t.o.m. 2 december", never against all of 2025.

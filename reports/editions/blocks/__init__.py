@@ -66,6 +66,7 @@ def _unit_scope(scope: BlockScope, code: str) -> BlockScope | None:
             cases=scope.cases,
             period_start=scope.period_start,
             analysis_start=scope.analysis_start,
+            parts=scope.parts,
         )
     return scope.cache[key]
 

@@ -8,6 +8,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import CaseKind, Unit
+from cases.selectors import CountableParts
 from deviations.models import Deviation, ReclassifiedTo
 from lexsarah.models import FINDING_ASSESSMENTS, AgendaItem, LexSarahReport
 from reports.editions.models import Period, _safe_date, year_ending
@@ -30,6 +31,9 @@ class BlockScope:
     # day, and every other year of the same block over the same part of its year, so "2026
     # t.o.m. 2 december" is compared with "2025 t.o.m. 2 december", never with all of 2025.
     as_of: date | None = None
+    # `cases` split by unit and one by one (cases.selectors.countable_parts): with it, case
+    # counts come from the tally (reports/tally.py); without it, everything is counted live.
+    parts: CountableParts | None = None
     cache: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -10,16 +10,17 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from treebeard.mp_tree import MP_Node
 
-from cases.complaints.models import Complaint, ComplaintSource
+from cases.complaints.models import Complaint
 from cases.models import CaseKind, Code, CodeList, Measure
 from reports.editions.models import Period
 from reports.editions.periods import MONTHS as MONTH_NAMES
 from reports.editions.periods import datetime_range
+from reports.tally import case_counts, facts_distribution
 
 from .base import (
     EJ_ANGIVET,
@@ -108,42 +109,20 @@ def count_by_year(
     return list(qs.order_by().values(*fields).annotate(n=Count("pk")))
 
 
-def _date_filter(rule: str, period: Period) -> Q:
-    start, end = datetime_range(period)
-    name = DATE_FIELD[rule]
-    return Q(**{f"{name}__gte": start, f"{name}__lt": end})
-
-
 def yearly_counts(
     scope: BlockScope, rule: str, years: Sequence[int]
 ) -> dict[tuple[str, str, int, int], int]:
     """Counts per (kind, complaint source or "" for all, unit id, year) for every case type
-    at once, cached on the scope: every count and trend block over the same years reads it
-    (the statistics page's eight counts and trends were eight scans of the year's cases).
-    One GROUP BY kind, unit with a FILTER per year and source: a few hundred groups that
-    PostgreSQL hashes, where grouping on the year expression made it sort every case."""
+    at once, cached on the scope: every count and trend block over the same years reads it.
+    Whole months come from the case tally (reports/tally.py), the rest is counted live."""
     key = ("yearly", rule, tuple(years), scope.period_start, scope.as_of)
     if key in scope.cache:
         return scope.cache[key]
-    periods = {y: scope.period_for(y) for y in years}
-    name = DATE_FIELD[rule]
-    first, last = datetime_range(periods[years[0]]), datetime_range(periods[years[-1]])
-    qs = scope.counted_cases.filter(**{f"{name}__gte": first[0], f"{name}__lt": last[1]})
-    # One join to the complaint row (a left join: every other type has none), then a FILTER
-    # per source; as sets of ids each year's FILTER would hash every complaint again.
-    sources = {source: Q(complaint__source=source) for source in ComplaintSource.values}
-    aggregates = {}
-    for y, period in periods.items():
-        in_year = _date_filter(rule, period)
-        aggregates[f"y{y}"] = Count("pk", filter=in_year)
-        for i, condition in enumerate(sources.values()):
-            aggregates[f"y{y}_{i}"] = Count("pk", filter=in_year & condition)
     counts: dict[tuple[str, str, int, int], int] = {}
-    for row in qs.order_by().values("kind", "unit_id").annotate(**aggregates):
-        for y in years:
-            counts[(row["kind"], "", row["unit_id"], y)] = row[f"y{y}"]
-            for i, source in enumerate(sources):
-                counts[(row["kind"], source, row["unit_id"], y)] = row[f"y{y}_{i}"]
+    by_variant = case_counts(scope, rule, {y: scope.period_for(y) for y in years})
+    for (kind, variant, unit_id, year), n in by_variant.items():
+        for source in {"", variant}:
+            counts[(kind, source, unit_id, year)] = counts.get((kind, source, unit_id, year), 0) + n
     scope.cache[key] = counts
     return counts
 
@@ -314,23 +293,16 @@ def block_case_months(scope: BlockScope, params: dict) -> dict:
     rule = params.get("rule", "received")
     period = scope.period_for(scope.year)
     result = new_result("case_months", "Antal ärenden per månad", rule, period)
-    # One GROUP BY kind with a FILTER per local month (a few groups, hashed).
+    # Whole months from the case tally, a month cut at today counted live.
     months = _months(period)
     bounds = [*months[1:], period.end]
-    aggregates = {
-        f"m{i}": Count(
-            "pk", filter=_date_filter(rule, Period(max(m, period.start), min(b, period.end)))
-        )
-        for i, (m, b) in enumerate(zip(months, bounds, strict=True))
+    buckets = {
+        m: Period(max(m, period.start), min(b, period.end))
+        for m, b in zip(months, bounds, strict=True)
     }
-    by_kind = {
-        r["kind"]: r
-        for r in in_period(scope.counted_cases, rule, period)
-        .order_by()
-        .values("kind")
-        .annotate(**aggregates)
-    }
-    counts = {(m, k): by_kind[k][f"m{i}"] for i, m in enumerate(months) for k in by_kind}
+    counts: dict[tuple[date, str], int] = {}
+    for (kind, _v, _u, month), n in case_counts(scope, rule, buckets).items():
+        counts[(month, kind)] = counts.get((month, kind), 0) + n
     rows: list[list[Any]] = [
         [f"{MONTH_NAMES[m.month - 1]} {m.year}"] + [counts.get((m, k), 0) for k, _l in MONTH_KINDS]
         for m in _months(period)
@@ -417,8 +389,14 @@ def _distribution_query(
     scope: BlockScope, params: dict, rule: str, period: Period, wanted: set[str]
 ) -> dict[str, dict[Any, int]]:
     """One query: the cases are selected once (visibility, subtree, period) into a CTE, then
-    each dimension is one GROUP BY over it (UNION ALL)."""
+    each dimension is one GROUP BY over it (UNION ALL). A scope with `parts` reads the case
+    facts instead (one pass, no join to the code-list tables: reports/tally.py)."""
     kind = params.get("kind", CaseKind.COMPLAINT)
+    dimensions = sorted(wanted & set(KIND_DIMENSIONS.get(kind, ())) - {"event_category"})
+    if scope.parts is not None and rule in DATE_FIELD:
+        with_event = ["event_category", *dimensions]
+        codes = {d: [c.pk for c in code_list(scope, DIMENSIONS[d][1])] for d in with_event}
+        return facts_distribution(scope, params, rule, period, codes, "measure_type" in wanted)
     cases = in_period(kind_cases(scope, params), rule, period).order_by()
     cte_sql, cte_params = cases.values("pk", "event_category_id").query.sql_with_params()
     ctes = [f"c (id, event_category_id) AS MATERIALIZED ({cte_sql})"]
@@ -426,7 +404,7 @@ def _distribution_query(
         "SELECT 'total', NULL::bigint, COUNT(*) FROM c",
         "SELECT 'event_category', c.event_category_id, COUNT(*) FROM c GROUP BY 2",
     ]
-    for dimension in sorted(wanted & set(KIND_DIMENSIONS.get(kind, ())) - {"event_category"}):
+    for dimension in dimensions:
         table, case_col, label_col = _dimension_join(dimension)
         parts.append(
             f"SELECT '{dimension}', d.{label_col}, COUNT(*) FROM c "  # noqa: S608 - our names

@@ -19,7 +19,7 @@ from deviations import services as deviation_services
 from reports.editions.blocks import BlockScope
 from reports.editions.models import Period, year_ending
 from reports.editions.selectors import countable
-from reports.models import CaseTally
+from reports.models import CaseFacts, CaseTally
 from reports.tally import DIMENSION_BITS, case_counts, live_counts, split_months
 from tests.factories import UserFactory, make_case, member
 from tests.reports.edition_data import complaint, deviation, local
@@ -102,17 +102,20 @@ def test_the_tally_follows_every_kind_of_write(org):
 def test_truncate_empties_it_and_the_command_repairs_and_checks_it(org, capsys):
     make_case(org.units["A1"], "deviation", received_at=local(2025, 5, 5))
     CaseTally.objects.update(n=7)
+    CaseFacts.objects.update(codes=[1, 2, 3])
     with pytest.raises(SystemExit):
         call_command("rebuild_case_tally", "--check")
     assert "skiljer sig" in capsys.readouterr().err
     call_command("rebuild_case_tally")
     assert_exact()
+    assert stored_facts() == recomputed_facts()
     call_command("rebuild_case_tally", "--check")
     assert "stämmer" in capsys.readouterr().out
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no foreign-key checks pending
         cursor.execute("TRUNCATE cases_case CASCADE")
     assert not CaseTally.objects.exists()
+    assert not CaseFacts.objects.exists()
 
 
 TOPICS = ("bemotande", "information")

@@ -1,41 +1,50 @@
-"""Rebuild or check the case tally (reports.models.CaseTally) from the case tables:
+"""Rebuild or check the case tally and the case facts (reports.models.CaseTally, CaseFacts)
+from the case tables:
 
     manage.py rebuild_case_tally            # recount every case (after a restore, a change of TIME_ZONE)
     manage.py rebuild_case_tally --check    # compare without changing anything; exit 1 on a difference
 
-PostgreSQL keeps the tally in step with every write (reports migration 0007), so --check is
-what monitoring runs; a rebuild is for a database restored from parts or edited by hand."""
+PostgreSQL keeps both in step with every write (reports migrations 0007 and 0008), so --check
+is what monitoring runs; a rebuild is for a database restored from parts or edited by hand."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+
+# table → (its rebuild function, the columns compared; codes in any order)
+TABLES = {
+    "reports_casetally": (
+        "reports_casetally_rebuild",
+        "rule, month, kind, variant, unit_id, skyddad, n",
+        "n <> 0",
+    ),
+    "reports_casefacts": (
+        "reports_casefacts_rebuild",
+        "case_id, kind, unit_id, skyddad, received_at, closed_at, variant, "
+        "ARRAY(SELECT unnest(codes) ORDER BY 1) AS codes, marked, measure_types",
+        "TRUE",
+    ),
+}
 
 
 class _Rollback(Exception):
     pass
 
 
-def tally_differences() -> int:
-    """Rows where the tally differs from a recount by the database's own rebuild function,
-    inside a transaction that is rolled back (the one definition of the count)."""
+def differences(table: str) -> int:
+    """Rows where `table` differs from a recount by the database's own rebuild function,
+    inside a transaction that is rolled back (the one definition of the figures)."""
+    rebuild, columns, keep = TABLES[table]
+    select = f"SELECT {columns} FROM {table} WHERE {keep}"  # noqa: S608 - our constants
     found = 0
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE tally_before ON COMMIT DROP AS "
-                "SELECT rule, month, kind, variant, unit_id, skyddad, n "
-                "FROM reports_casetally WHERE n <> 0"
+            cursor.execute(f"CREATE TEMP TABLE before_rebuild ON COMMIT DROP AS {select}")
+            cursor.execute(f"SELECT {rebuild}()")
+            compare = (
+                f"SELECT COUNT(*) FROM ((SELECT * FROM before_rebuild EXCEPT {select}) "  # noqa: S608
+                f"UNION ALL ({select} EXCEPT SELECT * FROM before_rebuild)) AS d"
             )
-            cursor.execute("SELECT reports_casetally_rebuild()")
-            cursor.execute(
-                "SELECT COUNT(*) FROM ("
-                "(SELECT rule, month, kind, variant, unit_id, skyddad, n FROM tally_before "
-                " EXCEPT SELECT rule, month, kind, variant, unit_id, skyddad, n "
-                " FROM reports_casetally WHERE n <> 0) UNION ALL "
-                "(SELECT rule, month, kind, variant, unit_id, skyddad, n "
-                " FROM reports_casetally WHERE n <> 0 "
-                " EXCEPT SELECT rule, month, kind, variant, unit_id, skyddad, n FROM tally_before)"
-                ") AS d"
-            )
+            cursor.execute(compare)
             found = cursor.fetchone()[0]
             raise _Rollback
     except _Rollback:
@@ -43,8 +52,12 @@ def tally_differences() -> int:
     return found
 
 
+def tally_differences() -> int:
+    return sum(differences(table) for table in TABLES)
+
+
 class Command(BaseCommand):
-    help = "Räknar om statistiktabellen över ärenden, eller kontrollerar den (--check)."
+    help = "Räknar om statistiktabellerna över ärenden, eller kontrollerar dem (--check)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -53,15 +66,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         if check:
-            differences = tally_differences()
-            if differences:
+            found = tally_differences()
+            if found:
                 self.stderr.write(
-                    f"Statistiktabellen skiljer sig från ärendena på {differences} rader. "
+                    f"Statistiktabellerna skiljer sig från ärendena på {found} rader. "
                     "Kör manage.py rebuild_case_tally."
                 )
                 raise SystemExit(1)
-            self.stdout.write("Statistiktabellen stämmer med ärendena.")
+            self.stdout.write("Statistiktabellerna stämmer med ärendena.")
             return
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reports_casetally_rebuild()")
-        self.stdout.write("Statistiktabellen är omräknad.")
+            for rebuild, _columns, _keep in TABLES.values():
+                cursor.execute(f"SELECT {rebuild}()")
+        self.stdout.write("Statistiktabellerna är omräknade.")

@@ -128,13 +128,15 @@ def case_counts(scope, rule: str, buckets: Mapping[Any, Period]) -> Counts:
         edges += [(key, p) for p in rest]
     counts = _tally_counts(scope, rule, whole) if whole else Counter()
     counts.update(live_counts(scope.counted_cases, rule, edges))
-    if whole:
-        by_unit = scope.parts.whole_units_q()
+    by_unit = scope.parts.whole_units_q()
+    if whole and scope.parts.beyond:
         beyond = scope.counted_cases.filter(scope.parts.rest).exclude(by_unit)
         counts.update(live_counts(beyond, rule, whole))
+    reclassified = _reclassified_ids() if whole else []
+    if reclassified:
         # Literal ids (a few per year): PostgreSQL reads those cases, not the period's.
         counted_twice = scope.in_subtree(
-            Case.objects.filter(by_unit, kind=CaseKind.DEVIATION, pk__in=_reclassified_ids())
+            Case.objects.filter(by_unit, kind=CaseKind.DEVIATION, pk__in=reclassified)
         )
         counts.subtract(live_counts(counted_twice, rule, whole))
     return counts

@@ -213,6 +213,8 @@ class CountableParts:
     lexsarah_units: tuple[int, ...]
     skyddad: bool
     rest: Q
+    # False when `rest` can match nothing (no grant, no registrator scope): counting skips it.
+    beyond: bool = True
 
     def whole_units_q(self) -> Q:
         if self.units is None:
@@ -225,19 +227,22 @@ class CountableParts:
 
 
 # Every case (operators' kvalitetsberättelse from the command line).
-EVERY_CASE = CountableParts(units=None, lexsarah_units=(), skyddad=True, rest=Q(pk__in=[]))
+EVERY_CASE = CountableParts(
+    units=None, lexsarah_units=(), skyddad=True, rest=Q(pk__in=[]), beyond=False
+)
 
 
 def countable_parts(user: User, scopes: ResolvedScopes | None = None) -> CountableParts:
     scopes = scopes or resolved_scopes(user)
+    # Grants as literal ids: with the open-case condition they form an index OR (BitmapOr),
+    # where a subquery would make PostgreSQL test every case of the period.
+    granted = list(_granted_ids(user).values_list("content_object_id", flat=True))
     return CountableParts(
         units=tuple(scopes.units(FULL_SCOPE_ROLES)),
         lexsarah_units=tuple(scopes.units(LEXSARAH_SCOPE_ROLES)),
         skyddad=False,
-        # Grants as literal ids: with the open-case condition they form an index OR
-        # (BitmapOr), where a subquery would make PostgreSQL test every case of the period.
-        rest=Q(pk__in=list(_granted_ids(user).values_list("content_object_id", flat=True)))
-        | _routing_rest(scopes),
+        rest=Q(pk__in=granted) | _routing_rest(scopes),
+        beyond=bool(granted or scopes.routable_units(REGISTRATOR_ROLES)),
     )
 
 

@@ -1,7 +1,7 @@
 """Reads for kvalitetsavvikelser. Case-level visibility always comes from cases.selectors."""
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, QuerySet
+from django.db.models import Count, Model, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseKind, Membership, Unit
@@ -11,11 +11,11 @@ from cases.types import Viewer
 from .models import Deviation
 
 
-def _labels(relation) -> ArraySubquery:
-    """The labels of a deviation's codes on one many-to-many list, in the code list's order
-    (Code.Meta.ordering), as one array column."""
+def _labels(through: type[Model]) -> ArraySubquery:
+    """The labels of a deviation's codes on one many-to-many list (its `through` table), in
+    the code list's order (Code.Meta.ordering), as one array column."""
     return ArraySubquery(
-        relation.through.objects.filter(deviation=OuterRef("pk"))
+        through._default_manager.filter(deviation=OuterRef("pk"))
         .order_by("code__codelist", "code__order", "code__label")
         .values("code__label")
     )
@@ -29,8 +29,8 @@ def deviation_for_case(case: Case) -> Deviation:
     found = (
         Deviation.objects.select_related("consequence")
         .annotate(
-            deficiency_labels=_labels(Deviation.deficiencies),
-            root_cause_labels=_labels(Deviation.root_causes),
+            deficiency_labels=_labels(Deviation.deficiencies.through),
+            root_cause_labels=_labels(Deviation.root_causes.through),
         )
         .filter(pk=case.pk)
         .first()

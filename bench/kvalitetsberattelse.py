@@ -100,7 +100,7 @@ def _generate(n, rng, units, c):
 def seed(n: int, out) -> None:
     from django.db import connection
 
-    from bench.inbox import _copy, _db
+    from bench.seed import _copy, _db
     from cases.complaints.models import Complaint
     from cases.models import Case, CodeList, Measure, Unit
     from deviations.models import Deviation

@@ -138,6 +138,11 @@ def _value(value) -> str:
     return str(value)
 
 
+def _db(value):
+    """A field default as COPY text expects it (the report and statistics seeds)."""
+    return _value(value) if isinstance(value, bool) else value
+
+
 class Copier:
     """COPY rows of one model (dicts keyed by attname; fields left out take their default) in
     chunks, so 1.5 million cases never sit in memory at once."""

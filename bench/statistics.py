@@ -21,7 +21,7 @@ TARGET_MS = 300.0
 
 def _copy_model(model, rows) -> None:
     """COPY dicts into `model`'s table, every other concrete column at its default."""
-    from bench.inbox import _copy, _db
+    from bench.seed import _copy, _db
 
     fields = [f for f in model._meta.concrete_fields if not f.auto_created or f.primary_key]
     fields = [f for f in fields if f.column != "id"]

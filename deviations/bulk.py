@@ -19,27 +19,17 @@ def import_apply(items, *, codes, user, reason: str) -> None:
     rows, deficiencies, causes = [], [], []
     for case, row in items:
         consequence = row.codes.get("konsekvens") or []
-        rows.append(
-            {
-                "case_id": case.pk,
-                "consequence_id": codes[("consequence", consequence[0])].pk
-                if consequence
-                else None,
-            }
-        )
+        rows.append((case.pk, codes[("consequence", consequence[0])].pk if consequence else None))
         deficiencies += [
-            {"deviation_id": case.pk, "code_id": codes[("deficiency", c)].pk}
-            for c in row.codes.get("brister", [])
+            (case.pk, codes[("deficiency", c)].pk) for c in row.codes.get("brister", [])
         ]
-        causes += [
-            {"deviation_id": case.pk, "code_id": codes[("root_cause", c)].pk}
-            for c in row.codes.get("orsaker", [])
-        ]
-    bulk.copy_rows(m.Deviation, rows)
+        causes += [(case.pk, codes[("root_cause", c)].pk) for c in row.codes.get("orsaker", [])]
+    links = ("deviation_id", "code_id")
+    bulk.copy_rows(m.Deviation, ("case_id", "consequence_id"), rows)
     history = bulk.history_from_rows(
         m.Deviation, "case_id", [case.pk for case, _row in items], user=user, reason=reason
     )
-    bulk.copy_rows(m.Deviation.deficiencies.through, deficiencies, skip=("id",))
-    bulk.copy_rows(m.Deviation.root_causes.through, causes, skip=("id",))
+    bulk.copy_rows(m.Deviation.deficiencies.through, links, deficiencies, skip=("id",))
+    bulk.copy_rows(m.Deviation.root_causes.through, links, causes, skip=("id",))
     bulk.m2m_history_from_rows(m.Deviation, "deficiencies", history)
     bulk.m2m_history_from_rows(m.Deviation, "root_causes", history)

@@ -31,6 +31,18 @@ def _outcome(text: str) -> str:
     return IVO_OUTCOMES.get(text, text if text in IvoOutcome.values else IvoOutcome.OTHER)
 
 
+REPORT_COLUMNS = ("case_id", "assessment", "au_date", "assessed_at")
+NOTIFICATION_COLUMNS = (
+    "report_id",
+    "path",
+    "decided_at",
+    "decided_by_id",
+    "sent_on",
+    "decision_date",
+    "decision_outcome",
+)
+
+
 def apply_import_rows(items, *, codes, user, reason: str) -> None:
     """items: list of (ImportedCase, CaseRow)."""
     from cases.imports import bulk
@@ -41,31 +53,24 @@ def apply_import_rows(items, *, codes, user, reason: str) -> None:
     user_id = getattr(user, "pk", None)
     for case, row in items:
         assessment = row.raw.get("bedomning", "")
-        reports.append(
-            {
-                "case_id": case.pk,
-                "assessment": assessment,
-                "au_date": row.dates.get("au_datum"),
-                "assessed_at": _aware(row.dates.get("au_datum") or row.received)
-                if assessment
-                else None,
-            }
-        )
+        au_date = row.dates.get("au_datum")
+        assessed_at = _aware(au_date or row.received) if assessment else None
+        reports.append((case.pk, assessment, au_date, assessed_at))
         sent = row.dates.get("ivo_anmald")
         if sent:
             notifications.append(
-                {
-                    "report_id": case.pk,
-                    "path": IvoPath.AU,
-                    "decided_at": _aware(sent),
-                    "decided_by_id": user_id,
-                    "sent_on": sent,
-                    "decision_date": row.dates.get("ivo_beslut_datum"),
-                    "decision_outcome": _outcome(row.raw.get("ivo_beslut", "")),
-                }
+                (
+                    case.pk,
+                    IvoPath.AU,
+                    _aware(sent),
+                    user_id,
+                    sent,
+                    row.dates.get("ivo_beslut_datum"),
+                    _outcome(row.raw.get("ivo_beslut", "")),
+                )
             )
     ids = [case.pk for case, _row in items]
-    bulk.copy_rows(LexSarahReport, reports)
+    bulk.copy_rows(LexSarahReport, REPORT_COLUMNS, reports)
     bulk.history_from_rows(LexSarahReport, "case_id", ids, user=user, reason=reason)
-    bulk.copy_rows(IvoNotification, notifications, skip=("id",))
+    bulk.copy_rows(IvoNotification, NOTIFICATION_COLUMNS, notifications, skip=("id",))
     bulk.history_from_rows(IvoNotification, "report_id", ids, user=user, reason=reason)

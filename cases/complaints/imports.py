@@ -23,6 +23,18 @@ def _code_id(codes, codelist: str, row_codes: dict, column: str) -> int | None:
     return codes[(codelist, values[0])].pk if values else None
 
 
+COLUMNS = (
+    "case_id",
+    "source",
+    "complaint_type_id",
+    "sender_category_id",
+    "channel_id",
+    "deviation_found",
+    "reply_text",
+    "replied_on",
+)
+
+
 def complaints_import_apply(items, *, codes, user, reason: str) -> None:
     """items: list of (ImportedCase, CaseRow); codes maps (codelist, code) → Code."""
     if not items:
@@ -31,26 +43,23 @@ def complaints_import_apply(items, *, codes, user, reason: str) -> None:
     for case, row in items:
         type_code = (row.codes.get("klagomalstyp") or [UNKNOWN_TYPE])[0]
         rows.append(
-            {
-                "case_id": case.pk,
-                "source": row.source,
-                "complaint_type_id": codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
-                "sender_category_id": _code_id(
-                    codes, CodeList.SENDER_CATEGORY, row.codes, "avsandare"
-                ),
-                "channel_id": _code_id(codes, CodeList.CHANNEL, row.codes, "kanal"),
-                "deviation_found": FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
-                "reply_text": row.raw.get("aterkoppling", ""),
-                "replied_on": row.dates.get("aterkoppling_datum"),
-            }
+            (
+                case.pk,
+                row.source,
+                codes[(CodeList.COMPLAINT_TYPE, type_code)].pk,
+                _code_id(codes, CodeList.SENDER_CATEGORY, row.codes, "avsandare"),
+                _code_id(codes, CodeList.CHANNEL, row.codes, "kanal"),
+                FOUND[row.raw.get("avvikelse_konstaterad", "").strip().lower()],
+                row.raw.get("aterkoppling", ""),
+                row.dates.get("aterkoppling_datum"),
+            )
         )
         links += [
-            {"complaint_id": case.pk, "code_id": codes[(CodeList.COMPLAINT_TOPIC, c)].pk}
-            for c in row.codes.get("amnen", [])
+            (case.pk, codes[(CodeList.COMPLAINT_TOPIC, c)].pk) for c in row.codes.get("amnen", [])
         ]
     ids = [case.pk for case, _row in items]
-    bulk.copy_rows(Complaint, rows)
+    bulk.copy_rows(Complaint, COLUMNS, rows)
     history = bulk.history_from_rows(Complaint, "case_id", ids, user=user, reason=reason)
-    bulk.copy_rows(Complaint.topics.through, links, skip=("id",))
+    bulk.copy_rows(Complaint.topics.through, ("complaint_id", "code_id"), links, skip=("id",))
     # The history row's snapshot of the topics, as simple-history writes it on an ordinary save.
     bulk.m2m_history_from_rows(Complaint, "topics", history)

@@ -7,11 +7,12 @@ Here Python touches each value once (COPY), and every history table — includin
 snapshot of each history row — is one statement per model. The history rows are the ones
 simple-history writes on an ordinary save: type "+", the user, the reason, the time.
 
-Rows are dicts keyed by column name; a column left out gets the field's default (auto_now /
-auto_now_add fields: now). Generated columns are left to PostgreSQL.
+Rows are tuples in the order of the columns named with them (no dict per row, no lookup per
+value); a column left out gets the field's default (auto_now / auto_now_add fields: now).
+Generated columns are left to PostgreSQL.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -65,30 +66,40 @@ def _columns(model: type[Model], now: datetime) -> dict[str, object]:
 
 def copy_rows(
     model: type[Model],
-    rows: Iterable[Mapping[str, object]],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
     *,
     now: datetime | None = None,
     skip: tuple[str, ...] = (),
 ) -> int:
-    """COPY rows into the model's table. `skip`: columns left to the database (e.g. a serial
-    id of through rows)."""
+    """COPY rows into the model's table: each row a tuple of values for `columns`; every other
+    writable column gets its field default (the same for every row, so it is prepared once and
+    appended), except `skip`: columns left to the database (e.g. a serial id of through rows).
+    `rows` may be a generator: each row is made as it is sent, no list of them all."""
     defaults = _columns(model, now or timezone.now())
-    columns = [c for c in defaults if c not in skip]
-    types = _pg_types(model, columns)
+    rest = [c for c in defaults if c not in skip and c not in columns]
+    tail = tuple(defaults[c] for c in rest)
+    names = [*columns, *rest]
+    types = _pg_types(model, names)
     table = model._meta.db_table
     written = 0
-    with connection.cursor() as cursor:
+    # A query from `rows` while the COPY is open would wait for the connection forever:
+    # refuse it loudly instead.
+    with connection.cursor() as cursor, connection.execute_wrapper(_refuse_query):
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        sql = f"COPY {_q(table)} ({', '.join(_q(c) for c in columns)}) FROM STDIN"
+        sql = f"COPY {_q(table)} ({', '.join(_q(c) for c in names)}) FROM STDIN"
         with raw.copy(sql + " (FORMAT BINARY)" if types else sql) as copy:
             if types:
                 copy.set_types(types)
-            pairs = [(c, defaults[c]) for c in columns]
+            write = copy.write_row
             for row in rows:
-                get = row.get  # a value given as None stays None; a missing one is the default
-                copy.write_row([get(c, default) for c, default in pairs])
+                write(row + tail)
                 written += 1
     return written
+
+
+def _refuse_query(execute, sql, params, many, context):
+    raise RuntimeError(f"a query while a COPY is open: {sql[:80]}")
 
 
 def _pg_types(model: type[Model], columns: list[str]) -> list[str] | None:

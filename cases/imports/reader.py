@@ -40,7 +40,7 @@ def _read_csv(data: bytes):
         raise ImportError_([RowError(1, "-", "Filen är tom.")]) from exc
     rows = []
     for index, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():  # one C call instead of a generator per row
             continue
         if len(values) > len(header):
             raise ImportError_(

@@ -1,152 +1,33 @@
-"""Validate everything, then write everything in one transaction."""
+"""Validate everything, then write everything in one transaction (cases.imports.write)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from functools import lru_cache
+from datetime import date
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from cases.deadlines import due_by_rule
-from cases.models import (
-    Case,
-    Code,
-    CodeList,
-    DeadlineRule,
-    Measure,
-    ReferenceCounter,
-    Unit,
-    UnitKind,
-)
-from cases.registry import case_type
+from cases.models import Code, CodeList, Unit, UnitKind
 from cases.services.org import unit_create
-from cases.workflow import workflow_for
 
-from . import bulk
+from . import write
 from .errors import ImportError_, RowError
 from .reader import read_rows
+from .spec import (
+    ASSESSMENTS,
+    CASE_COLUMNS,
+    CASE_TYPES,
+    CODE_COLUMNS,
+    DATE_COLUMNS,
+    KIND_ONLY_COLUMNS,
+    TYPE_KEYS,
+    UNIT_COLUMNS,
+    UNIT_KIND_CODES,
+    UNKNOWN_TYPE,
+    CaseRow,
+    ImportResult,
+)
+from .spec import parse_date as _parse_date
 
-# The import format (docs/import.md) names every type's columns; the rows each type keeps
-# beside the Case are written by its registered `CaseType.import_applier`.
-# A complaint needs a type; a row without `klagomalstyp` gets this inactive code (created by
-# the runner when needed) so the data say "unknown" rather than a guessed type.
-UNKNOWN_TYPE = "okand"
-UNKNOWN_TYPE_LABEL = "Okänd typ (importerad)"
-CASE_TYPES = {
-    "klagomal_utomstaende": ("complaint", "utomstaende"),
-    "klagomal_personal": ("complaint", "personal"),
-    "avvikelse": ("deviation", ""),
-    "lex_sarah": ("lexsarah", ""),
-}
-TYPE_KEYS = {v: k for k, v in CASE_TYPES.items()}
-CODE_COLUMNS = {
-    "kategori": (CodeList.EVENT_CATEGORY, False),
-    "brister": (CodeList.DEFICIENCY, True),
-    "orsaker": (CodeList.ROOT_CAUSE, True),
-    "amnen": (CodeList.COMPLAINT_TOPIC, True),
-    "atgarder": (CodeList.MEASURE_TYPE, True),
-    "klagomalstyp": (CodeList.COMPLAINT_TYPE, False),
-    "avsandare": (CodeList.SENDER_CATEGORY, False),
-    "kanal": (CodeList.CHANNEL, False),
-    "konsekvens": (CodeList.CONSEQUENCE, False),
-}
-# Columns whose data only one kind can hold: anything else would be dropped silently.
-KIND_ONLY_COLUMNS = {
-    "amnen": ("complaint", "gäller bara klagomål"),
-    "klagomalstyp": ("complaint", "gäller bara klagomål"),
-    "avvikelse_konstaterad": ("complaint", "gäller bara klagomål"),
-    "avsandare": ("complaint", "gäller bara klagomål"),
-    "kanal": ("complaint", "gäller bara klagomål"),
-    "aterkoppling": ("complaint", "gäller bara klagomål"),
-    "aterkoppling_datum": ("complaint", "gäller bara klagomål"),
-    "brister": ("deviation", "gäller bara avvikelser"),
-    "orsaker": ("deviation", "gäller bara avvikelser"),
-    "konsekvens": ("deviation", "gäller bara avvikelser"),
-}
-# Codes the import adds itself (inactive) when a row leaves a required value unknown.
-FALLBACK_CODES = {(CodeList.COMPLAINT_TYPE, UNKNOWN_TYPE): UNKNOWN_TYPE_LABEL}
-DATE_COLUMNS = [
-    "inkom",
-    "handelse",
-    "avslutad",
-    "au_datum",
-    "ivo_anmald",
-    "ivo_beslut_datum",
-    "aterkoppling_datum",
-]
-ASSESSMENTS = {"inget", "risk", "missforhallande", "risk_allvarligt", "allvarligt"}
-CASE_COLUMNS = [
-    "typ",
-    "extern_referens",
-    "enhet",
-    "inkom",
-    "handelse",
-    "avslutad",
-    "rubrik",
-    "beskrivning",
-    "kategori",
-    "brister",
-    "orsaker",
-    "amnen",
-    "atgarder",
-    "avvikelse_konstaterad",
-    "bedomning",
-    "au_datum",
-    "ivo_anmald",
-    "ivo_beslut_datum",
-    "ivo_beslut",
-    "klagomalstyp",
-    "avsandare",
-    "kanal",
-    "aterkoppling",
-    "aterkoppling_datum",
-    "konsekvens",
-]
-UNIT_COLUMNS = ["kod", "namn", "typ", "foralder"]
-UNIT_KIND_CODES = {"forvaltning", "avdelning", "verksamhetsomrade", "sektion", "enhet", "namnd"}
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    skipped: int = 0
-    units_created: int = 0
-    codes_created: list[str] = field(default_factory=list)
-    dry_run: bool = False
-    by_type: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedCase:
-    """What an applier gets for each new case: its id, kind and Avvika reference."""
-
-    pk: int
-    kind: str
-    reference: str
-
-
-@dataclass
-class CaseRow:
-    line: int
-    kind: str
-    source: str
-    external_reference: str
-    unit_code: str
-    received: date
-    occurred: date | None
-    closed: date | None
-    title: str
-    description: str
-    codes: dict[str, list[str]]
-    raw: dict[str, str]
-    dates: dict[str, date | None]
-
-
-@lru_cache(maxsize=16384)
-def _parse_date(value: str) -> date:
-    # Cached: a file of 100 000 rows holds a few thousand distinct dates.
-    return date.fromisoformat(value.strip()[:10])
+__all__ = ["CASE_COLUMNS", "UNKNOWN_TYPE", "ImportResult", "import_cases_file", "import_units_file"]
 
 
 def _check_header(header: list[str], expected: list[str], required: list[str]) -> None:
@@ -355,157 +236,6 @@ def _reply_errors(line: int, r: dict[str, str], dates: dict[str, date | None]) -
     return errors
 
 
-@lru_cache(maxsize=8192)
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-
-def _allocate_numbers(prefix: str, year: int, count: int) -> range:
-    table = ReferenceCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s)
-                ON CONFLICT (prefix, year)
-                DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number
-                RETURNING last_number""",  # noqa: S608 - our table name, values are parameters
-            [prefix, year, count],
-        )
-        last = cursor.fetchone()[0]
-    return range(last - count + 1, last + 1)
-
-
-class _Deadlines:
-    """due_for per (kind, step, day) once per import: a deadline depends only on the day, and
-    the rules are read in one query (one per day was thousands of queries at 100 000 rows)."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[str, str, date], datetime | None] = {}
-        self._rules = {(r.kind, r.step): r for r in DeadlineRule.objects.all()}
-
-    def due(self, kind: str, step: str, day: date) -> datetime | None:
-        if not step:
-            return None
-        key = (kind, step, day)
-        if key not in self._known:
-            self._known[key] = due_by_rule(self._rules.get((kind, step)), _aware(day))
-        return self._known[key]
-
-
-def _existing(parsed: list[CaseRow]) -> set[tuple[str, str]]:
-    """(kind, extern_referens) already imported: one query with one array parameter."""
-    refs = sorted({p.external_reference for p in parsed})
-    if not refs:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT kind, external_reference FROM {Case._meta.db_table} "  # noqa: S608 - our table
-            "WHERE external_reference = ANY(%s)",
-            [refs],
-        )
-        return set(cursor.fetchall())
-
-
-def _type_key(p: CaseRow) -> str:
-    return TYPE_KEYS[(p.kind, p.source)]
-
-
-def _apply_cases(parsed: list[CaseRow], user, filename: str, unknown_codes: dict) -> ImportResult:
-    """Cases, their history and measures by COPY / INSERT … SELECT (cases.imports.bulk), then
-    each kind's applier. Every row gets a history row with the file name and the user."""
-    result = ImportResult()
-    for (codelist, code), _line in sorted(unknown_codes.items()):
-        Code.objects.create(
-            codelist=codelist,
-            code=code[:60],
-            active=False,
-            order=999,
-            label=FALLBACK_CODES.get((codelist, code), code),
-        )
-        result.codes_created.append(f"{codelist}:{code}")
-    existing = _existing(parsed)
-    todo = [p for p in parsed if (p.kind, p.external_reference) not in existing]
-    result.skipped = len(parsed) - len(todo)
-    units = dict(Unit.objects.values_list("code", "id"))
-    codes = {(c.codelist, c.code): c for c in Code.objects.all()}
-    groups: dict[tuple[str, int], list[CaseRow]] = defaultdict(list)
-    for p in sorted(todo, key=lambda p: (p.received, p.line)):
-        groups[(p.kind, p.received.year)].append(p)
-    reason = f"Import från {filename}"
-    now = timezone.now()
-    ids = iter(bulk.next_ids(Case, len(todo)))
-    pairs: list[tuple[ImportedCase, CaseRow]] = []
-    case_rows: list[dict] = []
-    deadlines = _Deadlines()
-    for (kind, year), items in groups.items():
-        wf = workflow_for(kind)
-        closed_status = sorted(wf.closed)[0]
-        prefix = case_type(kind).reference_prefix
-        numbers = _allocate_numbers(prefix, year, len(items))
-        for number, p in zip(numbers, items, strict=True):
-            case = ImportedCase(pk=next(ids), kind=kind, reference=f"{prefix}-{year}-{number:04d}")
-            category = (
-                codes[(CodeList.EVENT_CATEGORY, p.codes["kategori"][0])]
-                if p.codes["kategori"]
-                else None
-            )
-            # An open case lands in the first status with that status's deadline, as if it
-            # had been registered in Avvika on the day it was received: overdue shows.
-            due_step = "" if p.closed else wf.deadline_steps.get(wf.initial, "")
-            case_rows.append(
-                {
-                    "id": case.pk,
-                    "kind": kind,
-                    "reference": case.reference,
-                    "unit_id": units[p.unit_code],
-                    "title": p.title[:200],
-                    "description": p.description,
-                    "occurred_on": p.occurred,
-                    "received_at": _aware(p.received),
-                    "closed_at": _aware(p.closed) if p.closed else None,
-                    "due_step": due_step,
-                    "due_at": deadlines.due(kind, due_step, p.received),
-                    "status": closed_status if p.closed else wf.initial,
-                    "event_category_id": category.pk if category else None,
-                    "imported_from": filename[:200],
-                    "external_reference": p.external_reference,
-                }
-            )
-            pairs.append((case, p))
-    bulk.copy_rows(Case, case_rows, now=now)
-    case_ids = [case.pk for case, _p in pairs]
-    bulk.history_from_rows(Case, "id", case_ids, user=user, reason=reason, now=now)
-    user_id = getattr(user, "pk", None)
-    measures = []
-    for case, p in pairs:
-        for code in p.codes["atgarder"]:
-            mt = codes[(CodeList.MEASURE_TYPE, code)]
-            measures.append(
-                {
-                    "case_id": case.pk,
-                    "measure_type_id": mt.pk,
-                    "description": f"{mt.label} (importerad)",
-                    "status": Measure.Status.DONE if p.closed else Measure.Status.PLANNED,
-                    "completed_on": p.closed,
-                    "created_by_id": user_id,
-                }
-            )
-    bulk.copy_rows(Measure, measures, now=now, skip=("id",))
-    bulk.history_from_rows(Measure, "case_id", case_ids, user=user, reason=reason, now=now)
-    by_kind: dict[str, list] = defaultdict(list)
-    for case, p in pairs:
-        by_kind[case.kind].append((case, p))
-    for kind, items in by_kind.items():
-        # The type's own rows (complaint source, deviation categories, lex Sarah dates),
-        # written in bulk by its registered applier; a type without one imports Case fields.
-        applier = case_type(kind).import_applier
-        if applier is not None:
-            applier(items, codes=codes, user=user, reason=reason)
-    result.created = len(pairs)
-    for _case, p in pairs:
-        result.by_type[_type_key(p)] = result.by_type.get(_type_key(p), 0) + 1
-    return result
-
-
 def import_units_file(data: bytes, filename: str, *, user, dry_run: bool = False) -> ImportResult:
     header, rows = read_rows(data, filename)
     _check_header(header, UNIT_COLUMNS, ["kod", "namn", "typ"])
@@ -552,7 +282,7 @@ def import_cases_file(
     if errors:
         raise ImportError_(errors)
     if dry_run:
-        existing = _existing(parsed)
+        existing = write.existing_refs({p.external_reference for p in parsed})
         new = [p for p in parsed if (p.kind, p.external_reference) not in existing]
         result = ImportResult(
             dry_run=True,
@@ -561,10 +291,11 @@ def import_cases_file(
             codes_created=[f"{cl}:{c}" for cl, c in unknown_codes],
         )
         for p in new:
-            result.by_type[_type_key(p)] = result.by_type.get(_type_key(p), 0) + 1
+            key = TYPE_KEYS[(p.kind, p.source)]
+            result.by_type[key] = result.by_type.get(key, 0) + 1
         return result
     with transaction.atomic():
         units_created = _apply_units(unit_rows, user, units_filename) if unit_rows else 0
-        result = _apply_cases(parsed, user, filename, unknown_codes)
+        result = write.write_cases(parsed, unknown_codes, user=user, filename=filename)
         result.units_created = units_created
     return result

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.complaints.models import Complaint
-from cases.imports import import_cases_file
-from cases.models import Case, Measure
+from cases.imports import bulk, import_cases_file
+from cases.models import Case, Measure, ReferenceCounter
 from deviations.models import Deviation
 from lexsarah.models import LexSarahReport
 
@@ -99,3 +99,52 @@ def test_import_queries_do_not_grow_with_the_rows(org):
     assert Case.objects.filter(external_reference__startswith="L-").count() == 200
     # Open cases received on 50 different days: their deadlines need no query each.
     assert len(large.captured_queries) <= len(small.captured_queries) + 6
+
+
+# Every table written beside a case: the statistics triggers (reports migration 0008) append
+# a new row of these to its case's facts row, which must already be there.
+BESIDE_THE_CASE = (
+    "cases_measure",
+    "cases_complaint",
+    "cases_complaint_topics",
+    "deviations_deviation",
+    "deviations_deviation_deficiencies",
+    "deviations_deviation_root_causes",
+    "lexsarah_lexsarahreport",
+)
+
+
+def test_the_cases_are_written_before_the_rows_beside_them(org):
+    """Each statement that writes rows beside the cases finds every imported case already
+    there (a trigger counts them at the statement's end)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE seen (tbl text, cases bigint)")
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.count_imported() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN INSERT INTO seen SELECT TG_TABLE_NAME, count(*) FROM cases_case "
+            "WHERE external_reference LIKE 'O-%'; RETURN NULL; END $$"
+        )
+        for table in BESIDE_THE_CASE:
+            cursor.execute(
+                f"CREATE TRIGGER seen AFTER INSERT ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.count_imported()"
+            )
+    assert _import(_rows(12, "O"), org.users["quality"]).created == 12
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl, cases FROM seen")
+        seen = dict(cursor.fetchall())
+    assert seen == dict.fromkeys(BESIDE_THE_CASE, 12)
+
+
+def test_a_query_while_a_copy_is_open_is_refused_not_waited_for(org):
+    """Rows made by a generator run while the COPY holds the connection: a query there would
+    wait forever, so it raises and nothing of the COPY is kept."""
+
+    def rows():
+        yield ("X", 2031, 1)
+        Case.objects.exists()
+        yield ("Y", 2031, 1)
+
+    with pytest.raises(RuntimeError, match="COPY"), transaction.atomic():
+        bulk.copy_rows(ReferenceCounter, ("prefix", "year", "last_number"), rows(), skip=("id",))
+    assert not ReferenceCounter.objects.filter(year=2031).exists()

@@ -6,12 +6,12 @@ from datetime import date
 from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, Expression, OuterRef, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseKind, Membership, Role
 from cases.selectors import cases_handleable_by, cases_reported_by, cases_visible_to, user_roles
-from cases.selectors.visibility import membership_scope
+from cases.selectors.visibility import membership_scope, visible_rule
 from cases.types import User, Viewer
 
 from .models import AgendaItem, AUMeeting, Investigation, LexSarahReport
@@ -41,9 +41,16 @@ def _every_report_in(cases: QuerySet[Case]) -> Expression:
 
 
 def investigations_visible_to(user: Viewer) -> QuerySet[Investigation]:
+    """No covered report the user may not see, tested report by report with the row form of
+    the visibility rule (`visible_rule`): as `NOT IN (every visible report)` PostgreSQL
+    hashed every lex Sarah case the user sees first (40 ms per query at 1.5 million cases,
+    twice on the AU start page, even with no investigation at all)."""
     if not user.is_authenticated:
         return Investigation.objects.none()
-    return Investigation.objects.filter(_every_report_in(reports_visible_to(user)))
+    prefix = "lexsarahreport__case__"
+    visible = Q(**{f"{prefix}kind": CaseKind.LEXSARAH}) & visible_rule(user, prefix)
+    hidden = Investigation.reports.through.objects.filter(investigation_id=OuterRef("pk"))
+    return Investigation.objects.filter(~Exists(hidden.exclude(visible)))
 
 
 def investigations_handleable_by(user: Viewer) -> QuerySet[Investigation]:

@@ -151,6 +151,13 @@ TABLE: dict[str, E] = {
         lambda w: {"reference": w.complaint.reference, "pk": w.attachment.pk},
         G(ok="chef_a1 chef_a quality", nf=f"{NO_CASE} staff_a1"),
     ),
+    # A closed action's form (issue 16): the note form for its handlers (the chefs); a
+    # kvalitetsstrateg reads the case but may not act (403); the reporter, who has a status
+    # page only, and those who cannot see the case get 404, as from the note POST.
+    "cases:action_form": E(
+        lambda w: {"reference": w.complaint.reference, "name": "note"},
+        G(ok="chef_a1 chef_a", nf=f"{NO_CASE} staff_a1"),
+    ),
     "cases:note_add": E(COMPLAINT, CASE_POST, post_data=lambda w: {"text": "Intrång"}),
     "cases:measure_add": E(COMPLAINT, CASE_POST),
     # Fördela (issue 18): the world's complaint sits in a section already, so nobody may.

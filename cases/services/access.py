@@ -191,10 +191,32 @@ def access_log_record_case_list(
     """A page that lists cases (the inbox, search results, "mina rapporter", the start page):
     one row with every case's id and reference."""
     cases = list(cases)
-    return access_log_record_list(
-        user=user,
-        shown={Case: [(c.pk, c.reference) for c in cases]},
-        unit_ids=[c.unit_id for c in cases],
-        request=request,
-        detail=detail,
+    data = _shown({Case: [(c.pk, c.reference) for c in cases]})
+    if not data:
+        return None
+    return AccessLog.objects.create(
+        unit_id=_covering_unit_of_cases(cases),
+        shown=data,
+        **_common(user, AccessAction.LIST, request, detail),
     )
+
+
+def _covering_unit_of_cases(cases: list[Case]) -> int | None:
+    """`covering_unit_id` for cases whose units are already loaded (a list page selects them
+    with the row): the longest common materialised path, whole steps only, is the covering
+    unit, so the lookup is one primary-key-free `path =` read, or none when it is one of the
+    rows' units. Falls back to the general query when a unit is not loaded."""
+    if not all(Case.unit.is_cached(c) for c in cases):
+        return covering_unit_id(c.unit_id for c in cases)
+    units = {c.unit.path: c.unit_id for c in cases}
+    paths = sorted(units)
+    first, last = paths[0], paths[-1]  # the common prefix of a sorted list is theirs
+    common = 0
+    while common < min(len(first), len(last)) and first[common] == last[common]:
+        common += 1
+    prefix = first[: common - common % Unit.steplen]
+    if not prefix:
+        return None
+    if prefix in units:
+        return units[prefix]
+    return Unit.objects.filter(path=prefix).values_list("pk", flat=True).first()

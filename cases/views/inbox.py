@@ -102,6 +102,8 @@ class InboxView(InboxMixin, TemplateView):
             detail=_("Sökning i inkorgen") if get.get("q") else _("Inkorgen"),
         )
         base = _query_without(get, PAGING_PARAMS)
+        # The bulk form (and its candidate query) only when a row on the page can be handled.
+        any_handleable = any(getattr(c, "can_handle", False) for c in page.rows)
         ctx.update(
             filter=filterset,
             page=page,
@@ -112,14 +114,18 @@ class InboxView(InboxMixin, TemplateView):
             page_sizes=PAGE_SIZES,
             total=inbox_total(filterset.qs),
             active_filters=_active_filters(filterset),
-            bulk_form=BulkActionForm(candidates=list(bulk_assignee_candidates(self.request.user))),
-            any_handleable=any(getattr(c, "can_handle", False) for c in page.rows),
+            bulk_form=_bulk_form(self.request.user) if any_handleable else None,
+            any_handleable=any_handleable,
             now=timezone.now(),
         )
         if not self.is_partial():
             ctx["followups"] = _followups(self.request.user)
             ctx.update(_routing_queue(self.request))
         return ctx
+
+
+def _bulk_form(user) -> BulkActionForm:
+    return BulkActionForm(candidates=list(bulk_assignee_candidates(user)))
 
 
 def _routing_queue(request) -> dict:

@@ -61,6 +61,20 @@ def test_covering_unit_is_the_smallest_subtree_over_all_units(org):
     assert covering_unit_id([]) is None
 
 
+@pytest.mark.parametrize(
+    "names",
+    [("A1",), ("A1", "A1"), ("A1", "A2"), ("A1", "A"), ("A1", "B1"), ("B1", "A2", "A1")],
+)
+def test_a_case_list_with_loaded_units_logs_the_same_covering_unit(org, names):
+    """The inbox's rows carry their units; the list row's covering unit is then read from
+    their paths, and must be the unit the general query finds."""
+    user = org.users["quality"]
+    made = [make_case(org.units[name]) for name in names]
+    cases = list(Case.objects.filter(pk__in=[c.pk for c in made]).select_related("unit"))
+    row = access_log_record_case_list(user=user, cases=cases, detail="test")
+    assert row.unit_id == covering_unit_id([org.units[name].pk for name in names])
+
+
 @pytest.mark.parametrize("units", [("A1",), ("A1", "A2")])
 def test_a_list_row_costs_the_same_queries_for_3_or_40_cases(org, units):
     user = org.users["quality"]
@@ -76,8 +90,8 @@ def test_a_list_row_costs_the_same_queries_for_3_or_40_cases(org, units):
         counts.append(len(ctx.captured_queries))
         assert _ids(row) == [c.pk for c in cases]
         assert row.action == AccessAction.LIST
-    # The covering unit (one SELECT) and the row (one INSERT).
-    assert counts[0] == counts[1] == 2
+    # The covering unit (one SELECT, none when it is a row's own unit) and the row (one INSERT).
+    assert counts[0] == counts[1] == (1 if len(units) == 1 else 2)
     assert row.unit_id == (org.units["A1"].pk if len(units) == 1 else org.units["A"].pk)
 
 

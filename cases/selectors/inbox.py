@@ -269,8 +269,13 @@ def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
-def inbox_total(qs: QuerySet[Case], cap: int = COUNT_CAP) -> InboxTotal:
-    """How many cases the filtered inbox holds, exact up to `cap` (one query)."""
+def inbox_total(
+    qs: QuerySet[Case], cap: int = COUNT_CAP, page: InboxPage | None = None
+) -> InboxTotal:
+    """How many cases the filtered inbox holds, exact up to `cap` (one query; none when
+    `page` is the only page, whose rows are then all there is)."""
+    if page is not None and not page.next_cursor and not page.prev_cursor:
+        return InboxTotal(count=min(len(page.rows), cap), capped=len(page.rows) > cap, cap=cap)
     count = qs.select_related(None).order_by().values("pk")[: cap + 1].count()
     return InboxTotal(count=min(count, cap), capped=count > cap, cap=cap)
 

@@ -112,7 +112,7 @@ class InboxView(InboxMixin, TemplateView):
             prev_query=_with(base, fore=page.prev_cursor) if page.prev_cursor else "",
             current_query=get.urlencode(),
             page_sizes=PAGE_SIZES,
-            total=inbox_total(filterset.qs),
+            total=inbox_total(filterset.qs, page=page),
             active_filters=_active_filters(filterset),
             bulk_form=_bulk_form(self.request.user) if any_handleable else None,
             any_handleable=any_handleable,

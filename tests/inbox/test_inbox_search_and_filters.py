@@ -125,6 +125,19 @@ def test_total_count(org, login, spread):
     assert big.label == "9 ärenden" and not big.capped
 
 
+def test_total_of_a_single_page_is_its_rows_and_costs_no_count(org, login, spread):
+    """When every case fits on the page the total is the rows shown; with a second page the
+    count query runs, and both say the same 30."""
+    spread()
+    for i in range(21):
+        make_case(org.units["A1"], "deviation", title=f"Fler {i}")
+    client = login(org.users["quality"])
+    one_page, two_pages = _queries(client, {"antal": 50}), _queries(client, {"antal": 25})
+    assert one_page == two_pages - 1
+    assert TOTAL.format("30 ärenden") in client.get(URL, {"antal": 50}).content.decode()
+    assert TOTAL.format("30 ärenden") in client.get(URL, {"antal": 25}).content.decode()
+
+
 def _queries(client, params) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(URL, params).status_code == 200

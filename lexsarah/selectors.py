@@ -80,6 +80,10 @@ def has_role(user: Viewer, roles: Iterable[str]) -> bool:
 def au_meetings_visible_to(user: Viewer) -> QuerySet[AUMeeting]:
     if not has_role(user, AU_PAGE_ROLES):
         return AUMeeting.objects.none()
+    return _meetings()
+
+
+def _meetings() -> QuerySet[AUMeeting]:
     return AUMeeting.objects.select_related("chair").prefetch_related("members")
 
 
@@ -95,16 +99,26 @@ def agenda_items_visible(user: Viewer, meeting: AUMeeting) -> QuerySet[AgendaIte
 
 def au_next_meeting(user: Viewer, day: date | None = None) -> AUMeeting | None:
     """The first meeting on or after today that the user may see (issue 18: shown first)."""
+    if not has_role(user, AU_PAGE_ROLES):
+        return None
+    return _next_meeting(day)
+
+
+def _next_meeting(day: date | None) -> AUMeeting | None:
     day = day or timezone.localdate()
-    return au_meetings_visible_to(user).filter(held_on__gte=day).order_by("held_on", "id").first()
+    return _meetings().filter(held_on__gte=day).order_by("held_on", "id").first()
 
 
 def au_decisions_waiting(user: Viewer, day: date | None = None) -> QuerySet[AgendaItem]:
     """Agenda items of meetings held today or earlier without the AU's decision, whose
     investigations the user may read: what the chair has to decide now."""
-    day = day or timezone.localdate()
     if not has_role(user, AU_PAGE_ROLES):
         return AgendaItem.objects.none()
+    return _decisions_waiting(user, day)
+
+
+def _decisions_waiting(user: Viewer, day: date | None) -> QuerySet[AgendaItem]:
+    day = day or timezone.localdate()
     return (
         AgendaItem.objects.filter(
             decided_at__isnull=True,
@@ -120,8 +134,17 @@ def au_decisions_waiting(user: Viewer, day: date | None = None) -> QuerySet[Agen
 def au_start_context(user: Viewer) -> dict:
     """The AU card on the start page: the next meeting with its agenda size and the decisions
     waiting (cases/registry.py StartPanel). "cases" go to the page's access-log row."""
-    meeting = au_next_meeting(user)
-    waiting = list(au_decisions_waiting(user)[:20])
+    # The role is checked once here (one query), not again by each selector below.
+    if not has_role(user, AU_PAGE_ROLES):
+        return {
+            "au_next_meeting": None,
+            "au_agenda_size": 0,
+            "au_waiting": [],
+            "au_ready_count": 0,
+            "cases": [],
+        }
+    meeting = _next_meeting(None)
+    waiting = list(_decisions_waiting(user, None)[:20])
     agenda_size = agenda_items_visible(user, meeting).count() if meeting is not None else 0
     return {
         "au_next_meeting": meeting,

@@ -10,7 +10,7 @@ from cases.actions import ROUTER_ROLES
 from cases.deadlines import deadline_state, routing_due, routing_rules
 from cases.models import Case, Membership, Role, Unit
 from cases.selectors.people import units_valid
-from cases.selectors.visibility import resolved_scopes, units_in_scope
+from cases.selectors.visibility import ResolvedScopes, resolved_scopes, units_in_scope
 from cases.types import User, Viewer
 
 QUEUE_LIMIT = 100
@@ -44,7 +44,7 @@ def routes_cases(user: Viewer) -> bool:
     )
 
 
-def routing_queue_qs(user: User) -> QuerySet[Case]:
+def routing_queue_qs(user: User, scopes: ResolvedScopes | None = None) -> QuerySet[Case]:
     """The cases this user may route: waiting for routing, not skyddad, and in the subtree of
     their registrator membership, or of a sektionschef membership that lets them handle it.
 
@@ -54,20 +54,25 @@ def routing_queue_qs(user: User) -> QuerySet[Case]:
     the covering index of open cases, instead of a membership EXISTS per open case."""
     from cases.registry import routable_kinds
 
-    units = resolved_scopes(user).routable_units((Role.REGISTRATOR, Role.SEKTIONSCHEF))
+    scopes = scopes or resolved_scopes(user)
+    units = scopes.routable_units((Role.REGISTRATOR, Role.SEKTIONSCHEF))
     return Case.objects.filter(
         kind__in=routable_kinds(), closed_at__isnull=True, skyddad=False, unit_id__in=units
     )
 
 
 def routing_queue(
-    user: Viewer, *, now: datetime | None = None, limit: int = QUEUE_LIMIT
+    user: Viewer,
+    *,
+    now: datetime | None = None,
+    limit: int = QUEUE_LIMIT,
+    scopes: ResolvedScopes | None = None,
 ) -> tuple[list[QueueRow], int]:
     """The "Att fördela" queue, oldest first, each row with its routing deadline (one working
     day by default) and its state; and the total (the list stops at QUEUE_LIMIT)."""
     if not user.is_authenticated:
         return [], 0
-    qs = routing_queue_qs(user)
+    qs = routing_queue_qs(user, scopes)
     now = now or timezone.now()
     cases = list(qs.select_related("unit").order_by("received_at", "id")[:limit])
     total = len(cases) if len(cases) < limit else qs.count()

@@ -133,6 +133,15 @@ class ResolvedScopes:
     def routable_units(self, roles: Iterable[str]) -> list[int]:
         return [pk for pk in self.units(roles) if pk in self.with_children]
 
+    @property
+    def routes_cases(self) -> bool:
+        """`routes_cases` from the scopes: a registrator anywhere, or a sektionschef whose
+        subtree has a unit with units below it (the membership's own unit has children
+        exactly when its subtree holds such a unit)."""
+        return bool(self.by_role.get(Role.REGISTRATOR)) or bool(
+            self.routable_units((Role.SEKTIONSCHEF,))
+        )
+
 
 def resolved_scopes(user: User) -> ResolvedScopes:
     """One query: every unit in the subtree of one of the user's active memberships, with the

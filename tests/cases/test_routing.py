@@ -297,3 +297,15 @@ def test_inbox_shows_the_oldest_of_a_long_queue_and_says_how_many_wait(
     assert "Visar de 2 äldsta av 3." in queue
     # The third is not lost: the inbox's own list below the queue has it.
     assert third.reference in page[page.index('id="inbox-filters"') :]
+
+
+def test_routing_from_resolved_scopes_agrees_with_routes_cases_for_every_user(org, registrator):
+    """The start page reads "who routes" from the scopes it has already resolved; it must say
+    what `routes_cases` says, for every role of the test organisation."""
+    from cases.selectors.routing import routes_cases
+    from cases.selectors.visibility import resolved_scopes
+
+    users = {**org.users, "registrator": registrator}
+    answers = {name: resolved_scopes(u).routes_cases for name, u in users.items()}
+    assert answers == {name: routes_cases(u) for name, u in users.items()}
+    assert answers["registrator"] and not answers["chef_a1"] and answers["chef_a"]

@@ -32,7 +32,8 @@ from cases.selectors.inbox import (
     inbox_page,
     inbox_total,
 )
-from cases.selectors.routing import QUEUE_SHOWN, routes_cases, routing_queue
+from cases.selectors.routing import QUEUE_SHOWN, routing_queue
+from cases.selectors.visibility import resolved_scopes
 from cases.services.access import access_log_record_case_list, access_log_record_many
 from cases.services.bulk import cases_bulk_assign, cases_bulk_receive
 from cases.services.errors import ServiceError
@@ -120,7 +121,7 @@ class InboxView(InboxMixin, TemplateView):
         )
         if not self.is_partial():
             ctx["followups"] = _followups(self.request.user)
-            ctx.update(_routing_queue(self.request))
+            ctx.update(_routing_queue(self.request, self.roles))
         return ctx
 
 
@@ -128,12 +129,16 @@ def _bulk_form(user) -> BulkActionForm:
     return BulkActionForm(candidates=list(bulk_assignee_candidates(user)))
 
 
-def _routing_queue(request) -> dict:
+def _routing_queue(request, roles: set[str]) -> dict:
     """The "Att fördela" queue above the list (issue 18), for those who route; its rows show
-    case titles, so they get their own access-log row."""
-    if not routes_cases(request.user):
+    case titles, so they get their own access-log row. Only a registrator or a sektionschef
+    can route: for them one scope read answers both "do they route" and "which cases"."""
+    if not roles & {Role.REGISTRATOR, Role.SEKTIONSCHEF}:
         return {}
-    rows, total = routing_queue(request.user, limit=QUEUE_SHOWN)
+    scopes = resolved_scopes(request.user)
+    if not scopes.routes_cases:
+        return {}
+    rows, total = routing_queue(request.user, limit=QUEUE_SHOWN, scopes=scopes)
     access_log_record_case_list(
         user=request.user, cases=[r.case for r in rows], request=request, detail=_("Att fördela")
     )

@@ -23,12 +23,13 @@ from django.db import connection
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
+from treebeard.mp_tree import MP_Node
 
 from cases.models import Case, CaseKind
 from deviations.models import Deviation, ReclassifiedTo
 from reports.editions.models import Period
 from reports.editions.periods import datetime_range
-from reports.models import CaseFacts, CaseTally
+from reports.models import CaseFacts, CaseTally, CodeTally
 
 DATE_FIELD = {"received": "received_at", "closed": "closed_at"}
 TALLY_RULE = {"received": "r", "closed": "c"}
@@ -152,6 +153,114 @@ DIMENSION_BITS = {
     "sender_category": 32,
     "event_category": 64,
 }
+# Added to a case's marks in CodeTally's "s" rows when it has a measure (migration 0009).
+HAS_MEASURE = 128
+
+
+def _subtree_cover(scope, kind: str) -> list[int] | None:
+    """The fewest units whose whole subtrees are exactly the units `scope.parts` counts whole
+    for `kind` in the scope's subtree (the code tally has a row per subtree), or None if
+    those units are not whole subtrees (then everything is counted live). Role scopes are
+    subtrees of the memberships' units, so the cover is usually one unit or a few."""
+    from reports.editions.blocks.base import unit_paths
+
+    paths = unit_paths(scope)
+    parts = scope.parts
+    units = set(paths) if parts.units is None else set(paths) & set(parts.units)
+    if kind == CaseKind.LEXSARAH:
+        units |= set(paths) & set(parts.lexsarah_units)
+    chosen = {paths[u] for u in units}
+    cover = [u for u in units if u == scope.unit.pk or paths[u][: -MP_Node.steplen] not in chosen]
+    for top in cover:
+        if any(p.startswith(paths[top]) and u not in units for u, p in paths.items()):
+            return None
+    return sorted(cover)
+
+
+def _date_q(rule: str, period: Period) -> Q:
+    start, end = datetime_range(period)
+    name = DATE_FIELD[rule]
+    return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+
+def _sql(qs: QuerySet, *fields: str) -> tuple[str, tuple] | None:
+    try:
+        return qs.order_by().values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:  # an IN over nothing: the part counts nothing
+        return None
+
+
+FACT_MARKS = ("marked", "codes", "measure_types")
+# Each case's marks, as the code tally's triggers add them (migration 0009).
+MARKS_OF = (
+    "SELECT m.what, m.code, {sign} AS n FROM ({sql}) AS f (marked, codes, measure_types) "
+    "CROSS JOIN LATERAL reports_casefacts_marks(f.marked, f.codes, f.measure_types) AS m"
+)
+
+
+def mark_counts(scope, params: dict, rule: str, period: Period) -> Counter[tuple[str, int]]:
+    """(what, code) → n over `scope.counted_cases` of the block's type (and complaint
+    source) whose `rule` date lies in `period`, as CodeTally counts them (`what` "s": sets of
+    marks, "c": codes, "m": measure types). Whole months come from the code tally for the
+    subtrees the user sees whole; the edges, the cases visible one by one beyond those and
+    the reclassified deviations (which count under lex Sarah) from the case facts, each case
+    through the same SQL function the tally's triggers use. One query."""
+    from reports.editions.blocks.base import unit_paths
+
+    kind = params.get("kind", CaseKind.COMPLAINT)
+    source = params.get("source")
+    parts = scope.parts
+    months, edges = split_months(period)
+    cover = _subtree_cover(scope, kind) if months else None
+    if cover is None:
+        months, edges = None, [period]
+    facts = CaseFacts.objects.filter(kind=kind, unit_id__in=sorted(unit_paths(scope)))
+    if source:
+        facts = facts.filter(variant=source)
+    whole = parts.whole_units_q()
+    # An empty Q is every case (an operator's report): `Q() | rest` would be `rest` alone.
+    seen = (whole | parts.rest) if whole else Q()
+    live = Q(pk__in=[])
+    for edge in edges:
+        live |= _date_q(rule, edge) & seen
+    if months and parts.beyond and whole:
+        live |= _date_q(rule, months) & parts.rest & ~whole
+    reclassified = _reclassified_ids() if kind == CaseKind.DEVIATION else []
+    # (compiled query, its sign): tally rows carry their n; fact rows add each case's marks.
+    selects: list[tuple[tuple[str, tuple] | None, int | None]] = []
+    if months and cover:
+        tally = CodeTally.objects.filter(
+            rule=TALLY_RULE[rule],
+            kind=kind,
+            subtree_id__in=cover,
+            month__gte=months.start,
+            month__lt=months.end,
+        )
+        if source:
+            tally = tally.filter(variant=source)
+        if not parts.skyddad:
+            tally = tally.filter(skyddad=False)
+        selects.append((_sql(tally, "what", "code", "n"), None))
+        if reclassified:
+            counted_twice = facts.filter(whole, _date_q(rule, months), pk__in=reclassified)
+            selects.append((_sql(counted_twice, *FACT_MARKS), -1))
+    selects.append((_sql(facts.filter(live).exclude(pk__in=reclassified), *FACT_MARKS), 1))
+    union, values = [], []
+    for compiled, sign in selects:
+        if compiled is not None:
+            union.append(MARKS_OF.format(sql=compiled[0], sign=sign) if sign else compiled[0])
+            values += compiled[1]
+    counts: Counter[tuple[str, int]] = Counter()
+    if not union:
+        return counts
+    union_sql = " UNION ALL ".join(union)  # our own compiled queries
+    query = f"SELECT d.what, d.code, SUM(d.n) FROM ({union_sql}) AS d (what, code, n) GROUP BY 1, 2"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, values)
+        for what, code, n in cursor.fetchall():
+            if n:
+                counts[(what, code)] = n
+    return counts
 
 
 def facts_distribution(
@@ -162,65 +271,24 @@ def facts_distribution(
     dimensions: Mapping[str, list[int]],
     measures: bool,
 ) -> dict[str, dict]:
-    """The distributions of one set of cases from the case facts, in one pass over the
-    period's rows: {"total": {None: n}, each of `dimensions` (name → the ids of its code
-    list; event_category among them): {code id: n, None: cases with none}, and with
-    `measures` "measure_type" (measures, not cases) and "with_measure"."""
-    from reports.editions.blocks.base import unit_paths
-
-    kind = params.get("kind", CaseKind.COMPLAINT)
-    start, end = datetime_range(period)
-    name = DATE_FIELD[rule]
-    qs = CaseFacts.objects.filter(
-        scope.parts.whole_units_q() | scope.parts.rest,
-        kind=kind,
-        unit_id__in=sorted(unit_paths(scope)),
-        **{f"{name}__gte": start, f"{name}__lt": end},
-    )
-    if params.get("source"):
-        qs = qs.filter(variant=params["source"])
-    if kind == CaseKind.DEVIATION:
-        qs = qs.exclude(pk__in=_reclassified_ids())
-    try:
-        cte, values = (
-            qs.order_by().values_list("codes", "marked", "measure_types").query.sql_with_params()
-        )
-    except EmptyResultSet:  # a user who sees no unit and holds no grant
-        return {"total": {None: 0}} | ({"with_measure": {None: 0}} if measures else {})
-    # One aggregate row (total, cases without a code of each dimension, cases with a
-    # measure), turned into rows; then the codes and the measure types, one GROUP BY each.
-    counts = ["COUNT(*)"] + [
-        f"COUNT(*) FILTER (WHERE c.marked & {DIMENSION_BITS[d]} = 0)" for d in dimensions
-    ]
-    keys = ["total"] + [f"none:{d}" for d in dimensions]
-    if measures:
-        counts.append("COUNT(*) FILTER (WHERE cardinality(c.measure_types) > 0)")
-        keys.append("with_measure")
-    unpivot = ", ".join(f"('{key}', a.n{i})" for i, key in enumerate(keys))
-    columns = ", ".join(f"{c} AS n{i}" for i, c in enumerate(counts))
-    parts = [
-        f"SELECT v.key, NULL::bigint, v.n FROM (SELECT {columns} FROM c) AS a "  # noqa: S608
-        f"CROSS JOIN LATERAL (VALUES {unpivot}) AS v(key, n)",
-        "SELECT 'code', code, COUNT(*) FROM c, unnest(c.codes) AS code GROUP BY 2",
-    ]
-    if measures:
-        parts.append(
-            "SELECT 'measure_type', t, COUNT(*) FROM c, unnest(c.measure_types) AS t GROUP BY 2"
-        )
-    sql = f"WITH c (codes, marked, measure_types) AS MATERIALIZED ({cte}) " + " UNION ALL ".join(
-        parts
-    )
-    rows: dict[str, dict] = {"code": {}, "measure_type": {}}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        for key, label, n in cursor.fetchall():
-            rows.setdefault(key, {})[label] = n
-    by_code = rows.pop("code")
+    """The distributions of one set of cases: {"total": {None: n}, each of `dimensions`
+    (name → the ids of its code list; event_category among them): {code id: n, None: cases
+    with none}, and with `measures` "measure_type" (measures, not cases) and
+    "with_measure"}, from `mark_counts`. As the joins answer: a dimension without a single
+    row is absent."""
+    counts = mark_counts(scope, params, rule, period)
+    sets = [(code, n) for (what, code), n in counts.items() if what == "s"]
+    rows: dict[str, dict] = {"total": {None: sum(n for _c, n in sets)}}
     for dimension, ids in dimensions.items():
-        found = {code: by_code[code] for code in ids if code in by_code}
-        none = rows.pop(f"none:{dimension}")[None]
+        bit = DIMENSION_BITS[dimension]
+        found = {code: counts[("c", code)] for code in ids if ("c", code) in counts}
+        none = sum(n for code, n in sets if not code & bit)
         rows[dimension] = {**found, **({None: none} if none else {})}
-    # As the joins answer: a dimension without a single row is absent.
+    if measures:
+        rows["measure_type"] = {
+            (code or None): n for (what, code), n in counts.items() if what == "m"
+        }
+        rows["with_measure"] = {None: sum(n for code, n in sets if code & HAS_MEASURE)}
     return {key: found for key, found in rows.items() if found}
 
 

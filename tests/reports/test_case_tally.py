@@ -14,14 +14,14 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from cases.complaints.models import Complaint
-from cases.models import Case, Code, Measure, Role
+from cases.models import Case, Code, Measure, Role, Unit
 from deviations import services as deviation_services
 from reports.editions.blocks import BlockScope
 from reports.editions.models import Period, year_ending
 from reports.editions.selectors import countable
-from reports.models import CaseFacts, CaseTally
-from reports.tally import DIMENSION_BITS, case_counts, live_counts, split_months
-from tests.factories import UserFactory, make_case, member
+from reports.models import CaseFacts, CaseTally, CodeTally
+from reports.tally import DIMENSION_BITS, HAS_MEASURE, case_counts, live_counts, split_months
+from tests.factories import UserFactory, make_case, make_unit, member
 from tests.reports.edition_data import complaint, deviation, local
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,8 @@ def tally() -> Counter:
 
 def assert_exact() -> None:
     assert tally() == recounted()
+    assert stored_facts() == recomputed_facts()
+    assert code_tally() == recounted_codes()
 
 
 def test_the_tally_follows_every_kind_of_write(org):
@@ -103,12 +105,12 @@ def test_truncate_empties_it_and_the_command_repairs_and_checks_it(org, capsys):
     make_case(org.units["A1"], "deviation", received_at=local(2025, 5, 5))
     CaseTally.objects.update(n=7)
     CaseFacts.objects.update(codes=[1, 2, 3])
+    CodeTally.objects.update(n=5)
     with pytest.raises(SystemExit):
         call_command("rebuild_case_tally", "--check")
     assert "skiljer sig" in capsys.readouterr().err
     call_command("rebuild_case_tally")
     assert_exact()
-    assert stored_facts() == recomputed_facts()
     call_command("rebuild_case_tally", "--check")
     assert "stämmer" in capsys.readouterr().out
     with connection.cursor() as cursor:
@@ -116,6 +118,55 @@ def test_truncate_empties_it_and_the_command_repairs_and_checks_it(org, capsys):
         cursor.execute("TRUNCATE cases_case CASCADE")
     assert not CaseTally.objects.exists()
     assert not CaseFacts.objects.exists()
+    assert not CodeTally.objects.exclude(n=0).exists()
+
+
+def test_the_code_tally_alone_is_checked_and_repaired(org, capsys):
+    deviation(org.units["A1"], local(2025, 5, 5), deficiencies=("bemotande",))
+    CodeTally.objects.filter(what="c").update(n=3)
+    with pytest.raises(SystemExit):
+        call_command("rebuild_case_tally", "--check")
+    call_command("rebuild_case_tally")
+    assert_exact()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE reports_casefacts")
+    assert not CodeTally.objects.exclude(n=0).exists()
+
+
+def test_the_code_tally_follows_an_import_and_the_units_above(org):
+    """The import's COPY reaches it through the facts; a new unit sorted before its siblings
+    (treebeard rewrites their paths) keeps every row; a unit moved under another parent
+    takes its cases' counts along."""
+    from cases.imports import import_cases_file
+    from tests.imports.conftest import case_file
+
+    rows = [
+        {
+            "extern_referens": f"T-{i}",
+            "enhet": ("A1", "A2", "B1")[i % 3],
+            "inkom": f"2025-0{1 + i % 9}-1{i % 10}",
+            "avslutad": f"2025-1{i % 3}-0{1 + i % 9}" if i % 2 else "",
+            "rubrik": f"Ärende {i}",
+            "atgarder": "information" if i % 2 else "",
+            **(
+                {"typ": "avvikelse", "brister": "dokumentation", "orsaker": "kunskap"}
+                if i % 3
+                else {"typ": "klagomal_utomstaende", "amnen": "bemotande"}
+            ),
+        }
+        for i in range(30)
+    ]
+    result = import_cases_file(case_file(rows), "import.csv", user=org.users["quality"])
+    assert result.created == 30
+    assert CodeTally.objects.filter(what="c", n__gt=0).exists()
+    assert_exact()
+    make_unit("A0", "A0 först i bokstavsordningen", parent=org.units["A"])
+    assert Unit.objects.get(pk=org.units["A1"].pk).path != org.units["A1"].path
+    assert_exact()
+    moved, target = Unit.objects.get(pk=org.units["A2"].pk), Unit.objects.get(code="B")
+    Unit.objects.move(moved, target, "sorted-child")
+    assert Unit.objects.get(pk=moved.pk).path.startswith(target.path)
+    assert_exact()
 
 
 TOPICS = ("bemotande", "information")
@@ -361,6 +412,38 @@ def stored_facts() -> dict:
     }
 
 
+def code_tally() -> Counter:
+    return Counter(
+        {
+            (t.rule, t.kind, t.subtree_id, t.month, t.variant, t.skyddad, t.what, t.code): t.n
+            for t in CodeTally.objects.exclude(n=0)
+        }
+    )
+
+
+def recounted_codes() -> Counter:
+    """The code tally computed again in Python from the facts recomputed with the ORM: each
+    case's marks in the local month of each date, for its unit and every unit above it."""
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    by_path = {path: pk for pk, path in paths.items()}
+    rows: Counter = Counter()
+    for f in recomputed_facts().values():
+        path = paths[f["unit_id"]]
+        above = [by_path[path[:i]] for i in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+        has_measure = HAS_MEASURE if f["measure_types"] else 0
+        marks = [("s", f["marked"] | has_measure)] + [("c", c) for c in f["codes"]]
+        marks += [("m", t or 0) for t in f["measure_types"]]
+        for rule, moment in (("r", f["received_at"]), ("c", f["closed_at"])):
+            if not moment:
+                continue
+            month = timezone.localtime(moment).date().replace(day=1)
+            for unit in above:
+                for what, code_ in marks:
+                    key = (rule, f["kind"], unit, month, f["variant"], f["skyddad"], what, code_)
+                    rows[key] += 1
+    return rows
+
+
 def test_the_facts_follow_every_kind_of_write(org):
     from cases.models import CodeList, Measure
     from deviations.models import Deviation
@@ -369,14 +452,14 @@ def test_the_facts_follow_every_kind_of_write(org):
     u = org.units
     dev = deviation(u["A1"], local(2025, 3, 3), deficiencies=("bemotande",), causes=())
     comp = complaint(u["A2"], local(2025, 4, 4), topics=("bemotande",))
-    assert stored_facts() == recomputed_facts()
+    assert_exact()
     deviation_row = Deviation.objects.get(case=dev)
     deviation_row.deficiencies.add(code(CodeList.DEFICIENCY, "dokumentation"))
     deviation_row.root_causes.set([code(CodeList.ROOT_CAUSE, "kunskap")])
     Deviation.objects.filter(case=dev).update(consequence=code(CodeList.CONSEQUENCE, "ingen"))
     Complaint.objects.filter(case=comp).update(source="personal")
     Complaint.objects.get(case=comp).topics.clear()
-    assert stored_facts() == recomputed_facts()
+    assert_exact()
     Measure.objects.create(case=dev, description="Ny rutin")
     Measure.objects.create(
         case=dev,
@@ -387,10 +470,10 @@ def test_the_facts_follow_every_kind_of_write(org):
         closed_at=local(2025, 5, 5), event_category=code(CodeList.EVENT_CATEGORY, "bemotande")
     )
     Case.objects.filter(pk=comp.pk).update(unit=u["B1"], skyddad=True)
-    assert stored_facts() == recomputed_facts()
+    assert_exact()
     Measure.objects.filter(case=dev).first().delete()
     Case.objects.get(pk=comp.pk).delete()
-    assert stored_facts() == recomputed_facts()
+    assert_exact()
     assert stored_facts()[dev.pk]["codes"]  # what is left still carries its marks
 
 

@@ -107,9 +107,11 @@ class CaseTally(models.Model):
     month = models.DateField()
     kind = models.CharField(max_length=20)
     variant = models.CharField(max_length=30, blank=True)
-    # No constraint: a unit whose cases have all moved may go, its rows then count 0.
+    # No constraint: a unit whose cases have all moved may go, its rows then count 0. No index
+    # of its own: with the hundred-odd unit ids of a förvaltning PostgreSQL chose it and read
+    # every month of the tally (case_tally_months reads the period's months alone).
     unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     skyddad = models.BooleanField()
     n = models.IntegerField()
@@ -119,6 +121,13 @@ class CaseTally(models.Model):
             models.UniqueConstraint(
                 fields=["rule", "month", "kind", "variant", "unit", "skyddad"],
                 name="case_tally_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["rule", "month"],
+                include=["kind", "variant", "unit", "skyddad", "n"],
+                name="case_tally_months",
             )
         ]
 

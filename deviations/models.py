@@ -49,7 +49,8 @@ class Deviation(models.Model):
         _("omklassificerad till"), max_length=20, choices=ReclassifiedTo.choices, blank=True
     )
     reclassification_reason = models.TextField(_("motivering till omklassificering"), blank=True)
-    history = HistoricalRecords(m2m_fields=[deficiencies, root_causes])
+    # Read by case; the copied consequence code is never looked up there.
+    history = HistoricalRecords(m2m_fields=[deficiencies, root_causes], no_db_index=["consequence"])
 
     class Meta:
         verbose_name = _("kvalitetsavvikelse")

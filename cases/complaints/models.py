@@ -64,7 +64,11 @@ class Complaint(models.Model):
     acknowledged_at = models.DateTimeField(_("mottagningsbekräftad"), null=True, blank=True)
     ack_email_sent_at = models.DateTimeField(_("bekräftelse skickad"), null=True, blank=True)
     reply_email_sent_at = models.DateTimeField(_("återkoppling skickad"), null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[topics])
+    # Read by case; the copied codes and the receipt selector are never looked up there.
+    history = HistoricalRecords(
+        m2m_fields=[topics],
+        no_db_index=["complaint_type", "sender_category", "channel", "receipt_selector"],
+    )
 
     class Meta:
         app_label = "cases"  # the tables stay cases_*: moved code, not moved data

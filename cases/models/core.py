@@ -36,9 +36,18 @@ class ReferenceCounter(models.Model):
 
 class Case(models.Model):
     kind = models.CharField(_("ärendetyp"), max_length=20, choices=CaseKind.choices)
-    reference = models.CharField(_("diarienummer"), max_length=20, unique=True)
+    # Unique by the constraint in Meta, not `unique=True`: that also gives a varchar_pattern_ops
+    # index for LIKE 'prefix%', which no query uses (equality has the unique index, a part of
+    # a reference the trigram index), and an index on the history table's reference.
+    reference = models.CharField(_("diarienummer"), max_length=20)
+    # Not indexed alone: the composite indexes below start with unit and reporter and serve
+    # their lookups (and the PROTECT / SET_NULL checks); one index less to write per case.
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("enhet")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("enhet"),
+        db_index=False,
     )
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -52,6 +61,7 @@ class Case(models.Model):
         blank=True,
         related_name="reported_cases",
         verbose_name=_("rapportör"),
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,18 +106,25 @@ class Case(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    history = HistoricalRecords(excluded_fields=["search"])
+    # The history is read by case id and date; its copies of the foreign keys are not looked
+    # up, so they go unindexed (each index is written once per history row: imports, issue 16).
+    history = HistoricalRecords(
+        excluded_fields=["search"], no_db_index=["unit", "reporter", "assignee", "event_category"]
+    )
 
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
         permissions = [("handle_case", "Får handlägga ärendet")]
+        constraints = [
+            # The name PostgreSQL gave the column's UNIQUE (migration 0019 keeps it).
+            models.UniqueConstraint(fields=["reference"], name="cases_case_reference_key"),
+        ]
         indexes = [
             GinIndex(fields=["search"], name="case_search_gin"),
             # The inbox search finds a part of a reference ("1107" in AV-2026-1107), LIKE '%…%'.
             GinIndex(OpClass("reference", name="gin_trgm_ops"), name="case_reference_trgm"),
-            models.Index(fields=["closed_at", "due_at", "id"], name="case_open_due"),
             models.Index(fields=["-received_at", "-id"], name="case_received_desc"),
             models.Index(fields=["unit", "received_at"], name="case_unit_received"),
             models.Index(fields=["kind", "status"], name="case_kind_status"),
@@ -255,7 +272,8 @@ class Measure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Read by case; the copied foreign keys are never looked up (see Case.history).
+    history = HistoricalRecords(no_db_index=["measure_type", "responsible", "created_by"])
 
     class Meta:
         ordering = ["created_at", "id"]

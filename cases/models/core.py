@@ -169,7 +169,9 @@ class Case(models.Model):
             # column of the visibility rule is in this index, so the count reads no table rows.
             models.Index(
                 fields=["unit", "kind", "skyddad", "id"],
-                include=["due_at"],
+                # received_at: the inbox's page ids (a deferred join) are read from this
+                # index alone, then sorted by it (cases/selectors/inbox.py `_collect`).
+                include=["due_at", "received_at"],
                 name="case_open_scope",
                 condition=models.Q(closed_at__isnull=True),
             ),

@@ -5,7 +5,7 @@ A sort order is a list of *segments*; each segment is a filter plus one key colu
 tie-breaker, in the same direction, so every segment is served by a B-tree index in order:
 
 - newest: one segment, (received_at, id) descending — index `case_received_desc`;
-- overdue: cases with a deadline by (due_at, id) ascending — index `case_open_due` —, then
+- overdue: cases with a deadline by (due_at, id) ascending — index `case_inbox_due` —, then
   cases without a deadline, newest first. A single ORDER BY with NULLS LAST would need an
   `OR due_at IS NULL` in the keyset condition, which no index can serve.
 
@@ -129,8 +129,7 @@ def inbox_cases(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     can_handle = ExpressionWrapper(handle_rule(user), output_field=BooleanField())
     return (
-        cases_listable_by(user)
-        .filter(closed_at__isnull=True)
+        cases_listable_by(user, open_only=True)
         .select_related("unit", "assignee", "event_category")
         .defer("description", "search")
         .annotate(can_handle=can_handle)
@@ -166,7 +165,14 @@ def _collect(
         part = qs.filter(segment.where)
         if cursor is not None and index == cursor.segment:
             part = part.filter(segment.after(cursor.value, cursor.pk, reverse))
-        rows += list(part.order_by(*segment.ordering(reverse))[: want - len(rows)])
+        ordering = segment.ordering(reverse)
+        # A deferred join: the page's ids first, by a query that needs only the columns of
+        # the covering index of open cases (case_open_scope), then the 51 rows by primary
+        # key. Read whole, a filter matching thousands of cases read each of them from the
+        # table before sorting them (the overdue deviations of an avdelning, 8 500 rows at
+        # 1.5 million cases).
+        ids = part.order_by(*ordering).values("pk")[: want - len(rows)]
+        rows += list(qs.filter(pk__in=ids).order_by(*ordering))
         if len(rows) >= want:
             break
     return rows

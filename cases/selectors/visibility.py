@@ -65,18 +65,15 @@ def visible_rule(user: User, prefix: str = "") -> Q:
     return _granted(user, "view_case", f"{prefix}pk") | (Q(**{f"{prefix}skyddad": False}) & by_role)
 
 
-def awaiting_routing_rule(prefix: str = "") -> Q:
+def awaiting_routing_rule(prefix: str = "", *, open_known: bool = False) -> Q:
     """Open cases of a routable type on a unit with units below it (cases/actions.py,
-    `awaits_routing`), as a row condition."""
+    `awaits_routing`), as a row condition. `open_known`: the caller's query has only open
+    cases, so the open test is left out (it would be the only column of the rule outside the
+    covering index of open cases, and keep PostgreSQL from reading that index alone)."""
     from cases.registry import routable_kinds
 
-    return Q(
-        **{
-            f"{prefix}kind__in": routable_kinds(),
-            f"{prefix}unit__numchild__gt": 0,
-            f"{prefix}closed_at__isnull": True,
-        }
-    )
+    rule = Q(**{f"{prefix}kind__in": routable_kinds(), f"{prefix}unit__numchild__gt": 0})
+    return rule if open_known else rule & Q(**{f"{prefix}closed_at__isnull": True})
 
 
 def _scope_unit_ids(user: User, roles: Iterable[str]) -> QuerySet[Unit]:
@@ -89,7 +86,7 @@ def _scope_unit_ids(user: User, roles: Iterable[str]) -> QuerySet[Unit]:
     return Unit.objects.filter(Exists(members)).values("pk")
 
 
-def _by_role_as_sets(user: User) -> Q:
+def _by_role_as_sets(user: User, open_known: bool = False) -> Q:
     """`visible_rule`'s role part with each scope as an uncorrelated `unit_id IN (…)`:
     PostgreSQL computes the hundred-odd unit ids once and probes a hash per row, instead of
     running the membership EXISTS for every row it reads (7 500 of them for "most overdue
@@ -97,20 +94,33 @@ def _by_role_as_sets(user: User) -> Q:
     return (
         Q(unit_id__in=_scope_unit_ids(user, FULL_SCOPE_ROLES))
         | (Q(kind=CaseKind.LEXSARAH) & Q(unit_id__in=_scope_unit_ids(user, LEXSARAH_SCOPE_ROLES)))
-        | (awaiting_routing_rule() & Q(unit_id__in=_scope_unit_ids(user, REGISTRATOR_ROLES)))
+        | (
+            awaiting_routing_rule(open_known=open_known)
+            & Q(unit_id__in=_scope_unit_ids(user, REGISTRATOR_ROLES))
+        )
     )
 
 
-def visible_rule_for_lists(user: User) -> Q:
-    """`visible_rule` for long lists (the inbox, the API's case list): the same rule, scopes as
-    sets. The inbox tests compare its rows with `cases_visible_to` for every role."""
-    return _granted(user, "view_case") | (Q(skyddad=False) & _by_role_as_sets(user))
+def visible_rule_for_lists(user: User, open_known: bool = False) -> Q:
+    """`visible_rule` for long lists (the inbox, the API's case list): the same rule, scopes and
+    grants as sets (uncorrelated `IN`s that PostgreSQL hashes once). The grants as a set, not
+    an EXISTS per row: with the EXISTS, PostgreSQL never read the covering index of open cases
+    alone, and the inbox filtered to an avdelning's overdue deviations read 34 000 heap pages
+    at 1.5 million cases. The inbox tests compare its rows with `cases_visible_to` for every
+    role."""
+    return Q(pk__in=_granted_ids(user)) | (
+        Q(skyddad=False) & _by_role_as_sets(user, open_known=open_known)
+    )
 
 
-def cases_listable_by(user: Viewer) -> QuerySet[Case]:
-    """`cases_visible_to` for long lists (the inbox, the API's case pages): same rows."""
+def cases_listable_by(user: Viewer, *, open_only: bool = False) -> QuerySet[Case]:
+    """`cases_visible_to` for long lists (the inbox, the API's case pages): same rows.
+    `open_only`: only open cases (the inbox)."""
     if not user.is_authenticated:
         return Case.objects.none()
+    if open_only:
+        rule = Q(closed_at__isnull=True) & visible_rule_for_lists(user, open_known=True)
+        return Case.objects.filter(rule)
     return Case.objects.filter(visible_rule_for_lists(user))
 
 

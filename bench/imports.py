@@ -149,7 +149,9 @@ def cases_csv(n: int, rng: random.Random) -> bytes:
 
 def _empty_case_tables() -> None:
     """Every run starts from no cases: TRUNCATE cascades to the type rows, measures, through
-    tables and logs; history tables have no foreign keys, so they are named explicitly."""
+    tables and logs; history tables have no foreign keys, so they are named explicitly. The
+    statistics' tables empty with them (their TRUNCATE triggers rebuild them by DELETE); they
+    are truncated after, so that no run inserts among the previous run's dead rows."""
     from django.apps import apps
     from django.db import connection
 
@@ -166,6 +168,7 @@ def _empty_case_tables() -> None:
             f"TRUNCATE {Case._meta.db_table}, {ReferenceCounter._meta.db_table}, "
             f"{', '.join(history)} CASCADE"
         )
+        cursor.execute("TRUNCATE reports_casetally, reports_casefacts, reports_codetally")
 
 
 def _cpu_seconds() -> float | None:

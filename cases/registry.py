@@ -200,6 +200,18 @@ class StartPanel:
     context: Callable[..., dict]
 
 
+@dataclass(frozen=True)
+class BulkWriteHook:
+    """A table kept from the case tables (the statistics' facts) that a bulk write of new cases
+    (the import) brings up to date once instead of statement by statement: `begin()` before the
+    first row is written, `end(case_ids)` after the last, both inside the write's transaction,
+    with the ids of the cases the write created (cases that did not exist before it)."""
+
+    key: str
+    begin: Callable[[], None]
+    end: Callable[[list[int]], None]
+
+
 @dataclass
 class _Extensions:
     start_panels: dict[str, StartPanel] = field(default_factory=dict)
@@ -207,6 +219,7 @@ class _Extensions:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     document_kinds: dict[str, ArchiveDocumentKind] = field(default_factory=dict)
     archive_sources: dict[str, ArchiveSource] = field(default_factory=dict)
+    bulk_write_hooks: dict[str, BulkWriteHook] = field(default_factory=dict)
 
 
 EXTENSIONS = _Extensions()
@@ -260,3 +273,11 @@ def archive_source(key: str) -> ArchiveSource | None:
 
 def archive_sources() -> list[ArchiveSource]:
     return list(EXTENSIONS.archive_sources.values())
+
+
+def register_bulk_write_hook(hook: BulkWriteHook) -> None:
+    EXTENSIONS.bulk_write_hooks[hook.key] = hook
+
+
+def bulk_write_hooks() -> list[BulkWriteHook]:
+    return list(EXTENSIONS.bulk_write_hooks.values())

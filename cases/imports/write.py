@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.deadlines import due_by_rule
 from cases.models import Case, Code, CodeList, DeadlineRule, Measure, ReferenceCounter, Unit
-from cases.registry import case_type
+from cases.registry import bulk_write_hooks, case_type
 from cases.workflow import workflow_for
 
 from . import bulk
@@ -186,6 +186,11 @@ def write_cases(parsed: list[CaseRow], unknown_codes: dict, *, user, filename: s
     todo = [p for p in parsed if (p.kind, p.external_reference) not in existing]
     result.skipped = len(parsed) - len(todo)
     pairs = _number(todo)
+    # The statistics' facts are computed once for the new cases at the end rather than per
+    # COPY (reports.bulk); a failed write rolls the whole transaction back, hooks included.
+    hooks = bulk_write_hooks()
+    for hook in hooks:
+        hook.begin()
     reason = f"Import från {filename}"
     now = timezone.now()
     case_rows = _CaseRows(filename)
@@ -203,6 +208,8 @@ def write_cases(parsed: list[CaseRow], unknown_codes: dict, *, user, filename: s
         applier = case_type(kind).import_applier
         if applier is not None:
             applier(items, codes=codes, user=user, reason=reason)
+    for hook in hooks:
+        hook.end(case_ids)
     result.created = len(pairs)
     for _case, p in pairs:
         key = TYPE_KEYS[(p.kind, p.source)]

@@ -167,7 +167,7 @@ SOURCES = {
 }
 
 
-def source_triggers(table: str, column: str, on_insert: str) -> str:
+def source_bodies(table: str, column: str, on_insert: str) -> dict[str, str]:
     """INSERT appends; DELETE and UPDATE recompute the touched cases (by index lookups)."""
     refresh = "PERFORM reports_casefacts_refresh(ARRAY({}));"
     bodies = {
@@ -182,17 +182,26 @@ def source_triggers(table: str, column: str, on_insert: str) -> str:
             "DELETE FROM reports_casefacts WHERE case_id IN (SELECT id FROM old_rows);"
         )
         bodies["UPDATE"] = CASE_CHANGED
+    return bodies
+
+
+def source_function(table: str, event: str, body: str) -> str:
+    name = f"reports_casefacts_{table}_{event.lower()}"
+    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN {body} RETURN NULL; END $fn$;"""
+
+
+def source_triggers(table: str, column: str, on_insert: str) -> str:
     refs = {
         "INSERT": "NEW TABLE AS new_rows",
         "DELETE": "OLD TABLE AS old_rows",
         "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
     }
     sql = []
-    for event, body in bodies.items():
+    for event, body in source_bodies(table, column, on_insert).items():
         name = f"reports_casefacts_{table}_{event.lower()}"
         sql.append(
-            f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-            BEGIN {body} RETURN NULL; END $fn$;
+            f"""{source_function(table, event, body)}
             CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {refs[event]}
             FOR EACH STATEMENT EXECUTE FUNCTION {name}();"""
         )

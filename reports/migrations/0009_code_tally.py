@@ -78,25 +78,33 @@ def upsert(*parts: str) -> str:
         ON CONFLICT ({KEY}) DO UPDATE SET n = reports_codetally.n + EXCLUDED.n;"""
 
 
-# Every case's marks summed per own unit first, then rolled up the tree (a hash join with the
-# hundred-odd units' ancestor pairs), so 1.5 million cases are aggregated once.
+# Unit → itself and every unit above it, as pairs (the hundred-odd units' ancestors).
+ANCESTOR_PAIRS = f"""(SELECT u.id AS unit, a.id AS ancestor FROM cases_unit u
+              JOIN cases_unit a ON a.depth <= u.depth AND a.path = left(u.path, a.depth * {STEP})
+        )"""
+
+
+def rolled_up(relation: str) -> str:
+    """The marks of the facts in `relation`, summed per own unit first, then rolled up the tree
+    (a hash join with the ancestor pairs): millions of marks aggregated once, in key order."""
+    return f"""
+        SELECT rule, kind, a.ancestor, month, variant, skyddad, what, code, SUM(n)
+        FROM (
+            SELECT {KEY}, SUM(n) AS n FROM ({marks(relation, "1", True)}) AS d
+            GROUP BY {KEY}
+        ) AS own
+        JOIN {ANCESTOR_PAIRS} AS a ON a.unit = own.subtree_id
+        GROUP BY rule, kind, a.ancestor, month, variant, skyddad, what, code
+        ORDER BY rule, kind, a.ancestor, month, variant, skyddad, what, code"""
+
+
 REBUILD = f"""
     CREATE OR REPLACE FUNCTION reports_codetally_rebuild() RETURNS void LANGUAGE plpgsql AS $fn$
     BEGIN
         -- Millions of marks grouped in memory rather than spilled to disk (this transaction).
         PERFORM set_config('work_mem', '256MB', true);
         DELETE FROM reports_codetally;
-        INSERT INTO reports_codetally ({KEY}, n)
-        SELECT rule, kind, a.ancestor, month, variant, skyddad, what, code, SUM(n)
-        FROM (
-            SELECT {KEY}, SUM(n) AS n FROM ({marks("reports_casefacts", "1", True)}) AS d
-            GROUP BY {KEY}
-        ) AS own
-        JOIN (SELECT u.id AS unit, a.id AS ancestor FROM cases_unit u
-              JOIN cases_unit a ON a.depth <= u.depth AND a.path = left(u.path, a.depth * {STEP})
-        ) AS a ON a.unit = own.subtree_id
-        GROUP BY rule, kind, a.ancestor, month, variant, skyddad, what, code
-        ORDER BY rule, kind, a.ancestor, month, variant, skyddad, what, code;
+        INSERT INTO reports_codetally ({KEY}, n) {rolled_up("reports_casefacts")};
     END $fn$;
     CREATE OR REPLACE FUNCTION reports_codetally_truncated() RETURNS trigger
     LANGUAGE plpgsql AS $fn$ BEGIN PERFORM reports_codetally_rebuild(); RETURN NULL; END $fn$;

@@ -169,6 +169,68 @@ def test_the_code_tally_follows_an_import_and_the_units_above(org):
     assert_exact()
 
 
+def _bulk_write() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('reports.bulk_write', true)")
+        return cursor.fetchone()[0] or ""
+
+
+def _import_rows(prefix: str, n: int) -> list[dict]:
+    return [
+        {
+            "typ": "avvikelse",
+            "extern_referens": f"{prefix}-{i}",
+            "enhet": ("A1", "B1")[i % 2],
+            "inkom": f"2025-0{1 + i % 9}-1{i % 10}",
+            "avslutad": "2025-11-03" if i % 2 else "",
+            "rubrik": f"Ärende {i}",
+            "brister": "dokumentation",
+            "atgarder": "information" if i % 3 else "",
+        }
+        for i in range(n)
+    ]
+
+
+def test_an_import_counts_its_cases_once_and_leaves_the_triggers_on(org):
+    """The import computes its cases' facts once at the end (reports.bulk); afterwards the
+    triggers count ordinary writes again, and the import's cases are not counted twice."""
+    from cases.imports import import_cases_file
+    from tests.imports.conftest import case_file
+
+    before = deviation(org.units["A1"], local(2025, 5, 5), deficiencies=("bemotande",))
+    result = import_cases_file(case_file(_import_rows("E", 12)), "e.csv", user=org.users["quality"])
+    assert result.created == 12
+    assert _bulk_write() != "on"
+    assert CaseFacts.objects.filter(case__external_reference__startswith="E-").count() == 12
+    assert sum(n for (rule, *_rest), n in tally().items() if rule == "r") == 13
+    assert_exact()
+    Case.objects.filter(pk=before.pk).update(closed_at=local(2025, 6, 1))
+    deviation(org.units["B1"], local(2025, 7, 7), deficiencies=("dokumentation",))
+    assert_exact()
+
+
+def test_a_failed_import_leaves_nothing_counted_and_the_triggers_on(org):
+    """A write that fails after the statistics stood aside rolls back with the setting."""
+    from cases import registry
+    from cases.imports import import_cases_file
+    from tests.imports.conftest import case_file
+
+    def fail(case_ids):
+        raise RuntimeError("disk full")
+
+    registry.register_bulk_write_hook(registry.BulkWriteHook("test.fail", lambda: None, fail))
+    try:
+        with pytest.raises(RuntimeError):
+            import_cases_file(case_file(_import_rows("F", 5)), "f.csv", user=org.users["quality"])
+    finally:
+        registry.EXTENSIONS.bulk_write_hooks.pop("test.fail")
+    assert not Case.objects.filter(external_reference__startswith="F-").exists()
+    assert _bulk_write() != "on"
+    deviation(org.units["A1"], local(2025, 5, 5), deficiencies=("bemotande",))
+    assert CaseFacts.objects.count() == 1
+    assert_exact()
+
+
 TOPICS = ("bemotande", "information")
 EVENTS = (None, "dokumentation", "bemotande")
 DEFICIENCIES = ("dokumentation", "bemotande")

@@ -10,6 +10,7 @@ import statistics
 import time
 
 from bench.seed import seed
+from config.warm import warm_and_freeze
 
 
 def _deep_cursor(user, sort: str) -> str:
@@ -30,6 +31,7 @@ def _measure(client, url: str, runs: int) -> tuple[list[float], int, int, float]
 
     for _ in range(3):
         client.get(url)
+    warm_and_freeze()  # as config.wsgi does in a worker after start
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -74,6 +76,7 @@ def _api_page(total: int, runs: int) -> tuple:
     url = "/api/v1/cases/?limit=100"
     for _ in range(3):
         client.get(url)
+    warm_and_freeze()  # as config.wsgi does in a worker after start
     times = []
     for _ in range(runs):
         started = time.perf_counter()

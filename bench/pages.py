@@ -10,6 +10,7 @@ import statistics
 import time
 
 from bench.seed import long_case_reference, seed
+from config.warm import warm_and_freeze
 
 CASE_PAGE_TARGET_MS = 40.0
 CASE_PAGE_MAX_QUERIES = 15
@@ -39,6 +40,7 @@ def measure(client, url: str, runs: int) -> dict:
 
     for _ in range(3):
         client.get(url)
+    warm_and_freeze()  # as config.wsgi does in a worker after start
     times = []
     for _ in range(runs):
         started = time.perf_counter()

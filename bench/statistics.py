@@ -15,6 +15,8 @@ import random
 import time
 from statistics import median
 
+from config.warm import warm_and_freeze
+
 SEED = 20261203
 TARGET_MS = 300.0
 
@@ -138,6 +140,7 @@ def measure(client, url: str, runs: int) -> dict:
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+    warm_and_freeze()  # as config.wsgi does in a worker after start
     times = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -5,7 +5,7 @@ the model instance (its content type is the generic reference), a readable label
 so the row reads after gallring) and the ids of the units the object concerns.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -139,13 +139,20 @@ def access_log_record_list(
     """A list page: ONE row per view holding every object shown, in one INSERT (plus one
     read for the covering unit), so logging costs the same for every page. A page that shows nothing
     reads nothing and writes nothing."""
-    data = _shown(shown)
+    return _record_list(user, _shown(shown), lambda: covering_unit_id(unit_ids), request, detail)
+
+
+def _record_list(
+    user: User,
+    data: dict[str, list[list]],
+    covering_unit: Callable[[], int | None],
+    request: HttpRequest | None,
+    detail: str,
+) -> AccessLog | None:
     if not data:
         return None
     return AccessLog.objects.create(
-        unit_id=covering_unit_id(unit_ids),
-        shown=data,
-        **_common(user, AccessAction.LIST, request, detail),
+        unit_id=covering_unit(), shown=data, **_common(user, AccessAction.LIST, request, detail)
     )
 
 
@@ -192,13 +199,7 @@ def access_log_record_case_list(
     one row with every case's id and reference."""
     cases = list(cases)
     data = _shown({Case: [(c.pk, c.reference) for c in cases]})
-    if not data:
-        return None
-    return AccessLog.objects.create(
-        unit_id=_covering_unit_of_cases(cases),
-        shown=data,
-        **_common(user, AccessAction.LIST, request, detail),
-    )
+    return _record_list(user, data, lambda: _covering_unit_of_cases(cases), request, detail)
 
 
 def _covering_unit_of_cases(cases: list[Case]) -> int | None:

@@ -84,18 +84,20 @@ ANCESTOR_PAIRS = f"""(SELECT u.id AS unit, a.id AS ancestor FROM cases_unit u
         )"""
 
 
-def rolled_up(relation: str) -> str:
+def rolled_up(relation: str, pairs: str = ANCESTOR_PAIRS, ordered: bool = True) -> str:
     """The marks of the facts in `relation`, summed per own unit first, then rolled up the tree
-    (a hash join with the ancestor pairs): millions of marks aggregated once, in key order."""
+    (a hash join with the ancestor `pairs`): millions of marks aggregated once; `ordered`: in
+    key order, the order every writer of the tally locks its rows in."""
+    order = "ORDER BY rule, kind, a.ancestor, month, variant, skyddad, what, code" if ordered else ""
     return f"""
         SELECT rule, kind, a.ancestor, month, variant, skyddad, what, code, SUM(n)
         FROM (
             SELECT {KEY}, SUM(n) AS n FROM ({marks(relation, "1", True)}) AS d
             GROUP BY {KEY}
         ) AS own
-        JOIN {ANCESTOR_PAIRS} AS a ON a.unit = own.subtree_id
+        JOIN {pairs} AS a ON a.unit = own.subtree_id
         GROUP BY rule, kind, a.ancestor, month, variant, skyddad, what, code
-        ORDER BY rule, kind, a.ancestor, month, variant, skyddad, what, code"""
+        {order}"""
 
 
 REBUILD = f"""

@@ -9,7 +9,7 @@ middleware, selectors, template) and counts its SQL queries. Target: p95 ≤ 50 
 import statistics
 import time
 
-from bench.seed import seed
+from bench.seed import seed, signed_in
 from config.warm import warm_and_freeze
 
 
@@ -109,8 +109,6 @@ def _p95(values: list[float]) -> float:
 def run(*, cases: int = 150_000, runs: int = 30, out=print) -> list[tuple]:
     from urllib.parse import urlencode
 
-    from django.test import Client
-
     from cases.models import Case, Unit
 
     users = seed(cases, out)
@@ -132,8 +130,7 @@ def run(*, cases: int = 150_000, runs: int = 30, out=print) -> list[tuple]:
     ]
     results = [_api_page(total, runs)]
     for name, user, params in scenarios:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client = signed_in(user)
         times, queries, shown, sql_ms = _measure(client, "/inkorg/?" + urlencode(params), runs)
         results.append(
             (name, total, runs, statistics.median(times), _p95(times), queries, shown, sql_ms)

@@ -9,7 +9,7 @@ every role. Targets: case page p95 ≤ 40 ms and ≤ 15 queries; start page p95 
 import statistics
 import time
 
-from bench.seed import long_case_reference, seed
+from bench.seed import long_case_reference, seed, signed_in
 from config.warm import warm_and_freeze
 
 CASE_PAGE_TARGET_MS = 40.0
@@ -62,11 +62,7 @@ def measure(client, url: str, runs: int) -> dict:
 
 
 def _client(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    return signed_in(user)
 
 
 def run(cases: int = 150_000, runs: int = 30, out=print) -> list[dict]:

@@ -163,17 +163,15 @@ def measure(client, url: str, runs: int) -> dict:
 def run(cases: int = 150_000, runs: int = 30, out=print) -> list[dict]:
     from urllib.parse import urlencode
 
-    from django.test import Client
     from django.utils import timezone
 
-    from bench.seed import seed
+    from bench.seed import seed, signed_in
     from cases.models import Case, Unit
 
     users = seed(cases, out)
     _type_rows(out)
     total = Case.objects.count()
-    client = Client()
-    client.force_login(users["bench_quality"], backend="django.contrib.auth.backends.ModelBackend")
+    client = signed_in(users["bench_quality"])
     root = Unit.objects.get(code="BENCH")
     year = timezone.localdate().year - 1  # the last full calendar year
     url = "/rapporter/statistik/?" + urlencode(

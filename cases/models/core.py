@@ -123,6 +123,14 @@ class Case(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search"], name="case_search_gin"),
+            # The inbox searches open cases only: a word common in ten years of reports
+            # matched 430 000 cases in the whole index at 1.5 million cases, and the capped
+            # total ANDed that bitmap with the open cases' (107 ms); here it is 29 000 (15 ms).
+            GinIndex(
+                fields=["search"],
+                name="case_open_search_gin",
+                condition=models.Q(closed_at__isnull=True),
+            ),
             # The inbox search finds a part of a reference ("1107" in AV-2026-1107), LIKE '%…%'.
             GinIndex(OpClass("reference", name="gin_trgm_ops"), name="case_reference_trgm"),
             models.Index(fields=["-received_at", "-id"], name="case_received_desc"),

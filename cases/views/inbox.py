@@ -30,6 +30,7 @@ from cases.selectors.inbox import (
     inbox_export_rows,
     inbox_list,
     inbox_page,
+    inbox_rows,
     inbox_total,
 )
 from cases.selectors.routing import QUEUE_SHOWN, routing_queue
@@ -94,6 +95,7 @@ class InboxView(InboxMixin, TemplateView):
             after=get.get("efter", ""),
             before=get.get("fore", ""),
             size=self.page_size(),
+            rows_of=inbox_rows(self.request.user),
         )
         # The rows show case titles: one access-log row per page view (a search too).
         access_log_record_case_list(

@@ -1,6 +1,6 @@
 """Kvalitetsberättelse benchmark (issue #8): compile the default report for a förvaltning with
 150 000 cases over ten years (~15 000 in the report year) and report wall time and peak memory
-(target < 20 s, < 1 GiB).
+(issue 16: ≤ 10 s at 150 000 cases; ≤ 30 s and ≤ 1 GiB at 1.5 million).
 
 Runs against its own database, BENCH_REPORT_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/avvika_bench_report), so the inbox benchmark's data stay
@@ -11,6 +11,7 @@ benchmark database only. The compile runs in a forked child so its peak RSS is m
 """
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -26,7 +27,13 @@ YEAR = 2025
 SEED = 20251231
 SEED_VERSION = 1
 KIND_MIX = (("deviation", 0.5), ("complaint", 0.35), ("lexsarah", 0.15))
-TARGET_S, TARGET_MB = 20.0, 1024
+# Issue 16: the compile stays ≤ 10 s at 150 000 cases, ≤ 30 s and ≤ 1 GiB at 1.5 million.
+TARGET_MB = 1024
+SCALE_CASES = 1_500_000
+
+
+def target_seconds(cases: int) -> float:
+    return 30.0 if cases >= SCALE_CASES else 10.0
 
 
 def _org():
@@ -295,6 +302,7 @@ def compile_once() -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=150_000)
+    parser.add_argument("--json", type=Path, help="also write the rows (bench/run.py's contract)")
     args = parser.parse_args(argv)
     os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6399/0"  # never enqueue from the bench
     from bench.run import _setup_django
@@ -319,7 +327,9 @@ def main(argv=None) -> int:
     os.close(write)
     os.waitpid(pid, 0)
     result = eval(os.read(read, 10_000).decode())  # noqa: S307 — our own child's repr
-    ok = result["seconds"] < TARGET_S and result["peak_mb"] < TARGET_MB
+    ok = result["seconds"] <= target_seconds(args.cases) and result["peak_mb"] <= TARGET_MB
+    if args.json:
+        args.json.write_text(json.dumps(contract_rows(args.cases, result)))
     print(
         f"{'benchmark':<22}  {'cases':>10}  {'seconds':>10}  {'blocks_s':>10}  {'peak_mb':>10}  {'pages':>10}"
     )
@@ -333,3 +343,30 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def contract_rows(cases: int, result: dict) -> list[dict]:
+    """The compile as rows of bench/run.py's table: its seconds and its peak memory (MB)."""
+    common = {"rows": cases, "runs": 1, "queries": None}
+    return [
+        {
+            **common,
+            "name": "kvalitetsberattelse_compile",
+            "median_ms": result["seconds"],
+            "p95_ms": result["seconds"],
+            "sql_ms": None,
+            "target_ms": target_seconds(cases),
+            "unit": "s",
+            "blocks_s": result["sql_s"],
+            "pages": result["pages"],
+        },
+        {
+            **common,
+            "name": "kvalitetsberattelse_peak_memory",
+            "median_ms": result["peak_mb"],
+            "p95_ms": result["peak_mb"],
+            "sql_ms": None,
+            "target_ms": TARGET_MB,
+            "unit": "MB",
+        },
+    ]

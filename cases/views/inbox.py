@@ -97,12 +97,17 @@ class InboxView(InboxMixin, TemplateView):
             size=self.page_size(),
             rows_of=inbox_rows(self.request.user),
         )
-        # The rows show case titles: one access-log row per page view (a search too).
+        # The router's "Att fördela" queue sits above the list on the whole page (issue 18).
+        routing = {} if self.is_partial() else _routing_queue(self.request, self.roles)
+        queue = [r.case for r in routing.get("routing_rows", [])]
+        # The rows show case titles: one access-log row per page view (a search too), with
+        # the queue's cases beside the list's.
+        detail = _("Sökning i inkorgen") if get.get("q") else _("Inkorgen")
         access_log_record_case_list(
             user=self.request.user,
-            cases=page.rows,
+            cases=[*page.rows, *queue],
             request=self.request,
-            detail=_("Sökning i inkorgen") if get.get("q") else _("Inkorgen"),
+            detail=f"{detail}, {_('Att fördela')}" if queue else detail,
         )
         base = _query_without(get, PAGING_PARAMS)
         # The bulk form (and its candidate query) only when a row on the page can be handled.
@@ -123,7 +128,7 @@ class InboxView(InboxMixin, TemplateView):
         )
         if not self.is_partial():
             ctx["followups"] = _followups(self.request.user)
-            ctx.update(_routing_queue(self.request, self.roles))
+            ctx.update(routing)
         return ctx
 
 
@@ -132,18 +137,15 @@ def _bulk_form(user) -> BulkActionForm:
 
 
 def _routing_queue(request, roles: set[str]) -> dict:
-    """The "Att fördela" queue above the list (issue 18), for those who route; its rows show
-    case titles, so they get their own access-log row. Only a registrator or a sektionschef
-    can route: for them one scope read answers both "do they route" and "which cases"."""
+    """The "Att fördela" queue above the list (issue 18), for those who route (its rows are
+    logged with the page's). Only a registrator or a sektionschef can route: for them one
+    scope read answers both "do they route" and "which cases"."""
     if not roles & {Role.REGISTRATOR, Role.SEKTIONSCHEF}:
         return {}
     scopes = resolved_scopes(request.user)
     if not scopes.routes_cases:
         return {}
     rows, total = routing_queue(request.user, limit=QUEUE_SHOWN, scopes=scopes)
-    access_log_record_case_list(
-        user=request.user, cases=[r.case for r in rows], request=request, detail=_("Att fördela")
-    )
     return {"routing_rows": rows, "routing_total": total, "routes_cases": True}
 
 

@@ -17,7 +17,7 @@ from cases.selectors import cases_visible_to
 from cases.selectors.routing import routing_queue
 from cases.services.errors import ServiceError
 from cases.services.routing import case_route, routing_notification_send
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory, make_case, member
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -196,6 +196,22 @@ def test_inbox_shows_the_queue_first_with_overdue_marking(org, registrator, logi
     assert late.reference in queue
     assert "Försenad" in queue
     assert page.index('id="att-fordela"') < page.index('id="inbox-filters"')
+
+
+def test_the_area_chefs_inbox_logs_the_queue_and_the_list_in_one_row(org, login):
+    """Every case title the page shows is in its one access-log row: the queue's cases beside
+    the list's, as for any list page (one row per view)."""
+    from cases.models import AccessLog
+
+    waiting = _incoming(org.units["A"])
+    in_section = make_case(org.units["A1"], title="I sektionen")
+    AccessLog.objects.all().delete()
+    assert login(org.users["chef_a"]).get("/inkorg/").status_code == 200
+    (row,) = AccessLog.objects.filter(user=org.users["chef_a"], action="list")
+    shown = {pk for pk, _label in row.shown["cases.case"]}
+    assert {waiting.pk, in_section.pk} <= shown
+    assert "Att fördela" in row.detail
+    assert row.unit_id == org.units["A"].pk
 
 
 def test_inbox_of_a_section_chef_has_no_queue(org, login):

@@ -9,7 +9,8 @@ middleware, selectors, template) and counts its SQL queries. Target: p95 ≤ 50 
 import statistics
 import time
 
-from bench.seed import seed, signed_in
+from bench.clients import signed_in
+from bench.seed import seed
 from config.warm import warm_and_freeze
 
 

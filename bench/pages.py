@@ -9,7 +9,8 @@ every role. Targets: case page p95 ≤ 40 ms and ≤ 15 queries; start page p95 
 import statistics
 import time
 
-from bench.seed import long_case_reference, seed, signed_in
+from bench.clients import signed_in
+from bench.seed import long_case_reference, seed
 from config.warm import warm_and_freeze
 
 CASE_PAGE_TARGET_MS = 40.0

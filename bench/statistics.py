@@ -165,7 +165,8 @@ def run(cases: int = 150_000, runs: int = 30, out=print) -> list[dict]:
 
     from django.utils import timezone
 
-    from bench.seed import seed, signed_in
+    from bench.clients import signed_in
+    from bench.seed import seed
     from cases.models import Case, Unit
 
     users = seed(cases, out)

@@ -341,10 +341,6 @@ def main(argv=None) -> int:
     return 0 if ok else 1
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def contract_rows(cases: int, result: dict) -> list[dict]:
     """The compile as rows of bench/run.py's table: its seconds and its peak memory (MB)."""
     common = {"rows": cases, "runs": 1, "queries": None}
@@ -370,3 +366,7 @@ def contract_rows(cases: int, result: dict) -> list[dict]:
             "unit": "MB",
         },
     ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

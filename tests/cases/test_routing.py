@@ -15,6 +15,7 @@ from cases.complaints.services import complaint_submit_public
 from cases.models import Case, CaseRouting, Role
 from cases.selectors import cases_visible_to
 from cases.selectors.routing import routing_queue
+from cases.selectors.visibility import resolved_scopes
 from cases.services.errors import ServiceError
 from cases.services.routing import case_route, routing_notification_send
 from tests.factories import UserFactory, make_case, member
@@ -172,6 +173,28 @@ def test_queue_queries_do_not_grow_with_its_rows(org, registrator):
     assert len(rows) == 7
     # The router's units, the queue, its deadline rule: three, however long the queue.
     assert len(many.captured_queries) == len(few.captured_queries) <= 3
+
+
+def test_a_shortened_queue_is_the_oldest_with_the_whole_queues_total_in_one_query(
+    org, registrator, clock
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    waiting = []
+    for hour in range(8, 13):
+        clock.move_to(datetime(2026, 11, 16, hour, 0, tzinfo=STOCKHOLM))
+        waiting.append(_incoming(org.units["A"]))
+    _incoming(org.units["A1"])  # in a section already: neither shown nor counted
+    scopes = resolved_scopes(registrator)
+    with CaptureQueriesContext(connection) as ctx:
+        rows, total = routing_queue(registrator, limit=2, scopes=scopes)
+        shown = [(r.case.reference, r.case.title, r.case.unit.name) for r in rows]
+    assert total == 5
+    assert [r.case.pk for r in rows] == [waiting[0].pk, waiting[1].pk]
+    assert shown[0] == (waiting[0].reference, waiting[0].title, org.units["A"].name)
+    # The rows with the total, and the deadline rule: no COUNT of its own, no read per row.
+    assert len(ctx.captured_queries) == 2
 
 
 def test_queue_of_an_area_chef_is_their_area_and_section_chefs_have_none(org):

@@ -34,6 +34,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
     },
     # Compile jobs that never reached a worker (broker was down) are sent again (issue #8).
+    # An import's code-tally marks whose task never reached a worker (issue 16).
+    "catch-up-code-tally": {
+        "task": "reports.tasks.catch_up_code_tally",
+        "schedule": 300.0,
+    },
     "requeue-pending-report-compiles": {
         "task": "reports.tasks.requeue_pending_compiles",
         "schedule": 120.0,

@@ -355,7 +355,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
-CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "pdf"}}
+# Report compiles on their own queue (one at a time); the code tally's catch-up after an
+# import (a database job of seconds) with the other short tasks.
+CELERY_TASK_ROUTES = {
+    "reports.tasks.catch_up_code_tally": {"queue": "celery"},
+    "reports.tasks.*": {"queue": "pdf"},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {

@@ -29,7 +29,7 @@ from cases.models import Case, CaseKind
 from deviations.models import Deviation, ReclassifiedTo
 from reports.editions.models import Period
 from reports.editions.periods import datetime_range
-from reports.models import CaseFacts, CaseTally, CodeTally
+from reports.models import CaseFacts, CaseTally, CodeTally, CodeTallyPending
 
 DATE_FIELD = {"received": "received_at", "closed": "closed_at"}
 TALLY_RULE = {"received": "r", "closed": "c"}
@@ -241,8 +241,14 @@ def mark_counts(scope, params: dict, rule: str, period: Period) -> Counter[tuple
         if not parts.skyddad:
             tally = tally.filter(skyddad=False)
         selects.append((_sql(tally, "what", "code", "n"), None))
+        # An import's cases until its task has added their marks to the tally (reports.bulk):
+        # counted from their facts, and not taken off as reclassified (the tally lacks them).
+        pending = CodeTallyPending.objects.values("case_id")
+        in_months = facts.filter(whole, _date_q(rule, months))
+        not_yet = in_months.filter(pk__in=pending).exclude(pk__in=reclassified)
+        selects.append((_sql(not_yet, *FACT_MARKS), 1))
         if reclassified:
-            counted_twice = facts.filter(whole, _date_q(rule, months), pk__in=reclassified)
+            counted_twice = in_months.filter(pk__in=reclassified).exclude(pk__in=pending)
             selects.append((_sql(counted_twice, *FACT_MARKS), -1))
     selects.append((_sql(facts.filter(live).exclude(pk__in=reclassified), *FACT_MARKS), 1))
     union, values = [], []

@@ -21,3 +21,12 @@ def requeue_pending_compiles() -> list[int]:
 
 # Sammanställning och analys (issue #7): registered here so autodiscovery finds them.
 from reports.analysis.tasks import open_analysis_round, send_analysis_reminders  # noqa: E402,F401
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def catch_up_code_tally() -> int:
+    """An import's code-tally marks, after its commit (reports.bulk); also every few minutes,
+    for an import whose task never reached a worker."""
+    from reports.bulk import codetally_catch_up
+
+    return codetally_catch_up()

@@ -34,9 +34,16 @@ def _delete_flush(self, style, tables, *, reset_sequences=False, allow_cascade=F
         return _truncate_flush(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-    # The case tally and facts last: deleting cases and their code rows writes to them
-    # (reports migrations 0007 and 0008 keep them by triggers).
-    ordered = sorted(tables, key=lambda t: t in ("reports_casetally", "reports_casefacts"))
+    # The statistics' tables last, each after what writes to it: deleting cases and their code
+    # rows writes to the case tally and the facts, deleting facts to the code tally (reports
+    # migrations 0007–0009). Deleted earlier, a table was left with rows for the next test.
+    last = (
+        "reports_casetally",
+        "reports_casefacts",
+        "reports_codetallypending",
+        "reports_codetally",
+    )
+    ordered = sorted(tables, key=lambda t: last.index(t) + 1 if t in last else 0)
     return ["SET CONSTRAINTS ALL DEFERRED;"] + [
         f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(t))};"
         for t in ordered

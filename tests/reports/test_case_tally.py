@@ -4,6 +4,8 @@ exactly what counting every visible case gives — for every role, with grants, 
 cases waiting for routing, reclassified deviations, and periods that do not start or end on
 a month (a year cut at today, a Göteborg year, a 15 June start)."""
 
+import threading
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -19,7 +21,7 @@ from deviations import services as deviation_services
 from reports.editions.blocks import BlockScope
 from reports.editions.models import Period, year_ending
 from reports.editions.selectors import countable
-from reports.models import CaseFacts, CaseTally, CodeTally
+from reports.models import CaseFacts, CaseTally, CodeTally, CodeTallyPending
 from reports.tally import DIMENSION_BITS, HAS_MEASURE, case_counts, live_counts, split_months
 from tests.factories import UserFactory, make_case, make_unit, member
 from tests.reports.edition_data import complaint, deviation, local
@@ -154,10 +156,11 @@ def test_the_code_tally_alone_is_checked_and_repaired(org, capsys):
 
 
 def test_the_code_tally_follows_an_import_and_the_units_above(org):
-    """The import's COPY reaches it through the facts; a new unit sorted before its siblings
-    (treebeard rewrites their paths) keeps every row; a unit moved under another parent
-    takes its cases' counts along."""
+    """The import's cases reach it after the commit (reports.bulk); a new unit sorted before
+    its siblings (treebeard rewrites their paths) keeps every row; a unit moved under
+    another parent takes its cases' counts along."""
     from cases.imports import import_cases_file
+    from reports.bulk import codetally_catch_up
     from tests.imports.conftest import case_file
 
     rows = [
@@ -178,6 +181,10 @@ def test_the_code_tally_follows_an_import_and_the_units_above(org):
     ]
     result = import_cases_file(case_file(rows), "import.csv", user=org.users["quality"])
     assert result.created == 30
+    # The marks wait for the Celery task that the import's commit enqueues (reports.bulk).
+    assert CodeTallyPending.objects.count() == 30
+    assert not CodeTally.objects.filter(what="c", n__gt=0).exists()
+    assert codetally_catch_up() == 30
     assert CodeTally.objects.filter(what="c", n__gt=0).exists()
     assert_exact()
     make_unit("A0", "A0 först i bokstavsordningen", parent=org.units["A"])
@@ -215,6 +222,7 @@ def test_an_import_counts_its_cases_once_and_leaves_the_triggers_on(org):
     """The import computes its cases' facts once at the end (reports.bulk); afterwards the
     triggers count ordinary writes again, and the import's cases are not counted twice."""
     from cases.imports import import_cases_file
+    from reports.bulk import codetally_catch_up
     from tests.imports.conftest import case_file
 
     before = deviation(org.units["A1"], local(2025, 5, 5), deficiencies=("bemotande",))
@@ -223,9 +231,14 @@ def test_an_import_counts_its_cases_once_and_leaves_the_triggers_on(org):
     assert _bulk_write() != "on"
     assert CaseFacts.objects.filter(case__external_reference__startswith="E-").count() == 12
     assert sum(n for (rule, *_rest), n in tally().items() if rule == "r") == 13
-    assert_exact()
+    # Writes before the task has run: to an imported case (its marks move when the task adds
+    # them, as they are then) and to others (counted by the triggers at once).
+    imported = Case.objects.filter(external_reference="E-0").get()
+    Case.objects.filter(pk=imported.pk).update(closed_at=local(2025, 12, 1), unit=org.units["B1"])
     Case.objects.filter(pk=before.pk).update(closed_at=local(2025, 6, 1))
     deviation(org.units["B1"], local(2025, 7, 7), deficiencies=("dokumentation",))
+    Case.objects.filter(external_reference="E-1").delete()
+    assert codetally_catch_up() == 12
     assert_exact()
 
 
@@ -561,6 +574,12 @@ def test_the_facts_follow_every_kind_of_write(org):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_distributions_from_the_facts_equal_joining_every_code_table(spread, period):
+    assert _distributions_agree(spread, period) > 50  # codes counted, not only empty sets
+
+
+def _distributions_agree(spread, period: str) -> int:
+    """Every role's distributions from the code tally and the facts equal those from joining
+    every code table; returns how many deficiency marks were compared."""
     from reports.editions.blocks.cases import _distribution_query
 
     start, as_of = PERIODS[period]
@@ -598,4 +617,177 @@ def test_distributions_from_the_facts_equal_joining_every_code_table(spread, per
                     expected = _distribution_query(slow, params, rule, period_, wanted)
                     assert got == expected, (name, unit, params, rule)
                     checked += sum(got.get("deficiency", {}).values())
-    assert checked > 50  # codes were counted, not only empty distributions
+    return checked
+
+
+def _pending_import(org, prefix: str, n: int) -> list[int]:
+    """Imported deviations of 2025 with codes and measures; their marks wait for the task."""
+    from cases.imports import import_cases_file
+    from tests.imports.conftest import case_file
+
+    rows = _import_rows(prefix, n)
+    for i, row in enumerate(rows):
+        row["enhet"] = ("A1", "A2", "B1")[i % 3]
+        row["orsaker"] = "kunskap" if i % 2 else ""
+    result = import_cases_file(case_file(rows), f"{prefix}.csv", user=org.users["quality"])
+    assert result.created == n
+    ids = list(
+        Case.objects.filter(external_reference__startswith=f"{prefix}-").values_list(
+            "pk", flat=True
+        )
+    )
+    assert set(CodeTallyPending.objects.values_list("case_id", flat=True)) == set(ids)
+    return ids
+
+
+@pytest.mark.parametrize("period", ["calendar", "mid_june"])
+def test_an_imports_cases_are_counted_before_and_after_the_task_adds_their_marks(spread, period):
+    """Until the Celery task has added an import's marks to the code tally, the statistics
+    count those cases from their facts: every distribution is the same before and after, a
+    reclassified one among them (it counts once, under lex Sarah)."""
+    from reports.bulk import codetally_catch_up
+
+    before = _distributions_agree(spread, period)
+    ids = _pending_import(spread, "P", 24)
+    chef = spread.users["chef_a1"]
+    in_a1 = Case.objects.filter(pk__in=ids, unit=spread.units["A1"], closed_at__isnull=True)
+    moved = in_a1.first()
+    deviation_services.deviation_receive(case=moved, actor=chef)
+    deviation_services.deviation_reclassify(
+        case=Case.objects.get(pk=moved.pk), target="lex_sarah", reason="Risk", actor=chef
+    )
+    with_pending = _distributions_agree(spread, period)
+    assert with_pending > before  # the imported cases' deficiencies are in the figures
+    assert codetally_catch_up() == 24
+    assert not CodeTallyPending.objects.exists()
+    assert _distributions_agree(spread, period) == with_pending
+    assert_exact()
+
+
+# --- The catch-up beside service writes (real PostgreSQL row locks, two connections) -----------
+
+
+def _imported_and_committed(org, prefix: str) -> int:
+    from cases.imports import import_cases_file
+    from tests.imports.conftest import case_file
+
+    result = import_cases_file(
+        case_file(_import_rows(prefix, 6)), "c.csv", user=org.users["quality"]
+    )
+    assert result.created == 6 and CodeTallyPending.objects.count() == 6
+    return Case.objects.get(external_reference=f"{prefix}-0").pk
+
+
+def _in_thread(work) -> threading.Thread:
+    def run():
+        try:
+            work()
+        except BaseException as exc:  # shown by the test that waits for it
+            import traceback
+
+            traceback.print_exc()
+            raise exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _wait_for_a_lock_wait() -> None:
+    """Until another connection of this database waits for a row lock (at most 10 s)."""
+    for _ in range(200):
+        with connection.cursor() as cursor:
+            # Inside a transaction the statistics views keep their first reading.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("no connection waited for a lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catch_up_waits_for_a_write_to_a_pending_case_and_adds_its_new_facts(org):
+    from django.db import transaction
+
+    from reports.bulk import codetally_catch_up
+
+    target = _imported_and_committed(org, "W")
+    written, release = threading.Event(), threading.Event()
+
+    def writer():
+        with transaction.atomic():
+            Case.objects.filter(pk=target).update(closed_at=local(2025, 12, 1))
+            written.set()
+            release.wait(10)
+
+    added = []
+    write = _in_thread(writer)
+    assert written.wait(10)
+    catch_up = _in_thread(lambda: added.append(codetally_catch_up()))
+    _wait_for_a_lock_wait()  # the catch-up waits for the writer's row lock
+    release.set()
+    write.join(10)
+    catch_up.join(10)
+    assert added == [6]
+    assert_exact()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_to_a_case_being_caught_up_waits_and_then_moves_its_marks(org):
+    from django.db import transaction
+
+    target = _imported_and_committed(org, "V")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reports_codetally_catch_up(100)")
+            assert cursor.fetchone()[0] == 6
+        write = _in_thread(
+            lambda: Case.objects.filter(pk=target).update(
+                closed_at=local(2025, 12, 1), unit=org.units["B1"]
+            )
+        )
+        _wait_for_a_lock_wait()  # the write waits for the catch-up's commit
+    write.join(10)
+    assert not write.is_alive()
+    assert_exact()
+
+
+def test_the_imports_commit_enqueues_the_task_that_adds_its_marks(
+    org, django_capture_on_commit_callbacks
+):
+    from cases.imports import import_cases_file
+    from config.celery import app
+    from tests.imports.conftest import case_file
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            result = import_cases_file(
+                case_file(_import_rows("Q", 9)), "q.csv", user=org.users["quality"]
+            )
+    finally:
+        app.conf.task_always_eager = previous
+    assert result.created == 9 and callbacks
+    assert not CodeTallyPending.objects.exists()
+    assert CodeTally.objects.filter(what="c", n__gt=0).exists()
+    assert_exact()
+
+
+def test_the_catch_up_runs_with_the_short_tasks_and_every_five_minutes():
+    from config.celery import app
+
+    name = "reports.tasks.catch_up_code_tally"
+    # Not behind the one-at-a-time report compiles of the "pdf" queue.
+    assert app.amqp.router.route({}, name)["queue"].name == "celery"
+    assert app.amqp.router.route({}, "reports.tasks.compile_edition")["queue"].name == "pdf"
+    assert any(
+        entry["task"] == name and entry["schedule"] <= 300
+        for entry in app.conf.beat_schedule.values()
+    )

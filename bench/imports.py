@@ -243,7 +243,7 @@ def _catch_up(created: int) -> float:
     """The code tally's catch-up that the import's commit enqueued (reports.bulk), run here as
     a worker runs it, and timed on its own: the import is done for its user at the commit,
     and until this has run the statistics count the new cases from their facts."""
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
 
     started = time.perf_counter()
     added = codetally_catch_up()

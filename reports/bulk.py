@@ -3,7 +3,7 @@
 While `reports.bulk_write` is on in the transaction, the case facts' source triggers and the
 code tally's triggers stand aside (migration 0012). At the end the new cases' facts are
 computed in one statement. Their marks are added to the code tally after the commit, by a
-Celery task (`codetally_catch_up`, migration 0015): an import of 100 000 historic cases adds
+Celery task (reports.catch_up, migration 0015): an import of 100 000 historic cases adds
 ~1.2 million code-tally keys, 15 s of what was a 36 s import. Until the task has run, the
 cases are in `reports_codetallypending` and the statistics count them live from their facts.
 """
@@ -11,10 +11,6 @@ cases are in `reports_codetallypending` and the statistics count them live from 
 from django.db import connection, transaction
 
 from cases.registry import BulkWriteHook
-
-# Cases whose marks one catch-up transaction adds: bounded, so a worker's transaction and its
-# locks stay short whatever the size of the import.
-CATCH_UP_BATCH = 50_000
 
 
 def _set(value: str) -> None:
@@ -40,20 +36,6 @@ def end(case_ids: list[int]) -> None:
     # Robust: with the broker down the import has still committed; the beat's run every few
     # minutes adds the marks then (reports.tasks), and the statistics count them meanwhile.
     transaction.on_commit(catch_up_code_tally.delay, robust=True)
-
-
-def codetally_catch_up(batch: int = CATCH_UP_BATCH) -> int:
-    """Add the pending cases' marks to the code tally, `batch` cases a transaction, until none
-    is pending; returns how many cases were added. Safe to run twice at once (a batch claims
-    its cases with SKIP LOCKED) and beside service writes (migration 0015)."""
-    added = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT reports_codetally_catch_up(%s)", [batch])
-            claimed = cursor.fetchone()[0]
-        added += claimed
-        if claimed < batch:
-            return added
 
 
 HOOK = BulkWriteHook("reports.facts", begin=begin, end=end)

@@ -238,7 +238,7 @@ class CodeTally(models.Model):
 
 class CodeTallyPending(models.Model):
     """Cases whose marks are not yet in the code tally: an import's new cases, added after its
-    commit by a Celery task (reports.services.codetally_catch_up) instead of inside the
+    commit by a Celery task (reports.catch_up.codetally_catch_up) instead of inside the
     import's transaction (~1.2 million keys for 100 000 historic cases, 15 s of a 36 s
     import). Until then the code tally's triggers leave these cases out, and the statistics
     count them live from their facts (reports/tally.py `mark_counts`), so every figure stays

@@ -27,6 +27,6 @@ from reports.analysis.tasks import open_analysis_round, send_analysis_reminders 
 def catch_up_code_tally() -> int:
     """An import's code-tally marks, after its commit (reports.bulk); also every few minutes,
     for an import whose task never reached a worker."""
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
 
     return codetally_catch_up()

@@ -160,7 +160,7 @@ def test_the_code_tally_follows_an_import_and_the_units_above(org):
     its siblings (treebeard rewrites their paths) keeps every row; a unit moved under
     another parent takes its cases' counts along."""
     from cases.imports import import_cases_file
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
     from tests.imports.conftest import case_file
 
     rows = [
@@ -222,7 +222,7 @@ def test_an_import_counts_its_cases_once_and_leaves_the_triggers_on(org):
     """The import computes its cases' facts once at the end (reports.bulk); afterwards the
     triggers count ordinary writes again, and the import's cases are not counted twice."""
     from cases.imports import import_cases_file
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
     from tests.imports.conftest import case_file
 
     before = deviation(org.units["A1"], local(2025, 5, 5), deficiencies=("bemotande",))
@@ -645,7 +645,7 @@ def test_an_imports_cases_are_counted_before_and_after_the_task_adds_their_marks
     """Until the Celery task has added an import's marks to the code tally, the statistics
     count those cases from their facts: every distribution is the same before and after, a
     reclassified one among them (it counts once, under lex Sarah)."""
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
 
     before = _distributions_agree(spread, period)
     ids = _pending_import(spread, "P", 24)
@@ -715,7 +715,7 @@ def _wait_for_a_lock_wait() -> None:
 def test_the_catch_up_waits_for_a_write_to_a_pending_case_and_adds_its_new_facts(org):
     from django.db import transaction
 
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
 
     target = _imported_and_committed(org, "W")
     written, release = threading.Event(), threading.Event()

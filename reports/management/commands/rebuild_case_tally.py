@@ -62,7 +62,7 @@ def differences(table: str) -> int:
 
 
 def tally_differences() -> int:
-    from reports.bulk import codetally_catch_up
+    from reports.catch_up import codetally_catch_up
 
     codetally_catch_up()
     return sum(differences(table) for table in TABLES)
